@@ -1,0 +1,150 @@
+//! The password entry: what the user stores, what lists show, and what is sent.
+//!
+//! Three layers, so a secret only travels where it is needed:
+//! - [`EntryFields`]: the user's content of one entry, as typed in a form or read from a CSV row.
+//! - [`Entry`]: a stored entry: fields plus identity, times and password history.
+//! - [`EntrySummary`]: the list view, which carries no password, notes or custom field values.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use time::OffsetDateTime;
+use uuid::Uuid;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Stable identity of an entry; survives edits, export and re-import into the same vault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EntryId(pub Uuid);
+
+impl EntryId {
+    pub fn new_random() -> Self {
+        Self(Uuid::new_v4())
+    }
+}
+
+impl fmt::Display for EntryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for EntryId {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Self)
+    }
+}
+
+/// A name/value pair beyond the standard fields; `hidden` values are masked like passwords.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct CustomField {
+    pub name: String,
+    pub value: String,
+    #[serde(default)]
+    pub hidden: bool,
+}
+
+impl fmt::Debug for CustomField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = if self.hidden { "<hidden>" } else { self.value.as_str() };
+        f.debug_struct("CustomField")
+            .field("name", &self.name)
+            .field("value", &value)
+            .finish()
+    }
+}
+
+/// The user's content of one entry. Zeroed on drop; `Debug` never prints the password.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[serde(default)]
+pub struct EntryFields {
+    pub title: String,
+    pub username: String,
+    pub password: String,
+    /// First URL is the main one (the one a single-URL format exports).
+    pub urls: Vec<String>,
+    pub notes: String,
+    pub tags: Vec<String>,
+    /// A folder path with `/` between levels ("Work/Clients"); empty for none.
+    pub folder: String,
+    pub custom_fields: Vec<CustomField>,
+    /// An `otpauth://` URI or a bare TOTP secret, kept so exports lose nothing.
+    pub totp: String,
+    pub favourite: bool,
+}
+
+impl fmt::Debug for EntryFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EntryFields")
+            .field("title", &self.title)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("urls", &self.urls)
+            .field("tags", &self.tags)
+            .field("folder", &self.folder)
+            .field("favourite", &self.favourite)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A password the entry had before, kept when the password changes.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct PasswordHistoryItem {
+    pub password: String,
+    /// When this password stopped being the current one.
+    #[zeroize(skip)]
+    #[serde(with = "time::serde::rfc3339")]
+    pub replaced_at: OffsetDateTime,
+}
+
+impl fmt::Debug for PasswordHistoryItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordHistoryItem")
+            .field("password", &"<redacted>")
+            .field("replaced_at", &self.replaced_at)
+            .finish()
+    }
+}
+
+/// A stored entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: EntryId,
+    pub fields: EntryFields,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub modified: OffsetDateTime,
+    /// Newest first.
+    pub password_history: Vec<PasswordHistoryItem>,
+}
+
+/// One row of the entry list: everything a list, search result or tag filter shows,
+/// and nothing secret (no password, notes, custom field values or history).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntrySummary {
+    pub id: EntryId,
+    pub title: String,
+    pub username: String,
+    pub urls: Vec<String>,
+    pub tags: Vec<String>,
+    pub folder: String,
+    pub favourite: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub modified: OffsetDateTime,
+}
+
+impl From<&Entry> for EntrySummary {
+    fn from(entry: &Entry) -> Self {
+        Self {
+            id: entry.id,
+            title: entry.fields.title.clone(),
+            username: entry.fields.username.clone(),
+            urls: entry.fields.urls.clone(),
+            tags: entry.fields.tags.clone(),
+            folder: entry.fields.folder.clone(),
+            favourite: entry.fields.favourite,
+            modified: entry.modified,
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! The link secret and everything derived from it (docs/spec/pickup.md, "Key derivation").
+
+use std::fmt;
+
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use rand::rngs::OsRng;
+use sha2::{Digest, Sha256};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::pin::Pin;
+use crate::b64::{self, B64Error};
+
+/// Length of the link secret S in bytes.
+pub const SECRET_LEN: usize = 32;
+/// Length of a pickup id in bytes.
+pub const ID_LEN: usize = 16;
+
+pub const ID_LABEL: &[u8] = b"keypost/pickup/v1/id";
+pub const AUTH_LABEL: &[u8] = b"keypost/pickup/v1/auth";
+pub const DELETE_LABEL: &[u8] = b"keypost/pickup/v1/delete";
+pub const PAYLOAD_LABEL: &[u8] = b"keypost/pickup/v1/payload";
+pub const PIN_LABEL: &[u8] = b"keypost/pickup/v1/pin";
+
+/// A pickup id: public, derived from the link secret, names the pickup on the relay.
+pub type PickupId = [u8; ID_LEN];
+
+/// The 256-bit secret S that a pickup link carries in its fragment.
+///
+/// Whoever holds it (and the PIN) can open the pickup, so `Debug` never prints it and the bytes
+/// are wiped on drop.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct LinkSecret([u8; SECRET_LEN]);
+
+impl LinkSecret {
+    /// A fresh secret from the operating system's CSPRNG.
+    pub fn make_random() -> Self {
+        let mut bytes = [0u8; SECRET_LEN];
+        OsRng.fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    pub fn from_bytes(bytes: [u8; SECRET_LEN]) -> Self {
+        Self(bytes)
+    }
+
+    /// Parses the fragment of a link (without the `#`): exactly 43 characters of canonical
+    /// base64url.
+    pub fn from_fragment(fragment: &str) -> Result<Self, B64Error> {
+        let bytes = Zeroizing::new(b64::decode_array::<SECRET_LEN>(fragment)?);
+        Ok(Self(*bytes))
+    }
+
+    /// Parses a whole link, web (`https://…/p/<id>#<S>`) or deep (`keypost://pickup?u=…#<S>`).
+    pub fn from_link(link: &str) -> Result<Self, super::LinkError> {
+        Ok(super::PickupLink::parse(link)?.secret().clone())
+    }
+
+    /// The fragment form: canonical base64url of the 32 bytes.
+    pub fn to_fragment(&self) -> Zeroizing<String> {
+        Zeroizing::new(b64::encode(&self.0))
+    }
+
+    pub fn as_bytes(&self) -> &[u8; SECRET_LEN] {
+        &self.0
+    }
+
+    /// All the values HKDF derives from this secret.
+    pub fn keys(&self) -> PickupKeys {
+        PickupKeys::derive(self)
+    }
+
+    /// The public pickup id.
+    pub fn id(&self) -> PickupId {
+        self.keys().id
+    }
+}
+
+impl fmt::Debug for LinkSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinkSecret(<redacted>)")
+    }
+}
+
+/// The values derived from S with HKDF-SHA256 (empty salt, one label each).
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct PickupKeys {
+    /// Names the pickup on the relay; public.
+    pub id: PickupId,
+    /// Keys the PIN verifier.
+    pub auth_key: [u8; 32],
+    /// Sent by the recipient to delete the pickup; the relay stores only its SHA-256.
+    pub delete_key: [u8; 32],
+    /// Input to the payload key; never leaves the client.
+    pub payload_key_material: [u8; 32],
+}
+
+impl PickupKeys {
+    pub fn derive(secret: &LinkSecret) -> Self {
+        let hkdf = Hkdf::<Sha256>::new(None, secret.as_bytes());
+        let mut keys = Self {
+            id: [0; ID_LEN],
+            auth_key: [0; 32],
+            delete_key: [0; 32],
+            payload_key_material: [0; 32],
+        };
+        expand(&hkdf, ID_LABEL, &mut keys.id);
+        expand(&hkdf, AUTH_LABEL, &mut keys.auth_key);
+        expand(&hkdf, DELETE_LABEL, &mut keys.delete_key);
+        expand(&hkdf, PAYLOAD_LABEL, &mut keys.payload_key_material);
+        keys
+    }
+
+    /// `V = HMAC-SHA256(auth_key, "keypost/pickup/v1/pin" || PIN)`: what the relay stores.
+    pub fn pin_verifier(&self, pin: &Pin) -> [u8; 32] {
+        let mut mac = hmac_sha256(&self.auth_key);
+        mac.update(PIN_LABEL);
+        mac.update(pin.as_str().as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// `SHA-256(delete_key)`: what the relay stores to check a recipient's delete request.
+    pub fn delete_verifier(&self) -> [u8; 32] {
+        sha256(&self.delete_key)
+    }
+
+    /// The answer to a relay challenge for this pickup and PIN ([`crate::proof::make_proof`]).
+    pub fn proof(&self, pin: &Pin, challenge: &[u8; 32]) -> [u8; 32] {
+        let verifier = Zeroizing::new(self.pin_verifier(pin));
+        crate::proof::make_proof(&verifier, &self.id, challenge)
+    }
+}
+
+impl fmt::Debug for PickupKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PickupKeys")
+            .field("id", &b64::encode(&self.id))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The PIN verifier the relay stores for `secret` and `pin`.
+pub fn pin_verifier(secret: &LinkSecret, pin: &Pin) -> [u8; 32] {
+    secret.keys().pin_verifier(pin)
+}
+
+/// The recipient's delete key for `secret`.
+pub fn delete_key(secret: &LinkSecret) -> [u8; 32] {
+    secret.keys().delete_key
+}
+
+/// `SHA-256(delete_key)`; the relay compares this (in constant time) with its stored verifier.
+pub fn delete_verifier(delete_key: &[u8; 32]) -> [u8; 32] {
+    sha256(delete_key)
+}
+
+/// The sender's proof of ownership: 32 random bytes, sent as `Authorization: Bearer <b64>`.
+/// The relay stores only its SHA-256.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct OwnerToken([u8; 32]);
+
+impl OwnerToken {
+    pub fn make_random() -> Self {
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// Parses the canonical base64url form (43 characters).
+    pub fn from_base64(text: &str) -> Result<Self, B64Error> {
+        let bytes = Zeroizing::new(b64::decode_array::<32>(text)?);
+        Ok(Self(*bytes))
+    }
+
+    pub fn to_base64(&self) -> Zeroizing<String> {
+        Zeroizing::new(b64::encode(&self.0))
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// `SHA-256(token)`: the `owner_token_hash` the relay stores.
+    pub fn hash(&self) -> [u8; 32] {
+        sha256(&self.0)
+    }
+}
+
+impl fmt::Debug for OwnerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OwnerToken(<redacted>)")
+    }
+}
+
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+fn hmac_sha256(key: &[u8]) -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+}
+
+/// HKDF-Expand to at most 32 bytes, far below SHA-256's 255 × 32 limit.
+pub(crate) fn expand(hkdf: &Hkdf<Sha256>, info: &[u8], out: &mut [u8]) {
+    expand_parts(hkdf, &[info], out);
+}
+
+pub(crate) fn expand_parts(hkdf: &Hkdf<Sha256>, info: &[&[u8]], out: &mut [u8]) {
+    hkdf.expand_multi_info(info, out)
+        .unwrap_or_else(|_| unreachable!("output length is at most 32 bytes"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_give_distinct_values() {
+        let keys = LinkSecret::from_bytes([7; 32]).keys();
+        assert_ne!(keys.auth_key, keys.delete_key);
+        assert_ne!(keys.auth_key, keys.payload_key_material);
+        assert_ne!(keys.delete_key, keys.payload_key_material);
+        assert_ne!(&keys.id[..], &keys.auth_key[..16]);
+    }
+
+    #[test]
+    fn verifier_depends_on_pin_and_secret() {
+        let pin_a = Pin::parse("40917").unwrap();
+        let pin_b = Pin::parse("40918").unwrap();
+        let secret = LinkSecret::from_bytes([1; 32]);
+        let other = LinkSecret::from_bytes([2; 32]);
+        assert_ne!(pin_verifier(&secret, &pin_a), pin_verifier(&secret, &pin_b));
+        assert_ne!(pin_verifier(&secret, &pin_a), pin_verifier(&other, &pin_a));
+    }
+
+    #[test]
+    fn proof_is_checked_by_the_relay_function() {
+        let secret = LinkSecret::make_random();
+        let pin = Pin::parse("40917").unwrap();
+        let keys = secret.keys();
+        let challenge = [9; 32];
+        let proof = keys.proof(&pin, &challenge);
+        let verifier = pin_verifier(&secret, &pin);
+        assert!(crate::proof::proof_matches(
+            &verifier, &keys.id, &challenge, &proof
+        ));
+    }
+
+    #[test]
+    fn delete_and_owner_hashes_are_sha256() {
+        let secret = LinkSecret::from_bytes([3; 32]);
+        let key = delete_key(&secret);
+        assert_eq!(delete_verifier(&key), sha256(&key));
+        assert_eq!(secret.keys().delete_verifier(), sha256(&key));
+        let token = OwnerToken::make_random();
+        let parsed = OwnerToken::from_base64(&token.to_base64()).unwrap();
+        assert_eq!(parsed.hash(), sha256(token.as_bytes()));
+    }
+
+    #[test]
+    fn debug_never_prints_secret_bytes() {
+        let secret = LinkSecret::from_bytes([0xab; 32]);
+        let text = format!(
+            "{secret:?} {:?} {:?}",
+            secret.keys(),
+            OwnerToken::from_bytes([0xab; 32])
+        );
+        assert!(!text.contains(secret.to_fragment().as_str()));
+        assert!(!text.contains("171"));
+        assert!(!text.contains("q6ur"));
+    }
+}

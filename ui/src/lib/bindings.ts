@@ -1,0 +1,27 @@
+// Generated from src-tauri/transport.rs by src-tauri/bindings.rs. Do not edit.
+export type BulkAction = { "action": "add_tags", tags: Array<string>, } | { "action": "remove_tags", tags: Array<string>, } | { "action": "set_username", username: string, } | { "action": "set_url", url: string, } | { "action": "set_folder", folder: string, } | { "action": "append_notes", text: string, } | { "action": "set_favourite", favourite: boolean, } | { "action": "delete" };
+export type BulkSummary = { description: string, selected: number, changed: number, sample_titles: Array<string>, };
+export type ChosenFile = { path: string | null, };
+export type CommandError = { code: ErrorCode, message: string, };
+export type CopyReceipt = { clear_after_seconds: number, };
+export type CsvFormatName = "bitwarden" | "chrome" | "keepassxc" | "1password" | "lastpass" | "firefox" | "keypost" | "generic";
+export type CustomFieldData = { name: string, value: string, hidden: boolean, };
+export type EntryDetail = { id: string, title: string, username: string, has_password: boolean, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<CustomFieldData>, totp: string, favourite: boolean, created: string, modified: string, password_history_count: number, };
+export type EntryInput = { title: string, username: string, password: string | null, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<CustomFieldData>, totp: string, favourite: boolean, };
+export type EntryRow = { id: string, title: string, username: string, url: string, tags: Array<string>, folder: string, favourite: boolean, };
+export type ErrorCode = "wrong_password" | "vault_in_use" | "locked" | "no_vault" | "vault_exists" | "corrupt" | "not_found" | "invalid_input" | "io" | "cancelled" | "internal";
+export type ExportTarget = { selection: Selection | null, path: string, };
+export type HistoryRow = { password: string, replaced_at: string, };
+export type ImportProblem = { line: number, message: string, };
+export type ImportRow = { line: number, title: string, username: string, url: string, };
+export type ImportSummary = { token: number, format: CsvFormatName, total: number, rows: Array<ImportRow>, problems: Array<ImportProblem>, skipped_rows: number, };
+export type PassphraseRequest = { words: number, separator: string, capitalize: boolean, include_digit: boolean, };
+export type PasswordRequest = { length: number, lowercase: boolean, uppercase: boolean, digits: boolean, symbols: boolean, avoid_ambiguous: boolean, };
+export type SearchQuery = { text: string, tag: string | null, favourites_only: boolean, };
+export type SearchResult = { generation: number, total: number, };
+export type Selection = { "kind": "ids", ids: Array<string>, } | { "kind": "results", generation: number, except: Array<string>, };
+export type Settings = { auto_lock_minutes: number, clipboard_clear_seconds: number, };
+export type StrengthReading = { score: number, label: string, bits: number, };
+export type TagRow = { tag: string, count: number, };
+export type UndoResult = { description: string, entry_count: number, };
+export type VaultStatus = { exists: boolean, unlocked: boolean, path: string, };

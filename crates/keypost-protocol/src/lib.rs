@@ -4,3 +4,4 @@ pub mod api;
 pub mod b64;
 pub mod pickup;
 pub mod proof;
+pub mod testkit;

@@ -27,3 +27,6 @@ pub use sealed::{
     OpenError, PassphraseError, SealError, SealedHeader, SealedPickup, TAG_LEN, open,
     passphrase_key, payload_key, seal, seal_with_kdf,
 };
+
+pub(crate) use keys::sha256;
+pub(crate) use sealed::seal_plaintext;

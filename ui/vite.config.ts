@@ -1,5 +1,5 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte'
-import { defineConfig } from 'vite'
+import { defineConfig } from 'vitest/config'
 
 // Tauri loads the built files from ui/dist; `tauri dev` uses the dev server on a fixed port.
 export default defineConfig({

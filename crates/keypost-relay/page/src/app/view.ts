@@ -113,7 +113,19 @@ function introView(status: PickupStatus, actions: Actions, now: number): HTMLEle
     facts(status, now),
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'button primary', 'data-testid': 'show', onclick: () => actions.showPasswords() }, 'Show the passwords')),
     h('p', { class: 'hint' }, 'You will need the 5-digit PIN the sender gives you by phone or text message. This extra click keeps email link scanners from using up your copy.'),
+    about(),
     status.recipient_delete ? deleteControl(actions, 'Not expecting this? Delete it') : null,
+  );
+}
+
+/** For a recipient who has never heard of Keypost. */
+function about(): HTMLElement {
+  return h(
+    'details',
+    { class: 'about' },
+    h('summary', {}, 'What is this, and is it safe?'),
+    h('p', {}, 'Keypost is a password manager. The sender used it to send you a copy of some passwords. The copy is encrypted on the sender\'s computer and can only be decrypted here, in your browser, with the PIN: the server that delivers it never sees the passwords, the PIN or the key.'),
+    h('p', {}, 'The PIN is never sent over the network. After three wrong PINs the copy is destroyed, and it is deleted when it expires or has been opened as often as the sender allowed.'),
   );
 }
 
@@ -196,6 +208,7 @@ function pinView(state: Extract<State, { kind: 'pin' }>, actions: Actions, now: 
     facts(status, now),
     form,
     h('p', { class: 'hint' }, `After ${status.attempts_left === 1 ? 'one more wrong PIN' : `${status.attempts_left} wrong PINs`} the copy is destroyed for good.`),
+    about(),
     status.recipient_delete ? deleteControl(actions, 'Not expecting this? Delete it') : null,
   );
 }
@@ -254,14 +267,15 @@ function openedView(state: Extract<State, { kind: 'opened' }>, actions: Actions)
       message(payload.message),
       h('p', { class: 'meta' }, 'Sent ', h('time', { datetime: payload.sent_at }, formatDate(payload.sent_at)), '.'),
       h('p', { class: 'meta no-print', 'data-testid': 'life' }, lifeNote),
-      toolbar(status, deleted, actions),
+      toolbar(status, deleted || viewsLeft === 0, actions),
     ),
     h('div', { class: 'entries' }, payload.entries.map((entry, index) => entryCard(entry, index, actions))),
     h('p', { class: 'print-only print-footer' }, 'Confidential — destroy after use'),
   );
 }
 
-function toolbar(status: PickupStatus, deleted: boolean, actions: Actions): HTMLElement {
+/** `gone`: deleted, or the last view was used; nothing left on the relay to delete. */
+function toolbar(status: PickupStatus, gone: boolean, actions: Actions): HTMLElement {
   const format = h(
     'select',
     { id: 'csv-format', 'aria-label': 'CSV format' },
@@ -287,6 +301,7 @@ function toolbar(status: PickupStatus, deleted: boolean, actions: Actions): HTML
       format,
       h('button', { type: 'button', class: 'button primary', 'data-testid': 'download', onclick: () => actions.downloadCsv(format.value, safe.checked) }, 'Download CSV'),
       h('label', { class: 'check', for: 'csv-safe', title: 'Puts a quote before values starting with = + - @ so spreadsheet programs do not run them. Password managers then import those values with the quote.' }, safe, 'For a spreadsheet'),
+      h('p', { class: 'hint wide' }, 'A CSV file is not encrypted: import it into your password manager, then delete it.'),
     ),
     h(
       'div',
@@ -294,9 +309,8 @@ function toolbar(status: PickupStatus, deleted: boolean, actions: Actions): HTML
       revealAll,
       h('button', { type: 'button', class: 'button', 'data-testid': 'print', onclick: () => actions.print() }, 'Print'),
       h('a', { class: 'button', href: actions.deepLink(), 'data-testid': 'open-in-keypost' }, 'Open in Keypost'),
+      status.recipient_delete && !gone ? deleteControl(actions, 'Delete from the relay now') : null,
     ),
-    status.recipient_delete && !deleted ? deleteControl(actions, 'Delete from the relay now') : null,
-    h('p', { class: 'hint wide' }, 'A CSV file is not encrypted: import it into your password manager, then delete it.'),
   );
 }
 

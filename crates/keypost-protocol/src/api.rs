@@ -33,6 +33,12 @@ pub struct CreatePickupRequest {
     pub retrieval_step: bool,
     /// The payload also needs a passphrase (the page shows a passphrase field).
     pub passphrase_required: bool,
+    /// The link secret S (32 bytes, base64url) exactly as it goes after `#` in the link.
+    /// The relay needs it ONLY to put a working link into the notification email: it MUST NOT
+    /// store or log it and drops it once the email is sent. The relay thus sees S transiently;
+    /// the encryption key also mixes in the PIN (and the optional passphrase), so S alone
+    /// does not open the copy (docs/spec/pickup.md, "What an attacker can do").
+    pub link_fragment: String,
 }
 
 /// Answer to a created pickup.

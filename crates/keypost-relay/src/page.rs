@@ -16,6 +16,10 @@ use crate::error::ApiError;
 
 include!(concat!(env!("OUT_DIR"), "/page_assets.rs"));
 
+/// `http` has no constant for this header.
+const CROSS_ORIGIN_RESOURCE_POLICY: header::HeaderName =
+    header::HeaderName::from_static("cross-origin-resource-policy");
+
 /// Hashed file names change with their content, so a year of caching is safe.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -43,7 +47,7 @@ fn with_headers(content_type: &'static str, cache_control: &'static str, body: &
             (header::CONTENT_SECURITY_POLICY, crate::CONTENT_SECURITY_POLICY),
             (header::REFERRER_POLICY, "no-referrer"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            (header::CROSS_ORIGIN_RESOURCE_POLICY, "same-origin"),
+            (CROSS_ORIGIN_RESOURCE_POLICY, "same-origin"),
         ],
         body,
     )

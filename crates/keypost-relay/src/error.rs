@@ -1,0 +1,150 @@
+//! Every error answer of the API: `ErrorBody {code, message}`. Internal errors are logged
+//! here and answered with a generic message; no internal detail reaches a client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use keypost_protocol::api::{ErrorBody, ErrorDetail};
+
+use crate::pickups::PickupError;
+use crate::validate::ValidationError;
+
+/// The one answer for missing, expired, destroyed, used-up, deleted and revoked pickups.
+pub const GONE_MESSAGE: &str = "This pickup does not exist or is no longer available.";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("wrong PIN")]
+    WrongPin { attempts_left: u32 },
+    #[error("invalid challenge")]
+    InvalidChallenge,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("missing or malformed owner token")]
+    Unauthorized,
+    #[error("a pickup with this id already exists")]
+    Conflict,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("too many requests")]
+    RateLimited,
+    #[error("request timed out")]
+    Timeout,
+    #[error("server busy")]
+    Overloaded,
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        let message = |text: &str| text.to_owned();
+        match self {
+            Self::NotFound => (StatusCode::NOT_FOUND, "not_found", message(GONE_MESSAGE)),
+            Self::BadRequest(text) => (StatusCode::BAD_REQUEST, "bad_request", text.clone()),
+            Self::UnsupportedMediaType(text) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "bad_request", text.clone())
+            }
+            Self::WrongPin { attempts_left } => (
+                StatusCode::FORBIDDEN,
+                "wrong_pin",
+                match attempts_left {
+                    0 => message("Wrong PIN. No tries left: the pickup has been destroyed."),
+                    1 => message("Wrong PIN. 1 try left."),
+                    n => format!("Wrong PIN. {n} tries left."),
+                },
+            ),
+            Self::InvalidChallenge => (
+                StatusCode::BAD_REQUEST,
+                "invalid_challenge",
+                message("The challenge is unknown, used or expired; request a new one."),
+            ),
+            Self::Forbidden(text) => (StatusCode::FORBIDDEN, "forbidden", (*text).to_owned()),
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                message("Send the owner token as `Authorization: Bearer <base64url>`."),
+            ),
+            Self::Conflict => (
+                StatusCode::CONFLICT,
+                "conflict",
+                message("A pickup with this id already exists."),
+            ),
+            Self::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                message("The request body is too large."),
+            ),
+            Self::RateLimited => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                message("Too many requests; try again later."),
+            ),
+            Self::Timeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                message("The request took too long."),
+            ),
+            Self::Overloaded => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "overloaded",
+                message("The relay is busy; try again shortly."),
+            ),
+            Self::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                message("Internal error."),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.parts();
+        let attempts_left = match self {
+            Self::WrongPin { attempts_left } => Some(attempts_left),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message,
+                attempts_left,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<PickupError> for ApiError {
+    fn from(error: PickupError) -> Self {
+        match error {
+            PickupError::Gone => Self::NotFound,
+            PickupError::AlreadyExists => Self::Conflict,
+            PickupError::InvalidChallenge => Self::InvalidChallenge,
+            PickupError::WrongPin { attempts_left } => Self::WrongPin { attempts_left },
+            PickupError::DeleteNotAllowed => {
+                Self::Forbidden("The sender did not allow the recipient to delete this pickup.")
+            }
+            PickupError::WrongDeleteKey => Self::Forbidden("Wrong delete key."),
+            PickupError::Store(error) => {
+                // sqlx errors carry no bound values; safe to log.
+                tracing::error!(%error, "storage error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(error: ValidationError) -> Self {
+        Self::BadRequest(error.to_string())
+    }
+}

@@ -1,0 +1,301 @@
+//! The notification email: SMTP through lettre when configured, else one `.eml` file per
+//! email in an outbox folder.
+//!
+//! The email must carry the full link with the secret fragment `#S`, so the relay holds S for
+//! the moment it builds and sends this email: it arrives in the create request, is checked,
+//! pasted into the two bodies and dropped; it is never stored in the database, written to a
+//! log or put in an error. The copies inside lettre's message buffers are freed but not wiped
+//! (lettre owns them); ours are wiped with `zeroize`. S alone does not open a pickup: the
+//! encryption key also mixes in the PIN (and the optional passphrase), which the relay never
+//! sees. An outbox folder of course holds the links until the files are removed.
+
+use std::path::{Path, PathBuf};
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use rand::RngCore;
+use time::OffsetDateTime;
+use time::macros::format_description;
+use zeroize::Zeroizing;
+
+use crate::validate::is_valid_email;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("invalid email address")]
+    Address,
+    #[error("building the email failed: {0}")]
+    Build(#[from] lettre::error::Error),
+    #[error("SMTP configuration or delivery failed: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("writing to the outbox failed: {0}")]
+    Outbox(#[from] std::io::Error),
+}
+
+impl MailError {
+    /// A log-safe label: SMTP replies may quote addresses, so only the kind is logged.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Address => "address",
+            Self::Build(_) => "build",
+            Self::Smtp(_) => "smtp",
+            Self::Outbox(_) => "outbox",
+        }
+    }
+}
+
+/// How TLS is used with the SMTP server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Upgrade with STARTTLS, refuse to send without it (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No TLS at all: only for a server on loopback (tests, a local MTA).
+    None,
+}
+
+/// Where SMTP mail goes. The password never appears in `Debug` output.
+#[derive(Clone)]
+pub enum SmtpSettings {
+    /// `smtp://user:pass@host:port` (plain, or `?tls=required` for STARTTLS) or `smtps://…`.
+    Url(Zeroizing<String>),
+    Server {
+        host: String,
+        port: u16,
+        tls: SmtpTls,
+        username: Option<String>,
+        password: Option<Zeroizing<String>>,
+    },
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Url(_) => f.write_str("SmtpSettings::Url(<redacted>)"),
+            Self::Server {
+                host, port, tls, ..
+            } => f
+                .debug_struct("SmtpSettings::Server")
+                .field("host", host)
+                .field("port", port)
+                .field("tls", tls)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// Where a notification went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Smtp,
+    Outbox(PathBuf),
+}
+
+/// What the email says. `link` holds the secret fragment and is wiped on drop.
+pub struct Notice<'a> {
+    pub recipient: &'a str,
+    pub sender_name: &'a str,
+    pub message: &'a str,
+    pub link: Zeroizing<String>,
+    pub expires_at: OffsetDateTime,
+    pub max_views: Option<u32>,
+}
+
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+enum Transport {
+    Smtp(Box<AsyncSmtpTransport<Tokio1Executor>>),
+    Outbox(PathBuf),
+}
+
+impl Mailer {
+    /// `from` is a mailbox such as `Keypost <keypost@example.org>`.
+    pub fn new(from: &str, smtp: Option<&SmtpSettings>, outbox: &Path) -> Result<Self, MailError> {
+        let from: Mailbox = from.parse().map_err(|_| MailError::Address)?;
+        let transport = match smtp {
+            Some(settings) => Transport::Smtp(Box::new(smtp_transport(settings)?)),
+            None => Transport::Outbox(outbox.to_path_buf()),
+        };
+        Ok(Self { from, transport })
+    }
+
+    /// A short description for the startup log (no credentials).
+    pub fn describe(&self) -> String {
+        match &self.transport {
+            Transport::Smtp(_) => "SMTP".to_owned(),
+            Transport::Outbox(dir) => format!("outbox folder {}", dir.display()),
+        }
+    }
+
+    pub async fn send(&self, notice: Notice<'_>) -> Result<Delivery, MailError> {
+        if !is_valid_email(notice.recipient) {
+            return Err(MailError::Address);
+        }
+        let address: Address = notice.recipient.parse().map_err(|_| MailError::Address)?;
+        let (plain, html) = render(&notice);
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(Mailbox::new(None, address))
+            .subject(format!(
+                "{} sent you passwords with Keypost",
+                notice.sender_name
+            ))
+            .multipart(MultiPart::alternative_plain_html(
+                plain.to_string(),
+                html.to_string(),
+            ))?;
+        match &self.transport {
+            Transport::Smtp(transport) => {
+                transport.send(email).await?;
+                Ok(Delivery::Smtp)
+            }
+            Transport::Outbox(dir) => {
+                let bytes = Zeroizing::new(email.formatted());
+                Ok(Delivery::Outbox(write_to_outbox(dir, &bytes).await?))
+            }
+        }
+    }
+}
+
+fn smtp_transport(
+    settings: &SmtpSettings,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
+    match settings {
+        SmtpSettings::Url(url) => Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build()),
+        SmtpSettings::Server {
+            host,
+            port,
+            tls,
+            username,
+            password,
+        } => {
+            let tls = match tls {
+                SmtpTls::None => Tls::None,
+                SmtpTls::Starttls => Tls::Required(TlsParameters::new(host.clone())?),
+                SmtpTls::Tls => Tls::Wrapper(TlsParameters::new(host.clone())?),
+            };
+            let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                .port(*port)
+                .tls(tls);
+            if let Some(user) = username {
+                let secret = password.as_ref().map(|p| p.to_string()).unwrap_or_default();
+                builder = builder.credentials(Credentials::new(user.clone(), secret));
+            }
+            Ok(builder.build())
+        }
+    }
+}
+
+/// Writes the email under a random name: first as `.tmp`, then renamed, so a reader of the
+/// folder never sees half a file.
+async fn write_to_outbox(dir: &Path, bytes: &[u8]) -> Result<PathBuf, std::io::Error> {
+    tokio::fs::create_dir_all(dir).await?;
+    let mut random = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    let stamp = OffsetDateTime::now_utc().unix_timestamp();
+    let name = format!("{stamp}-{}", keypost_protocol::b64::encode(&random));
+    let temporary = dir.join(format!("{name}.tmp"));
+    let path = dir.join(format!("{name}.eml"));
+    tokio::fs::write(&temporary, bytes).await?;
+    tokio::fs::rename(&temporary, &path).await?;
+    Ok(path)
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The plain text and HTML bodies; both carry exactly the same link.
+fn render(notice: &Notice<'_>) -> (Zeroizing<String>, Zeroizing<String>) {
+    let expiry = notice
+        .expires_at
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute] UTC"
+        ))
+        .unwrap_or_else(|_| notice.expires_at.unix_timestamp().to_string());
+    let views = match notice.max_views {
+        Some(1) => " and can be opened once".to_owned(),
+        Some(n) => format!(" and can be opened {n} times"),
+        None => String::new(),
+    };
+    let name = notice.sender_name;
+    let link: &str = &notice.link;
+    let message_plain = if notice.message.is_empty() {
+        String::new()
+    } else {
+        format!("Message from {name}:\n\n{}\n\n", notice.message)
+    };
+    let plain = Zeroizing::new(format!(
+        "{name} sent you passwords with Keypost.\n\n{message_plain}\
+         Open this link to pick them up:\n{link}\n\n\
+         {name} will tell you the PIN separately, for example by phone or SMS. \
+         Nobody from Keypost will ever ask you for it. You have 3 tries.\n\n\
+         The link works until {expiry}{views}. After that, or after 3 wrong PINs, \
+         the passwords are deleted for good.\n\n\
+         If you did not expect this email, you can ignore it.\n"
+    ));
+    let name_html = escape_html(name);
+    let link_html = escape_html(link);
+    let message_html = if notice.message.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p>Message from {name_html}:</p>\n<blockquote style=\"white-space: pre-wrap\">{}</blockquote>\n",
+            escape_html(notice.message)
+        )
+    };
+    let html = Zeroizing::new(format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Passwords from {name_html}</title></head>\n<body>\n\
+         <p><strong>{name_html}</strong> sent you passwords with Keypost.</p>\n{message_html}\
+         <p>Open this link to pick them up:<br>\n<a href=\"{link_html}\">{link_html}</a></p>\n\
+         <p>{name_html} will tell you the PIN separately, for example by phone or SMS. \
+         Nobody from Keypost will ever ask you for it. You have 3 tries.</p>\n\
+         <p>The link works until {expiry}{views}. After that, or after 3 wrong PINs, \
+         the passwords are deleted for good.</p>\n\
+         <p>If you did not expect this email, you can ignore it.</p>\n</body></html>\n"
+    ));
+    (plain, html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_bodies_carry_the_same_link_and_escape_the_sender() {
+        let notice = Notice {
+            recipient: "bo@example.org",
+            sender_name: "Ada <script>",
+            message: "Hi & welcome",
+            link: Zeroizing::new("http://127.0.0.1:1/p/abc#SECRET".to_owned()),
+            expires_at: OffsetDateTime::UNIX_EPOCH,
+            max_views: Some(2),
+        };
+        let (plain, html) = render(&notice);
+        assert!(plain.contains("http://127.0.0.1:1/p/abc#SECRET"));
+        assert!(html.contains("href=\"http://127.0.0.1:1/p/abc#SECRET\""));
+        assert!(html.contains("Ada &lt;script&gt;"));
+        assert!(html.contains("Hi &amp; welcome"));
+        assert!(!html.contains("<img"));
+        assert!(plain.contains("1970-01-01 00:00 UTC and can be opened 2 times"));
+    }
+}

@@ -1,0 +1,603 @@
+//! The pickup life cycle on top of [`Store`]: create, read-only status, challenge, open,
+//! recipient delete, owner status and revoke, and the scheduled purge.
+//!
+//! Times are Unix seconds. Every "gone" state (missing, expired, destroyed, used up, deleted,
+//! revoked) is reported as [`Gone`](PickupError::Gone) so the API can answer the same 404.
+
+use keypost_protocol::api::{PickupEventKind, PickupState};
+use keypost_protocol::proof::proof_matches;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::store::{Durability, OpFuture, Store, StoreError};
+
+/// Wrong PINs allowed before a pickup is destroyed (fixed by the protocol).
+pub const MAX_ATTEMPTS: i64 = 3;
+/// How long a challenge may be answered.
+pub const CHALLENGE_LIFETIME_SECONDS: i64 = 120;
+/// How long the sender's record and event log outlive the pickup's expiry.
+pub const RECORD_RETENTION_SECONDS: i64 = 30 * 24 * 3600;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PickupError {
+    #[error("no such pickup")]
+    Gone,
+    #[error("a pickup with this id already exists")]
+    AlreadyExists,
+    #[error("the challenge is unknown, used or expired")]
+    InvalidChallenge,
+    #[error("wrong PIN")]
+    WrongPin { attempts_left: u32 },
+    #[error("the sender did not allow the recipient to delete this pickup")]
+    DeleteNotAllowed,
+    #[error("wrong delete key")]
+    WrongDeleteKey,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for PickupError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Store(StoreError::Database(error))
+    }
+}
+
+/// A validated create request, binary fields decoded.
+pub struct NewPickup {
+    pub id: [u8; 16],
+    pub ciphertext: Vec<u8>,
+    pub pin_verifier: Zeroizing<[u8; 32]>,
+    pub delete_verifier: Option<[u8; 32]>,
+    pub owner_token_hash: [u8; 32],
+    pub recipient_email: String,
+    pub sender_name: String,
+    pub message: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub max_views: Option<u32>,
+    pub retrieval_step: bool,
+    pub passphrase_required: bool,
+    /// Whether the notification email went out (recorded as an event).
+    pub emailed: bool,
+}
+
+/// What the recipient's page may see before opening.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub sender_name: String,
+    pub message: String,
+    pub expires_at: i64,
+    pub attempts_left: u32,
+    pub views_left: Option<u32>,
+    pub retrieval_step: bool,
+    pub recipient_delete: bool,
+    pub passphrase_required: bool,
+}
+
+pub struct Opened {
+    pub ciphertext: Vec<u8>,
+    pub views_left: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerView {
+    pub recipient_email: String,
+    pub state: PickupState,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub attempts_left: u32,
+    pub views_left: Option<u32>,
+    pub events: Vec<(PickupEventKind, i64)>,
+}
+
+/// What one purge pass removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub expired_pickups: u64,
+    pub stale_challenges: u64,
+    pub old_records: u64,
+}
+
+pub fn event_name(kind: PickupEventKind) -> &'static str {
+    match kind {
+        PickupEventKind::Created => "created",
+        PickupEventKind::Emailed => "emailed",
+        PickupEventKind::EmailFailed => "email_failed",
+        PickupEventKind::Opened => "opened",
+        PickupEventKind::WrongPin => "wrong_pin",
+        PickupEventKind::Destroyed => "destroyed",
+        PickupEventKind::Expired => "expired",
+        PickupEventKind::Deleted => "deleted",
+        PickupEventKind::Revoked => "revoked",
+        PickupEventKind::UsedUp => "used_up",
+    }
+}
+
+fn event_kind(name: &str) -> Option<PickupEventKind> {
+    [
+        PickupEventKind::Created,
+        PickupEventKind::Emailed,
+        PickupEventKind::EmailFailed,
+        PickupEventKind::Opened,
+        PickupEventKind::WrongPin,
+        PickupEventKind::Destroyed,
+        PickupEventKind::Expired,
+        PickupEventKind::Deleted,
+        PickupEventKind::Revoked,
+        PickupEventKind::UsedUp,
+    ]
+    .into_iter()
+    .find(|kind| event_name(*kind) == name)
+}
+
+fn to_u32(value: i64) -> u32 {
+    u32::try_from(value.max(0)).unwrap_or(u32::MAX)
+}
+
+async fn insert_event(
+    conn: &mut AnyConnection,
+    id: &[u8],
+    kind: PickupEventKind,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO pickup_events (pickup_id, kind, at) VALUES ($1, $2, $3)")
+        .bind(id.to_vec())
+        .bind(event_name(kind))
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the pickup row (ciphertext and verifier) for good. Its outstanding challenges are
+/// left to the purge: they open nothing without the row, and deleting them here would take
+/// their row locks in another order than concurrent opens (a PostgreSQL deadlock).
+async fn delete_pickup(conn: &mut AnyConnection, id: &[u8]) -> Result<bool, sqlx::Error> {
+    let deleted = sqlx::query("DELETE FROM pickups WHERE id = $1")
+        .bind(id.to_vec())
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(deleted > 0)
+}
+
+/// Whether an id was ever used (its record is kept after the pickup ends).
+pub async fn id_taken(store: &Store, id: &[u8; 16]) -> Result<bool, PickupError> {
+    let row = sqlx::query("SELECT id FROM pickup_records WHERE id = $1")
+        .bind(id.to_vec())
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(row.is_some())
+}
+
+pub async fn create(store: &Store, pickup: NewPickup) -> Result<(), PickupError> {
+    let created = store
+        .write(Durability::Durable, move |conn| {
+            Box::pin(insert_pickup(conn, pickup)) as OpFuture<'_, bool>
+        })
+        .await?;
+    if created {
+        Ok(())
+    } else {
+        Err(PickupError::AlreadyExists)
+    }
+}
+
+async fn insert_pickup(conn: &mut AnyConnection, p: NewPickup) -> Result<bool, sqlx::Error> {
+    let recorded = sqlx::query(
+        "INSERT INTO pickup_records \
+         (id, owner_token_hash, recipient_email, created_at, expires_at, max_views, purge_after) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(p.id.to_vec())
+    .bind(p.owner_token_hash.to_vec())
+    .bind(p.recipient_email.clone())
+    .bind(p.created_at)
+    .bind(p.expires_at)
+    .bind(p.max_views.map(i64::from))
+    .bind(p.expires_at.saturating_add(RECORD_RETENTION_SECONDS))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if recorded == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO pickups (id, ciphertext, pin_verifier, delete_verifier, sender_name, \
+         message, expires_at, attempts_left, views_left, retrieval_step, passphrase_required) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(p.id.to_vec())
+    .bind(p.ciphertext)
+    .bind(p.pin_verifier.to_vec())
+    .bind(p.delete_verifier.map(|v| v.to_vec()))
+    .bind(p.sender_name)
+    .bind(p.message)
+    .bind(p.expires_at)
+    .bind(MAX_ATTEMPTS)
+    .bind(p.max_views.map(i64::from))
+    .bind(i64::from(p.retrieval_step))
+    .bind(i64::from(p.passphrase_required))
+    .execute(&mut *conn)
+    .await?;
+    insert_event(conn, &p.id, PickupEventKind::Created, p.created_at).await?;
+    let mail_event = if p.emailed {
+        PickupEventKind::Emailed
+    } else {
+        PickupEventKind::EmailFailed
+    };
+    insert_event(conn, &p.id, mail_event, p.created_at).await?;
+    Ok(true)
+}
+
+/// Read-only status: moves no counter.
+pub async fn status(store: &Store, id: &[u8; 16], now: i64) -> Result<Status, PickupError> {
+    let row = sqlx::query(
+        "SELECT sender_name, message, expires_at, attempts_left, views_left, delete_verifier, \
+         retrieval_step, passphrase_required FROM pickups \
+         WHERE id = $1 AND expires_at > $2 AND attempts_left > 0",
+    )
+    .bind(id.to_vec())
+    .bind(now)
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(PickupError::Gone)?;
+    status_from_row(&row)
+}
+
+fn status_from_row(row: &AnyRow) -> Result<Status, PickupError> {
+    Ok(Status {
+        sender_name: row.try_get("sender_name")?,
+        message: row.try_get("message")?,
+        expires_at: row.try_get("expires_at")?,
+        attempts_left: to_u32(row.try_get("attempts_left")?),
+        views_left: row.try_get::<Option<i64>, _>("views_left")?.map(to_u32),
+        recipient_delete: row
+            .try_get::<Option<Vec<u8>>, _>("delete_verifier")?
+            .is_some(),
+        retrieval_step: row.try_get::<i64, _>("retrieval_step")? != 0,
+        passphrase_required: row.try_get::<i64, _>("passphrase_required")? != 0,
+    })
+}
+
+/// Stores a fresh single-use challenge for a live pickup.
+pub async fn issue_challenge(
+    store: &Store,
+    id: [u8; 16],
+    challenge: [u8; 32],
+    now: i64,
+) -> Result<(), PickupError> {
+    let stored = store
+        .write(Durability::Ephemeral, move |conn| {
+            Box::pin(async move {
+                let result = sqlx::query(
+                    "INSERT INTO challenges (challenge, pickup_id, expires_at) \
+                     SELECT $1, id, $2 FROM pickups \
+                     WHERE id = $3 AND expires_at > $4 AND attempts_left > 0",
+                )
+                .bind(challenge.to_vec())
+                .bind(now.saturating_add(CHALLENGE_LIFETIME_SECONDS))
+                .bind(id.to_vec())
+                .bind(now)
+                .execute(conn)
+                .await?;
+                Ok(result.rows_affected() > 0)
+            }) as OpFuture<'_, bool>
+        })
+        .await?;
+    if stored {
+        Ok(())
+    } else {
+        Err(PickupError::Gone)
+    }
+}
+
+/// The outcome of an open attempt as decided inside the write transaction.
+enum OpenOutcome {
+    Opened(Opened),
+    WrongPin(u32),
+    InvalidChallenge,
+    Gone,
+}
+
+/// Consumes the challenge, checks the proof in constant time and moves exactly one counter.
+pub async fn open(
+    store: &Store,
+    id: [u8; 16],
+    challenge: [u8; 32],
+    proof: [u8; 32],
+    now: i64,
+) -> Result<Opened, PickupError> {
+    let outcome = store
+        .write(Durability::Durable, move |conn| {
+            Box::pin(open_in_transaction(conn, id, challenge, proof, now))
+                as OpFuture<'_, OpenOutcome>
+        })
+        .await?;
+    match outcome {
+        OpenOutcome::Opened(opened) => Ok(opened),
+        OpenOutcome::WrongPin(attempts_left) => Err(PickupError::WrongPin { attempts_left }),
+        OpenOutcome::InvalidChallenge => Err(PickupError::InvalidChallenge),
+        OpenOutcome::Gone => Err(PickupError::Gone),
+    }
+}
+
+async fn open_in_transaction(
+    conn: &mut AnyConnection,
+    id: [u8; 16],
+    challenge: [u8; 32],
+    proof: [u8; 32],
+    now: i64,
+) -> Result<OpenOutcome, sqlx::Error> {
+    let consumed = sqlx::query(
+        "DELETE FROM challenges WHERE challenge = $1 AND pickup_id = $2 AND expires_at > $3 \
+         RETURNING pickup_id",
+    )
+    .bind(challenge.to_vec())
+    .bind(id.to_vec())
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let verifier_row = sqlx::query(
+        "SELECT pin_verifier FROM pickups WHERE id = $1 AND expires_at > $2 AND attempts_left > 0",
+    )
+    .bind(id.to_vec())
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(verifier_row) = verifier_row else {
+        return Ok(OpenOutcome::Gone);
+    };
+    if consumed.is_none() {
+        return Ok(OpenOutcome::InvalidChallenge);
+    }
+    let verifier = Zeroizing::new(verifier_row.try_get::<Vec<u8>, _>("pin_verifier")?);
+    let right = <&[u8; 32]>::try_from(verifier.as_slice())
+        .is_ok_and(|verifier| proof_matches(verifier, &id, &challenge, &proof));
+    if right {
+        let row = sqlx::query(
+            "UPDATE pickups SET views_left = views_left - 1 \
+             WHERE id = $1 AND expires_at > $2 AND attempts_left > 0 \
+             AND (views_left IS NULL OR views_left > 0) \
+             RETURNING views_left, ciphertext",
+        )
+        .bind(id.to_vec())
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(row) = row else {
+            return Ok(OpenOutcome::Gone);
+        };
+        let views_left = row.try_get::<Option<i64>, _>("views_left")?.map(to_u32);
+        let ciphertext: Vec<u8> = row.try_get("ciphertext")?;
+        insert_event(conn, &id, PickupEventKind::Opened, now).await?;
+        if views_left == Some(0) {
+            delete_pickup(conn, &id).await?;
+            insert_event(conn, &id, PickupEventKind::UsedUp, now).await?;
+        }
+        Ok(OpenOutcome::Opened(Opened {
+            ciphertext,
+            views_left,
+        }))
+    } else {
+        let row = sqlx::query(
+            "UPDATE pickups SET attempts_left = attempts_left - 1 \
+             WHERE id = $1 AND expires_at > $2 AND attempts_left > 0 \
+             RETURNING attempts_left",
+        )
+        .bind(id.to_vec())
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(row) = row else {
+            return Ok(OpenOutcome::Gone);
+        };
+        let attempts_left = to_u32(row.try_get("attempts_left")?);
+        insert_event(conn, &id, PickupEventKind::WrongPin, now).await?;
+        if attempts_left == 0 {
+            delete_pickup(conn, &id).await?;
+            insert_event(conn, &id, PickupEventKind::Destroyed, now).await?;
+        }
+        Ok(OpenOutcome::WrongPin(attempts_left))
+    }
+}
+
+/// The recipient deletes the copy with the delete key derived from the link secret.
+pub async fn recipient_delete(
+    store: &Store,
+    id: [u8; 16],
+    delete_key: Zeroizing<[u8; 32]>,
+    now: i64,
+) -> Result<(), PickupError> {
+    let key_hash: [u8; 32] = Sha256::digest(delete_key.as_slice()).into();
+    store
+        .write(Durability::Durable, move |conn| {
+            Box::pin(async move {
+                let row = sqlx::query(
+                    "SELECT delete_verifier FROM pickups \
+                     WHERE id = $1 AND expires_at > $2 AND attempts_left > 0",
+                )
+                .bind(id.to_vec())
+                .bind(now)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let Some(row) = row else {
+                    return Ok(Err(PickupError::Gone));
+                };
+                let Some(verifier) = row.try_get::<Option<Vec<u8>>, _>("delete_verifier")? else {
+                    return Ok(Err(PickupError::DeleteNotAllowed));
+                };
+                if !bool::from(verifier.as_slice().ct_eq(&key_hash)) {
+                    return Ok(Err(PickupError::WrongDeleteKey));
+                }
+                if !delete_pickup(conn, &id).await? {
+                    return Ok(Err(PickupError::Gone));
+                }
+                insert_event(conn, &id, PickupEventKind::Deleted, now).await?;
+                Ok(Ok(()))
+            }) as OpFuture<'_, Result<(), PickupError>>
+        })
+        .await?
+}
+
+/// Checks the owner token against the stored hash in constant time; unknown id or a wrong
+/// token are the same [`PickupError::Gone`].
+async fn authorize_owner(
+    conn: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    id: &[u8; 16],
+    owner_token: &[u8; 32],
+) -> Result<Option<AnyRow>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT owner_token_hash, recipient_email, created_at, expires_at, max_views \
+         FROM pickup_records WHERE id = $1",
+    )
+    .bind(id.to_vec())
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let stored: Vec<u8> = row.try_get("owner_token_hash")?;
+    let presented: [u8; 32] = Sha256::digest(owner_token).into();
+    if bool::from(stored.as_slice().ct_eq(&presented)) {
+        Ok(Some(row))
+    } else {
+        Ok(None)
+    }
+}
+
+pub async fn owner_status(
+    store: &Store,
+    id: [u8; 16],
+    owner_token: &Zeroizing<[u8; 32]>,
+    now: i64,
+) -> Result<OwnerView, PickupError> {
+    let record = authorize_owner(store.pool(), &id, owner_token)
+        .await?
+        .ok_or(PickupError::Gone)?;
+    let live = sqlx::query("SELECT attempts_left, views_left, expires_at FROM pickups WHERE id = $1")
+        .bind(id.to_vec())
+        .fetch_optional(store.pool())
+        .await?;
+    let event_rows =
+        sqlx::query("SELECT kind, at FROM pickup_events WHERE pickup_id = $1 ORDER BY seq")
+            .bind(id.to_vec())
+            .fetch_all(store.pool())
+            .await?;
+    let mut events = Vec::with_capacity(event_rows.len());
+    for row in &event_rows {
+        let name: String = row.try_get("kind")?;
+        if let Some(kind) = event_kind(&name) {
+            events.push((kind, row.try_get::<i64, _>("at")?));
+        }
+    }
+    let expires_at: i64 = record.try_get("expires_at")?;
+    let max_views = record.try_get::<Option<i64>, _>("max_views")?;
+    let count = |wanted: PickupEventKind| {
+        let n = events.iter().filter(|(kind, _)| *kind == wanted).count();
+        i64::try_from(n).unwrap_or(i64::MAX)
+    };
+    let (state, attempts_left, views_left) = match live {
+        Some(row) if row.try_get::<i64, _>("expires_at")? > now => (
+            PickupState::Active,
+            row.try_get::<i64, _>("attempts_left")?,
+            row.try_get::<Option<i64>, _>("views_left")?,
+        ),
+        _ => {
+            let state = events
+                .iter()
+                .rev()
+                .find_map(|(kind, _)| match kind {
+                    PickupEventKind::Destroyed => Some(PickupState::Destroyed),
+                    PickupEventKind::Deleted => Some(PickupState::Deleted),
+                    PickupEventKind::Revoked => Some(PickupState::Revoked),
+                    PickupEventKind::UsedUp => Some(PickupState::UsedUp),
+                    PickupEventKind::Expired => Some(PickupState::Expired),
+                    _ => None,
+                })
+                .unwrap_or(PickupState::Expired);
+            (
+                state,
+                MAX_ATTEMPTS - count(PickupEventKind::WrongPin),
+                max_views.map(|max| max - count(PickupEventKind::Opened)),
+            )
+        }
+    };
+    Ok(OwnerView {
+        recipient_email: record.try_get("recipient_email")?,
+        state,
+        created_at: record.try_get("created_at")?,
+        expires_at,
+        attempts_left: to_u32(attempts_left),
+        views_left: views_left.map(to_u32),
+        events,
+    })
+}
+
+/// The sender ends the pickup now. Revoking an already ended pickup changes nothing.
+pub async fn revoke(
+    store: &Store,
+    id: [u8; 16],
+    owner_token: &Zeroizing<[u8; 32]>,
+    now: i64,
+) -> Result<(), PickupError> {
+    let token = owner_token.clone();
+    store
+        .write(Durability::Durable, move |conn| {
+            Box::pin(async move {
+                if authorize_owner(&mut *conn, &id, &token).await?.is_none() {
+                    return Ok(Err(PickupError::Gone));
+                }
+                if delete_pickup(conn, &id).await? {
+                    insert_event(conn, &id, PickupEventKind::Revoked, now).await?;
+                }
+                Ok(Ok(()))
+            }) as OpFuture<'_, Result<(), PickupError>>
+        })
+        .await?
+}
+
+/// Deletes expired pickups (logging an `expired` event for each), stale challenges, and
+/// records and events whose retention ended.
+pub async fn purge(store: &Store, now: i64) -> Result<Purged, PickupError> {
+    let purged = store
+        .write(Durability::Durable, move |conn| {
+            Box::pin(async move {
+                let expired = sqlx::query("DELETE FROM pickups WHERE expires_at <= $1 RETURNING id")
+                    .bind(now)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                for row in &expired {
+                    let id: Vec<u8> = row.try_get("id")?;
+                    insert_event(conn, &id, PickupEventKind::Expired, now).await?;
+                }
+                let stale_challenges = sqlx::query("DELETE FROM challenges WHERE expires_at <= $1")
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                sqlx::query(
+                    "DELETE FROM pickup_events WHERE pickup_id IN \
+                     (SELECT id FROM pickup_records WHERE purge_after <= $1)",
+                )
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                let old_records = sqlx::query("DELETE FROM pickup_records WHERE purge_after <= $1")
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                Ok(Purged {
+                    expired_pickups: u64::try_from(expired.len()).unwrap_or(u64::MAX),
+                    stale_challenges,
+                    old_records,
+                })
+            }) as OpFuture<'_, Purged>
+        })
+        .await?;
+    Ok(purged)
+}

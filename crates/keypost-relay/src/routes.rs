@@ -1,0 +1,336 @@
+//! The HTTP handlers of `/api/v1` and the page route. Logs carry pickup ids only: never a
+//! request body, link fragment, proof, verifier, ciphertext, email address or token.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use keypost_protocol::api::{
+    ChallengeResponse, CreatePickupRequest, CreatePickupResponse, DeleteRequest, OpenRequest,
+    OpenResponse, OwnerStatus, PickupEvent, PickupStatus,
+};
+use keypost_protocol::b64;
+use rand::RngCore;
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use zeroize::Zeroizing;
+
+use crate::AppState;
+use crate::config::Limits;
+use crate::error::ApiError;
+use crate::mail::{Delivery, Notice};
+use crate::pickups::{self, CHALLENGE_LIFETIME_SECONDS};
+use crate::validate;
+
+/// Per-sender and per-recipient limits on creating pickups (kept in memory per process).
+pub struct CreateLimits {
+    per_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    per_recipient: Option<DefaultKeyedRateLimiter<String>>,
+}
+
+impl CreateLimits {
+    pub fn new(limits: &Limits) -> Self {
+        Self {
+            per_ip: NonZeroU32::new(limits.creates_per_hour_per_ip)
+                .map(|n| RateLimiter::keyed(Quota::per_hour(n))),
+            per_recipient: NonZeroU32::new(limits.creates_per_hour_per_recipient)
+                .map(|n| RateLimiter::keyed(Quota::per_hour(n))),
+        }
+    }
+
+    fn allow(&self, ip: Option<IpAddr>, recipient: &str) -> bool {
+        let ip_ok = match (&self.per_ip, ip) {
+            (Some(limiter), Some(ip)) => limiter.check_key(&ip).is_ok(),
+            _ => true,
+        };
+        let recipient_ok = self
+            .per_recipient
+            .as_ref()
+            .is_none_or(|limiter| limiter.check_key(&recipient.to_ascii_lowercase()).is_ok());
+        ip_ok && recipient_ok
+    }
+
+    /// Forgets keys whose limits have fully recovered, bounding memory.
+    pub fn forget_idle(&self) {
+        if let Some(limiter) = &self.per_ip {
+            limiter.retain_recent();
+        }
+        if let Some(limiter) = &self.per_recipient {
+            limiter.retain_recent();
+        }
+    }
+}
+
+/// The client's IP address when the server records it (not under `oneshot` tests).
+pub struct PeerIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}
+
+/// `Json` whose rejections become [`ApiError`]s with clear messages (400, 413, 415).
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(&rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: &JsonRejection) -> ApiError {
+    match rejection {
+        JsonRejection::JsonSyntaxError(_) => {
+            ApiError::BadRequest("The request body is not valid JSON.".to_owned())
+        }
+        JsonRejection::JsonDataError(error) => ApiError::BadRequest(format!(
+            "The request body does not match the API: {}",
+            error.body_text()
+        )),
+        JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
+            "Send the body with `Content-Type: application/json`.".to_owned(),
+        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        _ => ApiError::BadRequest("The request body could not be read.".to_owned()),
+    }
+}
+
+fn rfc3339(unix_seconds: i64) -> Result<String, ApiError> {
+    OffsetDateTime::from_unix_timestamp(unix_seconds)
+        .ok()
+        .and_then(|at| at.format(&Rfc3339).ok())
+        .ok_or(ApiError::Internal)
+}
+
+fn pickup_id(text: &str) -> Result<[u8; 16], ApiError> {
+    validate::binary::<16>("pickup id", text).map_err(ApiError::from)
+}
+
+/// `POST /api/v1/pickups`
+pub async fn create_pickup(
+    State(state): State<AppState>,
+    PeerIp(peer_ip): PeerIp,
+    ApiJson(request): ApiJson<CreatePickupRequest>,
+) -> Result<Response, ApiError> {
+    let now = state.now();
+    let valid = validate::create_request(request, now.unix_timestamp())?;
+    let mut pickup = valid.pickup;
+    let id_text = b64::encode(&pickup.id);
+    if !state
+        .create_limits()
+        .allow(peer_ip, &pickup.recipient_email)
+    {
+        tracing::info!(pickup = %id_text, "create refused by rate limit");
+        return Err(ApiError::RateLimited);
+    }
+    if pickups::id_taken(state.store(), &pickup.id).await? {
+        return Err(ApiError::Conflict);
+    }
+    let page_url = format!("{}/p/{id_text}", state.public_url());
+    let expires_at = OffsetDateTime::from_unix_timestamp(pickup.expires_at)
+        .map_err(|_| ApiError::Internal)?;
+    let mut link = Zeroizing::new(String::with_capacity(page_url.len() + 44));
+    link.push_str(&page_url);
+    link.push('#');
+    link.push_str(&valid.link_fragment);
+    drop(valid.link_fragment);
+    let notice = Notice {
+        recipient: &pickup.recipient_email,
+        sender_name: &pickup.sender_name,
+        message: &pickup.message,
+        link,
+        expires_at,
+        max_views: pickup.max_views,
+    };
+    pickup.emailed = match state.mailer().send(notice).await {
+        Ok(Delivery::Smtp) => {
+            tracing::info!(pickup = %id_text, "notification handed to SMTP");
+            true
+        }
+        Ok(Delivery::Outbox(path)) => {
+            tracing::info!(pickup = %id_text, path = %path.display(), "notification written to the outbox");
+            true
+        }
+        Err(error) => {
+            tracing::warn!(pickup = %id_text, kind = error.kind(), "notification email failed");
+            false
+        }
+    };
+    let emailed = pickup.emailed;
+    let expires_at_unix = pickup.expires_at;
+    pickups::create(state.store(), pickup).await?;
+    tracing::info!(pickup = %id_text, "pickup created");
+    let body = CreatePickupResponse {
+        id: id_text,
+        page_url,
+        expires_at: rfc3339(expires_at_unix)?,
+        emailed,
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// `GET /api/v1/pickups/{id}` — read-only.
+pub async fn pickup_status(
+    State(state): State<AppState>,
+    Path(id_text): Path<String>,
+) -> Result<Json<PickupStatus>, ApiError> {
+    let id = pickup_id(&id_text)?;
+    let status = pickups::status(state.store(), &id, state.now().unix_timestamp()).await?;
+    Ok(Json(PickupStatus {
+        id: id_text,
+        sender_name: status.sender_name,
+        message: status.message,
+        expires_at: rfc3339(status.expires_at)?,
+        attempts_left: status.attempts_left,
+        views_left: status.views_left,
+        retrieval_step: status.retrieval_step,
+        recipient_delete: status.recipient_delete,
+        passphrase_required: status.passphrase_required,
+    }))
+}
+
+/// `POST /api/v1/pickups/{id}/challenge`
+pub async fn issue_challenge(
+    State(state): State<AppState>,
+    Path(id_text): Path<String>,
+) -> Result<Json<ChallengeResponse>, ApiError> {
+    let id = pickup_id(&id_text)?;
+    let mut challenge = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut challenge);
+    pickups::issue_challenge(state.store(), id, challenge, state.now().unix_timestamp()).await?;
+    Ok(Json(ChallengeResponse {
+        challenge: b64::encode(&challenge),
+        expires_in_seconds: CHALLENGE_LIFETIME_SECONDS.unsigned_abs(),
+    }))
+}
+
+/// `POST /api/v1/pickups/{id}/open`
+pub async fn open_pickup(
+    State(state): State<AppState>,
+    Path(id_text): Path<String>,
+    ApiJson(request): ApiJson<OpenRequest>,
+) -> Result<Json<OpenResponse>, ApiError> {
+    let id = pickup_id(&id_text)?;
+    let challenge = validate::binary::<32>("challenge", &request.challenge)?;
+    let proof = validate::binary::<32>("proof", &request.proof)?;
+    match pickups::open(state.store(), id, challenge, proof, state.now().unix_timestamp()).await {
+        Ok(opened) => {
+            tracing::info!(pickup = %id_text, views_left = ?opened.views_left, "pickup opened");
+            Ok(Json(OpenResponse {
+                ciphertext: b64::encode(&opened.ciphertext),
+                views_left: opened.views_left,
+            }))
+        }
+        Err(pickups::PickupError::WrongPin { attempts_left }) => {
+            tracing::info!(pickup = %id_text, attempts_left, "wrong PIN");
+            if attempts_left == 0 {
+                tracing::info!(pickup = %id_text, "pickup destroyed after 3 wrong PINs");
+            }
+            Err(ApiError::WrongPin { attempts_left })
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /api/v1/pickups/{id}/delete` — the recipient's "Delete now".
+pub async fn recipient_delete(
+    State(state): State<AppState>,
+    Path(id_text): Path<String>,
+    ApiJson(request): ApiJson<DeleteRequest>,
+) -> Result<StatusCode, ApiError> {
+    let id = pickup_id(&id_text)?;
+    let key = Zeroizing::new(validate::binary::<32>("delete_key", &request.delete_key)?);
+    pickups::recipient_delete(state.store(), id, key, state.now().unix_timestamp()).await?;
+    tracing::info!(pickup = %id_text, "pickup deleted by the recipient");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn owner_token(headers: &HeaderMap) -> Result<Zeroizing<[u8; 32]>, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .ok_or(ApiError::Unauthorized)?;
+    b64::decode_array::<32>(value.trim())
+        .map(Zeroizing::new)
+        .map_err(|_| ApiError::Unauthorized)
+}
+
+async fn owner_view(state: &AppState, id_text: String, id: [u8; 16], token: &Zeroizing<[u8; 32]>) -> Result<Json<OwnerStatus>, ApiError> {
+    let view = pickups::owner_status(state.store(), id, token, state.now().unix_timestamp()).await?;
+    let mut events = Vec::with_capacity(view.events.len());
+    for (kind, at) in view.events {
+        events.push(PickupEvent {
+            kind,
+            at: rfc3339(at)?,
+        });
+    }
+    Ok(Json(OwnerStatus {
+        id: id_text,
+        recipient_email: view.recipient_email,
+        state: view.state,
+        created_at: rfc3339(view.created_at)?,
+        expires_at: rfc3339(view.expires_at)?,
+        attempts_left: view.attempts_left,
+        views_left: view.views_left,
+        events,
+    }))
+}
+
+/// `GET /api/v1/owner/pickups/{id}` with `Authorization: Bearer <owner token>`.
+pub async fn owner_status(
+    State(state): State<AppState>,
+    Path(id_text): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<OwnerStatus>, ApiError> {
+    let token = owner_token(&headers)?;
+    let id = pickup_id(&id_text)?;
+    owner_view(&state, id_text, id, &token).await
+}
+
+/// `POST /api/v1/owner/pickups/{id}/revoke` — ends the pickup now; answers the new status.
+pub async fn owner_revoke(
+    State(state): State<AppState>,
+    Path(id_text): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<OwnerStatus>, ApiError> {
+    let token = owner_token(&headers)?;
+    let id = pickup_id(&id_text)?;
+    pickups::revoke(state.store(), id, &token, state.now().unix_timestamp()).await?;
+    tracing::info!(pickup = %id_text, "pickup revoked by the sender");
+    owner_view(&state, id_text, id, &token).await
+}
+
+/// `GET /p/{id}` — the pickup page; touches no data.
+pub async fn pickup_page(Path(_id): Path<String>) -> Response {
+    crate::page::page_response()
+}
+
+/// `GET /api/v1/health` — for load balancers and tests.
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound
+}

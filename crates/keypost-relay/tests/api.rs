@@ -1,0 +1,466 @@
+//! The relay's API on a real loopback socket, each scenario against SQLite and against a real
+//! PostgreSQL started by the test setup.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use keypost_protocol::api::{
+    CreatePickupResponse, ErrorBody, OpenResponse, OwnerStatus, PickupEventKind, PickupState,
+    PickupStatus,
+};
+use keypost_protocol::b64;
+use support::{Api, Db, Pickup, TestRelay};
+
+/// Runs each scenario once with SQLite and once with PostgreSQL.
+macro_rules! on_both_databases {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    super::$scenario(super::Db::sqlite()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    super::$scenario(super::Db::postgres().await).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_databases!(
+    three_wrong_pins_destroy_the_pickup_for_good,
+    fifty_concurrent_wrong_proofs_count_as_exactly_three,
+    views_run_out_after_the_last_allowed_open,
+    expiry_follows_the_clock_and_purge_records_it,
+    reading_the_page_and_status_moves_no_counter,
+    replayed_challenge_and_proof_are_rejected,
+    bad_requests_get_clear_errors,
+    recipient_delete_needs_the_right_key,
+    owner_sees_events_and_can_revoke,
+);
+
+fn api(relay: &TestRelay) -> Api<'_> {
+    Api {
+        http: &relay.http,
+        base: relay.relay.public_url().to_owned(),
+    }
+}
+
+async fn error_of(response: reqwest::Response) -> ErrorBody {
+    response.json().await.unwrap()
+}
+
+async fn assert_gone(response: reqwest::Response) {
+    assert_eq!(response.status(), 404);
+    let body = error_of(response).await;
+    assert_eq!(body.error.code, "not_found");
+    assert_eq!(
+        body.error.message,
+        keypost_relay::error::GONE_MESSAGE,
+        "every gone state answers the same body"
+    );
+}
+
+async fn created(api: &Api<'_>, pickup: &Pickup, max_views: Option<u32>) -> CreatePickupResponse {
+    let response = api.create(pickup, max_views).await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+/// True when the ciphertext's bytes appear anywhere in the SQLite files (database + WAL).
+fn sqlite_files_contain(db: &Db, needle: &[u8]) -> bool {
+    let Some(file) = db.sqlite_file() else {
+        return false;
+    };
+    let mut paths = vec![file.clone()];
+    paths.push(file.with_extension("db-wal"));
+    paths.iter().any(|path| {
+        std::fs::read(path)
+            .map(|bytes| bytes.windows(needle.len()).any(|window| window == needle))
+            .unwrap_or(false)
+    })
+}
+
+async fn three_wrong_pins_destroy_the_pickup_for_good(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let api = api(&relay);
+    let pickup = Pickup::new(64 * 1024);
+    created(&api, &pickup, None).await;
+
+    for expected_left in [2u32, 1, 0] {
+        let response = api.open(&pickup, false).await;
+        assert_eq!(response.status(), 403);
+        let body = error_of(response).await;
+        assert_eq!(body.error.code, "wrong_pin");
+        assert_eq!(body.error.attempts_left, Some(expected_left));
+    }
+    assert_gone(api.open(&pickup, true).await).await;
+    assert_gone(api.status(&pickup).await).await;
+
+    let rows = relay
+        .db
+        .count("SELECT COUNT(*) FROM pickups WHERE id = $1", &pickup.id)
+        .await;
+    assert_eq!(rows, 0, "the pickup row is deleted");
+    let challenges = relay
+        .db
+        .count("SELECT COUNT(*) FROM challenges WHERE pickup_id = $1", &pickup.id)
+        .await;
+    assert_eq!(challenges, 0);
+    if let Some(file) = relay.db.sqlite_file() {
+        // Fold the WAL into the database so both hold only live pages, then look for the bytes.
+        let pool = relay.db.inspect().await;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        assert!(file.exists());
+        assert!(
+            !sqlite_files_contain(&relay.db, &pickup.ciphertext[..4096]),
+            "deleted ciphertext bytes are still in the SQLite file"
+        );
+    }
+}
+
+async fn fifty_concurrent_wrong_proofs_count_as_exactly_three(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let api = api(&relay);
+    let pickup = Pickup::new(1024);
+    created(&api, &pickup, None).await;
+
+    let mut challenges = Vec::new();
+    for _ in 0..50 {
+        challenges.push(api.challenge_text(&pickup).await);
+    }
+    // Each wrong proof on its own task and connection, all released at once.
+    let mut tasks = tokio::task::JoinSet::new();
+    let open_url = relay.url(&format!("/api/v1/pickups/{}/open", pickup.id_text()));
+    for challenge in &challenges {
+        let body = keypost_protocol::api::OpenRequest {
+            challenge: challenge.clone(),
+            proof: pickup.wrong_proof(challenge),
+        };
+        let http = reqwest::Client::new();
+        let url = open_url.clone();
+        tasks.spawn(async move { http.post(url).json(&body).send().await.unwrap().status().as_u16() });
+    }
+    let statuses = tasks.join_all().await;
+    let wrong = statuses.iter().filter(|status| **status == 403).count();
+    let gone = statuses.iter().filter(|status| **status == 404).count();
+    assert_eq!(wrong, 3, "statuses: {statuses:?}");
+    assert_eq!(gone, 47, "statuses: {statuses:?}");
+
+    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
+    assert_eq!(owner.state, PickupState::Destroyed);
+    let wrong_events = owner
+        .events
+        .iter()
+        .filter(|event| event.kind == PickupEventKind::WrongPin)
+        .count();
+    assert_eq!(wrong_events, 3);
+}
+
+async fn views_run_out_after_the_last_allowed_open(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let api = api(&relay);
+    let pickup = Pickup::new(2048);
+    created(&api, &pickup, Some(3)).await;
+
+    for expected_left in [2u32, 1, 0] {
+        let response = api.open(&pickup, true).await;
+        assert_eq!(response.status(), 200);
+        let body: OpenResponse = response.json().await.unwrap();
+        assert_eq!(body.views_left, Some(expected_left));
+        assert_eq!(b64::decode(&body.ciphertext).unwrap(), pickup.ciphertext);
+    }
+    assert_gone(api.open(&pickup, true).await).await;
+    let rows = relay
+        .db
+        .count("SELECT COUNT(*) FROM pickups WHERE id = $1", &pickup.id)
+        .await;
+    assert_eq!(rows, 0);
+    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
+    assert_eq!(owner.state, PickupState::UsedUp);
+    assert_eq!(owner.views_left, Some(0));
+}
+
+async fn expiry_follows_the_clock_and_purge_records_it(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let api = api(&relay);
+    let pickup = Pickup::new(512);
+    created(&api, &pickup, None).await;
+    assert_eq!(api.status(&pickup).await.status(), 200);
+    let early_challenge = api.challenge_text(&pickup).await;
+
+    relay.clock.advance(86_400 - 60);
+    assert_eq!(api.status(&pickup).await.status(), 200, "alive a minute before expiry");
+    relay.clock.advance(61);
+    assert_gone(api.status(&pickup).await).await;
+    assert_gone(api.challenge(&pickup).await).await;
+    let proof = pickup.proof(&early_challenge);
+    assert_gone(api.open_with(&pickup, &early_challenge, &proof).await).await;
+
+    let purged = relay.relay.state().purge().await.unwrap();
+    assert_eq!(purged.expired_pickups, 1);
+    let rows = relay
+        .db
+        .count("SELECT COUNT(*) FROM pickups WHERE id = $1", &pickup.id)
+        .await;
+    assert_eq!(rows, 0);
+    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
+    assert_eq!(owner.state, PickupState::Expired);
+    assert_eq!(owner.events.last().unwrap().kind, PickupEventKind::Expired);
+
+    // 30 days after the end the sender's record goes too.
+    relay.clock.advance(31 * 86_400);
+    let purged = relay.relay.state().purge().await.unwrap();
+    assert_eq!(purged.old_records, 1);
+    assert_gone(api.owner_status(&pickup).await).await;
+}
+
+async fn reading_the_page_and_status_moves_no_counter(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let api = api(&relay);
+    let pickup = Pickup::new(512);
+    let response = created(&api, &pickup, Some(1)).await;
+    for _ in 0..100 {
+        let page = relay.http.get(&response.page_url).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert_eq!(api.status(&pickup).await.status(), 200);
+    }
+    let status: PickupStatus = api.status(&pickup).await.json().await.unwrap();
+    assert_eq!(status.attempts_left, 3);
+    assert_eq!(status.views_left, Some(1));
+    assert_eq!(status.sender_name, "Ada Lovelace");
+    assert!(status.retrieval_step && status.recipient_delete && !status.passphrase_required);
+    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
+    let kinds: Vec<_> = owner.events.iter().map(|event| event.kind).collect();
+    assert_eq!(kinds, [PickupEventKind::Created, PickupEventKind::Emailed]);
+
+    let page = relay.http.get(&response.page_url).send().await.unwrap();
+    let headers = page.headers();
+    assert_eq!(
+        headers["content-security-policy"],
+        "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; \
+         script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    );
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+}
+
+async fn replayed_challenge_and_proof_are_rejected(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let api = api(&relay);
+    let pickup = Pickup::new(512);
+    created(&api, &pickup, Some(5)).await;
+
+    let challenge = api.challenge_text(&pickup).await;
+    let proof = pickup.proof(&challenge);
+    assert_eq!(api.open_with(&pickup, &challenge, &proof).await.status(), 200);
+    let replay = api.open_with(&pickup, &challenge, &proof).await;
+    assert_eq!(replay.status(), 400);
+    assert_eq!(error_of(replay).await.error.code, "invalid_challenge");
+
+    // A challenge the relay never issued, with a proof that would match it.
+    let invented = b64::encode(&[7u8; 32]);
+    let response = api
+        .open_with(&pickup, &invented, &pickup.proof(&invented))
+        .await;
+    assert_eq!(response.status(), 400);
+
+    // A challenge issued for another pickup does not work here.
+    let other = Pickup::new(64);
+    created(&api, &other, None).await;
+    let foreign = api.challenge_text(&other).await;
+    let response = api.open_with(&pickup, &foreign, &pickup.proof(&foreign)).await;
+    assert_eq!(response.status(), 400);
+
+    let status: PickupStatus = api.status(&pickup).await.json().await.unwrap();
+    assert_eq!(status.views_left, Some(4), "only the first open counted");
+    assert_eq!(status.attempts_left, 3, "rejected replays are not PIN attempts");
+}
+
+async fn bad_requests_get_clear_errors(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let api = api(&relay);
+    let create_url = relay.url("/api/v1/pickups");
+
+    // Over the create body limit: refused before the body is read to its end.
+    let oversized = serde_json::to_vec(&Pickup::new(6 * 1024 * 1024).request(None)).unwrap();
+    let (status, body) = support::raw_post(relay.relay.local_addr(), "/api/v1/pickups", &oversized).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains("payload_too_large"), "{body}");
+    // Within the body limit but over the 5 MiB ciphertext limit.
+    let response = api.create(&Pickup::new(5 * 1024 * 1024 + 1), None).await;
+    assert_eq!(response.status(), 400);
+    assert!(error_of(response).await.error.message.contains("ciphertext"));
+
+    let response = relay
+        .http
+        .post(&create_url)
+        .header("content-type", "application/json")
+        .body("{\"id\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body = error_of(response).await;
+    assert_eq!(body.error.code, "bad_request");
+    assert!(body.error.message.contains("not valid JSON"), "{}", body.error.message);
+
+    let response = relay.http.post(&create_url).body("{}").send().await.unwrap();
+    assert_eq!(response.status(), 415);
+
+    let pickup = Pickup::new(64);
+    let cases: Vec<(&str, Box<dyn Fn(&mut keypost_protocol::api::CreatePickupRequest)>)> = vec![
+        ("pin_verifier", Box::new(|r| r.pin_verifier.push('=') )),
+        ("id", Box::new(|r| r.id = "not base64!".to_owned())),
+        ("link_fragment", Box::new(|r| r.link_fragment.truncate(10))),
+        ("ciphertext", Box::new(|r| r.ciphertext = "+/+/".to_owned())),
+        ("recipient_email", Box::new(|r| r.recipient_email = "bo@example.org\r\nBcc: eve@example.org".to_owned())),
+        ("sender_name", Box::new(|r| r.sender_name = "x".repeat(101))),
+        ("message", Box::new(|r| r.message = "x".repeat(501))),
+        ("expires_in_seconds", Box::new(|r| r.expires_in_seconds = 3599)),
+        ("expires_in_seconds", Box::new(|r| r.expires_in_seconds = 7_776_001)),
+        ("max_views", Box::new(|r| r.max_views = Some(101))),
+        ("max_views", Box::new(|r| r.max_views = Some(0))),
+    ];
+    for (field, break_it) in cases {
+        let mut request = pickup.request(None);
+        break_it(&mut request);
+        let response = relay.http.post(&create_url).json(&request).send().await.unwrap();
+        assert_eq!(response.status(), 400, "{field}");
+        let body = error_of(response).await;
+        assert_eq!(body.error.code, "bad_request");
+        assert!(body.error.message.contains(field), "{field}: {}", body.error.message);
+    }
+    let rows = relay
+        .db
+        .count("SELECT COUNT(*) FROM pickup_records WHERE id = $1", &pickup.id)
+        .await;
+    assert_eq!(rows, 0, "nothing stored from rejected requests");
+
+    created(&api, &pickup, None).await;
+    let again = api.create(&pickup, None).await;
+    assert_eq!(again.status(), 409);
+
+    let response = api
+        .open_with(&pickup, "AAAA", "AAAA")
+        .await;
+    assert_eq!(response.status(), 400);
+    assert!(error_of(response).await.error.message.contains("challenge"));
+
+    // Small routes take small bodies only.
+    let challenge = api.challenge_text(&pickup).await;
+    let big = format!("{{\"challenge\": \"{challenge}\", \"proof\": \"{}\"}}", "A".repeat(8000));
+    let path = format!("/api/v1/pickups/{}/open", pickup.id_text());
+    let (status, _) = support::raw_post(relay.relay.local_addr(), &path, big.as_bytes()).await;
+    assert_eq!(status, 413);
+
+    let response = relay.http.get(relay.url("/api/v1/nothing-here")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+}
+
+async fn recipient_delete_needs_the_right_key(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let api = api(&relay);
+    let pickup = Pickup::new(512);
+    created(&api, &pickup, None).await;
+    let delete_url = relay.url(&format!("/api/v1/pickups/{}/delete", pickup.id_text()));
+
+    let wrong = serde_json::json!({"delete_key": b64::encode(&[1u8; 32])});
+    let response = relay.http.post(&delete_url).json(&wrong).send().await.unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(api.status(&pickup).await.status(), 200);
+
+    let right = serde_json::json!({"delete_key": b64::encode(&pickup.delete_key)});
+    let response = relay.http.post(&delete_url).json(&right).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    assert_gone(api.status(&pickup).await).await;
+    assert_gone(relay.http.post(&delete_url).json(&right).send().await.unwrap()).await;
+    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
+    assert_eq!(owner.state, PickupState::Deleted);
+
+    // A sender who does not allow deleting.
+    let kept = Pickup::new(64);
+    let mut request = kept.request(None);
+    request.delete_verifier = None;
+    let response = relay.http.post(relay.url("/api/v1/pickups")).json(&request).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    let status: PickupStatus = api.status(&kept).await.json().await.unwrap();
+    assert!(!status.recipient_delete);
+    let url = relay.url(&format!("/api/v1/pickups/{}/delete", kept.id_text()));
+    let key = serde_json::json!({"delete_key": b64::encode(&kept.delete_key)});
+    let response = relay.http.post(&url).json(&key).send().await.unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(error_of(response).await.error.code, "forbidden");
+}
+
+async fn owner_sees_events_and_can_revoke(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let api = api(&relay);
+    let pickup = Pickup::new(512);
+    created(&api, &pickup, Some(10)).await;
+    assert_eq!(api.open(&pickup, false).await.status(), 403);
+    assert_eq!(api.open(&pickup, true).await.status(), 200);
+
+    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
+    assert_eq!(owner.state, PickupState::Active);
+    assert_eq!(owner.recipient_email, "bo@example.org");
+    assert_eq!(owner.attempts_left, 2);
+    assert_eq!(owner.views_left, Some(9));
+    let kinds: Vec<_> = owner.events.iter().map(|event| event.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            PickupEventKind::Created,
+            PickupEventKind::Emailed,
+            PickupEventKind::WrongPin,
+            PickupEventKind::Opened
+        ]
+    );
+
+    let owner_url = relay.url(&format!("/api/v1/owner/pickups/{}", pickup.id_text()));
+    let response = relay.http.get(&owner_url).send().await.unwrap();
+    assert_eq!(response.status(), 401);
+    let forged = format!("Bearer {}", b64::encode(&[9u8; 32]));
+    let response = relay.http.get(&owner_url).header("authorization", forged.clone()).send().await.unwrap();
+    assert_gone(response).await;
+    let response = relay
+        .http
+        .post(format!("{owner_url}/revoke"))
+        .header("authorization", forged)
+        .send()
+        .await
+        .unwrap();
+    assert_gone(response).await;
+    assert_eq!(api.status(&pickup).await.status(), 200, "a forged revoke changes nothing");
+
+    let response = relay
+        .http
+        .post(format!("{owner_url}/revoke"))
+        .header("authorization", pickup.bearer())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let owner: OwnerStatus = response.json().await.unwrap();
+    assert_eq!(owner.state, PickupState::Revoked);
+    assert_eq!(owner.events.last().unwrap().kind, PickupEventKind::Revoked);
+    assert_gone(api.status(&pickup).await).await;
+    assert_gone(api.open(&pickup, true).await).await;
+    let rows = relay
+        .db
+        .count("SELECT COUNT(*) FROM pickups WHERE id = $1", &pickup.id)
+        .await;
+    assert_eq!(rows, 0);
+}

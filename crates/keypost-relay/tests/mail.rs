@@ -1,0 +1,281 @@
+//! The notification email through a real SMTP server (Debian's python3-aiosmtpd) and through
+//! the outbox folder.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use keypost_protocol::api::{CreatePickupResponse, OwnerStatus, PickupEventKind};
+use keypost_protocol::b64;
+use keypost_relay::mail::{SmtpSettings, SmtpTls};
+use keypost_relay::{Limits, RelayConfig};
+use support::{Api, Pickup, free_port};
+
+/// Debian's interpreter: python3-aiosmtpd is installed for it, not for other Pythons on PATH.
+const SYSTEM_PYTHON: &str = "/usr/bin/python3";
+
+/// The SMTP server, terminated on drop.
+struct SmtpSink {
+    child: Child,
+    port: u16,
+    folder: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        let probe = Command::new(SYSTEM_PYTHON)
+            .args(["-c", "import aiosmtpd"])
+            .status()
+            .unwrap();
+        assert!(
+            probe.success(),
+            "python3-aiosmtpd is missing: run `scripts/dev setup` (Debian package python3-aiosmtpd)"
+        );
+        let folder = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_sink.py");
+        let mut child = Command::new(SYSTEM_PYTHON)
+            .arg(script)
+            .arg(port.to_string())
+            .arg(folder.path())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        assert_eq!(line.trim(), "ready");
+        SmtpSink {
+            child,
+            port,
+            folder,
+        }
+    }
+
+    /// Waits for the first saved message.
+    fn first_message(&self) -> String {
+        let path = self.folder.path().join("1.eml");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !path.exists() {
+            assert!(Instant::now() < deadline, "no email arrived");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        String::from_utf8(std::fs::read(path).unwrap()).unwrap()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn config(db: &support::Db, outbox: PathBuf, smtp: Option<SmtpSettings>) -> RelayConfig {
+    RelayConfig {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        database_url: db.url().to_owned(),
+        outbox,
+        public_url: None,
+        smtp,
+        mail_from: "Keypost <keypost@relay.example.org>".to_owned(),
+        limits: Limits::unlimited(),
+        purge_interval: Duration::from_secs(3600),
+    }
+}
+
+/// Decodes the quoted-printable or base64 parts lettre may choose, so links can be found.
+fn decoded_parts(raw: &str) -> Vec<(String, String)> {
+    let mut parts = Vec::new();
+    let boundary_marker = "boundary=\"";
+    let start = raw.find(boundary_marker).unwrap() + boundary_marker.len();
+    let boundary = &raw[start..start + raw[start..].find('"').unwrap()];
+    for section in raw.split(&format!("--{boundary}")).skip(1) {
+        let Some((headers, body)) = section.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let content_type = headers
+            .lines()
+            .find(|line| line.to_ascii_lowercase().starts_with("content-type:"))
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let encoding = headers.to_ascii_lowercase();
+        let text = if encoding.contains("content-transfer-encoding: base64") {
+            let joined: String = body.split_whitespace().collect();
+            String::from_utf8(
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, joined)
+                    .unwrap(),
+            )
+            .unwrap()
+        } else if encoding.contains("content-transfer-encoding: quoted-printable") {
+            decode_quoted_printable(body)
+        } else {
+            body.to_owned()
+        };
+        parts.push((content_type, text));
+    }
+    parts
+}
+
+fn decode_quoted_printable(body: &str) -> String {
+    let joined = body.replace("=\r\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn links_in(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+        .filter(|word| word.starts_with("http://"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_server_receives_the_link_without_pin_or_content() {
+    let sink = SmtpSink::start();
+    let db = support::Db::sqlite();
+    let outbox = tempfile::tempdir().unwrap();
+    let smtp = SmtpSettings::Server {
+        host: "127.0.0.1".to_owned(),
+        port: sink.port,
+        tls: SmtpTls::None,
+        username: None,
+        password: None,
+    };
+    let relay = keypost_relay::start(config(&db, outbox.path().to_path_buf(), Some(smtp)))
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let api = Api {
+        http: &http,
+        base: relay.public_url().to_owned(),
+    };
+    // The "entry content" is inside the ciphertext; use recognisable bytes to look for it.
+    let mut pickup = Pickup::new(0);
+    pickup.ciphertext = b"entry-password-Tr0ub4dor&3".repeat(8);
+    let pin = "48213";
+    let mut request = pickup.request(Some(2));
+    request.message = "Here are the Wi-Fi and router logins <b>bold?</b>".to_owned();
+    let response = http
+        .post(format!("{}/api/v1/pickups", relay.public_url()))
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let created: CreatePickupResponse = response.json().await.unwrap();
+    assert!(created.emailed);
+    assert!(std::fs::read_dir(outbox.path()).map_or(true, |mut dir| dir.next().is_none()));
+
+    let raw = sink.first_message();
+    assert!(raw.contains("To: bo@example.org"), "{raw}");
+    assert!(raw.contains("Subject: Ada Lovelace sent you passwords with Keypost"), "{raw}");
+    assert!(!raw.contains("<img"));
+    let parts = decoded_parts(&raw);
+    let plain = &parts.iter().find(|(kind, _)| kind.contains("text/plain")).unwrap().1;
+    let html = &parts.iter().find(|(kind, _)| kind.contains("text/html")).unwrap().1;
+    let expected_link = format!("{}#{}", created.page_url, b64::encode(&pickup.link_secret));
+    assert_eq!(links_in(plain), [expected_link.clone()], "{plain}");
+    assert!(links_in(html).iter().all(|link| *link == expected_link), "{html}");
+    assert!(html.contains(&format!("href=\"{expected_link}\"")));
+    for body in [plain, html] {
+        assert!(body.contains("Ada Lovelace"));
+        assert!(body.contains("Wi-Fi and router logins"));
+        assert!(body.contains("tell you the PIN separately"));
+        assert!(body.contains("UTC"));
+    }
+    assert!(html.contains("&lt;b&gt;bold?&lt;/b&gt;"), "the message is escaped in HTML");
+    assert!(!raw.contains(pin));
+    for body in [&raw, plain, html] {
+        assert!(!body.contains("entry-password"));
+        assert!(!body.contains(&b64::encode(&pickup.ciphertext)));
+        assert!(!body.contains(&b64::encode(&pickup.verifier)));
+    }
+
+    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
+    assert!(owner.events.iter().any(|event| event.kind == PickupEventKind::Emailed));
+    relay.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_each_email_becomes_an_eml_file_in_the_outbox() {
+    let db = support::Db::sqlite();
+    let outbox = tempfile::tempdir().unwrap();
+    let folder = outbox.path().join("mail");
+    let relay = keypost_relay::start(config(&db, folder.clone(), None)).await.unwrap();
+    let http = reqwest::Client::new();
+    let pickup = Pickup::new(100);
+    let response = http
+        .post(format!("{}/api/v1/pickups", relay.public_url()))
+        .json(&pickup.request(None))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let created: CreatePickupResponse = response.json().await.unwrap();
+    assert!(created.emailed);
+    let files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0].extension().unwrap(), "eml");
+    let raw = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(raw.contains("To: bo@example.org"));
+    let parts = decoded_parts(&raw);
+    assert_eq!(parts.len(), 2);
+    let link = format!("{}#{}", created.page_url, b64::encode(&pickup.link_secret));
+    for (_, body) in &parts {
+        assert!(body.contains(&link));
+    }
+    relay.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_smtp_still_stores_the_pickup_and_says_not_emailed() {
+    let db = support::Db::sqlite();
+    let outbox = tempfile::tempdir().unwrap();
+    let smtp = SmtpSettings::Server {
+        host: "127.0.0.1".to_owned(),
+        port: free_port(),
+        tls: SmtpTls::None,
+        username: None,
+        password: None,
+    };
+    let relay = keypost_relay::start(config(&db, outbox.path().to_path_buf(), Some(smtp)))
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let api = Api {
+        http: &http,
+        base: relay.public_url().to_owned(),
+    };
+    let pickup = Pickup::new(100);
+    let response = api.create(&pickup, None).await;
+    assert_eq!(response.status(), 201);
+    let created: CreatePickupResponse = response.json().await.unwrap();
+    assert!(!created.emailed);
+    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
+    assert!(owner.events.iter().any(|event| event.kind == PickupEventKind::EmailFailed));
+    relay.shutdown().await.unwrap();
+}

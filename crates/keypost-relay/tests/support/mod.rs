@@ -1,0 +1,515 @@
+//! Shared test setup: a real PostgreSQL cluster started for the test run, relays on real
+//! loopback sockets (in-process with an injectable clock, or the real binary), and pickup
+//! requests built from random secrets and the protocol's PIN proof.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::net::{SocketAddr, TcpListener};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use keypost_protocol::api::CreatePickupRequest;
+use keypost_protocol::b64;
+use keypost_protocol::proof::make_proof;
+use keypost_relay::{Limits, RelayConfig, RunningRelay};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+use time::OffsetDateTime;
+
+pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn running_as_root() -> bool {
+    std::fs::metadata("/proc/self").unwrap().uid() == 0
+}
+
+/// Runs a PostgreSQL tool as the `postgres` user (initdb and postgres refuse root).
+fn pg_command(tool: &str) -> Command {
+    let program = format!("{PG_BIN}/{tool}");
+    if running_as_root() {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--", &program]);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
+fn id_of(user: &str, flag: &str) -> u32 {
+    let output = Command::new("id").args([flag, user]).output().unwrap();
+    assert!(output.status.success(), "user {user} is missing");
+    String::from_utf8(output.stdout).unwrap().trim().parse().unwrap()
+}
+
+/// A PostgreSQL server in a temporary folder on a free loopback port, stopped on drop.
+pub struct PgCluster {
+    dir: TempDir,
+    pub port: u16,
+}
+
+static CLUSTER: Mutex<Weak<PgCluster>> = Mutex::new(Weak::new());
+
+impl PgCluster {
+    /// The cluster shared by the tests running now; started on first use.
+    pub fn shared() -> Arc<PgCluster> {
+        let mut slot = CLUSTER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(cluster) = slot.upgrade() {
+            return cluster;
+        }
+        let cluster = Arc::new(PgCluster::start());
+        *slot = Arc::downgrade(&cluster);
+        cluster
+    }
+
+    fn start() -> PgCluster {
+        assert!(
+            Path::new(PG_BIN).join("initdb").exists(),
+            "PostgreSQL 15 is not installed ({PG_BIN}/initdb missing): run `scripts/dev setup` \
+             (it installs the Debian package `postgresql`)"
+        );
+        let dir = tempfile::Builder::new()
+            .prefix("keypost-relay-pg-")
+            .tempdir()
+            .unwrap();
+        if running_as_root() {
+            std::os::unix::fs::chown(
+                dir.path(),
+                Some(id_of("postgres", "-u")),
+                Some(id_of("postgres", "-g")),
+            )
+            .unwrap();
+        }
+        let data = dir.path().join("data");
+        let status = pg_command("initdb")
+            .args(["-D", data.to_str().unwrap(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "initdb failed");
+        let port = free_port();
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=400",
+            dir.path().display()
+        );
+        let log = dir.path().join("server.log");
+        let status = pg_command("pg_ctl")
+            .args(["-D", data.to_str().unwrap(), "-l", log.to_str().unwrap(), "-o", &options, "-w", "start"])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(
+            status.success(),
+            "pg_ctl start failed: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        PgCluster { dir, port }
+    }
+
+    /// A fresh, empty database on this cluster.
+    pub async fn create_database(&self) -> String {
+        use sqlx::Connection as _;
+        let mut bytes = [0u8; 8];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let name = format!("relay_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let admin = format!("postgres://postgres@127.0.0.1:{}/postgres", self.port);
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        let _ = pg_command("pg_ctl")
+            .args(["-D", data.to_str().unwrap(), "-m", "fast", "-w", "stop"])
+            .stdout(Stdio::null())
+            .status();
+    }
+}
+
+/// Which database a test relay uses; keeps the database alive as long as the test.
+pub enum Db {
+    Sqlite { dir: TempDir, url: String },
+    Postgres { cluster: Arc<PgCluster>, url: String },
+}
+
+impl Db {
+    pub fn sqlite() -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("relay.db").display());
+        Db::Sqlite { dir, url }
+    }
+
+    pub async fn postgres() -> Db {
+        let cluster = PgCluster::shared();
+        let url = cluster.create_database().await;
+        Db::Postgres { cluster, url }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            Db::Sqlite { url, .. } | Db::Postgres { url, .. } => url,
+        }
+    }
+
+    /// The SQLite file, for checking that deleted bytes are really gone.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        match self {
+            Db::Sqlite { dir, .. } => Some(dir.path().join("relay.db")),
+            Db::Postgres { .. } => None,
+        }
+    }
+
+    /// A direct connection to the relay's database, to check what is really stored.
+    pub async fn inspect(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(self.url())
+            .await
+            .unwrap()
+    }
+
+    pub async fn count(&self, sql: &str, id: &[u8]) -> i64 {
+        let pool = self.inspect().await;
+        let count: i64 = sqlx::query_scalar(sql)
+            .bind(id.to_vec())
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        count
+    }
+}
+
+/// A clock the test can move forward.
+#[derive(Clone, Default)]
+pub struct TestClock {
+    offset_seconds: Arc<AtomicI64>,
+}
+
+impl TestClock {
+    pub fn advance(&self, seconds: i64) {
+        self.offset_seconds.fetch_add(seconds, Ordering::SeqCst);
+    }
+
+    pub fn clock(&self) -> keypost_relay::Clock {
+        let offset = self.offset_seconds.clone();
+        Arc::new(move || {
+            OffsetDateTime::now_utc() + time::Duration::seconds(offset.load(Ordering::SeqCst))
+        })
+    }
+}
+
+/// A relay running in this process on a real loopback socket.
+pub struct TestRelay {
+    pub relay: RunningRelay,
+    pub db: Db,
+    pub outbox: TempDir,
+    pub clock: TestClock,
+    pub http: reqwest::Client,
+}
+
+impl TestRelay {
+    pub async fn start(db: Db) -> TestRelay {
+        let outbox = tempfile::tempdir().unwrap();
+        let clock = TestClock::default();
+        let config = RelayConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: db.url().to_owned(),
+            outbox: outbox.path().to_path_buf(),
+            public_url: None,
+            smtp: None,
+            mail_from: keypost_relay::config::DEFAULT_MAIL_FROM.to_owned(),
+            limits: Limits::unlimited(),
+            purge_interval: Duration::from_secs(3600),
+        };
+        let relay = keypost_relay::start_with_clock(config, clock.clock())
+            .await
+            .unwrap();
+        TestRelay {
+            relay,
+            db,
+            outbox,
+            clock,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.relay.public_url())
+    }
+}
+
+/// Random secrets standing in for what the sender's app derives from the link secret.
+pub struct Pickup {
+    pub id: [u8; 16],
+    pub link_secret: [u8; 32],
+    pub verifier: [u8; 32],
+    pub delete_key: [u8; 32],
+    pub owner_token: [u8; 32],
+    pub ciphertext: Vec<u8>,
+}
+
+fn random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
+impl Pickup {
+    pub fn new(ciphertext_len: usize) -> Pickup {
+        let mut ciphertext = vec![0u8; ciphertext_len];
+        rand::rngs::OsRng.fill_bytes(&mut ciphertext);
+        Pickup {
+            id: random(),
+            link_secret: random(),
+            verifier: random(),
+            delete_key: random(),
+            owner_token: random(),
+            ciphertext,
+        }
+    }
+
+    pub fn id_text(&self) -> String {
+        b64::encode(&self.id)
+    }
+
+    pub fn request(&self, max_views: Option<u32>) -> CreatePickupRequest {
+        CreatePickupRequest {
+            id: b64::encode(&self.id),
+            ciphertext: b64::encode(&self.ciphertext),
+            pin_verifier: b64::encode(&self.verifier),
+            delete_verifier: Some(b64::encode(&Sha256::digest(self.delete_key))),
+            owner_token_hash: b64::encode(&Sha256::digest(self.owner_token)),
+            recipient_email: "bo@example.org".to_owned(),
+            sender_name: "Ada Lovelace".to_owned(),
+            message: "The shared accounts, as promised.".to_owned(),
+            expires_in_seconds: 86_400,
+            max_views,
+            retrieval_step: true,
+            passphrase_required: false,
+            link_fragment: b64::encode(&self.link_secret),
+        }
+    }
+
+    /// The proof of the right PIN over `challenge`.
+    pub fn proof(&self, challenge: &str) -> String {
+        let challenge = b64::decode_array::<32>(challenge).unwrap();
+        b64::encode(&make_proof(&self.verifier, &self.id, &challenge))
+    }
+
+    /// A proof made with another PIN's verifier.
+    pub fn wrong_proof(&self, challenge: &str) -> String {
+        let challenge = b64::decode_array::<32>(challenge).unwrap();
+        let mut other = self.verifier;
+        other[0] ^= 1;
+        b64::encode(&make_proof(&other, &self.id, &challenge))
+    }
+
+    pub fn bearer(&self) -> String {
+        format!("Bearer {}", b64::encode(&self.owner_token))
+    }
+}
+
+/// A small API client over reqwest for the tests.
+pub struct Api<'a> {
+    pub http: &'a reqwest::Client,
+    pub base: String,
+}
+
+impl Api<'_> {
+    pub async fn create(&self, pickup: &Pickup, max_views: Option<u32>) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/v1/pickups", self.base))
+            .json(&pickup.request(max_views))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn challenge(&self, pickup: &Pickup) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/v1/pickups/{}/challenge", self.base, pickup.id_text()))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn challenge_text(&self, pickup: &Pickup) -> String {
+        let response = self.challenge(pickup).await;
+        assert_eq!(response.status(), 200);
+        let body: keypost_protocol::api::ChallengeResponse = response.json().await.unwrap();
+        body.challenge
+    }
+
+    pub async fn open_with(&self, pickup: &Pickup, challenge: &str, proof: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/v1/pickups/{}/open", self.base, pickup.id_text()))
+            .json(&keypost_protocol::api::OpenRequest {
+                challenge: challenge.to_owned(),
+                proof: proof.to_owned(),
+            })
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Challenge + open with the right (`true`) or a wrong PIN.
+    pub async fn open(&self, pickup: &Pickup, right_pin: bool) -> reqwest::Response {
+        let challenge = self.challenge(pickup).await;
+        if challenge.status() != 200 {
+            return challenge;
+        }
+        let challenge = challenge
+            .json::<keypost_protocol::api::ChallengeResponse>()
+            .await
+            .unwrap()
+            .challenge;
+        let proof = if right_pin {
+            pickup.proof(&challenge)
+        } else {
+            pickup.wrong_proof(&challenge)
+        };
+        self.open_with(pickup, &challenge, &proof).await
+    }
+
+    pub async fn status(&self, pickup: &Pickup) -> reqwest::Response {
+        self.http
+            .get(format!("{}/api/v1/pickups/{}", self.base, pickup.id_text()))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn owner_status(&self, pickup: &Pickup) -> reqwest::Response {
+        self.http
+            .get(format!("{}/api/v1/owner/pickups/{}", self.base, pickup.id_text()))
+            .header("authorization", pickup.bearer())
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// POSTs a JSON body over a raw connection, writing on one task and reading the answer on
+/// another: a server that refuses an oversized body answers before the client finished
+/// sending, which HTTP client libraries report as a broken pipe instead of the answer.
+pub async fn raw_post(address: SocketAddr, path: &str, body: &[u8]) -> (u16, String) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(body);
+    let sender = tokio::spawn(async move {
+        // The server may stop reading and close early; that is expected here.
+        let _ = writer.write_all(&request).await;
+    });
+    let mut answer = Vec::new();
+    let _ = reader.read_to_end(&mut answer).await;
+    sender.abort();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// The relay binary started as a child process; killed on drop.
+pub struct RelayProcess {
+    pub child: std::process::Child,
+    pub base: String,
+    pub stderr_path: PathBuf,
+    pub stdout_first_line: String,
+}
+
+impl RelayProcess {
+    /// Starts this package's `keypost-relay` (debug logs on) and waits for its first line.
+    pub fn spawn(database_url: &str, outbox: &Path, log_dir: &Path) -> RelayProcess {
+        let binary = option_env!("CARGO_BIN_EXE_keypost-relay")
+            .expect("only integration tests know the relay binary's path");
+        Self::spawn_binary(Path::new(binary), database_url, outbox, log_dir, "debug")
+    }
+
+    /// Starts `BINARY --listen 127.0.0.1:0 …` with rate limits off and waits for its
+    /// "listening on" line.
+    pub fn spawn_binary(
+        binary: &Path,
+        database_url: &str,
+        outbox: &Path,
+        log_dir: &Path,
+        log_level: &str,
+    ) -> RelayProcess {
+        use std::io::BufRead as _;
+        let stderr_path = log_dir.join(format!("relay-{}.stderr", free_port()));
+        let stderr = std::fs::File::create(&stderr_path).unwrap();
+        let mut child = Command::new(binary)
+            .args(["--listen", "127.0.0.1:0", "--database", database_url, "--outbox"])
+            .arg(outbox)
+            .args(["--rate-limit-per-ip", "0", "--creates-per-ip-per-hour", "0"])
+            .args(["--creates-per-recipient-per-hour", "0"])
+            .env("RUST_LOG", log_level)
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("keypost-relay listening on ")
+            .unwrap_or_else(|| {
+                panic!(
+                    "unexpected first line {line:?}; stderr: {}",
+                    std::fs::read_to_string(&stderr_path).unwrap_or_default()
+                )
+            })
+            .to_owned();
+        RelayProcess {
+            child,
+            base,
+            stderr_path,
+            stdout_first_line: line,
+        }
+    }
+
+    /// Stops the relay (SIGTERM, then waits) and returns everything it logged.
+    pub fn stop(mut self) -> String {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+        std::fs::read_to_string(&self.stderr_path).unwrap()
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

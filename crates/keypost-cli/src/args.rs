@@ -1,0 +1,287 @@
+//! The command line, as clap reads it. Scripts depend on these names: change them only with care.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keypost",
+    version,
+    about = "Keypost: an encrypted password vault, and a safe way to hand passwords to someone else",
+    after_help = "The master password is asked without echo, or read from --password-stdin or the \
+                  KEYPOST_PASSWORD environment variable (for scripts).\n\
+                  Exit codes: 0 ok, 1 error, 2 bad usage or input, 3 wrong master password, \
+                  4 vault in use by another process, 5 not found, 6 wrong PIN, 7 pickup gone, \
+                  8 relay unreachable or refused."
+)]
+pub struct Cli {
+    /// The vault folder (default: the OS's data folder, e.g. ~/.local/share/keypost/vault.keypost).
+    #[arg(long, global = true, env = "KEYPOST_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+
+    /// Read the master password from the first line of standard input.
+    #[arg(long, global = true)]
+    pub password_stdin: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new vault.
+    Init(InitArgs),
+    /// Add an entry.
+    Add(AddArgs),
+    /// Change fields of one entry.
+    Edit(EditArgs),
+    /// Delete entries (undoable with `keypost undo`).
+    Rm {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+    },
+    /// List entries (no passwords).
+    Ls(ListArgs),
+    /// Search title, username, URLs, tags and notes (case-insensitive substring).
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one entry; the password stays hidden unless --reveal.
+    Show {
+        id: String,
+        #[arg(long)]
+        reveal: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy a field to the clipboard and clear it again after a delay.
+    Copy {
+        id: String,
+        #[arg(long, value_enum, default_value_t = CopyField::Password)]
+        field: CopyField,
+        /// Seconds until the clipboard is cleared (only if it still holds the copied value).
+        #[arg(long, default_value_t = 20, value_name = "SECONDS")]
+        clear_after: u64,
+    },
+    /// Generate a password or a passphrase (needs no vault).
+    Generate(GenerateArgs),
+    /// Change many entries at once: one undoable step.
+    Bulk {
+        #[command(subcommand)]
+        action: BulkAction,
+    },
+    /// Undo the last change (also after a restart).
+    Undo,
+    /// Import a CSV export of another password manager.
+    Import(ImportArgs),
+    /// Export entries to CSV for another password manager, or to a printable PDF.
+    Export(ExportArgs),
+    /// Change the master password.
+    Passwd,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Argon2id memory in MiB.
+    #[arg(long, default_value_t = 64, value_name = "MIB")]
+    pub kdf_memory: u32,
+    /// Argon2id passes.
+    #[arg(long, default_value_t = 3)]
+    pub kdf_iterations: u32,
+    /// Argon2id lanes.
+    #[arg(long, default_value_t = 4)]
+    pub kdf_parallelism: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    pub title: String,
+    #[arg(long, default_value = "")]
+    pub username: String,
+    /// The password; prefer --generate, or KEYPOST_ENTRY_PASSWORD, so it is not in shell history.
+    #[arg(long, env = "KEYPOST_ENTRY_PASSWORD", hide_env_values = true, conflicts_with = "generate")]
+    pub password: Option<String>,
+    /// Generate a random 20-character password.
+    #[arg(long)]
+    pub generate: bool,
+    #[arg(long = "url", value_name = "URL")]
+    pub urls: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub notes: String,
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub folder: String,
+    #[arg(long)]
+    pub favourite: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    pub id: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub username: Option<String>,
+    #[arg(long, env = "KEYPOST_ENTRY_PASSWORD", hide_env_values = true, conflicts_with = "generate")]
+    pub password: Option<String>,
+    #[arg(long)]
+    pub generate: bool,
+    /// Replace all URLs with these.
+    #[arg(long = "url", value_name = "URL")]
+    pub urls: Vec<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long = "add-tag", value_name = "TAG")]
+    pub add_tags: Vec<String>,
+    #[arg(long = "remove-tag", value_name = "TAG")]
+    pub remove_tags: Vec<String>,
+    #[arg(long)]
+    pub folder: Option<String>,
+    #[arg(long)]
+    pub favourite: Option<bool>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only entries with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only favourites.
+    #[arg(long)]
+    pub favourites: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CopyField {
+    Password,
+    Username,
+    Url,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[arg(long, default_value_t = 20)]
+    pub length: usize,
+    #[arg(long)]
+    pub no_lowercase: bool,
+    #[arg(long)]
+    pub no_uppercase: bool,
+    #[arg(long)]
+    pub no_digits: bool,
+    #[arg(long)]
+    pub no_symbols: bool,
+    /// Leave out look-alike characters (0/O, 1/l/I).
+    #[arg(long)]
+    pub avoid_ambiguous: bool,
+    /// A passphrase of this many words instead of random characters.
+    #[arg(long, value_name = "N")]
+    pub words: Option<usize>,
+    #[arg(long, default_value = "-")]
+    pub separator: String,
+}
+
+/// Which entries a bulk action or an export applies to.
+#[derive(Debug, Args)]
+pub struct Selection {
+    /// Every entry matching this search.
+    #[arg(long, conflicts_with = "ids")]
+    pub search: Option<String>,
+    /// Explicit entry ids.
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BulkAction {
+    /// Add or remove tags.
+    Tag {
+        #[arg(long = "add", value_name = "TAG")]
+        add: Vec<String>,
+        #[arg(long = "remove", value_name = "TAG")]
+        remove: Vec<String>,
+        #[command(flatten)]
+        selection: Selection,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Set the username, URL, folder or favourite flag.
+    Set {
+        #[arg(long)]
+        username: Option<String>,
+        #[arg(long)]
+        url: Option<String>,
+        #[arg(long)]
+        folder: Option<String>,
+        #[arg(long)]
+        favourite: Option<bool>,
+        #[command(flatten)]
+        selection: Selection,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Append a line to the notes.
+    Append {
+        #[arg(long)]
+        notes: String,
+        #[command(flatten)]
+        selection: Selection,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Delete the entries.
+    Delete {
+        #[command(flatten)]
+        selection: Selection,
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Keypost,
+    Generic,
+    Bitwarden,
+    Chrome,
+    Keepassxc,
+    #[value(name = "1password")]
+    OnePassword,
+    Lastpass,
+    Firefox,
+    Pdf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    /// The format (default: detected from the header row).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Show what would be imported and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import without asking, also when run from a terminal.
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: FormatArg,
+    #[arg(long, short)]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Prefix values that a spreadsheet would run as formulas (=, +, -, @) with a quote.
+    #[arg(long)]
+    pub spreadsheet_safe: bool,
+}

@@ -1,0 +1,353 @@
+//! The real `keypost` binary against a real vault folder on disk.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A temp folder with a vault created at the KDF floor, so each command unlocks quickly.
+struct Fixture {
+    _dir: TempDir,
+    vault: PathBuf,
+    work: PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = TempDir::new().unwrap();
+        let vault = dir.path().join("vault.keypost");
+        let work = dir.path().to_path_buf();
+        let fixture = Self {
+            _dir: dir,
+            vault,
+            work,
+        };
+        fixture
+            .keypost(&[
+                "init",
+                "--kdf-memory",
+                "19",
+                "--kdf-iterations",
+                "2",
+                "--kdf-parallelism",
+                "1",
+            ])
+            .assert()
+            .success();
+        fixture
+    }
+
+    fn keypost(&self, args: &[&str]) -> Command {
+        let mut command = Command::cargo_bin("keypost").unwrap();
+        command
+            .env("KEYPOST_VAULT", &self.vault)
+            .env("KEYPOST_PASSWORD", PASSWORD)
+            .env_remove("KEYPOST_ENTRY_PASSWORD")
+            .env_remove("KEYPOST_NEW_PASSWORD")
+            .args(args);
+        command
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let output = self.keypost(args).assert().success().get_output().stdout.clone();
+        serde_json::from_slice(&output).unwrap()
+    }
+
+    fn add(&self, title: &str, username: &str, password: &str, url: &str, tags: &[&str]) -> String {
+        let mut args = vec![
+            "add",
+            "--title",
+            title,
+            "--username",
+            username,
+            "--password",
+            password,
+            "--url",
+            url,
+        ];
+        for tag in tags {
+            args.extend(["--tag", tag]);
+        }
+        let output = self.keypost(&args).assert().success().get_output().stdout.clone();
+        String::from_utf8(output).unwrap().trim().to_owned()
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.work.join(name)
+    }
+}
+
+fn titles(list: &Value) -> Vec<String> {
+    let mut titles: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["title"].as_str().unwrap().to_owned())
+        .collect();
+    titles.sort();
+    titles
+}
+
+#[test]
+fn add_list_search_and_show_keep_the_password_hidden_until_revealed() {
+    let fixture = Fixture::new();
+    let id = fixture.add("Mail", "ana@example.com", "s3cret=1+2", "https://mail.example.com", &["work"]);
+    fixture.add("Bank", "ana", "pin-not-this", "https://bank.example", &[]);
+
+    let list = fixture.json(&["ls", "--json"]);
+    assert_eq!(titles(&list), ["Bank", "Mail"]);
+    let listed = serde_json::to_string(&list).unwrap();
+    assert!(!listed.contains("s3cret"), "ls must not print passwords");
+    let mail = list.as_array().unwrap().iter().find(|e| e["title"] == "Mail").unwrap();
+    assert_eq!(mail["id"], id.as_str());
+    assert_eq!(mail["username"], "ana@example.com");
+    assert_eq!(mail["urls"][0], "https://mail.example.com");
+    assert_eq!(mail["tags"][0], "work");
+
+    let found = fixture.json(&["search", "MAIL.example", "--json"]);
+    assert_eq!(titles(&found), ["Mail"]);
+
+    let hidden = fixture.json(&["show", &id, "--json"]);
+    assert!(hidden.get("password").is_none());
+    fixture
+        .keypost(&["show", &id])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("s3cret").not());
+
+    let revealed = fixture.json(&["show", &id, "--reveal", "--json"]);
+    assert_eq!(revealed["password"], "s3cret=1+2");
+}
+
+#[test]
+fn failures_exit_non_zero_with_one_clear_line() {
+    let fixture = Fixture::new();
+    let id = fixture.add("Mail", "ana", "pw", "https://mail.example.com", &[]);
+
+    let wrong = fixture
+        .keypost(&["ls"])
+        .env("KEYPOST_PASSWORD", "not it")
+        .assert()
+        .code(3)
+        .get_output()
+        .stderr
+        .clone();
+    let wrong = String::from_utf8(wrong).unwrap();
+    assert_eq!(wrong.lines().count(), 1);
+    assert!(wrong.contains("wrong master password"));
+
+    fixture
+        .keypost(&["show", "6f1c7f4e-0000-4000-8000-000000000000"])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("not found"));
+    fixture
+        .keypost(&["show", "not-an-id"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not an entry id"));
+    let missing = fixture.path("nowhere.keypost");
+    fixture
+        .keypost(&["ls"])
+        .env("KEYPOST_VAULT", &missing)
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("keypost init"));
+    // A failed command changed nothing.
+    let shown = fixture.json(&["show", &id, "--reveal", "--json"]);
+    assert_eq!(shown["password"], "pw");
+}
+
+#[test]
+fn password_stdin_unlocks_and_passwd_changes_the_master_password() {
+    let fixture = Fixture::new();
+    fixture.add("Mail", "ana", "pw", "https://mail.example.com", &[]);
+    fixture
+        .keypost(&["--password-stdin", "ls", "--json"])
+        .env_remove("KEYPOST_PASSWORD")
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert()
+        .success();
+
+    fixture
+        .keypost(&["passwd"])
+        .env("KEYPOST_NEW_PASSWORD", "a new master password")
+        .assert()
+        .success();
+    fixture.keypost(&["ls"]).assert().code(3);
+    let list = fixture.json_with_password(&["ls", "--json"], "a new master password");
+    assert_eq!(titles(&list), ["Mail"]);
+}
+
+impl Fixture {
+    fn json_with_password(&self, args: &[&str], password: &str) -> Value {
+        let output = self
+            .keypost(args)
+            .env("KEYPOST_PASSWORD", password)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&output).unwrap()
+    }
+}
+
+#[test]
+fn bulk_tag_over_a_search_then_undo() {
+    let fixture = Fixture::new();
+    fixture.add("Client A mail", "a", "1", "https://a.example.com", &[]);
+    fixture.add("Client A wiki", "a", "2", "https://wiki.a.example.com", &[]);
+    fixture.add("Personal", "me", "3", "https://me.example.org", &[]);
+
+    fixture
+        .keypost(&["bulk", "tag", "--add", "client-a", "--search", "a.example.com", "--dry-run"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("would change 2 of 2"));
+    assert!(fixture.json(&["ls", "--tag", "client-a", "--json"]).as_array().unwrap().is_empty());
+
+    fixture
+        .keypost(&["bulk", "tag", "--add", "client-a", "--search", "a.example.com"])
+        .assert()
+        .success();
+    let tagged = fixture.json(&["ls", "--tag", "client-a", "--json"]);
+    assert_eq!(titles(&tagged), ["Client A mail", "Client A wiki"]);
+
+    fixture
+        .keypost(&["bulk", "set", "--username", "team-a", "--search", "client a"])
+        .assert()
+        .success();
+    fixture
+        .keypost(&["bulk", "append", "--notes", "handed over", "--search", "client a"])
+        .assert()
+        .success();
+
+    for _ in 0..3 {
+        fixture.keypost(&["undo"]).assert().success();
+    }
+    assert!(fixture.json(&["ls", "--tag", "client-a", "--json"]).as_array().unwrap().is_empty());
+    let all = fixture.json(&["ls", "--json"]);
+    assert!(all.as_array().unwrap().iter().all(|e| e["username"] != "team-a"));
+
+    fixture
+        .keypost(&["bulk", "delete", "--search", "client a"])
+        .assert()
+        .success();
+    assert_eq!(titles(&fixture.json(&["ls", "--json"])), ["Personal"]);
+    fixture.keypost(&["undo"]).assert().success();
+    assert_eq!(fixture.json(&["ls", "--json"]).as_array().unwrap().len(), 3);
+
+    fixture
+        .keypost(&["bulk", "tag", "--add", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--search"));
+}
+
+#[test]
+fn export_then_import_round_trips_every_csv_format() {
+    let source = Fixture::new();
+    source.add("Formula", "ana", "=1+2", "https://sheet.example.com", &["x"]);
+    source.add("Quotes, commas", "bob \"b\"", "p,a\"ss\nword", "https://q.example.com", &[]);
+
+    for format in ["keypost", "bitwarden", "chrome", "keepassxc", "1password", "lastpass", "firefox"] {
+        let file = source.path(&format!("{format}.csv"));
+        source
+            .keypost(&["export", "--format", format, "--output", file.to_str().unwrap()])
+            .assert()
+            .success();
+
+        let target = Fixture::new();
+        target
+            .keypost(&["import", file.to_str().unwrap()])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("imported 2 entries"));
+        let imported = target.json(&["ls", "--json"]);
+        let formula = imported
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["username"] == "ana")
+            .unwrap_or_else(|| panic!("{format}: entry missing"));
+        let shown = target.json(&["show", formula["id"].as_str().unwrap(), "--reveal", "--json"]);
+        assert_eq!(shown["password"], "=1+2", "{format} changed a formula-looking password");
+        let quoted = imported.as_array().unwrap().iter().find(|e| e["username"] == "bob \"b\"");
+        let quoted = quoted.unwrap_or_else(|| panic!("{format}: quoted entry missing"));
+        let shown = target.json(&["show", quoted["id"].as_str().unwrap(), "--reveal", "--json"]);
+        assert_eq!(shown["password"], "p,a\"ss\nword", "{format}");
+    }
+}
+
+#[test]
+fn export_a_selection_to_pdf_and_import_reports_bad_rows_with_line_numbers() {
+    let fixture = Fixture::new();
+    let id = fixture.add("Only this", "ana", "pw", "https://one.example.com", &[]);
+    fixture.add("Not this", "bob", "pw", "https://two.example.com", &[]);
+    let pdf = fixture.path("selection.pdf");
+    fixture
+        .keypost(&["export", "--format", "pdf", "--output", pdf.to_str().unwrap(), &id])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("exported 1 entries"));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+
+    let csv = fixture.path("broken.csv");
+    std::fs::write(
+        &csv,
+        "name,url,username,password,note\nGood,https://g.example,u,p,\nBad,\"unclosed,u,p\n",
+    )
+    .unwrap();
+    fixture
+        .keypost(&["import", csv.to_str().unwrap(), "--dry-run"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("line 3"));
+    assert_eq!(fixture.json(&["ls", "--json"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_second_process_gets_a_clear_in_use_error() {
+    let fixture = Fixture::new();
+    fixture.add("Mail", "ana", "pw", "https://mail.example.com", &[]);
+    // This test process holds the vault open, exactly as a running app would.
+    let _held = keypost_core::vault::Vault::unlock(Path::new(&fixture.vault), PASSWORD).unwrap();
+    fixture
+        .keypost(&["ls"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("another Keypost process"));
+}
+
+#[test]
+fn generate_makes_passwords_and_passphrases_without_a_vault() {
+    let output = Command::cargo_bin("keypost")
+        .unwrap()
+        .env("KEYPOST_VAULT", "/nonexistent/vault")
+        .args(["generate", "--length", "32", "--no-symbols"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let password = String::from_utf8(output).unwrap();
+    let password = password.trim();
+    assert_eq!(password.chars().count(), 32);
+    assert!(password.chars().all(|c| c.is_ascii_alphanumeric()));
+
+    let output = Command::cargo_bin("keypost")
+        .unwrap()
+        .args(["generate", "--words", "5", "--separator", "."])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let phrase = String::from_utf8(output).unwrap();
+    assert_eq!(phrase.trim().split('.').count(), 5);
+}

@@ -191,9 +191,9 @@ export class Cli {
     this.vault = join(dir, 'vault.keypost');
   }
 
-  run(args: string[]): CliResult {
+  run(args: string[], env: Record<string, string> = {}): CliResult {
     const result = spawnSync(KEYPOST_BIN, args, {
-      env: { ...process.env, KEYPOST_VAULT: this.vault, KEYPOST_PASSWORD: 'e2e master password' },
+      env: { ...process.env, KEYPOST_VAULT: this.vault, KEYPOST_PASSWORD: 'e2e master password', ...env },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -201,8 +201,8 @@ export class Cli {
   }
 
   /** Runs and fails with the CLI's own message unless it succeeds. */
-  ok(args: string[]): string {
-    const result = this.run(args);
+  ok(args: string[], env: Record<string, string> = {}): string {
+    const result = this.run(args, env);
     if (result.status !== 0) {
       throw new Error(`keypost ${args[0]} failed (${result.status}): ${result.stderr}`);
     }

@@ -12,10 +12,14 @@ export interface SendOptions {
   pin: string;
   retrievalStep?: boolean;
   views?: number;
+  /** Also protect the copy with this passphrase (`--passphrase`, read from the environment). */
+  passphrase?: string;
 }
 
 export interface Sent {
   link: string;
+  /** The `keypost://` form of the link, as the CLI prints it. */
+  deepLink: string;
   pin: string;
   ownerToken: string;
 }
@@ -36,6 +40,11 @@ export function send(cli: Cli, options: SendOptions): Sent {
   if (options.views !== undefined) {
     args.push('--views', String(options.views));
   }
-  const out = JSON.parse(cli.ok([...args, ...options.ids])) as { link: string; pin: string; owner_token: string };
-  return { link: out.link, pin: out.pin, ownerToken: out.owner_token };
+  const env: Record<string, string> = {};
+  if (options.passphrase !== undefined) {
+    args.push('--passphrase');
+    env.KEYPOST_SEND_PASSPHRASE = options.passphrase;
+  }
+  const out = JSON.parse(cli.ok([...args, ...options.ids], env)) as { link: string; deep_link: string; pin: string; owner_token: string };
+  return { link: out.link, deepLink: out.deep_link, pin: out.pin, ownerToken: out.owner_token };
 }

@@ -1,0 +1,121 @@
+//! The one error type every command returns: `{code, message}` on the wire, so the UI switches
+//! on a stable `code` and shows `message` to the person.
+
+use keypost_core::generator::GeneratorError;
+use keypost_core::interchange::csv::{ExportError, ImportError};
+use keypost_core::interchange::print::PrintError;
+use keypost_core::vault::VaultError;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Stable error codes; the UI depends on these strings, so only add, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The master password does not open the vault.
+    WrongPassword,
+    /// Another process has the vault open.
+    VaultInUse,
+    /// The command needs an unlocked vault.
+    Locked,
+    /// There is no vault file at the configured path.
+    NoVault,
+    /// A vault already exists where one was to be created.
+    VaultExists,
+    /// The vault file is damaged or not a Keypost vault.
+    Corrupt,
+    /// The entry, change or result set asked for does not exist (any more).
+    NotFound,
+    /// The request itself is malformed (bad id, empty title, unreadable file…).
+    InvalidInput,
+    /// Reading or writing a file failed.
+    Io,
+    /// Anything else; the message says what.
+    Internal,
+}
+
+/// What a failed command sends to the UI.
+#[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct CommandError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn locked() -> Self {
+        Self::new(ErrorCode::Locked, "The vault is locked.")
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+
+    pub fn io(context: &str, error: &std::io::Error) -> Self {
+        Self::new(ErrorCode::Io, format!("{context}: {error}"))
+    }
+}
+
+pub type CommandResult<T> = Result<T, CommandError>;
+
+impl From<VaultError> for CommandError {
+    fn from(error: VaultError) -> Self {
+        let code = match &error {
+            VaultError::WrongPassword => ErrorCode::WrongPassword,
+            VaultError::InUse => ErrorCode::VaultInUse,
+            VaultError::NotFound { .. } => ErrorCode::NoVault,
+            VaultError::AlreadyExists { .. } => ErrorCode::VaultExists,
+            VaultError::CorruptHeader { .. }
+            | VaultError::UnsupportedVersion { .. }
+            | VaultError::KdfOutOfRange(_)
+            | VaultError::DatabaseDamaged
+            | VaultError::SchemaTooNew { .. }
+            | VaultError::CorruptEntry(_) => ErrorCode::Corrupt,
+            VaultError::EntryNotFound(_) => ErrorCode::NotFound,
+            VaultError::InvalidTag(_) => ErrorCode::InvalidInput,
+            VaultError::Io { .. } => ErrorCode::Io,
+            _ => ErrorCode::Internal,
+        };
+        Self::new(code, capitalise(&error.to_string()))
+    }
+}
+
+impl From<GeneratorError> for CommandError {
+    fn from(error: GeneratorError) -> Self {
+        Self::invalid(capitalise(&error.to_string()))
+    }
+}
+
+impl From<ImportError> for CommandError {
+    fn from(error: ImportError) -> Self {
+        Self::invalid(capitalise(&error.to_string()))
+    }
+}
+
+impl From<ExportError> for CommandError {
+    fn from(error: ExportError) -> Self {
+        Self::new(ErrorCode::Io, capitalise(&error.to_string()))
+    }
+}
+
+impl From<PrintError> for CommandError {
+    fn from(error: PrintError) -> Self {
+        Self::new(ErrorCode::Internal, capitalise(&error.to_string()))
+    }
+}
+
+/// Core messages are written to follow "error: "; the UI shows them as sentences.
+fn capitalise(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,98 @@
+//! Keypost desktop shell: app setup, state, and thin commands over `keypost-core`.
+//! See src-tauri/README.md for the folder tree, the data flow and the command list.
+
+mod autolock;
+#[cfg(test)]
+mod bindings;
+mod clipboard;
+mod commands;
+mod error;
+mod settings;
+mod state;
+mod transport;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tauri::Manager;
+
+use crate::settings::SettingsFile;
+use crate::state::AppState;
+
+/// Overrides the vault location (tests point it into a temporary folder).
+pub const VAULT_ENV: &str = "KEYPOST_VAULT";
+/// Test hook: file dialogs are skipped and files are chosen inside this folder, because
+/// WebDriver cannot drive native dialogs. Never set it in normal use.
+pub const DIALOG_BYPASS_ENV: &str = "KEYPOST_E2E_SAVE_DIR";
+
+/// The vault path: `KEYPOST_VAULT` if set, else the core's per-OS default.
+fn vault_path() -> Result<PathBuf, keypost_core::vault::VaultError> {
+    match std::env::var_os(VAULT_ENV) {
+        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
+        _ => keypost_core::vault::default_vault_path(),
+    }
+}
+
+pub fn run() -> ExitCode {
+    let vault_path = match vault_path() {
+        Ok(path) => path,
+        Err(error) => {
+            eprintln!("keypost: cannot find where to keep the vault: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let dialog_bypass_dir = std::env::var_os(DIALOG_BYPASS_ENV)
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from);
+
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
+        .setup(move |app| {
+            let config_dir = app.path().app_config_dir()?;
+            app.manage(AppState::new(
+                vault_path,
+                SettingsFile::in_dir(&config_dir),
+                dialog_bypass_dir,
+            ));
+            autolock::start(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::session::vault_status,
+            commands::session::create_vault,
+            commands::session::unlock,
+            commands::session::lock,
+            commands::session::touch,
+            commands::session::estimate_strength,
+            commands::session::get_settings,
+            commands::session::save_settings,
+            commands::entries::search_entries,
+            commands::entries::entry_rows,
+            commands::entries::list_tags,
+            commands::entries::get_entry,
+            commands::entries::add_entry,
+            commands::entries::update_entry,
+            commands::entries::reveal_password,
+            commands::entries::password_history,
+            commands::entries::copy_password,
+            commands::entries::generate_password,
+            commands::entries::generate_passphrase,
+            commands::bulk::preview_bulk_edit,
+            commands::bulk::bulk_edit,
+            commands::bulk::undo,
+            commands::files::choose_import_file,
+            commands::files::choose_export_file,
+            commands::files::preview_import,
+            commands::files::accept_import,
+            commands::files::export_csv,
+            commands::files::export_pdf,
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("keypost: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

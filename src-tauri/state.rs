@@ -1,0 +1,172 @@
+//! What the running app holds between commands: the open vault (or none: locked), the current
+//! search result the list pages through, a pending import, settings and the idle clock.
+
+use keypost_core::entry::{EntryFields, EntryId, EntrySummary};
+use keypost_core::vault::{Vault, VaultError};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::error::{CommandError, CommandResult, ErrorCode};
+use crate::settings::{Settings, SettingsFile};
+
+/// The rows of the last search, kept so the virtualised list can fetch any window of them
+/// without searching again, and so "select all results" means exactly what the person saw.
+pub struct ResultSet {
+    pub generation: u32,
+    pub rows: Vec<EntrySummary>,
+}
+
+/// A parsed CSV waiting for the person to accept the preview; nothing is written before that.
+pub struct PendingImport {
+    pub token: u32,
+    pub entries: Vec<EntryFields>,
+}
+
+pub struct AppState {
+    pub vault_path: PathBuf,
+    pub settings_file: SettingsFile,
+    /// When set (tests only: `KEYPOST_E2E_SAVE_DIR`), file dialogs are skipped and files are
+    /// chosen inside this folder, because WebDriver cannot drive native dialogs.
+    pub dialog_bypass_dir: Option<PathBuf>,
+    vault: Mutex<Option<Vault>>,
+    results: Mutex<Option<ResultSet>>,
+    pending_import: Mutex<Option<PendingImport>>,
+    settings: Mutex<Settings>,
+    last_activity: Mutex<Instant>,
+    counter: Mutex<u32>,
+}
+
+/// Locks a mutex, treating a poisoned one as still usable: every value behind these mutexes is
+/// replaced whole, so a panic elsewhere cannot leave it half-written.
+fn guard<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl AppState {
+    pub fn new(
+        vault_path: PathBuf,
+        settings_file: SettingsFile,
+        dialog_bypass_dir: Option<PathBuf>,
+    ) -> Self {
+        let settings = settings_file.load();
+        Self {
+            vault_path,
+            settings_file,
+            dialog_bypass_dir,
+            vault: Mutex::new(None),
+            results: Mutex::new(None),
+            pending_import: Mutex::new(None),
+            settings: Mutex::new(settings),
+            last_activity: Mutex::new(Instant::now()),
+            counter: Mutex::new(0),
+        }
+    }
+
+    /// A number never handed out before in this run (result generations, import tokens).
+    pub fn next_number(&self) -> u32 {
+        let mut counter = guard(&self.counter);
+        *counter = counter.wrapping_add(1);
+        *counter
+    }
+
+    pub fn touch(&self) {
+        *guard(&self.last_activity) = Instant::now();
+    }
+
+    pub fn idle_for(&self) -> Duration {
+        guard(&self.last_activity).elapsed()
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        guard(&self.vault).is_some()
+    }
+
+    /// Installs a freshly opened vault; the app is unlocked from here on.
+    pub fn set_vault(&self, vault: Vault) {
+        self.touch();
+        *guard(&self.vault) = Some(vault);
+    }
+
+    /// Drops the vault (closing the database and zeroising its keys) and everything derived
+    /// from its content. Returns whether it was unlocked.
+    pub fn lock(&self) -> bool {
+        let was_unlocked = guard(&self.vault).take().is_some();
+        *guard(&self.results) = None;
+        *guard(&self.pending_import) = None;
+        was_unlocked
+    }
+
+    /// Runs one core call on the unlocked vault and maps its error for the UI.
+    pub fn with_vault<T>(
+        &self,
+        call: impl FnOnce(&mut Vault) -> Result<T, VaultError>,
+    ) -> CommandResult<T> {
+        let mut vault = guard(&self.vault);
+        let vault = vault.as_mut().ok_or_else(CommandError::locked)?;
+        self.touch();
+        call(vault).map_err(CommandError::from)
+    }
+
+    pub fn settings(&self) -> Settings {
+        guard(&self.settings).clone()
+    }
+
+    pub fn save_settings(&self, settings: Settings) -> CommandResult<()> {
+        self.settings_file.save(&settings)?;
+        *guard(&self.settings) = settings;
+        Ok(())
+    }
+
+    pub fn store_results(&self, rows: Vec<EntrySummary>) -> (u32, usize) {
+        let generation = self.next_number();
+        let total = rows.len();
+        *guard(&self.results) = Some(ResultSet { generation, rows });
+        (generation, total)
+    }
+
+    /// Reads the current result set; `generation` guards against a list that was replaced by
+    /// a newer search while the UI still showed the old one.
+    pub fn with_results<T>(
+        &self,
+        generation: u32,
+        read: impl FnOnce(&[EntrySummary]) -> T,
+    ) -> CommandResult<T> {
+        let results = guard(&self.results);
+        match results.as_ref() {
+            Some(set) if set.generation == generation => Ok(read(&set.rows)),
+            Some(_) | None => Err(CommandError::new(
+                ErrorCode::NotFound,
+                "The list changed; search again.",
+            )),
+        }
+    }
+
+    pub fn current_generation(&self) -> Option<u32> {
+        guard(&self.results).as_ref().map(|set| set.generation)
+    }
+
+    pub fn result_ids(&self, generation: u32) -> CommandResult<Vec<EntryId>> {
+        self.with_results(generation, |rows| rows.iter().map(|row| row.id).collect())
+    }
+
+    pub fn set_pending_import(&self, token: u32, entries: Vec<EntryFields>) {
+        *guard(&self.pending_import) = Some(PendingImport { token, entries });
+    }
+
+    pub fn take_pending_import(&self, token: u32) -> CommandResult<Vec<EntryFields>> {
+        let mut pending = guard(&self.pending_import);
+        match pending.take() {
+            Some(import) if import.token == token => Ok(import.entries),
+            other => {
+                *pending = other;
+                Err(CommandError::new(
+                    ErrorCode::NotFound,
+                    "That import preview is no longer open; choose the file again.",
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Desktop app benchmark (numbers for docs/benchmarks.md, "Desktop app"): cold start to the
+//! unlock screen, and with a 100,000-entry vault: unlock to first rows, search as you type,
+//! a jump scroll, and the memory of the app and its web view.
+//!
+//! `cargo run -p keypost-app --example app_bench -- [APP_BINARY]` (default: the debug binary
+//! next to this example). Uses the same WebDriver harness as tests/e2e_vault.rs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use keypost_core::entry::EntryFields;
+use keypost_core::vault::{KdfParams, Vault};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use support::app_driver::{AppDirs, AppSession};
+
+const MASTER_PASSWORD: &str = "benchmark master password 2026";
+const COLD_STARTS: usize = 5;
+const LARGE_VAULT: usize = 100_000;
+
+fn default_binary() -> PathBuf {
+    let example = std::env::current_exe().unwrap();
+    // target/<profile>/examples/app_bench → target/<profile>/keypost-app
+    example
+        .parent()
+        .and_then(Path::parent)
+        .map(|dir| dir.join("keypost-app"))
+        .unwrap()
+}
+
+fn make_vault(path: &Path, entries: usize) {
+    let mut vault = Vault::create(path, MASTER_PASSWORD, KdfParams::default()).unwrap();
+    let batch: Vec<EntryFields> = (0..entries)
+        .map(|n| EntryFields {
+            title: format!("Entry {n:06}"),
+            username: format!("user{n}@example.org"),
+            password: format!("pw-{n}-Secret!"),
+            urls: vec![format!("https://site{}.example.com/login", n % 5000)],
+            notes: format!("note {n}"),
+            tags: vec![format!("team{}", n % 20)],
+            ..EntryFields::default()
+        })
+        .collect();
+    if !batch.is_empty() {
+        vault.import(batch).unwrap();
+    }
+}
+
+/// Resident memory in KiB of `pid` (`VmRSS`).
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The app's process and its descendants (WebKit's web and network processes).
+fn app_processes(binary: &Path) -> Vec<(u32, String)> {
+    let binary = binary.canonicalize().unwrap();
+    let mut processes = Vec::new();
+    let mut parents = std::collections::HashMap::new();
+    for entry in std::fs::read_dir("/proc").unwrap().filter_map(Result::ok) {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let name = stat
+            .split_once('(')
+            .and_then(|(_, rest)| rest.rsplit_once(')'))
+            .map(|(name, _)| name.to_owned())
+            .unwrap_or_default();
+        let ppid: u32 = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|ppid| ppid.parse().ok())
+            .unwrap_or(0);
+        parents.insert(pid, (ppid, name));
+        if std::fs::read_link(entry.path().join("exe")).ok().as_deref() == Some(binary.as_path()) {
+            processes.push(pid);
+        }
+    }
+    let mut found: Vec<(u32, String)> = Vec::new();
+    for root in processes {
+        found.push((root, parents[&root].1.clone()));
+        for (pid, (ppid, name)) in &parents {
+            if *ppid == root {
+                found.push((*pid, name.clone()));
+            }
+        }
+    }
+    found
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
+}
+
+async fn wait_count(app: &AppSession, expected: &str) -> Duration {
+    let started = Instant::now();
+    app.wait_texts("result-count", |count| count == [expected]).await;
+    started.elapsed()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let binary = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(default_binary);
+    println!("app binary: {}", binary.display());
+
+    // Cold start to the unlock screen (an existing, empty vault).
+    let mut starts = Vec::new();
+    for _ in 0..COLD_STARTS {
+        let dirs = AppDirs::new();
+        make_vault(&dirs.vault(), 0);
+        let app = AppSession::launch(&binary, &dirs).await;
+        app.element("unlock-password").await;
+        starts.push(app.launched_at.elapsed());
+        app.quit().await;
+    }
+    println!(
+        "cold start to unlock screen: median {} (min {}, max {}, {COLD_STARTS} runs)",
+        ms(median(starts.clone())),
+        ms(*starts.iter().min().unwrap()),
+        ms(*starts.iter().max().unwrap())
+    );
+
+    // A 100,000-entry vault.
+    let dirs = AppDirs::new();
+    let made = Instant::now();
+    make_vault(&dirs.vault(), LARGE_VAULT);
+    println!("made a {LARGE_VAULT}-entry vault in {}", ms(made.elapsed()));
+    let app = AppSession::launch(&binary, &dirs).await;
+    app.type_into("unlock-password", MASTER_PASSWORD).await;
+    let unlock_clicked = Instant::now();
+    app.click("unlock-submit").await;
+    app.wait_texts("entry-title", |titles| titles.first().is_some_and(|t| t == "Entry 000000"))
+        .await;
+    println!(
+        "unlock (default KDF) to first rows of {LARGE_VAULT}: {}",
+        ms(unlock_clicked.elapsed())
+    );
+    wait_count(&app, "100,000 entries").await;
+
+    app.type_into("search", "Entry 04242").await;
+    let typed = Instant::now();
+    app.wait_texts("result-count", |count| count == ["1 entry"]).await;
+    println!("search as you type, 1 hit of {LARGE_VAULT} (incl. 90 ms debounce): {}", ms(typed.elapsed()));
+    app.element("search").await.clear().await.unwrap();
+    app.type_into("search", "site4").await;
+    let typed = Instant::now();
+    app.wait_texts("result-count", |count| {
+        count.first().is_some_and(|c| c != "1 entry" && c != "100,000 entries")
+    })
+    .await;
+    let hits = app.texts("result-count").await;
+    println!("search as you type, {} (incl. debounce): {}", hits[0], ms(typed.elapsed()));
+    app.element("search").await.clear().await.unwrap();
+    app.type_into("search", " ").await;
+    wait_count(&app, "100,000 entries").await;
+
+    let jumped = Instant::now();
+    app.client
+        .execute(
+            "document.querySelector(\"[data-testid='entry-list']\").scrollTop = 52 * 50000",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.wait_texts("entry-title", |titles| titles.iter().any(|t| t == "Entry 050000"))
+        .await;
+    println!("jump scroll to row 50,000 until rows show: {}", ms(jumped.elapsed()));
+
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut total = 0;
+    for (pid, name) in app_processes(&binary) {
+        let kib = rss_kib(pid);
+        total += kib;
+        println!("RSS {name} (pid {pid}): {:.1} MiB", kib as f64 / 1024.0);
+    }
+    println!(
+        "RSS app + web view with {LARGE_VAULT} entries listed: {:.1} MiB",
+        total as f64 / 1024.0
+    );
+    app.quit().await;
+}

@@ -1,0 +1,155 @@
+//! End-to-end test of the desktop app: the real binary, its real vault on disk, driven through
+//! WebDriver (tauri-driver + WebKitWebDriver) on an Xvfb display the test starts itself.
+//!
+//! Needs `ui/dist` built before the app (`npm --prefix ui ci && npm --prefix ui run build`),
+//! `tauri-driver` (`cargo install tauri-driver --locked`), Debian's `webkit2gtk-driver` and
+//! `xvfb`. Run: `cargo test -p keypost-app --test e2e_vault`.
+//! Also refreshes docs/screenshots/passwords.png and docs/screenshots/bulk-edit.png.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use support::app_driver::{AppDirs, AppSession, WAIT};
+
+const MASTER_PASSWORD: &str = "Tr0ub4dor&3-Keypost-e2e!";
+
+fn screenshots_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
+}
+
+async fn add_entry(app: &AppSession, title: &str, username: &str, password: &str, url: &str) {
+    app.click("new-entry").await;
+    app.type_into("field-title", title).await;
+    app.type_into("field-username", username).await;
+    app.type_into("field-password", password).await;
+    app.type_into("field-url", url).await;
+    app.click("save-entry").await;
+    app.wait_texts("entry-title", |titles| titles.iter().any(|t| t == title))
+        .await;
+}
+
+fn backspaces(count: usize) -> String {
+    std::iter::repeat_n(char::from(Key::Backspace), count).collect()
+}
+
+fn wait_for_file(dir: &Path, suffix: &str) -> PathBuf {
+    let started = Instant::now();
+    loop {
+        let found = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .find(|path| path.to_string_lossy().ends_with(suffix));
+        if let Some(path) = found {
+            return path;
+        }
+        assert!(started.elapsed() < WAIT, "no *{suffix} in {}", dir.display());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
+    let dirs = AppDirs::new();
+    let app = AppSession::launch(Path::new(env!("CARGO_BIN_EXE_keypost-app")), &dirs).await;
+
+    // A fresh vault path: the app offers to create the vault.
+    app.type_into("create-password", MASTER_PASSWORD).await;
+    app.type_into("create-confirm", MASTER_PASSWORD).await;
+    app.wait_texts("strength-label", |label| {
+        label.iter().any(|l| l.to_lowercase().contains("strong"))
+    })
+    .await;
+    app.click("create-submit").await;
+    app.element("new-entry").await;
+    assert!(dirs.vault().exists(), "the vault is created at KEYPOST_VAULT");
+
+    add_entry(&app, "GitHub", "ada", "gh-Secret-1", "https://github.com").await;
+    add_entry(&app, "Mail", "ada@example.org", "=mail+Secret,2", "https://mail.example.org").await;
+    app.wait_texts("entry-title", |titles| titles.len() == 2).await;
+    assert_eq!(app.texts("result-count").await, vec!["2 entries"]);
+
+    // Search as you type, then clear the search.
+    app.type_into("search", "git").await;
+    app.wait_texts("entry-title", |titles| titles == ["GitHub"]).await;
+    app.type_into("search", &backspaces(3)).await;
+    app.wait_texts("entry-title", |titles| titles.len() == 2).await;
+    app.screenshot(&screenshots_dir().join("passwords.png")).await;
+
+    // Bulk edit: select all results, add a tag to both, review, apply.
+    app.click("bulk-mode").await;
+    app.click("select-all-results").await;
+    app.wait_texts("bulk-count", |count| count == ["2 selected"]).await;
+    app.element("bulk-action")
+        .await
+        .select_by_value("add_tags")
+        .await
+        .unwrap();
+    app.type_into("bulk-value", "shared").await;
+    app.click("bulk-preview").await;
+    let summary = app.element("bulk-summary").await.text().await.unwrap();
+    assert!(summary.contains("changes 2 of the 2 selected"), "{summary}");
+    app.click("bulk-apply").await;
+    app.wait_texts("entry-tag", |tags| tags == ["shared", "shared"]).await;
+    app.screenshot(&screenshots_dir().join("bulk-edit.png")).await;
+
+    // Undo takes the tag off both again.
+    app.click("undo").await;
+    app.wait_texts("entry-tag", |tags| tags.is_empty()).await;
+
+    // Export the whole vault as Bitwarden CSV (the save dialog is bypassed into a test folder).
+    app.click("open-export").await;
+    app.click("export-scope-all").await;
+    app.element("export-format")
+        .await
+        .select_by_value("bitwarden")
+        .await
+        .unwrap();
+    app.click("export-run").await;
+    let csv_path = wait_for_file(&dirs.exports(), ".csv");
+    let started = Instant::now();
+    let csv = loop {
+        let text = std::fs::read_to_string(&csv_path).unwrap();
+        if text.lines().count() >= 3 || started.elapsed() > WAIT {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp"
+    );
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(csv.contains("GitHub") && csv.contains("gh-Secret-1"), "{csv}");
+    assert!(csv.contains("\"=mail+Secret,2\""), "value kept exactly: {csv}");
+    assert!(!csv.contains("shared"), "the undone tag is not exported: {csv}");
+
+    // Lock, then unlock with a wrong and then the right password.
+    app.click("lock").await;
+    app.type_into("unlock-password", "not my password").await;
+    app.click("unlock-submit").await;
+    let error = app.element("unlock-error").await.text().await.unwrap();
+    assert!(error.contains("Wrong master password"), "{error}");
+    assert!(
+        app.client
+            .find(Locator::Css("[data-testid='new-entry']"))
+            .await
+            .is_err(),
+        "still locked after a wrong password"
+    );
+    app.type_into("unlock-password", MASTER_PASSWORD).await;
+    app.click("unlock-submit").await;
+    app.wait_texts("entry-title", |titles| {
+        let mut sorted = titles.to_vec();
+        sorted.sort();
+        sorted == ["GitHub", "Mail"]
+    })
+    .await;
+
+    app.quit().await;
+}

@@ -1,0 +1,268 @@
+//! Runs the real desktop app under WebDriver: an Xvfb display (started here when `DISPLAY` is
+//! unset, so CI needs no `xvfb-run`), `tauri-driver` on fresh loopback ports (it starts
+//! Debian's `WebKitWebDriver`), and a fantoccini session that launches the built binary with
+//! its vault, config and export folders inside a temporary directory.
+//!
+//! Shared by the e2e test (`tests/e2e_vault.rs`) and the app benchmark
+//! (`tests/app_bench.rs`).
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const WAIT: Duration = Duration::from_secs(30);
+
+/// An X display for the app: the existing `DISPLAY`, or a private Xvfb stopped on drop.
+pub struct Display {
+    pub name: String,
+    xvfb: Option<Child>,
+}
+
+impl Display {
+    pub fn start() -> Display {
+        if let Ok(name) = std::env::var("DISPLAY") {
+            if !name.is_empty() {
+                return Display { name, xvfb: None };
+            }
+        }
+        for number in 90..190 {
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+            let lock = PathBuf::from(format!("/tmp/.X{number}-lock"));
+            if socket.exists() || lock.exists() {
+                continue;
+            }
+            let name = format!(":{number}");
+            let child = Command::new("Xvfb")
+                .args([name.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb must be installed (apt install xvfb)");
+            let started = Instant::now();
+            while !socket.exists() && started.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            assert!(socket.exists(), "Xvfb {name} did not start");
+            return Display {
+                name,
+                xvfb: Some(child),
+            };
+        }
+        panic!("no free X display number between :90 and :189");
+    }
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(child) = self.xvfb.as_mut() {
+            terminate(child);
+        }
+    }
+}
+
+/// Sends SIGTERM and waits: tauri-driver only stops its WebKitWebDriver on SIGTERM, and an
+/// orphaned driver would keep its port.
+fn terminate(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(10) {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
+}
+
+fn tauri_driver_path() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_default();
+    let installed = cargo_home.join("bin").join("tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+/// The folders one app run uses; all inside one temporary directory.
+pub struct AppDirs {
+    pub root: tempfile::TempDir,
+}
+
+impl AppDirs {
+    pub fn new() -> AppDirs {
+        AppDirs {
+            root: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+    pub fn vault(&self) -> PathBuf {
+        self.root.path().join("vault.keypost")
+    }
+    pub fn exports(&self) -> PathBuf {
+        self.root.path().join("exports")
+    }
+}
+
+/// A running tauri-driver and a WebDriver session on the app.
+pub struct AppSession {
+    pub client: Client,
+    /// When the session (and so the app's launch) was requested, after the driver was ready.
+    pub launched_at: Instant,
+    driver: Child,
+    _display: Display,
+}
+
+/// Waits until something listens on `port`, so launch timings exclude the driver's start.
+async fn wait_for_port(port: u16) {
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < WAIT, "tauri-driver did not listen on {port}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+impl AppSession {
+    /// Starts the display, tauri-driver and the app `binary`, with `KEYPOST_VAULT` and the
+    /// dialog bypass folder from `dirs`.
+    pub async fn launch(binary: &Path, dirs: &AppDirs) -> AppSession {
+        let display = Display::start();
+        std::fs::create_dir_all(dirs.exports()).expect("exports folder");
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new(tauri_driver_path())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &display.name)
+            .env("KEYPOST_VAULT", dirs.vault())
+            .env("KEYPOST_E2E_SAVE_DIR", dirs.exports())
+            .env("XDG_CONFIG_HOME", dirs.root.path().join("config"))
+            .env("XDG_DATA_HOME", dirs.root.path().join("data"))
+            .env("XDG_CACHE_HOME", dirs.root.path().join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver must be installed: cargo install tauri-driver --locked");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "wry".into());
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": binary }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        wait_for_port(port).await;
+        let started = Instant::now();
+        let client = loop {
+            let attempt = ClientBuilder::rustls()
+                .expect("rustls client")
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await;
+            match attempt {
+                Ok(client) => break client,
+                Err(error) if started.elapsed() > WAIT => {
+                    panic!("cannot start a WebDriver session on the app: {error}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        AppSession {
+            client,
+            launched_at: started,
+            driver,
+            _display: display,
+        }
+    }
+
+    /// Ends the session (closing the app) and stops the driver.
+    pub async fn quit(mut self) {
+        let _ = self.client.clone().close().await;
+        terminate(&mut self.driver);
+    }
+
+    pub async fn element(&self, testid: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
+            .await
+            .unwrap_or_else(|error| panic!("no element {testid}: {error}"))
+    }
+
+    pub async fn click(&self, testid: &str) {
+        self.element(testid)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("cannot click {testid}: {error}"));
+    }
+
+    pub async fn type_into(&self, testid: &str, text: &str) {
+        self.element(testid)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|error| panic!("cannot type into {testid}: {error}"));
+    }
+
+    /// Texts of every element with this test id, in document order.
+    pub async fn texts(&self, testid: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        let found = self
+            .client
+            .find_all(Locator::Css(&format!("[data-testid='{testid}']")))
+            .await
+            .unwrap_or_default();
+        for element in found {
+            if let Ok(text) = element.text().await {
+                texts.push(text.trim().to_owned());
+            }
+        }
+        texts
+    }
+
+    /// Polls until `texts(testid)` satisfies `check`, failing with what was last seen.
+    pub async fn wait_texts(&self, testid: &str, check: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let texts = self.texts(testid).await;
+            if check(&texts) {
+                return texts;
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "{testid}: condition not met; last seen {texts:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, path: &Path) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("screenshot folder");
+        }
+        std::fs::write(path, png).expect("write screenshot");
+    }
+}

@@ -1,0 +1,2 @@
+//! Helpers shared by the whole-system tests.
+pub mod app_driver;

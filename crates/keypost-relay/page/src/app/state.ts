@@ -142,7 +142,7 @@ export function triesLeft(count: number): string {
 export function noticeText(notice: Notice): string {
   switch (notice.kind) {
     case 'wrong_pin':
-      return `Wrong PIN — ${triesLeft(notice.attemptsLeft)}. After ${notice.attemptsLeft === 1 ? 'one more wrong PIN' : `${notice.attemptsLeft} more wrong PINs`} this copy is destroyed.`;
+      return `Wrong PIN — ${triesLeft(notice.attemptsLeft)}.`;
     case 'wrong_passphrase':
       return 'The PIN is right, but the passphrase is not. Check it with the sender and try again.';
     case 'damaged':

@@ -47,7 +47,9 @@ fn options() -> Options {
             ("--backends", Some(value)) => {
                 options.backends = value.split(',').map(str::to_owned).collect();
             }
-            _ => panic!("usage: relay_load [--seconds N] [--connections 16,32] [--backends sqlite,postgres]"),
+            _ => panic!(
+                "usage: relay_load [--seconds N] [--connections 16,32] [--backends sqlite,postgres]"
+            ),
         }
     }
     options
@@ -55,7 +57,12 @@ fn options() -> Options {
 
 fn relay_binary() -> PathBuf {
     let example = std::env::current_exe().unwrap();
-    example.parent().unwrap().parent().unwrap().join("keypost-relay")
+    example
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("keypost-relay")
 }
 
 fn memory_kib(pid: u32, field: &str) -> u64 {

@@ -30,7 +30,9 @@ pub enum ConfigError {
     },
     #[error("--public-url must start with http:// or https:// and have no path, query or fragment")]
     PublicUrl,
-    #[error("--smtp-host is required with --smtp-port, --smtp-tls, --smtp-username or --smtp-password")]
+    #[error(
+        "--smtp-host is required with --smtp-port, --smtp-tls, --smtp-username or --smtp-password"
+    )]
     SmtpHost,
     #[error("use either --smtp-url or --smtp-host, not both")]
     SmtpTwice,
@@ -139,7 +141,12 @@ pub struct Settings {
     /// Database: `sqlite://PATH?mode=rwc` (a file, created if missing) or
     /// `postgres://USER:PASSWORD@HOST:PORT/DB` (several relays may share it).
     /// [default: sqlite://keypost-relay.db?mode=rwc]
-    #[arg(long, env = "KEYPOST_RELAY_DATABASE", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "KEYPOST_RELAY_DATABASE",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub database: Option<String>,
     /// Folder where emails are written as .eml files when no SMTP server is set. [default: outbox]
     #[arg(long, env = "KEYPOST_RELAY_OUTBOX", value_name = "DIR")]
@@ -150,7 +157,12 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// SMTP server as one URL: `smtp://USER:PASS@HOST:PORT` (no TLS: loopback only),
     /// `smtp://…?tls=required` (STARTTLS) or `smtps://USER:PASS@HOST:PORT` (TLS).
-    #[arg(long, env = "KEYPOST_RELAY_SMTP_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "KEYPOST_RELAY_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub smtp_url: Option<String>,
     /// SMTP server host name (instead of --smtp-url).
     #[arg(long, env = "KEYPOST_RELAY_SMTP_HOST", value_name = "HOST")]
@@ -165,7 +177,12 @@ pub struct Settings {
     #[arg(long, env = "KEYPOST_RELAY_SMTP_USERNAME", value_name = "USER")]
     pub smtp_username: Option<String>,
     /// SMTP password (prefer the environment variable or the file to a flag).
-    #[arg(long, env = "KEYPOST_RELAY_SMTP_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "KEYPOST_RELAY_SMTP_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
     pub smtp_password: Option<String>,
     /// Sender of the notification emails. [default: Keypost <keypost@localhost>]
     #[arg(long, env = "KEYPOST_RELAY_MAIL_FROM", value_name = "MAILBOX")]
@@ -180,7 +197,11 @@ pub struct Settings {
     #[arg(long, env = "KEYPOST_RELAY_CREATES_PER_IP_PER_HOUR", value_name = "N")]
     pub creates_per_ip_per_hour: Option<u32>,
     /// Pickups one recipient address may receive per hour; 0 turns it off. [default: 20]
-    #[arg(long, env = "KEYPOST_RELAY_CREATES_PER_RECIPIENT_PER_HOUR", value_name = "N")]
+    #[arg(
+        long,
+        env = "KEYPOST_RELAY_CREATES_PER_RECIPIENT_PER_HOUR",
+        value_name = "N"
+    )]
     pub creates_per_recipient_per_hour: Option<u32>,
     /// Seconds before a request is cut off with 408. [default: 15]
     #[arg(long, env = "KEYPOST_RELAY_REQUEST_TIMEOUT", value_name = "SECONDS")]
@@ -224,12 +245,16 @@ impl Settings {
             mail_from: self.mail_from.or(other.mail_from),
             rate_limit_per_ip: self.rate_limit_per_ip.or(other.rate_limit_per_ip),
             rate_limit_burst: self.rate_limit_burst.or(other.rate_limit_burst),
-            creates_per_ip_per_hour: self.creates_per_ip_per_hour.or(other.creates_per_ip_per_hour),
+            creates_per_ip_per_hour: self
+                .creates_per_ip_per_hour
+                .or(other.creates_per_ip_per_hour),
             creates_per_recipient_per_hour: self
                 .creates_per_recipient_per_hour
                 .or(other.creates_per_recipient_per_hour),
             request_timeout: self.request_timeout.or(other.request_timeout),
-            max_concurrent_requests: self.max_concurrent_requests.or(other.max_concurrent_requests),
+            max_concurrent_requests: self
+                .max_concurrent_requests
+                .or(other.max_concurrent_requests),
             purge_interval: self.purge_interval.or(other.purge_interval),
         }
     }
@@ -273,7 +298,9 @@ impl Settings {
             outbox: self.outbox.unwrap_or_else(|| PathBuf::from(DEFAULT_OUTBOX)),
             public_url,
             smtp,
-            mail_from: self.mail_from.unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
+            mail_from: self
+                .mail_from
+                .unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
             limits: Limits {
                 requests_per_second_per_ip: self
                     .rate_limit_per_ip
@@ -356,7 +383,11 @@ mod tests {
         assert_eq!(config.database_url, DEFAULT_DATABASE);
         assert!(matches!(
             config.smtp,
-            Some(SmtpSettings::Server { port: 587, tls: SmtpTls::Starttls, .. })
+            Some(SmtpSettings::Server {
+                port: 587,
+                tls: SmtpTls::Starttls,
+                ..
+            })
         ));
     }
 

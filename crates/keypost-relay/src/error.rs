@@ -48,9 +48,11 @@ impl ApiError {
         match self {
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found", message(GONE_MESSAGE)),
             Self::BadRequest(text) => (StatusCode::BAD_REQUEST, "bad_request", text.clone()),
-            Self::UnsupportedMediaType(text) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "bad_request", text.clone())
-            }
+            Self::UnsupportedMediaType(text) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "bad_request",
+                text.clone(),
+            ),
             Self::WrongPin { attempts_left } => (
                 StatusCode::FORBIDDEN,
                 "wrong_pin",

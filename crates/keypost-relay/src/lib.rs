@@ -198,11 +198,20 @@ pub fn router(state: AppState) -> Router {
             post(routes::create_pickup).layer(DefaultBodyLimit::max(validate::CREATE_BODY_LIMIT)),
         )
         .route("/api/v1/pickups/{id}", get(routes::pickup_status))
-        .route("/api/v1/pickups/{id}/challenge", post(routes::issue_challenge))
+        .route(
+            "/api/v1/pickups/{id}/challenge",
+            post(routes::issue_challenge),
+        )
         .route("/api/v1/pickups/{id}/open", post(routes::open_pickup))
-        .route("/api/v1/pickups/{id}/delete", post(routes::recipient_delete))
+        .route(
+            "/api/v1/pickups/{id}/delete",
+            post(routes::recipient_delete),
+        )
         .route("/api/v1/owner/pickups/{id}", get(routes::owner_status))
-        .route("/api/v1/owner/pickups/{id}/revoke", post(routes::owner_revoke))
+        .route(
+            "/api/v1/owner/pickups/{id}/revoke",
+            post(routes::owner_revoke),
+        )
         .route("/api/v1/health", get(routes::health))
         .route("/p/{id}", get(routes::pickup_page))
         .fallback(routes::not_found)
@@ -302,7 +311,10 @@ pub async fn start(config: RelayConfig) -> Result<RunningRelay, RelayError> {
 }
 
 /// [`start`] with an injected clock (expiry tests).
-pub async fn start_with_clock(config: RelayConfig, clock: Clock) -> Result<RunningRelay, RelayError> {
+pub async fn start_with_clock(
+    config: RelayConfig,
+    clock: Clock,
+) -> Result<RunningRelay, RelayError> {
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| RelayError::Bind {
@@ -403,9 +415,13 @@ pub async fn serve(config: RelayConfig) -> Result<(), RelayError> {
     use std::io::Write as _;
     let relay = start(config).await?;
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "keypost-relay listening on http://{}", relay.local_addr())
-        .and_then(|()| stdout.flush())
-        .map_err(RelayError::Stdout)?;
+    writeln!(
+        stdout,
+        "keypost-relay listening on http://{}",
+        relay.local_addr()
+    )
+    .and_then(|()| stdout.flush())
+    .map_err(RelayError::Stdout)?;
     drop(stdout);
     relay.wait_or_signal().await
 }

@@ -25,7 +25,11 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// The HTML answer of `GET /p/{id}`.
 pub fn page_response() -> Response {
-    with_headers("text/html; charset=utf-8", "no-store", INDEX_HTML.as_bytes())
+    with_headers(
+        "text/html; charset=utf-8",
+        "no-store",
+        INDEX_HTML.as_bytes(),
+    )
 }
 
 /// `GET /p/{file}` under `/p/assets/`. Registered after the router's `no-store` header layer
@@ -39,12 +43,19 @@ pub async fn asset(Path(file): Path<String>) -> Response {
 
 /// The page's security headers on every file of it (the router sets them too, except on the
 /// asset route, which it does not wrap).
-fn with_headers(content_type: &'static str, cache_control: &'static str, body: &'static [u8]) -> Response {
+fn with_headers(
+    content_type: &'static str,
+    cache_control: &'static str,
+    body: &'static [u8],
+) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, cache_control),
-            (header::CONTENT_SECURITY_POLICY, crate::CONTENT_SECURITY_POLICY),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                crate::CONTENT_SECURITY_POLICY,
+            ),
             (header::REFERRER_POLICY, "no-referrer"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (CROSS_ORIGIN_RESOURCE_POLICY, "same-origin"),
@@ -83,24 +94,42 @@ mod tests {
     #[test]
     fn the_built_page_loads_only_embedded_files_and_nothing_inline() {
         assert!(INDEX_HTML.contains("<noscript>"));
-        assert!(!INDEX_HTML.contains("<style"), "inline style is blocked by the CSP");
-        assert!(!INDEX_HTML.contains(" style="), "inline style is blocked by the CSP");
+        assert!(
+            !INDEX_HTML.contains("<style"),
+            "inline style is blocked by the CSP"
+        );
+        assert!(
+            !INDEX_HTML.contains(" style="),
+            "inline style is blocked by the CSP"
+        );
         for (position, _) in INDEX_HTML.match_indices("<script") {
             let tag = &INDEX_HTML[position..];
             let tag = &tag[..tag.find('>').unwrap()];
-            assert!(tag.contains("src=\"/p/assets/"), "every script is an embedded file: {tag}");
+            assert!(
+                tag.contains("src=\"/p/assets/"),
+                "every script is an embedded file: {tag}"
+            );
         }
         for (position, _) in INDEX_HTML.match_indices("/p/assets/") {
             let rest = &INDEX_HTML[position + "/p/assets/".len()..];
             let name = &rest[..rest.find('"').unwrap()];
-            assert!(asset_names().any(|asset| asset == name), "{name} is embedded");
+            assert!(
+                asset_names().any(|asset| asset == name),
+                "{name} is embedded"
+            );
         }
-        assert!(!INDEX_HTML.contains("http://") && !INDEX_HTML.contains("https://"), "no third-party resource");
+        assert!(
+            !INDEX_HTML.contains("http://") && !INDEX_HTML.contains("https://"),
+            "no third-party resource"
+        );
     }
 
     #[test]
     fn content_types() {
-        assert_eq!(content_type("index-abc.js"), "text/javascript; charset=utf-8");
+        assert_eq!(
+            content_type("index-abc.js"),
+            "text/javascript; charset=utf-8"
+        );
         assert_eq!(content_type("style-abc.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("keypost-abc.svg"), "image/svg+xml");
         assert_eq!(content_type("unknown"), "application/octet-stream");

@@ -478,10 +478,11 @@ pub async fn owner_status(
     let record = authorize_owner(store.pool(), &id, owner_token)
         .await?
         .ok_or(PickupError::Gone)?;
-    let live = sqlx::query("SELECT attempts_left, views_left, expires_at FROM pickups WHERE id = $1")
-        .bind(id.to_vec())
-        .fetch_optional(store.pool())
-        .await?;
+    let live =
+        sqlx::query("SELECT attempts_left, views_left, expires_at FROM pickups WHERE id = $1")
+            .bind(id.to_vec())
+            .fetch_optional(store.pool())
+            .await?;
     let event_rows =
         sqlx::query("SELECT kind, at FROM pickup_events WHERE pickup_id = $1 ORDER BY seq")
             .bind(id.to_vec())
@@ -566,10 +567,11 @@ pub async fn purge(store: &Store, now: i64) -> Result<Purged, PickupError> {
     let purged = store
         .write(Durability::Durable, move |conn| {
             Box::pin(async move {
-                let expired = sqlx::query("DELETE FROM pickups WHERE expires_at <= $1 RETURNING id")
-                    .bind(now)
-                    .fetch_all(&mut *conn)
-                    .await?;
+                let expired =
+                    sqlx::query("DELETE FROM pickups WHERE expires_at <= $1 RETURNING id")
+                        .bind(now)
+                        .fetch_all(&mut *conn)
+                        .await?;
                 for row in &expired {
                     let id: Vec<u8> = row.try_get("id")?;
                     insert_event(conn, &id, PickupEventKind::Expired, now).await?;

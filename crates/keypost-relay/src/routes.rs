@@ -147,8 +147,8 @@ pub async fn create_pickup(
         return Err(ApiError::Conflict);
     }
     let page_url = format!("{}/p/{id_text}", state.public_url());
-    let expires_at = OffsetDateTime::from_unix_timestamp(pickup.expires_at)
-        .map_err(|_| ApiError::Internal)?;
+    let expires_at =
+        OffsetDateTime::from_unix_timestamp(pickup.expires_at).map_err(|_| ApiError::Internal)?;
     let mut link = Zeroizing::new(String::with_capacity(page_url.len() + 44));
     link.push_str(&page_url);
     link.push('#');
@@ -233,7 +233,15 @@ pub async fn open_pickup(
     let id = pickup_id(&id_text)?;
     let challenge = validate::binary::<32>("challenge", &request.challenge)?;
     let proof = validate::binary::<32>("proof", &request.proof)?;
-    match pickups::open(state.store(), id, challenge, proof, state.now().unix_timestamp()).await {
+    match pickups::open(
+        state.store(),
+        id,
+        challenge,
+        proof,
+        state.now().unix_timestamp(),
+    )
+    .await
+    {
         Ok(opened) => {
             tracing::info!(pickup = %id_text, views_left = ?opened.views_left, "pickup opened");
             Ok(Json(OpenResponse {
@@ -276,8 +284,14 @@ fn owner_token(headers: &HeaderMap) -> Result<Zeroizing<[u8; 32]>, ApiError> {
         .map_err(|_| ApiError::Unauthorized)
 }
 
-async fn owner_view(state: &AppState, id_text: String, id: [u8; 16], token: &Zeroizing<[u8; 32]>) -> Result<Json<OwnerStatus>, ApiError> {
-    let view = pickups::owner_status(state.store(), id, token, state.now().unix_timestamp()).await?;
+async fn owner_view(
+    state: &AppState,
+    id_text: String,
+    id: [u8; 16],
+    token: &Zeroizing<[u8; 32]>,
+) -> Result<Json<OwnerStatus>, ApiError> {
+    let view =
+        pickups::owner_status(state.store(), id, token, state.now().unix_timestamp()).await?;
     let mut events = Vec::with_capacity(view.events.len());
     for (kind, at) in view.events {
         events.push(PickupEvent {

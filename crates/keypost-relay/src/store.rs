@@ -143,9 +143,11 @@ impl Store {
                 let mut tx = self.pool.begin().await?;
                 if durability == Durability::Ephemeral {
                     // Only this transaction skips waiting for the WAL flush.
-                    (&mut *tx).execute("SET LOCAL synchronous_commit TO OFF").await?;
+                    (&mut *tx)
+                        .execute("SET LOCAL synchronous_commit TO OFF")
+                        .await?;
                 }
-                let value = op(&mut *tx).await?;
+                let value = op(&mut tx).await?;
                 tx.commit().await?;
                 Ok(value)
             }
@@ -251,7 +253,9 @@ async fn run_batch(conn: &mut AnyConnection, jobs: Vec<Box<dyn Job>>) {
         tracing::error!(%error, "could not start a write transaction");
         let message = error.to_string();
         for job in jobs {
-            job.finish(Err(StoreError::Database(sqlx::Error::Protocol(message.clone()))));
+            job.finish(Err(StoreError::Database(sqlx::Error::Protocol(
+                message.clone(),
+            ))));
         }
         return;
     }

@@ -28,7 +28,9 @@ pub enum ValidationError {
     Email,
     #[error("sender_name must be 1 to 100 characters without control characters")]
     SenderName,
-    #[error("message must be at most 500 characters without control characters other than line breaks")]
+    #[error(
+        "message must be at most 500 characters without control characters other than line breaks"
+    )]
     Message,
     #[error("expires_in_seconds must be between 3600 and 7776000")]
     Lifetime,
@@ -99,7 +101,8 @@ pub fn create_request(
     {
         return Err(ValidationError::Views);
     }
-    let lifetime = i64::try_from(request.expires_in_seconds).map_err(|_| ValidationError::Lifetime)?;
+    let lifetime =
+        i64::try_from(request.expires_in_seconds).map_err(|_| ValidationError::Lifetime)?;
     Ok(ValidCreate {
         pickup: NewPickup {
             id,

@@ -110,7 +110,10 @@ async fn three_wrong_pins_destroy_the_pickup_for_good(db: Db) {
     assert_eq!(rows, 0, "the pickup row is deleted");
     let challenges = relay
         .db
-        .count("SELECT COUNT(*) FROM challenges WHERE pickup_id = $1", &pickup.id)
+        .count(
+            "SELECT COUNT(*) FROM challenges WHERE pickup_id = $1",
+            &pickup.id,
+        )
         .await;
     assert_eq!(challenges, 0);
     if let Some(file) = relay.db.sqlite_file() {
@@ -149,7 +152,15 @@ async fn fifty_concurrent_wrong_proofs_count_as_exactly_three(db: Db) {
         };
         let http = reqwest::Client::new();
         let url = open_url.clone();
-        tasks.spawn(async move { http.post(url).json(&body).send().await.unwrap().status().as_u16() });
+        tasks.spawn(async move {
+            http.post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
     }
     let statuses = tasks.join_all().await;
     let wrong = statuses.iter().filter(|status| **status == 403).count();
@@ -200,7 +211,11 @@ async fn expiry_follows_the_clock_and_purge_records_it(db: Db) {
     let early_challenge = api.challenge_text(&pickup).await;
 
     relay.clock.advance(86_400 - 60);
-    assert_eq!(api.status(&pickup).await.status(), 200, "alive a minute before expiry");
+    assert_eq!(
+        api.status(&pickup).await.status(),
+        200,
+        "alive a minute before expiry"
+    );
     relay.clock.advance(61);
     assert_gone(api.status(&pickup).await).await;
     assert_gone(api.challenge(&pickup).await).await;
@@ -254,7 +269,12 @@ async fn reading_the_page_and_status_moves_no_counter(db: Db) {
     assert_eq!(headers["referrer-policy"], "no-referrer");
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["cache-control"], "no-store");
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
 }
 
 async fn replayed_challenge_and_proof_are_rejected(db: Db) {
@@ -265,7 +285,10 @@ async fn replayed_challenge_and_proof_are_rejected(db: Db) {
 
     let challenge = api.challenge_text(&pickup).await;
     let proof = pickup.proof(&challenge);
-    assert_eq!(api.open_with(&pickup, &challenge, &proof).await.status(), 200);
+    assert_eq!(
+        api.open_with(&pickup, &challenge, &proof).await.status(),
+        200
+    );
     let replay = api.open_with(&pickup, &challenge, &proof).await;
     assert_eq!(replay.status(), 400);
     assert_eq!(error_of(replay).await.error.code, "invalid_challenge");
@@ -281,13 +304,21 @@ async fn replayed_challenge_and_proof_are_rejected(db: Db) {
     let other = Pickup::new(64);
     created(&api, &other, None).await;
     let foreign = api.challenge_text(&other).await;
-    let response = api.open_with(&pickup, &foreign, &pickup.proof(&foreign)).await;
+    let response = api
+        .open_with(&pickup, &foreign, &pickup.proof(&foreign))
+        .await;
     assert_eq!(response.status(), 400);
 
     let status: PickupStatus = api.status(&pickup).await.json().await.unwrap();
     assert_eq!(status.views_left, Some(4), "only the first open counted");
-    assert_eq!(status.attempts_left, 3, "rejected replays are not PIN attempts");
+    assert_eq!(
+        status.attempts_left, 3,
+        "rejected replays are not PIN attempts"
+    );
 }
+
+/// Spoils one field of a valid create request.
+type Breaker = Box<dyn Fn(&mut keypost_protocol::api::CreatePickupRequest)>;
 
 async fn bad_requests_get_clear_errors(db: Db) {
     let relay = TestRelay::start(db).await;
@@ -296,13 +327,20 @@ async fn bad_requests_get_clear_errors(db: Db) {
 
     // Over the create body limit: refused before the body is read to its end.
     let oversized = serde_json::to_vec(&Pickup::new(6 * 1024 * 1024).request(None)).unwrap();
-    let (status, body) = support::raw_post(relay.relay.local_addr(), "/api/v1/pickups", &oversized).await;
+    let (status, body) =
+        support::raw_post(relay.relay.local_addr(), "/api/v1/pickups", &oversized).await;
     assert_eq!(status, 413, "{body}");
     assert!(body.contains("payload_too_large"), "{body}");
     // Within the body limit but over the 5 MiB ciphertext limit.
     let response = api.create(&Pickup::new(5 * 1024 * 1024 + 1), None).await;
     assert_eq!(response.status(), 400);
-    assert!(error_of(response).await.error.message.contains("ciphertext"));
+    assert!(
+        error_of(response)
+            .await
+            .error
+            .message
+            .contains("ciphertext")
+    );
 
     let response = relay
         .http
@@ -315,37 +353,69 @@ async fn bad_requests_get_clear_errors(db: Db) {
     assert_eq!(response.status(), 400);
     let body = error_of(response).await;
     assert_eq!(body.error.code, "bad_request");
-    assert!(body.error.message.contains("not valid JSON"), "{}", body.error.message);
+    assert!(
+        body.error.message.contains("not valid JSON"),
+        "{}",
+        body.error.message
+    );
 
-    let response = relay.http.post(&create_url).body("{}").send().await.unwrap();
+    let response = relay
+        .http
+        .post(&create_url)
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 415);
 
     let pickup = Pickup::new(64);
-    let cases: Vec<(&str, Box<dyn Fn(&mut keypost_protocol::api::CreatePickupRequest)>)> = vec![
-        ("pin_verifier", Box::new(|r| r.pin_verifier.push('=') )),
+    let cases: Vec<(&str, Breaker)> = vec![
+        ("pin_verifier", Box::new(|r| r.pin_verifier.push('='))),
         ("id", Box::new(|r| r.id = "not base64!".to_owned())),
         ("link_fragment", Box::new(|r| r.link_fragment.truncate(10))),
         ("ciphertext", Box::new(|r| r.ciphertext = "+/+/".to_owned())),
-        ("recipient_email", Box::new(|r| r.recipient_email = "bo@example.org\r\nBcc: eve@example.org".to_owned())),
+        (
+            "recipient_email",
+            Box::new(|r| r.recipient_email = "bo@example.org\r\nBcc: eve@example.org".to_owned()),
+        ),
         ("sender_name", Box::new(|r| r.sender_name = "x".repeat(101))),
         ("message", Box::new(|r| r.message = "x".repeat(501))),
-        ("expires_in_seconds", Box::new(|r| r.expires_in_seconds = 3599)),
-        ("expires_in_seconds", Box::new(|r| r.expires_in_seconds = 7_776_001)),
+        (
+            "expires_in_seconds",
+            Box::new(|r| r.expires_in_seconds = 3599),
+        ),
+        (
+            "expires_in_seconds",
+            Box::new(|r| r.expires_in_seconds = 7_776_001),
+        ),
         ("max_views", Box::new(|r| r.max_views = Some(101))),
         ("max_views", Box::new(|r| r.max_views = Some(0))),
     ];
     for (field, break_it) in cases {
         let mut request = pickup.request(None);
         break_it(&mut request);
-        let response = relay.http.post(&create_url).json(&request).send().await.unwrap();
+        let response = relay
+            .http
+            .post(&create_url)
+            .json(&request)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 400, "{field}");
         let body = error_of(response).await;
         assert_eq!(body.error.code, "bad_request");
-        assert!(body.error.message.contains(field), "{field}: {}", body.error.message);
+        assert!(
+            body.error.message.contains(field),
+            "{field}: {}",
+            body.error.message
+        );
     }
     let rows = relay
         .db
-        .count("SELECT COUNT(*) FROM pickup_records WHERE id = $1", &pickup.id)
+        .count(
+            "SELECT COUNT(*) FROM pickup_records WHERE id = $1",
+            &pickup.id,
+        )
         .await;
     assert_eq!(rows, 0, "nothing stored from rejected requests");
 
@@ -353,20 +423,26 @@ async fn bad_requests_get_clear_errors(db: Db) {
     let again = api.create(&pickup, None).await;
     assert_eq!(again.status(), 409);
 
-    let response = api
-        .open_with(&pickup, "AAAA", "AAAA")
-        .await;
+    let response = api.open_with(&pickup, "AAAA", "AAAA").await;
     assert_eq!(response.status(), 400);
     assert!(error_of(response).await.error.message.contains("challenge"));
 
     // Small routes take small bodies only.
     let challenge = api.challenge_text(&pickup).await;
-    let big = format!("{{\"challenge\": \"{challenge}\", \"proof\": \"{}\"}}", "A".repeat(8000));
+    let big = format!(
+        "{{\"challenge\": \"{challenge}\", \"proof\": \"{}\"}}",
+        "A".repeat(8000)
+    );
     let path = format!("/api/v1/pickups/{}/open", pickup.id_text());
     let (status, _) = support::raw_post(relay.relay.local_addr(), &path, big.as_bytes()).await;
     assert_eq!(status, 413);
 
-    let response = relay.http.get(relay.url("/api/v1/nothing-here")).send().await.unwrap();
+    let response = relay
+        .http
+        .get(relay.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
 }
 
@@ -378,15 +454,36 @@ async fn recipient_delete_needs_the_right_key(db: Db) {
     let delete_url = relay.url(&format!("/api/v1/pickups/{}/delete", pickup.id_text()));
 
     let wrong = serde_json::json!({"delete_key": b64::encode(&[1u8; 32])});
-    let response = relay.http.post(&delete_url).json(&wrong).send().await.unwrap();
+    let response = relay
+        .http
+        .post(&delete_url)
+        .json(&wrong)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 403);
     assert_eq!(api.status(&pickup).await.status(), 200);
 
     let right = serde_json::json!({"delete_key": b64::encode(&pickup.delete_key)});
-    let response = relay.http.post(&delete_url).json(&right).send().await.unwrap();
+    let response = relay
+        .http
+        .post(&delete_url)
+        .json(&right)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 204);
     assert_gone(api.status(&pickup).await).await;
-    assert_gone(relay.http.post(&delete_url).json(&right).send().await.unwrap()).await;
+    assert_gone(
+        relay
+            .http
+            .post(&delete_url)
+            .json(&right)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
     assert_eq!(owner.state, PickupState::Deleted);
 
@@ -394,7 +491,13 @@ async fn recipient_delete_needs_the_right_key(db: Db) {
     let kept = Pickup::new(64);
     let mut request = kept.request(None);
     request.delete_verifier = None;
-    let response = relay.http.post(relay.url("/api/v1/pickups")).json(&request).send().await.unwrap();
+    let response = relay
+        .http
+        .post(relay.url("/api/v1/pickups"))
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 201);
     let status: PickupStatus = api.status(&kept).await.json().await.unwrap();
     assert!(!status.recipient_delete);
@@ -433,7 +536,13 @@ async fn owner_sees_events_and_can_revoke(db: Db) {
     let response = relay.http.get(&owner_url).send().await.unwrap();
     assert_eq!(response.status(), 401);
     let forged = format!("Bearer {}", b64::encode(&[9u8; 32]));
-    let response = relay.http.get(&owner_url).header("authorization", forged.clone()).send().await.unwrap();
+    let response = relay
+        .http
+        .get(&owner_url)
+        .header("authorization", forged.clone())
+        .send()
+        .await
+        .unwrap();
     assert_gone(response).await;
     let response = relay
         .http
@@ -443,7 +552,11 @@ async fn owner_sees_events_and_can_revoke(db: Db) {
         .await
         .unwrap();
     assert_gone(response).await;
-    assert_eq!(api.status(&pickup).await.status(), 200, "a forged revoke changes nothing");
+    assert_eq!(
+        api.status(&pickup).await.status(),
+        200,
+        "a forged revoke changes nothing"
+    );
 
     let response = relay
         .http

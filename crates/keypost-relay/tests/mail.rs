@@ -110,8 +110,7 @@ fn decoded_parts(raw: &str) -> Vec<(String, String)> {
         let text = if encoding.contains("content-transfer-encoding: base64") {
             let joined: String = body.split_whitespace().collect();
             String::from_utf8(
-                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, joined)
-                    .unwrap(),
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, joined).unwrap(),
             )
             .unwrap()
         } else if encoding.contains("content-transfer-encoding: quoted-printable") {
@@ -130,12 +129,13 @@ fn decode_quoted_printable(body: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -189,14 +189,32 @@ async fn smtp_server_receives_the_link_without_pin_or_content() {
 
     let raw = sink.first_message();
     assert!(raw.contains("To: bo@example.org"), "{raw}");
-    assert!(raw.contains("Subject: Ada Lovelace sent you passwords with Keypost"), "{raw}");
+    assert!(
+        raw.contains("Subject: Ada Lovelace sent you passwords with Keypost"),
+        "{raw}"
+    );
     assert!(!raw.contains("<img"));
     let parts = decoded_parts(&raw);
-    let plain = &parts.iter().find(|(kind, _)| kind.contains("text/plain")).unwrap().1;
-    let html = &parts.iter().find(|(kind, _)| kind.contains("text/html")).unwrap().1;
+    let plain = &parts
+        .iter()
+        .find(|(kind, _)| kind.contains("text/plain"))
+        .unwrap()
+        .1;
+    let html = &parts
+        .iter()
+        .find(|(kind, _)| kind.contains("text/html"))
+        .unwrap()
+        .1;
     let expected_link = format!("{}#{}", created.page_url, b64::encode(&pickup.link_secret));
-    assert_eq!(links_in(plain), [expected_link.clone()], "{plain}");
-    assert!(links_in(html).iter().all(|link| *link == expected_link), "{html}");
+    assert_eq!(
+        links_in(plain),
+        std::slice::from_ref(&expected_link),
+        "{plain}"
+    );
+    assert!(
+        links_in(html).iter().all(|link| *link == expected_link),
+        "{html}"
+    );
     assert!(html.contains(&format!("href=\"{expected_link}\"")));
     for body in [plain, html] {
         assert!(body.contains("Ada Lovelace"));
@@ -204,7 +222,10 @@ async fn smtp_server_receives_the_link_without_pin_or_content() {
         assert!(body.contains("tell you the PIN separately"));
         assert!(body.contains("UTC"));
     }
-    assert!(html.contains("&lt;b&gt;bold?&lt;/b&gt;"), "the message is escaped in HTML");
+    assert!(
+        html.contains("&lt;b&gt;bold?&lt;/b&gt;"),
+        "the message is escaped in HTML"
+    );
     assert!(!raw.contains(pin));
     for body in [&raw, plain, html] {
         assert!(!body.contains("entry-password"));
@@ -213,7 +234,12 @@ async fn smtp_server_receives_the_link_without_pin_or_content() {
     }
 
     let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
-    assert!(owner.events.iter().any(|event| event.kind == PickupEventKind::Emailed));
+    assert!(
+        owner
+            .events
+            .iter()
+            .any(|event| event.kind == PickupEventKind::Emailed)
+    );
     relay.shutdown().await.unwrap();
 }
 
@@ -222,7 +248,9 @@ async fn without_smtp_each_email_becomes_an_eml_file_in_the_outbox() {
     let db = support::Db::sqlite();
     let outbox = tempfile::tempdir().unwrap();
     let folder = outbox.path().join("mail");
-    let relay = keypost_relay::start(config(&db, folder.clone(), None)).await.unwrap();
+    let relay = keypost_relay::start(config(&db, folder.clone(), None))
+        .await
+        .unwrap();
     let http = reqwest::Client::new();
     let pickup = Pickup::new(100);
     let response = http
@@ -276,6 +304,11 @@ async fn unreachable_smtp_still_stores_the_pickup_and_says_not_emailed() {
     let created: CreatePickupResponse = response.json().await.unwrap();
     assert!(!created.emailed);
     let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
-    assert!(owner.events.iter().any(|event| event.kind == PickupEventKind::EmailFailed));
+    assert!(
+        owner
+            .events
+            .iter()
+            .any(|event| event.kind == PickupEventKind::EmailFailed)
+    );
     relay.shutdown().await.unwrap();
 }

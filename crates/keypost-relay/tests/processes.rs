@@ -8,12 +8,18 @@ use keypost_protocol::api::{ChallengeResponse, ErrorBody, OwnerStatus, PickupSta
 use keypost_protocol::b64;
 use support::{Api, Db, Pickup, RelayProcess};
 
+/// This package's relay binary with debug logs on.
+fn relay(database_url: &str, outbox: &std::path::Path, log_dir: &std::path::Path) -> RelayProcess {
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_keypost-relay"));
+    RelayProcess::spawn_binary(binary, database_url, outbox, log_dir, "debug")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_relay_processes_on_one_postgres_share_the_counters() {
     let db = Db::postgres().await;
     let scratch = tempfile::tempdir().unwrap();
-    let first = RelayProcess::spawn(db.url(), &scratch.path().join("a"), scratch.path());
-    let second = RelayProcess::spawn(db.url(), &scratch.path().join("b"), scratch.path());
+    let first = relay(db.url(), &scratch.path().join("a"), scratch.path());
+    let second = relay(db.url(), &scratch.path().join("b"), scratch.path());
     assert_ne!(first.base, second.base);
     let http = reqwest::Client::new();
     let via_first = Api {
@@ -35,8 +41,7 @@ async fn two_relay_processes_on_one_postgres_share_the_counters() {
     // A challenge from one process is accepted once by the other, and never again.
     let guarded = Pickup::new(64);
     assert_eq!(via_second.create(&guarded, None).await.status(), 201);
-    let challenge: ChallengeResponse =
-        via_first.challenge(&guarded).await.json().await.unwrap();
+    let challenge: ChallengeResponse = via_first.challenge(&guarded).await.json().await.unwrap();
     let proof = guarded.proof(&challenge.challenge);
     assert_eq!(
         via_second
@@ -56,21 +61,44 @@ async fn two_relay_processes_on_one_postgres_share_the_counters() {
     // Wrong PINs sent concurrently to both processes still count as exactly 3.
     let target = Pickup::new(64);
     assert_eq!(via_first.create(&target, None).await.status(), 201);
-    let mut tasks = tokio::task::JoinSet::new();
+    let mut challenges = Vec::new();
     for round in 0..20 {
-        let api = if round % 2 == 0 { &via_first } else { &via_second };
-        let challenge = api.challenge_text(&target).await;
+        let api = if round % 2 == 0 {
+            &via_first
+        } else {
+            &via_second
+        };
+        challenges.push((api, api.challenge_text(&target).await));
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (api, challenge) in challenges {
         let body = keypost_protocol::api::OpenRequest {
             proof: target.wrong_proof(&challenge),
             challenge,
         };
         let url = format!("{}/api/v1/pickups/{}/open", api.base, target.id_text());
         let http = http.clone();
-        tasks.spawn(async move { http.post(url).json(&body).send().await.unwrap().status().as_u16() });
+        tasks.spawn(async move {
+            http.post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
     }
     let statuses = tasks.join_all().await;
-    assert_eq!(statuses.iter().filter(|s| **s == 403).count(), 3, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 404).count(), 17, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 403).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 404).count(),
+        17,
+        "{statuses:?}"
+    );
     let owner: OwnerStatus = via_second.owner_status(&target).await.json().await.unwrap();
     assert_eq!(owner.state, PickupState::Destroyed);
 
@@ -83,8 +111,12 @@ async fn logs_contain_no_secret() {
     let db = Db::sqlite();
     let scratch = tempfile::tempdir().unwrap();
     let outbox = scratch.path().join("outbox");
-    let relay = RelayProcess::spawn(db.url(), &outbox, scratch.path());
-    assert!(relay.stdout_first_line.starts_with("keypost-relay listening on http://127.0.0.1:"));
+    let relay = relay(db.url(), &outbox, scratch.path());
+    assert!(
+        relay
+            .stdout_first_line
+            .starts_with("keypost-relay listening on http://127.0.0.1:")
+    );
     let http = reqwest::Client::new();
     let api = Api {
         http: &http,
@@ -131,7 +163,11 @@ async fn logs_contain_no_secret() {
         assert!(!body.error.message.contains(secret.as_str()));
     }
     let revoke = http
-        .post(format!("{}/api/v1/owner/pickups/{}/revoke", relay.base, pickup.id_text()))
+        .post(format!(
+            "{}/api/v1/owner/pickups/{}/revoke",
+            relay.base,
+            pickup.id_text()
+        ))
         .header("authorization", pickup.bearer())
         .send()
         .await
@@ -140,10 +176,16 @@ async fn logs_contain_no_secret() {
 
     let stdout_line = relay.stdout_first_line.clone();
     let logs = relay.stop();
-    assert!(logs.contains("pickup created"), "debug logs were captured: {logs}");
+    assert!(
+        logs.contains("pickup created"),
+        "debug logs were captured: {logs}"
+    );
     assert!(logs.contains(&pickup.id_text()), "ids are logged");
     for secret in &secrets {
-        assert!(!logs.contains(secret.as_str()), "log leaks {secret:?}:\n{logs}");
+        assert!(
+            !logs.contains(secret.as_str()),
+            "log leaks {secret:?}:\n{logs}"
+        );
         assert!(!stdout_line.contains(secret.as_str()));
     }
 }

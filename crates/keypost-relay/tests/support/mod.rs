@@ -49,7 +49,11 @@ fn pg_command(tool: &str) -> Command {
 fn id_of(user: &str, flag: &str) -> u32 {
     let output = Command::new("id").args([flag, user]).output().unwrap();
     assert!(output.status.success(), "user {user} is missing");
-    String::from_utf8(output.stdout).unwrap().trim().parse().unwrap()
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 /// A PostgreSQL server in a temporary folder on a free loopback port, stopped on drop.
@@ -63,7 +67,9 @@ static CLUSTER: Mutex<Weak<PgCluster>> = Mutex::new(Weak::new());
 impl PgCluster {
     /// The cluster shared by the tests running now; started on first use.
     pub fn shared() -> Arc<PgCluster> {
-        let mut slot = CLUSTER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut slot = CLUSTER
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(cluster) = slot.upgrade() {
             return cluster;
         }
@@ -92,7 +98,17 @@ impl PgCluster {
         }
         let data = dir.path().join("data");
         let status = pg_command("initdb")
-            .args(["-D", data.to_str().unwrap(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"])
+            .args([
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -105,7 +121,16 @@ impl PgCluster {
         );
         let log = dir.path().join("server.log");
         let status = pg_command("pg_ctl")
-            .args(["-D", data.to_str().unwrap(), "-l", log.to_str().unwrap(), "-o", &options, "-w", "start"])
+            .args([
+                "-D",
+                data.to_str().unwrap(),
+                "-l",
+                log.to_str().unwrap(),
+                "-o",
+                &options,
+                "-w",
+                "start",
+            ])
             .stdout(Stdio::null())
             .status()
             .unwrap();
@@ -122,7 +147,10 @@ impl PgCluster {
         use sqlx::Connection as _;
         let mut bytes = [0u8; 8];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
-        let name = format!("relay_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let name = format!(
+            "relay_{}",
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        );
         let admin = format!("postgres://postgres@127.0.0.1:{}/postgres", self.port);
         let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
         sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
@@ -145,14 +173,23 @@ impl Drop for PgCluster {
 
 /// Which database a test relay uses; keeps the database alive as long as the test.
 pub enum Db {
-    Sqlite { dir: TempDir, url: String },
-    Postgres { cluster: Arc<PgCluster>, url: String },
+    Sqlite {
+        dir: TempDir,
+        url: String,
+    },
+    Postgres {
+        cluster: Arc<PgCluster>,
+        url: String,
+    },
 }
 
 impl Db {
     pub fn sqlite() -> Db {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("relay.db").display());
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("relay.db").display()
+        );
         Db::Sqlite { dir, url }
     }
 
@@ -346,7 +383,11 @@ impl Api<'_> {
 
     pub async fn challenge(&self, pickup: &Pickup) -> reqwest::Response {
         self.http
-            .post(format!("{}/api/v1/pickups/{}/challenge", self.base, pickup.id_text()))
+            .post(format!(
+                "{}/api/v1/pickups/{}/challenge",
+                self.base,
+                pickup.id_text()
+            ))
             .send()
             .await
             .unwrap()
@@ -359,9 +400,18 @@ impl Api<'_> {
         body.challenge
     }
 
-    pub async fn open_with(&self, pickup: &Pickup, challenge: &str, proof: &str) -> reqwest::Response {
+    pub async fn open_with(
+        &self,
+        pickup: &Pickup,
+        challenge: &str,
+        proof: &str,
+    ) -> reqwest::Response {
         self.http
-            .post(format!("{}/api/v1/pickups/{}/open", self.base, pickup.id_text()))
+            .post(format!(
+                "{}/api/v1/pickups/{}/open",
+                self.base,
+                pickup.id_text()
+            ))
             .json(&keypost_protocol::api::OpenRequest {
                 challenge: challenge.to_owned(),
                 proof: proof.to_owned(),
@@ -400,7 +450,11 @@ impl Api<'_> {
 
     pub async fn owner_status(&self, pickup: &Pickup) -> reqwest::Response {
         self.http
-            .get(format!("{}/api/v1/owner/pickups/{}", self.base, pickup.id_text()))
+            .get(format!(
+                "{}/api/v1/owner/pickups/{}",
+                self.base,
+                pickup.id_text()
+            ))
             .header("authorization", pickup.bearer())
             .send()
             .await
@@ -423,8 +477,11 @@ pub async fn raw_post(address: SocketAddr, path: &str, body: &[u8]) -> (u16, Str
     .into_bytes();
     request.extend_from_slice(body);
     let sender = tokio::spawn(async move {
-        // The server may stop reading and close early; that is expected here.
+        // The server may stop reading and close early; that is expected here. The write half
+        // is handed back, not dropped: dropping it half-closes the connection, and the server
+        // would then drop the request unanswered.
         let _ = writer.write_all(&request).await;
+        writer
     });
     let mut answer = Vec::new();
     let _ = reader.read_to_end(&mut answer).await;
@@ -447,13 +504,6 @@ pub struct RelayProcess {
 }
 
 impl RelayProcess {
-    /// Starts this package's `keypost-relay` (debug logs on) and waits for its first line.
-    pub fn spawn(database_url: &str, outbox: &Path, log_dir: &Path) -> RelayProcess {
-        let binary = option_env!("CARGO_BIN_EXE_keypost-relay")
-            .expect("only integration tests know the relay binary's path");
-        Self::spawn_binary(Path::new(binary), database_url, outbox, log_dir, "debug")
-    }
-
     /// Starts `BINARY --listen 127.0.0.1:0 …` with rate limits off and waits for its
     /// "listening on" line.
     pub fn spawn_binary(
@@ -467,7 +517,13 @@ impl RelayProcess {
         let stderr_path = log_dir.join(format!("relay-{}.stderr", free_port()));
         let stderr = std::fs::File::create(&stderr_path).unwrap();
         let mut child = Command::new(binary)
-            .args(["--listen", "127.0.0.1:0", "--database", database_url, "--outbox"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--database",
+                database_url,
+                "--outbox",
+            ])
             .arg(outbox)
             .args(["--rate-limit-per-ip", "0", "--creates-per-ip-per-hour", "0"])
             .args(["--creates-per-recipient-per-hour", "0"])
@@ -478,7 +534,9 @@ impl RelayProcess {
             .unwrap();
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
-        std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
         let base = line
             .trim()
             .strip_prefix("keypost-relay listening on ")

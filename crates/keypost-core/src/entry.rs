@@ -46,7 +46,11 @@ pub struct CustomField {
 
 impl fmt::Debug for CustomField {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let value = if self.hidden { "<hidden>" } else { self.value.as_str() };
+        let value = if self.hidden {
+            "<hidden>"
+        } else {
+            self.value.as_str()
+        };
         f.debug_struct("CustomField")
             .field("name", &self.name)
             .field("value", &value)
@@ -54,8 +58,12 @@ impl fmt::Debug for CustomField {
     }
 }
 
-/// The user's content of one entry. Zeroed on drop; `Debug` never prints the password.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+/// The user's content of one entry. `Debug` never prints the password.
+///
+/// Not `ZeroizeOnDrop`: a `Drop` type cannot be built with `..EntryFields::default()` nor
+/// deserialised with `serde(default)`, which every caller relies on. Holders of secrets call
+/// `zeroize()` where it matters; custom field values still wipe themselves on drop.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, Zeroize)]
 #[serde(default)]
 pub struct EntryFields {
     pub title: String,

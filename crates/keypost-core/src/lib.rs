@@ -1,0 +1,9 @@
+//! Keypost's vault and everything done to entries: see README.md for the tree and data flow.
+
+pub mod entry;
+pub mod generator;
+pub mod sharing;
+mod store;
+pub mod vault;
+
+pub use vault::default_vault_path;

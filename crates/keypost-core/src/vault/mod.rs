@@ -1,0 +1,326 @@
+//! An unlocked vault: the folder on disk (`header`, `vault.db`, `lock`), the key hierarchy,
+//! and every operation on entries. The format is normative in `docs/spec/vault-format.md`.
+//!
+//! Dropping a [`Vault`] locks it: the connection closes, the data key is wiped, and the
+//! process lock is released (in that order, by field order).
+
+mod files;
+pub mod header;
+pub mod keys;
+
+pub use crate::store::bulk::{BulkEdit, BulkOutcome};
+pub use crate::store::entries::{EntryQuery, PASSWORD_HISTORY_LIMIT, TagCount};
+pub use crate::store::undo::{ChangeRecord, UNDO_LIMIT, UndoneChange};
+pub use files::{DATABASE_FILE, HEADER_FILE, LOCK_FILE};
+pub use header::{HeaderError, KdfParams, KdfParamsError, VaultHeader};
+
+use crate::entry::{Entry, EntryFields, EntryId, EntrySummary};
+use crate::sharing::SentPickup;
+use crate::store::{Store, StoreError};
+use files::{LockAttempt, ProcessLock, VaultPaths, replace_atomically};
+use keys::{KeyError, SecretKey};
+use std::io;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Folder name of the vault inside the OS data folder.
+pub const DEFAULT_VAULT_FOLDER: &str = "vault.keypost";
+
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum VaultError {
+    #[error("no vault at {}", path.display())]
+    NotFound { path: PathBuf },
+    #[error("a vault or other files already exist at {}", path.display())]
+    AlreadyExists { path: PathBuf },
+    #[error("the vault is open in another Keypost process")]
+    InUse,
+    #[error("wrong master password")]
+    WrongPassword,
+    #[error("the vault header at {} is damaged: {reason}", path.display())]
+    CorruptHeader { path: PathBuf, reason: HeaderError },
+    #[error("vault format version {found} is not supported by this Keypost; update Keypost")]
+    UnsupportedVersion { found: u16 },
+    #[error(transparent)]
+    KdfOutOfRange(#[from] KdfParamsError),
+    #[error("key derivation failed: {0}")]
+    Kdf(argon2::Error),
+    #[error(
+        "the SQLite library in use has no encryption (SQLCipher missing); refusing to continue"
+    )]
+    CipherUnavailable,
+    #[error("the vault database is damaged or does not belong to this header")]
+    DatabaseDamaged,
+    #[error(
+        "the vault was written by a newer Keypost (schema {found}, this build knows {supported})"
+    )]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("entry {0} not found")]
+    EntryNotFound(EntryId),
+    #[error("tag {0:?} is empty or contains control characters")]
+    InvalidTag(String),
+    #[error("stored entry data is damaged: {0}")]
+    CorruptEntry(String),
+    #[error("database error: {0}")]
+    Database(rusqlite::Error),
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    #[error("the operating system reports no data folder for this user")]
+    NoDataFolder,
+}
+
+pub type Result<T, E = VaultError> = std::result::Result<T, E>;
+
+impl From<StoreError> for VaultError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::CipherUnavailable => Self::CipherUnavailable,
+            StoreError::NotADatabase => Self::DatabaseDamaged,
+            StoreError::SchemaTooNew { found, supported } => {
+                Self::SchemaTooNew { found, supported }
+            }
+            StoreError::EntryNotFound(id) => Self::EntryNotFound(id),
+            StoreError::CorruptRow(reason) => Self::CorruptEntry(reason),
+            StoreError::InvalidTag(tag) => Self::InvalidTag(tag),
+            StoreError::Sqlite(error) => Self::Database(error),
+        }
+    }
+}
+
+impl From<KeyError> for VaultError {
+    fn from(error: KeyError) -> Self {
+        match error {
+            KeyError::WrongPassword | KeyError::Wrap => Self::WrongPassword,
+            KeyError::Kdf(error) => Self::Kdf(error),
+        }
+    }
+}
+
+/// An unlocked vault. Field order is drop order: connection, then keys, then the lock.
+pub struct Vault {
+    store: Store,
+    data_key: SecretKey,
+    header: VaultHeader,
+    paths: VaultPaths,
+    _lock: ProcessLock,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("path", &self.paths.root)
+            .field("kdf", &self.header.kdf)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The default vault location: `vault.keypost` in the OS data folder
+/// (`~/.local/share/keypost`, `%APPDATA%\Keypost\Keypost\data`,
+/// `~/Library/Application Support/app.keypost.Keypost`).
+pub fn default_vault_path() -> Result<PathBuf> {
+    directories::ProjectDirs::from("app", "Keypost", "Keypost")
+        .map(|dirs| dirs.data_dir().join(DEFAULT_VAULT_FOLDER))
+        .ok_or(VaultError::NoDataFolder)
+}
+
+impl Vault {
+    /// Creates a new vault folder at `path` (which must not exist or be an empty folder).
+    pub fn create(path: &Path, master_password: &str, kdf: KdfParams) -> Result<Vault> {
+        kdf.check()?;
+        let paths = VaultPaths::new(path);
+        if path.exists() && !is_empty_folder(path)? {
+            return Err(VaultError::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        std::fs::create_dir_all(path).map_err(io_error("create folder", path))?;
+        let lock = acquire_lock(&paths)?;
+        let data_key = SecretKey::make_random();
+        let header = keys::make_header(master_password, kdf, &data_key)?;
+        // The database first, the header last: a folder with a header is a complete vault.
+        let store = Store::create(&paths.database, &data_key)?;
+        replace_atomically(&paths.header, &paths.header_temp, &header.to_bytes())
+            .map_err(io_error("write", &paths.header))?;
+        Ok(Vault {
+            store,
+            data_key,
+            header,
+            paths,
+            _lock: lock,
+        })
+    }
+
+    /// Opens the vault at `path`. A wrong password writes nothing.
+    pub fn unlock(path: &Path, master_password: &str) -> Result<Vault> {
+        let paths = VaultPaths::new(path);
+        if !paths.header.is_file() {
+            return Err(VaultError::NotFound {
+                path: path.to_path_buf(),
+            });
+        }
+        // The lock comes before the KDF, so a second process fails fast.
+        let lock = acquire_lock(&paths)?;
+        let bytes = std::fs::read(&paths.header).map_err(io_error("read", &paths.header))?;
+        let header = VaultHeader::parse(&bytes).map_err(|reason| match reason {
+            HeaderError::UnsupportedVersion { found } => VaultError::UnsupportedVersion { found },
+            HeaderError::KdfParams(error) => VaultError::KdfOutOfRange(error),
+            reason => VaultError::CorruptHeader {
+                path: paths.header.clone(),
+                reason,
+            },
+        })?;
+        let data_key = keys::open_data_key(master_password, &header)?;
+        if !paths.database.is_file() {
+            return Err(VaultError::DatabaseDamaged);
+        }
+        let store = Store::open(&paths.database, &data_key)?;
+        // A header.tmp left by a crash during a password change is either an unused copy or
+        // already renamed; the header in place is the one that opened, so the copy can go.
+        if paths.header_temp.exists() {
+            std::fs::remove_file(&paths.header_temp)
+                .map_err(io_error("remove", &paths.header_temp))?;
+        }
+        Ok(Vault {
+            store,
+            data_key,
+            header,
+            paths,
+            _lock: lock,
+        })
+    }
+
+    /// SQLite's `PRAGMA integrity_check` over the decrypted database: "ok" when intact.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.store.integrity_check()?)
+    }
+
+    /// The SQLCipher version in use (diagnostics, `keypost --version`-style output).
+    pub fn cipher_version(&self) -> Result<String> {
+        Ok(self.store.cipher_version()?)
+    }
+
+    /// Locks the vault (the same as dropping it).
+    pub fn lock(self) {}
+
+    /// The vault folder.
+    pub fn path(&self) -> &Path {
+        &self.paths.root
+    }
+
+    /// The Argon2id parameters in the header.
+    pub fn kdf_params(&self) -> KdfParams {
+        self.header.kdf
+    }
+
+    /// Re-wraps the data key under a new password with a fresh salt; the database is not
+    /// re-encrypted. Crash-safe: the header is replaced atomically.
+    pub fn change_master_password(&mut self, new_password: &str) -> Result<()> {
+        let header = keys::make_header(new_password, self.header.kdf, &self.data_key)?;
+        replace_atomically(
+            &self.paths.header,
+            &self.paths.header_temp,
+            &header.to_bytes(),
+        )
+        .map_err(io_error("write", &self.paths.header))?;
+        self.header = header;
+        Ok(())
+    }
+
+    pub fn add(&mut self, fields: EntryFields) -> Result<Entry> {
+        Ok(self.store.add(fields)?)
+    }
+
+    pub fn get(&self, id: EntryId) -> Result<Entry> {
+        Ok(self.store.get(id)?)
+    }
+
+    /// The entries with these ids, in order; an unknown id is an error.
+    pub fn entries(&self, ids: &[EntryId]) -> Result<Vec<Entry>> {
+        Ok(self.store.entries(ids)?)
+    }
+
+    /// Replaces an entry's fields; a changed password moves into the password history.
+    pub fn update(&mut self, id: EntryId, fields: EntryFields) -> Result<Entry> {
+        Ok(self.store.update(id, fields)?)
+    }
+
+    /// Deletes one entry (one undo step).
+    pub fn delete(&mut self, id: EntryId) -> Result<BulkOutcome> {
+        Ok(self.store.delete(id)?)
+    }
+
+    /// List/search/filter without secrets, sorted by title.
+    pub fn list(&self, query: &EntryQuery) -> Result<Vec<EntrySummary>> {
+        Ok(self.store.list(query)?)
+    }
+
+    pub fn tags(&self) -> Result<Vec<TagCount>> {
+        Ok(self.store.tags()?)
+    }
+
+    pub fn count(&self) -> Result<usize> {
+        Ok(self.store.count()?)
+    }
+
+    /// Adds all entries in one transaction and one undo step.
+    pub fn import(&mut self, entries: Vec<EntryFields>) -> Result<Vec<EntryId>> {
+        Ok(self.store.import(entries)?)
+    }
+
+    pub fn bulk_edit(&mut self, ids: &[EntryId], edit: &BulkEdit) -> Result<BulkOutcome> {
+        Ok(self.store.bulk_edit(ids, edit)?)
+    }
+
+    /// What [`Vault::bulk_edit`] would do, without writing (for `--dry-run` and the UI).
+    pub fn preview_bulk_edit(&self, ids: &[EntryId], edit: &BulkEdit) -> Result<BulkOutcome> {
+        Ok(self.store.preview_bulk_edit(ids, edit)?)
+    }
+
+    /// Reverts the newest change; `None` when nothing is left to undo.
+    pub fn undo(&mut self) -> Result<Option<UndoneChange>> {
+        Ok(self.store.undo()?)
+    }
+
+    /// Undoable changes, newest first (at most [`UNDO_LIMIT`]).
+    pub fn undo_history(&self) -> Result<Vec<ChangeRecord>> {
+        Ok(self.store.undo_history()?)
+    }
+
+    /// Remembers a pickup this vault sent, for the "Sent" list.
+    pub fn record_sent(&mut self, sent: &SentPickup) -> Result<()> {
+        Ok(self.store.record_sent(sent)?)
+    }
+
+    /// Sent pickups, newest first.
+    pub fn sent_pickups(&self) -> Result<Vec<SentPickup>> {
+        Ok(self.store.sent_pickups()?)
+    }
+}
+
+fn acquire_lock(paths: &VaultPaths) -> Result<ProcessLock> {
+    match ProcessLock::try_acquire(&paths.lock).map_err(io_error("lock", &paths.lock))? {
+        LockAttempt::Acquired(lock) => Ok(lock),
+        LockAttempt::HeldElsewhere => Err(VaultError::InUse),
+    }
+}
+
+fn is_empty_folder(path: &Path) -> Result<bool> {
+    if !path.is_dir() {
+        return Ok(false);
+    }
+    let mut children = std::fs::read_dir(path).map_err(io_error("read folder", path))?;
+    Ok(children.next().is_none())
+}
+
+fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> VaultError {
+    let path = path.to_path_buf();
+    move |source| VaultError::Io {
+        action,
+        path,
+        source,
+    }
+}

@@ -1,0 +1,370 @@
+//! Every entry operation against a real vault folder on disk.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keypost_core::entry::{CustomField, EntryFields};
+use keypost_core::vault::{BulkEdit, EntryQuery, KdfParams, TagCount, Vault, VaultError};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn new_vault() -> (tempfile::TempDir, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Vault::create(&dir.path().join("v.keypost"), PASSWORD, KdfParams::FLOOR).unwrap();
+    (dir, vault)
+}
+
+fn fields(title: &str, username: &str, tags: &[&str]) -> EntryFields {
+    EntryFields {
+        title: title.to_owned(),
+        username: username.to_owned(),
+        password: format!("pw-{title}"),
+        urls: vec![format!("https://{}.example", title.to_lowercase())],
+        notes: format!("notes about {title}"),
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        ..EntryFields::default()
+    }
+}
+
+fn query(text: &str) -> EntryQuery {
+    EntryQuery {
+        text: Some(text.to_owned()),
+        ..EntryQuery::default()
+    }
+}
+
+#[test]
+fn add_get_and_every_field_survives_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keypost");
+    let mut vault = Vault::create(&path, PASSWORD, KdfParams::FLOOR).unwrap();
+    let full = EntryFields {
+        title: "Bank".into(),
+        username: "alice".into(),
+        password: "=SUM(1)\u{1F511}".into(),
+        urls: vec![
+            "https://bank.example".into(),
+            "https://m.bank.example".into(),
+        ],
+        notes: "line one\nline two".into(),
+        tags: vec!["finance".into(), "home".into()],
+        folder: "Personal/Money".into(),
+        custom_fields: vec![
+            CustomField {
+                name: "PIN".into(),
+                value: "1234".into(),
+                hidden: true,
+            },
+            CustomField {
+                name: "Branch".into(),
+                value: "Main St".into(),
+                hidden: false,
+            },
+        ],
+        totp: "otpauth://totp/Bank?secret=JBSWY3DPEHPK3PXP".into(),
+        favourite: true,
+    };
+    let added = vault.add(full.clone()).unwrap();
+    assert_eq!(added.fields, full);
+    assert_eq!(added.created, added.modified);
+    drop(vault);
+    let vault = Vault::unlock(&path, PASSWORD).unwrap();
+    assert_eq!(vault.get(added.id).unwrap(), added);
+    assert_eq!(vault.entries(&[added.id]).unwrap(), vec![added]);
+}
+
+#[test]
+fn add_normalises_tags_and_urls() {
+    let (_dir, mut vault) = new_vault();
+    let mut input = fields("A", "u", &[" work ", "work", "", "home"]);
+    input.urls = vec![" https://a ".into(), "".into(), "https://a".into()];
+    let entry = vault.add(input).unwrap();
+    assert_eq!(entry.fields.tags, vec!["work", "home"]);
+    assert_eq!(entry.fields.urls, vec!["https://a"]);
+    let bad = fields("B", "u", &["bad\ttag"]);
+    assert!(matches!(vault.add(bad), Err(VaultError::InvalidTag(_))));
+}
+
+#[test]
+fn unknown_id_is_entry_not_found() {
+    let (_dir, mut vault) = new_vault();
+    let missing = keypost_core::entry::EntryId::new_random();
+    assert!(matches!(vault.get(missing), Err(VaultError::EntryNotFound(id)) if id == missing));
+    assert!(matches!(
+        vault.update(missing, EntryFields::default()),
+        Err(VaultError::EntryNotFound(_))
+    ));
+    assert!(matches!(
+        vault.delete(missing),
+        Err(VaultError::EntryNotFound(_))
+    ));
+    let present = vault.add(fields("A", "u", &[])).unwrap();
+    assert!(matches!(
+        vault.entries(&[present.id, missing]),
+        Err(VaultError::EntryNotFound(_))
+    ));
+}
+
+#[test]
+fn update_moves_changed_password_into_history() {
+    let (_dir, mut vault) = new_vault();
+    let entry = vault.add(fields("Mail", "bob", &[])).unwrap();
+    let mut changed = entry.fields.clone();
+    changed.password = "second".into();
+    let updated = vault.update(entry.id, changed.clone()).unwrap();
+    assert_eq!(updated.fields.password, "second");
+    assert_eq!(updated.password_history.len(), 1);
+    assert_eq!(updated.password_history[0].password, "pw-Mail");
+    assert!(updated.modified >= entry.modified);
+    assert_eq!(updated.created, entry.created);
+    changed.password = "third".into();
+    let updated = vault.update(entry.id, changed.clone()).unwrap();
+    let history: Vec<&str> = updated
+        .password_history
+        .iter()
+        .map(|item| item.password.as_str())
+        .collect();
+    assert_eq!(history, vec!["second", "pw-Mail"], "newest first");
+    // The same fields again: nothing written, no undo step.
+    let steps = vault.undo_history().unwrap().len();
+    vault.update(entry.id, changed).unwrap();
+    assert_eq!(vault.undo_history().unwrap().len(), steps);
+    // A change that keeps the password adds no history.
+    let mut renamed = updated.fields.clone();
+    renamed.title = "Mail 2".into();
+    assert_eq!(
+        vault
+            .update(entry.id, renamed)
+            .unwrap()
+            .password_history
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn search_is_case_insensitive_substring_over_listed_fields() {
+    let (_dir, mut vault) = new_vault();
+    let mut github = fields("GitHub", "octocat", &["Dev"]);
+    github.notes = "Recovery codes in the SAFE".into();
+    github.password = "findme-not".into();
+    let github = vault.add(github).unwrap();
+    let mut straße = fields("Straße Bank", "müller", &["finance"]);
+    straße.urls = vec!["https://STRASSE.example/login".into()];
+    let straße = vault.add(straße).unwrap();
+    vault.add(fields("Other", "x", &[])).unwrap();
+
+    let ids = |text: &str| -> Vec<_> {
+        vault
+            .list(&query(text))
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect()
+    };
+    assert_eq!(ids("github"), vec![github.id], "title");
+    assert_eq!(ids("OCTO"), vec![github.id], "username");
+    assert_eq!(ids("dev"), vec![github.id], "tag");
+    assert_eq!(ids("safe"), vec![github.id], "notes");
+    assert_eq!(ids("strasse.example/LOG"), vec![straße.id], "url");
+    assert_eq!(ids("STRASSE BANK").len(), 0, "ß is not ss");
+    assert_eq!(ids("STRAßE"), vec![straße.id], "unicode case folding");
+    assert_eq!(ids("MÜLLER"), vec![straße.id]);
+    assert!(ids("findme").is_empty(), "passwords are never searched");
+    assert_eq!(ids("  ").len(), 3, "blank text lists everything");
+    assert_eq!(vault.list(&EntryQuery::default()).unwrap().len(), 3);
+}
+
+#[test]
+fn list_is_sorted_by_title_and_filters_tag_and_favourites() {
+    let (_dir, mut vault) = new_vault();
+    let mut banana = fields("banana", "u", &["fruit", "yellow"]);
+    banana.favourite = true;
+    vault.add(banana).unwrap();
+    vault.add(fields("Apple", "u", &["fruit"])).unwrap();
+    vault.add(fields("carrot", "u", &["veg"])).unwrap();
+    let titles = |query: &EntryQuery| -> Vec<String> {
+        vault
+            .list(query)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.title)
+            .collect()
+    };
+    assert_eq!(
+        titles(&EntryQuery::default()),
+        ["Apple", "banana", "carrot"]
+    );
+    let fruit = EntryQuery {
+        tag: Some("fruit".into()),
+        ..EntryQuery::default()
+    };
+    assert_eq!(titles(&fruit), ["Apple", "banana"]);
+    let favourites = EntryQuery {
+        favourites_only: true,
+        ..EntryQuery::default()
+    };
+    assert_eq!(titles(&favourites), ["banana"]);
+    let combined = EntryQuery {
+        text: Some("APP".into()),
+        tag: Some("fruit".into()),
+        favourites_only: false,
+    };
+    assert_eq!(titles(&combined), ["Apple"]);
+    let tag_prefix = EntryQuery {
+        tag: Some("fru".into()),
+        ..EntryQuery::default()
+    };
+    assert!(titles(&tag_prefix).is_empty(), "tag filter is exact");
+    assert_eq!(
+        vault.tags().unwrap(),
+        vec![
+            TagCount {
+                tag: "fruit".into(),
+                count: 2
+            },
+            TagCount {
+                tag: "veg".into(),
+                count: 1
+            },
+            TagCount {
+                tag: "yellow".into(),
+                count: 1
+            },
+        ]
+    );
+}
+
+#[test]
+fn summaries_carry_no_secrets() {
+    let (_dir, mut vault) = new_vault();
+    vault.add(fields("Secretive", "u", &["t"])).unwrap();
+    let summaries = vault.list(&EntryQuery::default()).unwrap();
+    let json = serde_json::to_string(&summaries).unwrap();
+    assert!(!json.contains("pw-Secretive"));
+    assert!(!json.contains("notes about"));
+}
+
+#[test]
+fn import_is_one_transaction_and_one_undo_step() {
+    let (_dir, mut vault) = new_vault();
+    let batch: Vec<EntryFields> = (0..250)
+        .map(|i| fields(&format!("Imported {i:03}"), "user", &["imported"]))
+        .collect();
+    let ids = vault.import(batch).unwrap();
+    assert_eq!(ids.len(), 250);
+    assert_eq!(vault.count().unwrap(), 250);
+    assert_eq!(vault.get(ids[7]).unwrap().fields.title, "Imported 007");
+    let history = vault.undo_history().unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].entry_count, 250);
+    assert_eq!(history[0].description, "Import 250 entries");
+    // A bad row anywhere refuses the whole batch.
+    let mut bad: Vec<EntryFields> = (0..3).map(|i| fields(&i.to_string(), "u", &[])).collect();
+    bad[2].tags = vec!["a\nb".into()];
+    assert!(matches!(vault.import(bad), Err(VaultError::InvalidTag(_))));
+    assert_eq!(vault.count().unwrap(), 250);
+    vault.undo().unwrap().unwrap();
+    assert_eq!(vault.count().unwrap(), 0);
+}
+
+#[test]
+fn bulk_edits_each_kind_and_preview_matches() {
+    let (_dir, mut vault) = new_vault();
+    let a = vault.add(fields("A", "old", &["x"])).unwrap();
+    let mut b_fields = fields("B", "old", &["x", "y"]);
+    b_fields.urls = vec!["https://main.b".into(), "https://second.b".into()];
+    let b = vault.add(b_fields).unwrap();
+    let c = vault.add(fields("C", "keep", &[])).unwrap();
+    let both = [a.id, b.id];
+
+    let preview = vault
+        .preview_bulk_edit(&both, &BulkEdit::AddTags(vec!["y".into(), "z".into()]))
+        .unwrap();
+    assert_eq!((preview.selected, preview.changed), (2, 2));
+    assert_eq!(
+        vault.get(a.id).unwrap().fields.tags,
+        vec!["x"],
+        "preview writes nothing"
+    );
+    let done = vault
+        .bulk_edit(&both, &BulkEdit::AddTags(vec!["y".into(), "z".into()]))
+        .unwrap();
+    assert_eq!(done, preview);
+    assert_eq!(vault.get(a.id).unwrap().fields.tags, vec!["x", "y", "z"]);
+    assert_eq!(vault.get(b.id).unwrap().fields.tags, vec!["x", "y", "z"]);
+
+    let removed = vault
+        .bulk_edit(&[a.id, b.id, c.id], &BulkEdit::RemoveTags(vec!["x".into()]))
+        .unwrap();
+    assert_eq!((removed.selected, removed.changed), (3, 2));
+    assert_eq!(vault.get(b.id).unwrap().fields.tags, vec!["y", "z"]);
+
+    vault
+        .bulk_edit(&both, &BulkEdit::SetUsername("new".into()))
+        .unwrap();
+    assert_eq!(vault.get(a.id).unwrap().fields.username, "new");
+    assert_eq!(vault.get(c.id).unwrap().fields.username, "keep");
+
+    vault
+        .bulk_edit(&both, &BulkEdit::SetUrl("https://new.example".into()))
+        .unwrap();
+    assert_eq!(
+        vault.get(a.id).unwrap().fields.urls,
+        vec!["https://new.example"]
+    );
+    assert_eq!(
+        vault.get(b.id).unwrap().fields.urls,
+        vec!["https://new.example", "https://second.b"]
+    );
+
+    vault
+        .bulk_edit(&both, &BulkEdit::SetFolder("Work/Clients".into()))
+        .unwrap();
+    assert_eq!(vault.get(b.id).unwrap().fields.folder, "Work/Clients");
+
+    vault
+        .bulk_edit(&both, &BulkEdit::AppendNotes("rotated 2026".into()))
+        .unwrap();
+    assert_eq!(
+        vault.get(a.id).unwrap().fields.notes,
+        "notes about A\nrotated 2026"
+    );
+
+    vault
+        .bulk_edit(&both, &BulkEdit::SetFavourite(true))
+        .unwrap();
+    assert!(vault.get(b.id).unwrap().fields.favourite);
+    let favourites = EntryQuery {
+        favourites_only: true,
+        ..EntryQuery::default()
+    };
+    assert_eq!(vault.list(&favourites).unwrap().len(), 2);
+
+    // The password is untouched by every bulk edit.
+    assert_eq!(vault.get(a.id).unwrap().fields.password, "pw-A");
+
+    let deleted = vault.bulk_edit(&both, &BulkEdit::Delete).unwrap();
+    assert_eq!(deleted.description, "Delete 2 entries");
+    assert_eq!(vault.count().unwrap(), 1);
+    assert!(matches!(vault.get(a.id), Err(VaultError::EntryNotFound(_))));
+}
+
+#[test]
+fn bulk_edit_with_an_unknown_id_changes_nothing() {
+    let (_dir, mut vault) = new_vault();
+    let a = vault.add(fields("A", "u", &[])).unwrap();
+    let missing = keypost_core::entry::EntryId::new_random();
+    let result = vault.bulk_edit(&[a.id, missing], &BulkEdit::AddTags(vec!["t".into()]));
+    assert!(matches!(result, Err(VaultError::EntryNotFound(id)) if id == missing));
+    assert!(vault.get(a.id).unwrap().fields.tags.is_empty());
+}
+
+#[test]
+fn bulk_edit_that_changes_nothing_records_no_undo_step() {
+    let (_dir, mut vault) = new_vault();
+    let a = vault.add(fields("A", "u", &["t"])).unwrap();
+    let outcome = vault
+        .bulk_edit(&[a.id, a.id], &BulkEdit::AddTags(vec!["t".into()]))
+        .unwrap();
+    assert_eq!((outcome.selected, outcome.changed), (1, 0));
+    assert_eq!(vault.undo_history().unwrap().len(), 1, "only the add");
+}

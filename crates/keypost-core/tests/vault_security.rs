@@ -1,0 +1,334 @@
+//! Hostile and failure cases of the vault at rest (security.md, "Vault at rest"): wrong
+//! password, damaged headers, KDF limits, encryption of the file, master password change.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keypost_core::entry::EntryFields;
+use keypost_core::vault::header::{HEADER_LEN, VaultHeader};
+use keypost_core::vault::{
+    DATABASE_FILE, EntryQuery, HEADER_FILE, HeaderError, KdfParams, Vault, VaultError,
+};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn vault_with_entry(dir: &Path) -> PathBuf {
+    let path = dir.join("v.keypost");
+    let mut vault = Vault::create(&path, PASSWORD, KdfParams::FLOOR).unwrap();
+    vault
+        .add(EntryFields {
+            title: "Canary title".into(),
+            password: "canary-password-value".into(),
+            notes: "canary notes".into(),
+            ..EntryFields::default()
+        })
+        .unwrap();
+    path
+}
+
+/// Every file of the vault folder, byte for byte, to prove an operation wrote nothing.
+fn snapshot(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = fs::read_dir(path)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                fs::read(entry.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn create_makes_the_documented_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    assert!(path.join(HEADER_FILE).is_file());
+    assert!(path.join(DATABASE_FILE).is_file());
+    assert!(path.join("lock").is_file());
+    assert_eq!(fs::read(path.join(HEADER_FILE)).unwrap().len(), HEADER_LEN);
+}
+
+#[test]
+fn create_refuses_an_existing_vault_and_a_non_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    assert!(matches!(
+        Vault::create(&path, PASSWORD, KdfParams::FLOOR),
+        Err(VaultError::AlreadyExists { .. })
+    ));
+    let other = dir.path().join("other");
+    fs::create_dir(&other).unwrap();
+    fs::write(other.join("something"), b"x").unwrap();
+    assert!(matches!(
+        Vault::create(&other, PASSWORD, KdfParams::FLOOR),
+        Err(VaultError::AlreadyExists { .. })
+    ));
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    Vault::create(&empty, PASSWORD, KdfParams::FLOOR).unwrap();
+}
+
+#[test]
+fn unlock_of_a_missing_vault_is_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        Vault::unlock(&dir.path().join("nothing"), PASSWORD),
+        Err(VaultError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn wrong_password_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let before = snapshot(&path);
+    for wrong in [
+        "",
+        "correct horse battery stapl",
+        "CORRECT HORSE BATTERY STAPLE",
+    ] {
+        assert!(matches!(
+            Vault::unlock(&path, wrong),
+            Err(VaultError::WrongPassword)
+        ));
+    }
+    assert_eq!(snapshot(&path), before);
+    Vault::unlock(&path, PASSWORD).unwrap();
+}
+
+#[test]
+fn database_file_is_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let bytes = fs::read(path.join(DATABASE_FILE)).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+    for needle in [
+        &b"Canary title"[..],
+        b"canary-password-value",
+        b"canary notes",
+        b"CREATE TABLE",
+    ] {
+        assert!(
+            !bytes.windows(needle.len()).any(|window| window == needle),
+            "{} found in plaintext",
+            String::from_utf8_lossy(needle)
+        );
+    }
+}
+
+#[test]
+fn plain_sqlite_cannot_read_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    // Python's sqlite3 module links the system's plain SQLite, with no SQLCipher.
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg("import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('select * from sqlite_master').fetchall()")
+        .arg(path.join(DATABASE_FILE))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("file is not a database"), "{stderr}");
+}
+
+#[test]
+fn truncated_or_extended_header_is_corrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let header_path = path.join(HEADER_FILE);
+    let original = fs::read(&header_path).unwrap();
+    for len in [0, 1, 8, 10, 80, 127, HEADER_LEN - 1] {
+        fs::write(&header_path, &original[..len]).unwrap();
+        let result = Vault::unlock(&path, PASSWORD);
+        assert!(
+            matches!(
+                result,
+                Err(VaultError::CorruptHeader {
+                    reason: HeaderError::Length { .. },
+                    ..
+                })
+            ),
+            "length {len}: {result:?}"
+        );
+    }
+    let mut longer = original.clone();
+    longer.extend_from_slice(b"\0");
+    fs::write(&header_path, &longer).unwrap();
+    assert!(matches!(
+        Vault::unlock(&path, PASSWORD),
+        Err(VaultError::CorruptHeader { .. })
+    ));
+    fs::write(&header_path, &original).unwrap();
+    Vault::unlock(&path, PASSWORD).unwrap();
+}
+
+#[test]
+fn each_flipped_header_byte_is_refused_without_running_the_kdf_on_garbage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let header_path = path.join(HEADER_FILE);
+    let original = fs::read(&header_path).unwrap();
+    for index in 0..HEADER_LEN {
+        let mut damaged = original.clone();
+        damaged[index] ^= 0x01;
+        fs::write(&header_path, &damaged).unwrap();
+        let result = Vault::unlock(&path, PASSWORD);
+        let refused = match &result {
+            Err(VaultError::CorruptHeader { .. }) => true,
+            Err(VaultError::UnsupportedVersion { .. }) => (8..10).contains(&index),
+            _ => false,
+        };
+        assert!(refused, "byte {index}: {result:?}");
+    }
+    fs::write(&header_path, &original).unwrap();
+    Vault::unlock(&path, PASSWORD).unwrap();
+}
+
+#[test]
+fn header_with_consistent_checksum_but_altered_fields_fails_the_unwrap() {
+    // An attacker can recompute the checksum; the associated data still binds every field.
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let header_path = path.join(HEADER_FILE);
+    let header = VaultHeader::parse(&fs::read(&header_path).unwrap()).unwrap();
+    let mut altered = header.clone();
+    altered.salt[0] ^= 1;
+    fs::write(&header_path, altered.to_bytes()).unwrap();
+    assert!(matches!(
+        Vault::unlock(&path, PASSWORD),
+        Err(VaultError::WrongPassword)
+    ));
+    let mut altered = header.clone();
+    altered.kdf.iterations += 1;
+    fs::write(&header_path, altered.to_bytes()).unwrap();
+    assert!(matches!(
+        Vault::unlock(&path, PASSWORD),
+        Err(VaultError::WrongPassword)
+    ));
+}
+
+#[test]
+fn kdf_parameters_below_the_floor_or_absurd_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let header_path = path.join(HEADER_FILE);
+    let header = VaultHeader::parse(&fs::read(&header_path).unwrap()).unwrap();
+    let floor = KdfParams::FLOOR;
+    let hostile = [
+        KdfParams {
+            memory_kib: floor.memory_kib - 1,
+            ..floor
+        },
+        KdfParams {
+            iterations: 1,
+            ..floor
+        },
+        KdfParams {
+            parallelism: 0,
+            ..floor
+        },
+        KdfParams {
+            memory_kib: 4 * 1024 * 1024 + 1,
+            ..floor
+        },
+        KdfParams {
+            iterations: 65,
+            ..floor
+        },
+        KdfParams {
+            parallelism: 65,
+            ..floor
+        },
+        KdfParams {
+            memory_kib: u32::MAX,
+            iterations: u32::MAX,
+            parallelism: u32::MAX,
+        },
+    ];
+    for params in hostile {
+        let mut altered = header.clone();
+        altered.kdf = params;
+        fs::write(&header_path, altered.to_bytes()).unwrap();
+        let result = Vault::unlock(&path, PASSWORD);
+        assert!(
+            matches!(result, Err(VaultError::KdfOutOfRange(_))),
+            "{params:?}: {result:?}"
+        );
+        assert!(matches!(
+            Vault::create(&dir.path().join("new"), PASSWORD, params),
+            Err(VaultError::KdfOutOfRange(_))
+        ));
+    }
+}
+
+#[test]
+fn a_header_from_another_vault_does_not_open_this_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = vault_with_entry(dir.path());
+    let second = dir.path().join("second");
+    Vault::create(&second, PASSWORD, KdfParams::FLOOR).unwrap();
+    fs::copy(second.join(HEADER_FILE), first.join(HEADER_FILE)).unwrap();
+    assert!(matches!(
+        Vault::unlock(&first, PASSWORD),
+        Err(VaultError::DatabaseDamaged)
+    ));
+}
+
+#[test]
+fn change_master_password_rewraps_without_reencrypting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let database_before = fs::read(path.join(DATABASE_FILE)).unwrap();
+    let header_before = fs::read(path.join(HEADER_FILE)).unwrap();
+    {
+        let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
+        vault.change_master_password("new password").unwrap();
+        // Still usable in the same session.
+        assert_eq!(vault.list(&EntryQuery::default()).unwrap().len(), 1);
+    }
+    let header_after = fs::read(path.join(HEADER_FILE)).unwrap();
+    assert_ne!(header_before, header_after);
+    assert_eq!(
+        header_before[..11],
+        header_after[..11],
+        "magic, version, KDF id kept"
+    );
+    assert!(!path.join("header.tmp").exists());
+    assert!(matches!(
+        Vault::unlock(&path, PASSWORD),
+        Err(VaultError::WrongPassword)
+    ));
+    let vault = Vault::unlock(&path, "new password").unwrap();
+    assert_eq!(
+        vault.list(&EntryQuery::default()).unwrap()[0].title,
+        "Canary title"
+    );
+    drop(vault);
+    // The first page holds SQLCipher's salt: the database was never re-keyed.
+    let database_after = fs::read(path.join(DATABASE_FILE)).unwrap();
+    assert_eq!(database_before[..16], database_after[..16]);
+}
+
+#[test]
+fn leftover_temp_header_from_a_crash_is_ignored_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    // Crash after writing the new header's temp file but before the rename: the old
+    // password still opens the vault.
+    let data_key_header = fs::read(path.join(HEADER_FILE)).unwrap();
+    let other = dir.path().join("other");
+    Vault::create(&other, "new password", KdfParams::FLOOR).unwrap();
+    fs::copy(other.join(HEADER_FILE), path.join("header.tmp")).unwrap();
+    let vault = Vault::unlock(&path, PASSWORD).unwrap();
+    assert!(!path.join("header.tmp").exists());
+    drop(vault);
+    // A half-written temp file is harmless too.
+    fs::write(path.join("header.tmp"), &data_key_header[..40]).unwrap();
+    Vault::unlock(&path, PASSWORD).unwrap();
+}

@@ -1,0 +1,153 @@
+//! Undo: every mutation is one step, stored in the encrypted database, kept for the last 50.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keypost_core::entry::EntryFields;
+use keypost_core::vault::{BulkEdit, EntryQuery, KdfParams, UNDO_LIMIT, Vault, VaultError};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn titled(title: &str) -> EntryFields {
+    EntryFields {
+        title: title.to_owned(),
+        password: format!("pw-{title}"),
+        ..EntryFields::default()
+    }
+}
+
+fn titles(vault: &Vault) -> Vec<String> {
+    vault
+        .list(&EntryQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|summary| summary.title)
+        .collect()
+}
+
+#[test]
+fn nothing_to_undo_in_a_new_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
+    assert!(vault.undo().unwrap().is_none());
+    assert!(vault.undo_history().unwrap().is_empty());
+}
+
+#[test]
+fn each_kind_of_change_undoes_in_reverse_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
+    let a = vault.add(titled("A")).unwrap();
+    let b = vault.add(titled("B")).unwrap();
+    let mut edited = a.fields.clone();
+    edited.password = "changed".into();
+    edited.title = "A2".into();
+    vault.update(a.id, edited).unwrap();
+    vault
+        .bulk_edit(&[a.id, b.id], &BulkEdit::AddTags(vec!["t".into()]))
+        .unwrap();
+    vault.delete(b.id).unwrap();
+    vault.import(vec![titled("C"), titled("D")]).unwrap();
+
+    let history = vault.undo_history().unwrap();
+    let descriptions: Vec<&str> = history.iter().map(|c| c.description.as_str()).collect();
+    assert_eq!(
+        descriptions,
+        [
+            "Import 2 entries",
+            "Delete 1 entry",
+            "Add tag \u{201c}t\u{201d} to 2 entries",
+            "Edit \u{201c}A2\u{201d}",
+            "Add \u{201c}B\u{201d}",
+            "Add \u{201c}A\u{201d}",
+        ]
+    );
+    let counts: Vec<usize> = history.iter().map(|c| c.entry_count).collect();
+    assert_eq!(counts, [2, 1, 2, 1, 1, 1]);
+    assert!(history.windows(2).all(|pair| pair[0].time >= pair[1].time));
+
+    assert_eq!(titles(&vault), ["A2", "C", "D"]);
+    assert_eq!(
+        vault.undo().unwrap().unwrap().description,
+        "Import 2 entries"
+    );
+    assert_eq!(titles(&vault), ["A2"]);
+    vault.undo().unwrap().unwrap(); // delete
+    assert_eq!(titles(&vault), ["A2", "B"]);
+    assert_eq!(
+        vault.get(b.id).unwrap().fields.tags,
+        ["t"],
+        "restored as it was"
+    );
+    vault.undo().unwrap().unwrap(); // bulk tag
+    assert!(vault.get(b.id).unwrap().fields.tags.is_empty());
+    vault.undo().unwrap().unwrap(); // edit: password and history revert too
+    let reverted = vault.get(a.id).unwrap();
+    assert_eq!(reverted, a);
+    assert!(reverted.password_history.is_empty());
+    vault.undo().unwrap().unwrap();
+    vault.undo().unwrap().unwrap();
+    assert!(titles(&vault).is_empty());
+    assert!(vault.undo().unwrap().is_none());
+}
+
+#[test]
+fn undo_works_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v");
+    let id = {
+        let mut vault = Vault::create(&path, PASSWORD, KdfParams::FLOOR).unwrap();
+        let entry = vault.add(titled("Keep")).unwrap();
+        vault
+            .bulk_edit(&[entry.id], &BulkEdit::SetUsername("after".into()))
+            .unwrap();
+        entry.id
+    };
+    let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
+    assert_eq!(vault.undo_history().unwrap().len(), 2);
+    let undone = vault.undo().unwrap().unwrap();
+    assert_eq!(undone.entry_count, 1);
+    assert_eq!(vault.get(id).unwrap().fields.username, "");
+    drop(vault);
+    let vault = Vault::unlock(&path, PASSWORD).unwrap();
+    assert_eq!(
+        vault.undo_history().unwrap().len(),
+        1,
+        "the undo itself is durable"
+    );
+}
+
+#[test]
+fn only_the_last_fifty_changes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
+    let total = usize::try_from(UNDO_LIMIT).unwrap() + 10;
+    for i in 0..total {
+        vault.add(titled(&format!("E{i:02}"))).unwrap();
+    }
+    let history = vault.undo_history().unwrap();
+    assert_eq!(history.len(), 50);
+    assert_eq!(
+        history[0].description,
+        format!("Add \u{201c}E{}\u{201d}", total - 1)
+    );
+    assert_eq!(history[49].description, "Add \u{201c}E10\u{201d}");
+    while vault.undo().unwrap().is_some() {}
+    assert_eq!(
+        titles(&vault).len(),
+        10,
+        "the oldest ten can no longer be undone"
+    );
+}
+
+#[test]
+fn undo_of_a_delete_restores_secrets_and_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
+    let entry = vault.add(titled("Gone")).unwrap();
+    vault.bulk_edit(&[entry.id], &BulkEdit::Delete).unwrap();
+    assert!(matches!(
+        vault.get(entry.id),
+        Err(VaultError::EntryNotFound(_))
+    ));
+    vault.undo().unwrap().unwrap();
+    assert_eq!(vault.get(entry.id).unwrap(), entry);
+}

@@ -1,0 +1,90 @@
+//! Writing entries as CSV in a chosen format.
+
+use super::CsvFormat;
+use super::formats;
+use crate::entry::Entry;
+use ::csv::{QuoteStyle, Terminator, WriterBuilder};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use zeroize::Zeroizing;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CsvExportOptions {
+    /// Prefix values that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR)
+    /// with `'`. Safe to open in Excel or LibreOffice, but those values no longer import
+    /// exactly, so this is off by default.
+    pub spreadsheet_safe: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    #[error("could not write the CSV file: {0}")]
+    Write(#[from] ::csv::Error),
+    #[error("could not write the CSV file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("could not encode the custom fields of an entry: {0}")]
+    CustomFields(#[from] serde_json::Error),
+}
+
+/// Writes `entries` as `format` to `out`, header row first.
+pub fn write_csv<W: Write>(
+    entries: &[Entry],
+    format: CsvFormat,
+    options: &CsvExportOptions,
+    out: W,
+) -> Result<(), ExportError> {
+    // KeePassXC and Firefox quote every value in their own exports; match them.
+    let quote_style = match format {
+        CsvFormat::KeePassXc | CsvFormat::Firefox => QuoteStyle::Always,
+        _ => QuoteStyle::Necessary,
+    };
+    let mut writer = WriterBuilder::new()
+        .quote_style(quote_style)
+        .terminator(Terminator::CRLF)
+        .from_writer(out);
+    writer.write_record(format.header())?;
+    let mut cells: Zeroizing<Vec<String>> = Zeroizing::new(Vec::new());
+    for entry in entries {
+        formats::write_row(format, entry, &mut cells)?;
+        if options.spreadsheet_safe {
+            for cell in cells.iter_mut() {
+                neutralise_formula(cell);
+            }
+        }
+        writer.write_record(cells.iter())?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// OWASP's advice for CSV injection: a leading `'` makes spreadsheets show the text as text.
+fn neutralise_formula(cell: &mut String) {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        cell.insert(0, '\'');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_prefixes_are_neutralised() {
+        for (input, expected) in [
+            ("=1+2", "'=1+2"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("plain", "plain"),
+            ("", ""),
+        ] {
+            let mut cell = input.to_owned();
+            neutralise_formula(&mut cell);
+            assert_eq!(cell, expected);
+        }
+    }
+}

@@ -1,0 +1,611 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! CSV import and export against files shaped like each manager's real export, round trips
+//! through our own importer, and hostile files.
+
+use keypost_core::entry::{CustomField, Entry, EntryFields, EntryId, PasswordHistoryItem};
+use keypost_core::interchange::csv::{
+    ColumnMapping, CsvExportOptions, CsvFormat, ImportError, ImportPreview, MAX_FIELD_BYTES, MAX_FILE_BYTES,
+    MAX_ROWS, detect_format, read_csv, read_csv_headers, read_csv_with_mapping, write_csv,
+};
+use time::macros::datetime;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/csv/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|error| panic!("{path}: {error}"))
+}
+
+fn import(name: &str) -> ImportPreview {
+    read_csv(&fixture(name), None).unwrap_or_else(|error| panic!("{name}: {error}"))
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn field(name: &str, value: &str) -> CustomField {
+    CustomField {
+        name: name.to_owned(),
+        value: value.to_owned(),
+        hidden: false,
+    }
+}
+
+fn assert_no_problems(preview: &ImportPreview) {
+    assert!(preview.problems.is_empty(), "{:?}", preview.problems);
+    assert_eq!(preview.skipped_rows, 0);
+}
+
+#[test]
+fn bitwarden_export_imports_fields_favourites_folders_and_notes() {
+    let preview = import("bitwarden.csv");
+    assert_eq!(preview.format, CsvFormat::Bitwarden);
+    assert_no_problems(&preview);
+    let [twitter, bank, note, empty] = &preview.entries[..] else {
+        panic!("expected 4 entries, got {}", preview.entries.len());
+    };
+
+    assert_eq!(twitter.title, "Twitter");
+    assert_eq!(twitter.folder, "Social");
+    assert!(twitter.favourite);
+    assert_eq!(twitter.password, "=1+2");
+    assert_eq!(twitter.urls, strings(&["https://twitter.com"]));
+
+    assert_eq!(bank.title, "Bank, \"Main\" account");
+    assert_eq!(bank.notes, "Line one\nLine two — ünïcödé ✓");
+    assert_eq!(
+        bank.custom_fields,
+        vec![field("PIN", "1234"), field("Security question", "first pet")]
+    );
+    assert_eq!(bank.urls, strings(&["https://bank.example/login", "https://m.bank.example"]));
+    assert_eq!(bank.username, "alice");
+    assert_eq!(bank.password, "p@ss,wörd \"quoted\"");
+    assert_eq!(
+        bank.totp,
+        "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&issuer=Bank"
+    );
+    assert!(!bank.favourite);
+
+    assert_eq!(note.title, "Server notes");
+    assert_eq!(note.folder, "Work/Clients");
+    assert_eq!(note.notes, "Rack 4, slot 2");
+    assert!(note.urls.is_empty() && note.password.is_empty());
+
+    assert_eq!(empty.password, "");
+    assert_eq!(empty.username, "bob");
+    assert_eq!(preview.meta.iter().map(|m| m.line).collect::<Vec<_>>(), vec![2, 3, 7, 8]);
+}
+
+#[test]
+fn chrome_export_with_and_without_note_column() {
+    let preview = import("chrome.csv");
+    assert_eq!(preview.format, CsvFormat::Chrome);
+    assert_no_problems(&preview);
+    assert_eq!(preview.entries.len(), 3);
+    let google = &preview.entries[0];
+    assert_eq!(google.title, "accounts.google.com");
+    assert_eq!(google.urls, strings(&["https://accounts.google.com/signin"]));
+    assert_eq!(google.username, "jane@gmail.com");
+    assert_eq!(google.password, "+SUM(A1:A2)");
+    assert_eq!(preview.entries[1].password, "pa,ss\"word");
+    assert_eq!(preview.entries[1].notes, "two\nlines");
+    assert_eq!(preview.entries[2].username, "ユーザー");
+    assert_eq!(preview.entries[2].password, "пароль");
+
+    let old = import("chrome_old.csv");
+    assert_eq!(old.format, CsvFormat::Chrome);
+    assert_no_problems(&old);
+    assert_eq!(old.entries.len(), 2);
+    assert_eq!(old.entries[0].password, "-secret-");
+    assert_eq!(old.entries[1].password, "@dmin");
+    assert_eq!(old.entries[1].notes, "");
+}
+
+#[test]
+fn keepassxc_export_maps_groups_dates_and_totp() {
+    let preview = import("keepassxc.csv");
+    assert_eq!(preview.format, CsvFormat::KeePassXc);
+    assert_eq!(preview.entries.len(), 3);
+    let email = &preview.entries[0];
+    assert_eq!(email.folder, "");
+    assert_eq!(email.password, "=HYPERLINK(\"http://evil\")");
+    assert_eq!(preview.meta[0].modified, Some(datetime!(2024-03-01 12:30:05 UTC)));
+    assert_eq!(preview.meta[0].created, Some(datetime!(2023-01-15 08:00:00 UTC)));
+
+    let vpn = &preview.entries[1];
+    assert_eq!(vpn.folder, "Work/Clients");
+    assert_eq!(vpn.title, "Client A VPN");
+    assert_eq!(vpn.password, "l1I|O0o");
+    assert_eq!(vpn.notes, "Line 1\nLine 2, with comma");
+    assert!(vpn.totp.starts_with("otpauth://totp/VPN:jdoe?secret=GEZDGNBVGY3TQOJQ"));
+
+    // An unreadable date keeps the row and says so.
+    assert_eq!(preview.entries[2].folder, "Personal");
+    assert_eq!(preview.meta[2].modified, None);
+    assert_eq!(preview.skipped_rows, 0);
+    assert_eq!(preview.problems.len(), 1);
+    assert_eq!(preview.problems[0].line, 4);
+    assert!(preview.problems[0].message.contains("Last Modified") || preview.problems[0].message.contains("last modified"));
+}
+
+#[test]
+fn onepassword_export_maps_tags_favourite_archive_and_otp() {
+    let preview = import("onepassword.csv");
+    assert_eq!(preview.format, CsvFormat::OnePassword);
+    assert_no_problems(&preview);
+    let [amazon, router, gitlab] = &preview.entries[..] else {
+        panic!("expected 3 entries");
+    };
+    assert!(amazon.favourite);
+    assert_eq!(amazon.tags, strings(&["shopping", "personal"]));
+    assert_eq!(amazon.password, "@cmd|' /C calc'!A0");
+    assert!(!router.favourite);
+    assert_eq!(router.tags, strings(&["archived"]));
+    assert_eq!(router.notes, "Replaced in 2023.\nKeep for reference");
+    assert_eq!(gitlab.password, "s3cr3t \"x\"");
+    assert_eq!(gitlab.totp, "otpauth://totp/GitLab:dev?secret=JBSWY3DPEHPK3PXP");
+    assert_eq!(gitlab.tags, strings(&["work"]));
+}
+
+#[test]
+fn lastpass_export_maps_secure_notes_groups_and_favourites() {
+    let preview = import("lastpass.csv");
+    assert_eq!(preview.format, CsvFormat::LastPass);
+    assert_no_problems(&preview);
+    let [facebook, server, bank] = &preview.entries[..] else {
+        panic!("expected 3 entries");
+    };
+    assert_eq!(facebook.title, "Facebook");
+    assert_eq!(facebook.folder, "Social");
+    assert!(facebook.favourite);
+    assert_eq!(facebook.password, "=2*3");
+    assert_eq!(server.title, "Database server");
+    assert!(server.urls.is_empty());
+    assert_eq!(server.notes, "NoteType:Server\nHostname:db1\nPort:5432");
+    assert_eq!(server.folder, "Work/Servers");
+    assert!(!server.favourite);
+    assert_eq!(bank.password, "with, comma");
+    assert_eq!(bank.totp, "JBSWY3DPEHPK3PXP");
+    assert_eq!(bank.notes, "Security Q: blue");
+}
+
+#[test]
+fn firefox_export_maps_guid_times_realm_and_derives_titles() {
+    let preview = import("firefox.csv");
+    assert_eq!(preview.format, CsvFormat::Firefox);
+    let [mozilla, intranet, login] = &preview.entries[..] else {
+        panic!("expected 3 entries");
+    };
+    assert_eq!(mozilla.title, "www.mozilla.org");
+    assert_eq!(mozilla.password, "-1+1");
+    assert!(mozilla.custom_fields.is_empty(), "form origin equal to the URL's is not kept");
+    assert_eq!(
+        preview.meta[0].source_id,
+        Some("5ec0d3a4-4e55-4e3f-9f2c-0b8d4c1e7a11".parse::<EntryId>().unwrap())
+    );
+    assert_eq!(preview.meta[0].created, Some(datetime!(2024-03-01 12:30:05 UTC)));
+
+    assert_eq!(intranet.title, "intranet.example");
+    assert_eq!(intranet.username, "corp\\user");
+    assert_eq!(intranet.custom_fields, vec![field("httpRealm", "Intranet Realm")]);
+    assert_eq!(preview.meta[1].modified, Some(datetime!(2022-04-15 05:20:00 UTC)));
+
+    assert_eq!(login.custom_fields, vec![field("formActionOrigin", "https://auth.example.com")]);
+    assert_eq!(preview.meta[2].source_id, None);
+    assert_no_problems(&preview);
+}
+
+#[test]
+fn unknown_layout_is_mapped_by_header_names_with_semicolons() {
+    let preview = import("generic_semicolon.csv");
+    assert_eq!(preview.format, CsvFormat::Generic);
+    assert_eq!(
+        preview.mapping,
+        Some(ColumnMapping {
+            title: Some(0),
+            username: Some(1),
+            password: Some(2),
+            url: Some(3),
+            notes: Some(4),
+            ..ColumnMapping::default()
+        })
+    );
+    assert_no_problems(&preview);
+    let [library, gym] = &preview.entries[..] else {
+        panic!("expected 2 entries (the empty row carries nothing)");
+    };
+    assert_eq!(library.title, "Library");
+    assert_eq!(library.password, "b00k$");
+    assert_eq!(library.custom_fields, vec![field("Security question", "Mother's maiden name")]);
+    assert_eq!(gym.urls, strings(&["https://gym.example/"]));
+
+    // The user maps columns themselves: the title comes from the comments column.
+    let mapping = ColumnMapping {
+        title: Some(4),
+        password: Some(2),
+        ..ColumnMapping::default()
+    };
+    let chosen = read_csv_with_mapping(&fixture("generic_semicolon.csv"), &mapping).unwrap();
+    assert_eq!(chosen.entries[0].title, "Card no. on the back");
+    assert_eq!(chosen.entries[0].custom_fields.len(), 4);
+    let out_of_range = ColumnMapping {
+        title: Some(9),
+        ..ColumnMapping::default()
+    };
+    assert_eq!(
+        read_csv_with_mapping(&fixture("generic_semicolon.csv"), &out_of_range),
+        Err(ImportError::MappingOutOfRange { column: 9, columns: 6 })
+    );
+    assert_eq!(
+        read_csv_headers(&fixture("generic_semicolon.csv")).unwrap()[5],
+        "Security question"
+    );
+}
+
+#[test]
+fn header_detection_and_format_errors() {
+    for (name, format) in [
+        ("bitwarden.csv", CsvFormat::Bitwarden),
+        ("chrome.csv", CsvFormat::Chrome),
+        ("chrome_old.csv", CsvFormat::Chrome),
+        ("keepassxc.csv", CsvFormat::KeePassXc),
+        ("onepassword.csv", CsvFormat::OnePassword),
+        ("lastpass.csv", CsvFormat::LastPass),
+        ("firefox.csv", CsvFormat::Firefox),
+    ] {
+        let headers = read_csv_headers(&fixture(name)).unwrap();
+        assert_eq!(detect_format(&headers), Some(format), "{name}");
+    }
+    assert!(matches!(
+        read_csv(&fixture("chrome.csv"), Some(CsvFormat::Bitwarden)),
+        Err(ImportError::MissingColumns { format: "Bitwarden", .. })
+    ));
+    assert!(matches!(
+        read_csv(b"colour,shape\nred,round\n", None),
+        Err(ImportError::UnrecognisedHeader { .. })
+    ));
+    assert_eq!(read_csv(b"", None), Err(ImportError::Empty));
+    assert_eq!(read_csv(b"\r\n\n", None), Err(ImportError::Empty));
+    assert!(matches!(
+        read_csv(b"name,\"url\n", None),
+        Err(ImportError::BadHeader { line: 1, .. })
+    ));
+    for format in CsvFormat::ALL {
+        assert_eq!(format.id().parse::<CsvFormat>(), Ok(format));
+    }
+    assert!("pdf".parse::<CsvFormat>().is_err());
+}
+
+fn sample_entries() -> Vec<Entry> {
+    let mut full = EntryFields::default();
+    full.title = "Bank, \"Main\"".to_owned();
+    full.username = "=cmd|' /C calc'!A0".to_owned();
+    full.password = "=1+2".to_owned();
+    full.urls = strings(&["https://bank.example/?a=1,2", "https://m.bank.example"]);
+    full.notes = "Line one\nLine two — ünïcödé ✓\n\"quoted\", comma".to_owned();
+    full.tags = strings(&["finance", "home"]);
+    full.folder = "Work/Clients".to_owned();
+    full.custom_fields = vec![
+        field("PIN", "1234"),
+        CustomField {
+            name: "Recovery code".to_owned(),
+            value: "+abc-def".to_owned(),
+            hidden: true,
+        },
+    ];
+    full.totp = "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&issuer=Bank".to_owned();
+    full.favourite = true;
+
+    let mut note = EntryFields::default();
+    note.title = "Server notes".to_owned();
+    note.notes = "Rack 4, slot 2\r\nsecond line".to_owned();
+    note.folder = "Infra".to_owned();
+
+    let mut spaces = EntryFields::default();
+    spaces.title = "@home".to_owned();
+    spaces.username = "+1".to_owned();
+    spaces.password = " lead and trail \t\"".to_owned();
+    spaces.urls = strings(&["http://localhost:8080/"]);
+    spaces.notes = "-minus".to_owned();
+    spaces.tags = strings(&["x"]);
+
+    let mut empty = EntryFields::default();
+    empty.title = "Only a title".to_owned();
+
+    [full, note, spaces, empty]
+        .into_iter()
+        .enumerate()
+        .map(|(index, fields)| Entry {
+            id: EntryId::new_random(),
+            fields,
+            created: datetime!(2024-01-02 03:04:05 UTC) + time::Duration::days(index as i64),
+            modified: datetime!(2025-06-07 08:09:10 UTC),
+            password_history: vec![PasswordHistoryItem {
+                password: "old".to_owned(),
+                replaced_at: datetime!(2025-01-01 00:00:00 UTC),
+            }],
+        })
+        .collect()
+}
+
+/// The part of `fields` that `format` carries; the rest is expected to come back empty.
+fn carried(format: CsvFormat, fields: &EntryFields) -> EntryFields {
+    let mut kept = fields.clone();
+    let first_url = fields.urls.first().cloned().into_iter().collect::<Vec<_>>();
+    match format {
+        CsvFormat::Keypost => {}
+        CsvFormat::Bitwarden => {
+            kept.tags.clear();
+            for custom in &mut kept.custom_fields {
+                custom.hidden = false;
+            }
+        }
+        CsvFormat::Chrome => {
+            kept = EntryFields::default();
+            kept.title = fields.title.clone();
+            kept.urls = first_url;
+            kept.username = fields.username.clone();
+            kept.password = fields.password.clone();
+            kept.notes = fields.notes.clone();
+        }
+        CsvFormat::KeePassXc => {
+            kept.urls = first_url;
+            kept.tags.clear();
+            kept.custom_fields.clear();
+            kept.favourite = false;
+        }
+        CsvFormat::OnePassword => {
+            kept.urls = first_url;
+            kept.folder.clear();
+            kept.custom_fields.clear();
+        }
+        CsvFormat::LastPass => {
+            kept.urls = first_url;
+            kept.tags.clear();
+            kept.custom_fields.clear();
+        }
+        CsvFormat::Firefox => {
+            kept = EntryFields::default();
+            kept.urls = first_url;
+            kept.username = fields.username.clone();
+            kept.password = fields.password.clone();
+        }
+        CsvFormat::Generic => {
+            kept.custom_fields.clear();
+            kept.favourite = false;
+        }
+    }
+    kept
+}
+
+#[test]
+fn every_format_round_trips_through_our_importer() {
+    let entries = sample_entries();
+    for format in CsvFormat::ALL {
+        let mut out = Vec::new();
+        write_csv(&entries, format, &CsvExportOptions::default(), &mut out).unwrap();
+        let header_line = String::from_utf8(out.split(|&b| b == b'\n').next().unwrap().to_vec()).unwrap();
+        let quoted: Vec<String> = format.header().iter().map(|h| format!("\"{h}\"")).collect();
+        let expected_header = match format {
+            CsvFormat::KeePassXc | CsvFormat::Firefox => quoted.join(","),
+            _ => format.header().join(","),
+        };
+        assert_eq!(header_line.trim_end(), expected_header, "{format}");
+
+        let preview = read_csv(&out, None).unwrap();
+        assert_eq!(preview.format, format);
+        assert_no_problems(&preview);
+        assert_eq!(preview.entries.len(), entries.len(), "{format}");
+        for (entry, imported) in entries.iter().zip(&preview.entries) {
+            let mut imported = imported.clone();
+            if format == CsvFormat::Firefox {
+                imported.title.clear();
+            }
+            assert_eq!(imported, carried(format, &entry.fields), "{format}: {}", entry.fields.title);
+            // Passwords are compared on their own: EntryFields' Debug hides them.
+            assert_eq!(imported.password, carried(format, &entry.fields).password, "{format}");
+        }
+        for (entry, meta) in entries.iter().zip(&preview.meta) {
+            match format {
+                CsvFormat::Keypost => {
+                    assert_eq!(meta.source_id, Some(entry.id));
+                    assert_eq!(meta.created, Some(entry.created));
+                    assert_eq!(meta.modified, Some(entry.modified));
+                }
+                CsvFormat::KeePassXc => {
+                    assert_eq!(meta.created, Some(entry.created));
+                    assert_eq!(meta.modified, Some(entry.modified));
+                }
+                CsvFormat::Firefox => {
+                    assert_eq!(meta.source_id, Some(entry.id));
+                    assert_eq!(meta.created, Some(entry.created));
+                    assert_eq!(meta.modified, Some(datetime!(2025-01-01 00:00:00 UTC)));
+                }
+                _ => assert_eq!(meta.source_id, None),
+            }
+        }
+    }
+}
+
+#[test]
+fn spreadsheet_safe_export_neutralises_formulas_only_when_asked() {
+    let entries = sample_entries();
+    let mut exact = Vec::new();
+    write_csv(&entries, CsvFormat::Chrome, &CsvExportOptions::default(), &mut exact).unwrap();
+    let exact = String::from_utf8(exact).unwrap();
+    assert!(exact.contains(",=1+2,"), "{exact}");
+
+    let mut safe = Vec::new();
+    let options = CsvExportOptions { spreadsheet_safe: true };
+    write_csv(&entries, CsvFormat::Chrome, &options, &mut safe).unwrap();
+    let preview = read_csv(&safe, None).unwrap();
+    assert_eq!(preview.entries[0].password, "'=1+2");
+    assert_eq!(preview.entries[0].username, "'=cmd|' /C calc'!A0");
+    assert_eq!(preview.entries[2].title, "'@home");
+    assert_eq!(preview.entries[2].username, "'+1");
+    assert_eq!(preview.entries[2].notes, "'-minus");
+    assert_eq!(preview.entries[3].title, "Only a title");
+}
+
+#[test]
+fn formula_looking_values_are_imported_exactly() {
+    let preview = import("formula_values.csv");
+    assert_no_problems(&preview);
+    let [first, second] = &preview.entries[..] else {
+        panic!("expected 2 entries");
+    };
+    assert_eq!(first.username, "=cmd|' /C calc'!A0");
+    assert_eq!(first.password, "=1+2");
+    assert_eq!(first.notes, "@SUM(1+1)*cmd|' /C calc'!A0");
+    assert_eq!(second.username, "+1");
+    assert_eq!(second.password, "-2");
+    assert_eq!(second.notes, "\tleading tab");
+}
+
+#[test]
+fn broken_quote_is_reported_with_its_line_and_later_rows_survive() {
+    let preview = import("broken_quote.csv");
+    assert_eq!(preview.entries.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["ok1", "ok2"]);
+    assert_eq!(preview.skipped_rows, 1);
+    assert_eq!(preview.problems.len(), 1);
+    assert_eq!(preview.problems[0].line, 3);
+    assert!(preview.problems[0].message.contains("row skipped"));
+
+    // A quote left open in the last column would swallow the rest of the file.
+    let at_end = import("broken_quote_at_end.csv");
+    assert_eq!(
+        at_end.entries.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(),
+        ["ok1", "swallowed"]
+    );
+    assert_eq!(at_end.problems.len(), 1);
+    assert_eq!(at_end.problems[0].line, 3);
+    assert!(at_end.problems[0].message.contains("never closed"));
+}
+
+#[test]
+fn wrong_column_counts_are_reported_per_line() {
+    let preview = import("wrong_columns.csv");
+    assert_eq!(preview.entries.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["ok1", "ok2"]);
+    assert_eq!(preview.skipped_rows, 2);
+    assert_eq!(preview.problems.iter().map(|p| p.line).collect::<Vec<_>>(), [3, 4]);
+    assert!(preview.problems[0].message.contains("expected 5 columns"));
+    assert!(preview.problems[0].message.contains("found 3"));
+    assert!(preview.problems[1].message.contains("found 6"));
+}
+
+#[test]
+fn invalid_utf8_names_the_line_and_column_but_not_the_value() {
+    let preview = import("invalid_utf8.csv");
+    assert_eq!(preview.entries.len(), 2);
+    assert_eq!(preview.problems.len(), 1);
+    let problem = &preview.problems[0];
+    assert_eq!(problem.line, 3);
+    assert!(problem.message.contains("'password'"), "{}", problem.message);
+    assert!(problem.message.contains("UTF-8"));
+    assert!(!problem.message.contains("caf"));
+}
+
+#[test]
+fn bom_and_crlf_are_handled() {
+    let preview = import("bom_crlf.csv");
+    assert_eq!(preview.format, CsvFormat::Chrome);
+    assert_eq!(preview.headers[0], "name");
+    assert_no_problems(&preview);
+    assert_eq!(preview.entries[0].password, "pass");
+    assert_eq!(preview.entries[0].notes, "line1\r\nline2");
+
+    // UTF-16 with a byte order mark, as some Windows tools save CSV.
+    let text = "name,url,username,password\r\nü,https://u.example,ü,pässword\r\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let preview = read_csv(&utf16, None).unwrap();
+    assert_eq!(preview.entries[0].password, "pässword");
+    assert_eq!(read_csv(&[0xFF, 0xFE, 0x41], None), Err(ImportError::InvalidUtf16));
+}
+
+#[test]
+fn a_ten_megabyte_field_skips_its_row_and_oversized_files_are_refused() {
+    let mut file = b"name,url,username,password,note\nbefore,https://a.example,u,p,\n".to_vec();
+    file.extend_from_slice(b"huge,https://b.example,u,p,\"");
+    file.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
+    file.extend_from_slice(b"\"\nafter,https://c.example,u,p,\n");
+    let preview = read_csv(&file, None).unwrap();
+    assert_eq!(preview.entries.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["before", "after"]);
+    assert_eq!(preview.problems.len(), 1);
+    assert_eq!(preview.problems[0].line, 3);
+    assert!(preview.problems[0].message.contains("'note'"));
+    assert!(preview.problems[0].message.contains("larger than 1 MiB"));
+
+    let just_fits = vec![b'a'; MAX_FIELD_BYTES];
+    let mut file = b"name,url,username,password,note\nfits,https://a.example,u,p,".to_vec();
+    file.extend_from_slice(&just_fits);
+    assert_eq!(read_csv(&file, None).unwrap().entries[0].notes.len(), MAX_FIELD_BYTES);
+
+    let too_big = vec![b'a'; MAX_FILE_BYTES + 1];
+    assert_eq!(
+        read_csv(&too_big, None),
+        Err(ImportError::FileTooLarge {
+            size: MAX_FILE_BYTES + 1,
+            limit: MAX_FILE_BYTES
+        })
+    );
+}
+
+#[test]
+fn row_count_is_capped() {
+    let mut file = b"name,url,username,password\n".to_vec();
+    for _ in 0..=MAX_ROWS {
+        file.extend_from_slice(b"a,b,c,d\n");
+    }
+    assert_eq!(read_csv(&file, None), Err(ImportError::TooManyRows { limit: MAX_ROWS }));
+}
+
+/// A small deterministic generator, so a failure can be replayed from its seed.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    // Bytes weighted towards the ones CSV parsing branches on.
+    const ALPHABET: &[u8] = b",,,\"\"\"\n\n\r;\t=ab \xef\xbb\xbf\xff\xfe\xc3\xa9\x80";
+    let headers: Vec<&[u8]> = vec![
+        b"",
+        b"name,url,username,password,note\n",
+        b"folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n",
+        b"\"url\",\"username\",\"password\",\"httpRealm\",\"formActionOrigin\",\"guid\",\"timeCreated\",\"timeLastUsed\",\"timePasswordChanged\"\n",
+        b"id,title,username,password,urls,notes,tags,folder,custom_fields,totp,favourite,created,modified\n",
+        b"\xff\xfe",
+    ];
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    for round in 0..3000 {
+        let mut input = headers[round % headers.len()].to_vec();
+        let length = (rng.next() % 200) as usize;
+        for _ in 0..length {
+            let byte = if rng.next() % 4 == 0 {
+                (rng.next() & 0xFF) as u8
+            } else {
+                ALPHABET[(rng.next() as usize) % ALPHABET.len()]
+            };
+            input.push(byte);
+        }
+        let _ = read_csv(&input, None);
+        for format in CsvFormat::ALL {
+            let _ = read_csv(&input, Some(format));
+        }
+        let _ = read_csv_with_mapping(
+            &input,
+            &ColumnMapping {
+                title: Some(0),
+                url: Some(1),
+                ..ColumnMapping::default()
+            },
+        );
+    }
+}

@@ -80,6 +80,89 @@ pub enum Command {
     Export(ExportArgs),
     /// Change the master password.
     Passwd,
+    /// Send copies of entries to any email address through a relay (a PIN-protected link).
+    Send(SendArgs),
+    /// List pickups sent from this vault, with their live status.
+    Sent {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Destroy a sent pickup now.
+    Revoke {
+        /// The pickup id (see `keypost sent`).
+        id: String,
+    },
+    /// Open a pickup link with its PIN: import the entries, or save them as CSV or PDF.
+    Receive(ReceiveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The relay's base URL.
+    #[arg(long, env = "KEYPOST_RELAY_URL", default_value = "http://127.0.0.1:7878")]
+    pub relay: String,
+    /// The recipient's email address.
+    #[arg(long)]
+    pub to: String,
+    /// Your name as the recipient should see it.
+    #[arg(long)]
+    pub name: String,
+    /// A short message (at most 500 characters); never put the PIN here.
+    #[arg(long, default_value = "")]
+    pub message: String,
+    /// The 5-digit PIN (default: a random one). Tell it to the recipient by phone or SMS.
+    #[arg(long)]
+    pub pin: Option<String>,
+    /// Expire after this many days (1 to 90).
+    #[arg(long, conflicts_with = "hours")]
+    pub days: Option<u64>,
+    /// Expire after this many hours (1 to 2160).
+    #[arg(long)]
+    pub hours: Option<u64>,
+    /// Destroy after this many successful opens (1 to 100).
+    #[arg(long)]
+    pub views: Option<u32>,
+    /// Also require a passphrase, read from KEYPOST_SEND_PASSPHRASE or asked without echo.
+    #[arg(long)]
+    pub passphrase: bool,
+    /// Show the PIN form at once instead of a "show the passwords" click first.
+    #[arg(long)]
+    pub no_retrieval_step: bool,
+    /// Do not let the recipient delete the copy.
+    #[arg(long)]
+    pub no_recipient_delete: bool,
+    /// Include the entries' notes (tags are never sent).
+    #[arg(long)]
+    pub include_notes: bool,
+    /// Print link, PIN and owner token as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiveArgs {
+    /// The pickup link (https://…/p/…#… or keypost://pickup…).
+    pub link: String,
+    #[arg(long)]
+    pub pin: String,
+    /// The passphrase, if the sender set one (or KEYPOST_SEND_PASSPHRASE).
+    #[arg(long, env = "KEYPOST_SEND_PASSPHRASE", hide_env_values = true)]
+    pub passphrase: Option<String>,
+    /// Save the entries into the vault as new entries.
+    #[arg(long, conflicts_with_all = ["csv", "pdf"])]
+    pub import: bool,
+    /// Write the entries to a CSV file (Keypost format unless --format).
+    #[arg(long, value_name = "FILE", conflicts_with = "pdf")]
+    pub csv: Option<PathBuf>,
+    #[arg(long, value_enum, requires = "csv")]
+    pub format: Option<FormatArg>,
+    /// Write a printable PDF page.
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ use crate::args::{
 };
 use crate::error::CliError;
 use crate::secrets::{PasswordSource, interactive};
+use crate::sending;
 use keypost_core::entry::{Entry, EntryFields, EntryId, EntrySummary};
 use keypost_core::generator::{PassphraseSpec, PasswordSpec, generate_passphrase, generate_password};
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
@@ -71,17 +72,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             eprintln!("master password changed");
             Ok(())
         }
+        Command::Send(args) => sending::send(&session, args),
+        Command::Sent { json } => sending::sent(&session, json),
+        Command::Revoke { id } => sending::revoke(&session, &id),
+        Command::Receive(args) => sending::receive(&session, args),
     }
 }
 
 /// The vault path and where its master password comes from.
-struct Session {
+pub struct Session {
     path: PathBuf,
     secrets: PasswordSource,
 }
 
 impl Session {
-    fn unlock(&self) -> Result<Vault, CliError> {
+    pub fn unlock(&self) -> Result<Vault, CliError> {
         if !self.path.exists() {
             return Err(CliError::NoVault(self.path.clone()));
         }
@@ -431,7 +436,7 @@ fn export(session: &Session, args: ExportArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn csv_format(format: FormatArg) -> Result<CsvFormat, CliError> {
+pub fn csv_format(format: FormatArg) -> Result<CsvFormat, CliError> {
     Ok(match format {
         FormatArg::Keypost => CsvFormat::Keypost,
         FormatArg::Generic => CsvFormat::Generic,
@@ -472,7 +477,7 @@ fn parse_id(text: &str) -> Result<EntryId, CliError> {
         .map_err(|_| CliError::Input(format!("{text:?} is not an entry id")))
 }
 
-fn parse_ids(texts: &[String]) -> Result<Vec<EntryId>, CliError> {
+pub fn parse_ids(texts: &[String]) -> Result<Vec<EntryId>, CliError> {
     texts.iter().map(|text| parse_id(text)).collect()
 }
 
@@ -495,7 +500,7 @@ fn print_summaries(entries: &[EntrySummary], json: bool) -> Result<(), CliError>
     Ok(())
 }
 
-fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
+pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)
         .map_err(|error| CliError::Io(format!("cannot write JSON: {error}")))?;
@@ -503,7 +508,7 @@ fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
 }
 
 /// Writes an export readable by its owner only (it holds passwords in the clear).
-fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]

@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod error;
 mod secrets;
+mod sending;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -16,8 +16,8 @@ use keypost_protocol::pickup::{
     SealError, delete_key, open, seal,
 };
 use reqwest::StatusCode;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use thiserror::Error;
 use time::OffsetDateTime;
@@ -70,8 +70,8 @@ impl SharingError {
 
 pub type Result<T, E = SharingError> = std::result::Result<T, E>;
 
-/// What the sender chose in the send dialog.
-#[derive(Clone, Debug)]
+/// What the sender chose in the send dialog. No `Debug`: it holds the PIN and passphrase.
+#[derive(Clone)]
 pub struct SendOptions {
     pub recipient_email: String,
     pub sender_name: String,
@@ -86,7 +86,7 @@ pub struct SendOptions {
 }
 
 /// A deposited pickup: what the sender is shown and what the app keeps to follow it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentPickup {
     pub id: String,
     pub relay_url: String,
@@ -101,6 +101,16 @@ pub struct SentPickup {
     pub expires_at: String,
     pub emailed: bool,
     pub entry_titles: Vec<String>,
+}
+
+impl std::fmt::Debug for SentPickup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SentPickup")
+            .field("id", &self.id)
+            .field("recipient_email", &self.recipient_email)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An HTTP client of one relay.
@@ -220,10 +230,13 @@ impl RelayClient {
             Some(token) => request.bearer_auth(token),
             None => request,
         };
-        let response = request.send().await.map_err(|error| SharingError::Unreachable {
-            url: self.base_url.clone(),
-            reason: error.without_url().to_string(),
-        })?;
+        let response = request
+            .send()
+            .await
+            .map_err(|error| SharingError::Unreachable {
+                url: self.base_url.clone(),
+                reason: error.without_url().to_string(),
+            })?;
         if response.status().is_success() {
             return Ok(response);
         }
@@ -344,7 +357,10 @@ fn check_options(options: &SendOptions) -> Result<()> {
             "expiry must be between 1 hour and 90 days".into(),
         ));
     }
-    if options.max_views.is_some_and(|views| !(1..=MAX_VIEWS).contains(&views)) {
+    if options
+        .max_views
+        .is_some_and(|views| !(1..=MAX_VIEWS).contains(&views))
+    {
         return Err(SharingError::InvalidInput(format!(
             "views must be between 1 and {MAX_VIEWS}"
         )));

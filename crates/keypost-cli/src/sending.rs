@@ -1,0 +1,209 @@
+//! `send`, `sent`, `revoke` and `receive`: the pickup-link commands over keypost-core's sharing.
+
+use crate::args::{ReceiveArgs, SendArgs};
+use crate::commands::{Session, csv_format, parse_ids, print_json, write_private_file};
+use crate::error::CliError;
+use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, write_csv};
+use keypost_core::interchange::print::{PrintOptions, render_pdf};
+use keypost_core::sharing::{
+    PickupInbox, RelayClient, SendOptions, SentPickup, fields_of, unsaved_entries,
+};
+use keypost_protocol::pickup::{Pin, is_weak_pin};
+use qrcode::QrCode;
+use qrcode::render::unicode::Dense1x2;
+use serde::Serialize;
+use std::future::Future;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+const PASSPHRASE_ENV: &str = "KEYPOST_SEND_PASSPHRASE";
+
+fn block_on<F: Future>(future: F) -> Result<F::Output, CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| CliError::Io(format!("cannot start the network runtime: {error}")))?;
+    Ok(runtime.block_on(future))
+}
+
+pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
+    let pin = match &args.pin {
+        Some(text) => Pin::parse(text).map_err(|error| CliError::Input(error.to_string()))?,
+        None => Pin::make_random(),
+    };
+    if is_weak_pin(&pin) {
+        eprintln!("warning: PIN {} is easy to guess; consider a random one", pin.as_str());
+    }
+    let expires_in_seconds = match (args.days, args.hours) {
+        (Some(days), _) => days.saturating_mul(86_400),
+        (None, Some(hours)) => hours.saturating_mul(3_600),
+        (None, None) => 7 * 86_400,
+    };
+    let passphrase = if args.passphrase {
+        Some(read_passphrase()?)
+    } else {
+        None
+    };
+    let options = SendOptions {
+        recipient_email: args.to,
+        sender_name: args.name,
+        message: args.message,
+        pin,
+        passphrase,
+        expires_in_seconds,
+        max_views: args.views,
+        retrieval_step: !args.no_retrieval_step,
+        recipient_delete: !args.no_recipient_delete,
+        include_notes: args.include_notes,
+    };
+    let client = RelayClient::new(&args.relay)?;
+    let ids = parse_ids(&args.ids)?;
+    let mut vault = session.unlock()?;
+    let entries = vault.entries(&ids)?;
+    let sent = block_on(client.send(&entries, &options))??;
+    vault.record_sent(&sent)?;
+    drop(vault);
+    if args.json {
+        return print_json(&sent);
+    }
+    println!("Link: {}", sent.link);
+    println!("PIN:  {}", sent.pin);
+    println!("Expires: {}", sent.expires_at);
+    if let Ok(code) = QrCode::new(sent.link.as_bytes()) {
+        println!("{}", code.render::<Dense1x2>().quiet_zone(true).build());
+    }
+    eprintln!(
+        "{} to {}. Tell them the PIN another way (phone or SMS), never in the same message.",
+        if sent.emailed { "Emailed" } else { "Deposited (not emailed)" },
+        sent.recipient_email
+    );
+    Ok(())
+}
+
+/// One row of `keypost sent`: what was sent, and what the relay says now.
+#[derive(Serialize)]
+struct SentRow<'a> {
+    id: &'a str,
+    recipient_email: &'a str,
+    entry_titles: &'a [String],
+    expires_at: &'a str,
+    /// The relay's owner status, or why it could not be read.
+    status: Result<keypost_protocol::api::OwnerStatus, String>,
+}
+
+pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
+    let records = session.unlock()?.sent_pickups()?;
+    let statuses = block_on(async {
+        let mut statuses = Vec::with_capacity(records.len());
+        for record in &records {
+            statuses.push(owner_status(record).await);
+        }
+        statuses
+    })?;
+    let rows: Vec<SentRow> = records
+        .iter()
+        .zip(statuses)
+        .map(|(record, status)| SentRow {
+            id: &record.id,
+            recipient_email: &record.recipient_email,
+            entry_titles: &record.entry_titles,
+            expires_at: &record.expires_at,
+            status,
+        })
+        .collect();
+    if json {
+        return print_json(&rows);
+    }
+    for row in rows {
+        let state = match &row.status {
+            Ok(status) => {
+                let last = status
+                    .events
+                    .last()
+                    .map(|event| format!("{:?} at {}", event.kind, event.at))
+                    .unwrap_or_default();
+                format!("{:?}, {} tries left; last: {last}", status.state, status.attempts_left)
+            }
+            Err(reason) => reason.clone(),
+        };
+        println!(
+            "{}  to {}  ({})  {state}",
+            row.id,
+            row.recipient_email,
+            row.entry_titles.join(", ")
+        );
+    }
+    Ok(())
+}
+
+async fn owner_status(record: &SentPickup) -> Result<keypost_protocol::api::OwnerStatus, String> {
+    let client = RelayClient::new(&record.relay_url).map_err(|error| error.to_string())?;
+    client
+        .owner_status(&record.id, &record.owner_token)
+        .await
+        .map_err(|error| error.to_string())
+}
+
+pub fn revoke(session: &Session, id: &str) -> Result<(), CliError> {
+    let record = session
+        .unlock()?
+        .sent_pickups()?
+        .into_iter()
+        .find(|record| record.id == id)
+        .ok_or_else(|| CliError::Input(format!("no sent pickup {id:?} (see `keypost sent`)")))?;
+    let client = RelayClient::new(&record.relay_url)?;
+    block_on(client.revoke(&record.id, &record.owner_token))??;
+    eprintln!("revoked {id}: the link no longer opens");
+    Ok(())
+}
+
+pub fn receive(session: &Session, args: ReceiveArgs) -> Result<(), CliError> {
+    let pin = Pin::parse(&args.pin).map_err(|error| CliError::Input(error.to_string()))?;
+    let inbox = PickupInbox::from_link(&args.link)?;
+    let payload = block_on(inbox.open(&pin, args.passphrase.as_deref()))??;
+    eprintln!(
+        "{} entries from {}{}",
+        payload.entries.len(),
+        payload.sender_name,
+        if payload.message.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", payload.message)
+        }
+    );
+    if args.import {
+        let fields = payload.entries.iter().map(fields_of).collect();
+        let ids = session.unlock()?.import(fields)?;
+        eprintln!("imported {} entries (undo with `keypost undo`)", ids.len());
+    }
+    let entries = unsaved_entries(&payload.entries, OffsetDateTime::now_utc());
+    if let Some(path) = &args.csv {
+        let format = args.format.map(csv_format).transpose()?.unwrap_or(CsvFormat::Keypost);
+        let mut buffer = Vec::new();
+        write_csv(&entries, format, &CsvExportOptions::default(), &mut buffer)?;
+        write_private_file(path, &buffer)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.pdf {
+        write_private_file(path, &render_pdf(&entries, &PrintOptions::default())?)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if args.json {
+        return print_json(&payload.entries.iter().map(fields_of).collect::<Vec<_>>());
+    }
+    Ok(())
+}
+
+fn read_passphrase() -> Result<Zeroizing<String>, CliError> {
+    if let Ok(value) = std::env::var(PASSPHRASE_ENV) {
+        return Ok(Zeroizing::new(value));
+    }
+    if !crate::secrets::interactive() {
+        return Err(CliError::Input(format!(
+            "--passphrase needs {PASSPHRASE_ENV} when not run from a terminal"
+        )));
+    }
+    rpassword::prompt_password("Passphrase for the recipient: ")
+        .map(Zeroizing::new)
+        .map_err(|error| CliError::Io(format!("cannot read the passphrase: {error}")))
+}

@@ -2,6 +2,7 @@
 
 pub mod entry;
 pub mod generator;
+pub mod interchange;
 pub mod sharing;
 mod store;
 pub mod vault;

@@ -30,8 +30,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assets.sort();
     let mut code = String::new();
     writeln!(code, "/// dist/index.html, served at `GET /p/{{id}}`.")?;
-    writeln!(code, "const INDEX_HTML: &str = include_str!({});", literal(&index)?)?;
-    writeln!(code, "/// dist/assets/*: (file name, bytes), served at `GET /p/assets/{{file}}`.")?;
+    writeln!(
+        code,
+        "const INDEX_HTML: &str = include_str!({});",
+        literal(&index)?
+    )?;
+    writeln!(
+        code,
+        "/// dist/assets/*: (file name, bytes), served at `GET /p/assets/{{file}}`."
+    )?;
     writeln!(code, "static ASSETS: &[(&str, &[u8])] = &[")?;
     for path in &assets {
         let name = path

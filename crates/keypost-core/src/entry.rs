@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::OffsetDateTime;
 use uuid::Uuid;
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::Zeroize;
 
 /// Stable identity of an entry; survives edits, export and re-import into the same vault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -36,7 +36,7 @@ impl std::str::FromStr for EntryId {
 }
 
 /// A name/value pair beyond the standard fields; `hidden` values are masked like passwords.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, Zeroize)]
 pub struct CustomField {
     pub name: String,
     pub value: String,
@@ -96,7 +96,7 @@ impl fmt::Debug for EntryFields {
 }
 
 /// A password the entry had before, kept when the password changes.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
 pub struct PasswordHistoryItem {
     pub password: String,
     /// When this password stopped being the current one.

@@ -55,7 +55,10 @@ mod tests {
         assert_eq!(decode("AB").unwrap_err(), B64Error::NotCanonical);
         assert_eq!(
             decode_array::<4>("-_8A").unwrap_err(),
-            B64Error::WrongLength { expected: 4, actual: 3 }
+            B64Error::WrongLength {
+                expected: 4,
+                actual: 3
+            }
         );
     }
 }

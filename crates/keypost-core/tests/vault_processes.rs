@@ -41,7 +41,8 @@ fn wait_for_line(child: &mut Child, marker: &str) -> BufReader<std::process::Chi
             reader.read_line(&mut line).unwrap() > 0,
             "child ended before {marker}"
         );
-        if line.trim() == marker {
+        // libtest prints "test NAME ... " before the test runs, so the marker may end a line.
+        if line.trim_end().ends_with(marker) {
             return reader;
         }
     }

@@ -4,7 +4,8 @@
 //! its vault, config and export folders inside a temporary directory.
 //!
 //! Shared by the e2e test (`tests/e2e_vault.rs`) and the app benchmark
-//! (`tests/app_bench.rs`).
+//! (`tests/app_bench.rs`); each of them uses a part of it.
+#![allow(dead_code, reason = "compiled into several test targets, each using a part")]
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpListener;

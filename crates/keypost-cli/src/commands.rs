@@ -7,7 +7,7 @@ use crate::args::{
 use crate::error::CliError;
 use crate::secrets::{PasswordSource, interactive};
 use crate::sending;
-use keypost_core::entry::{Entry, EntryFields, EntryId, EntrySummary};
+use keypost_core::entry::{EntryFields, EntryId, EntrySummary};
 use keypost_core::generator::{PassphraseSpec, PasswordSpec, generate_passphrase, generate_password};
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};

@@ -16,9 +16,17 @@ import type {
   ImportSummary,
   PassphraseRequest,
   PasswordRequest,
+  PickupInfo,
+  PickupProgress,
+  PinCheck,
+  ReceivedSummary,
+  RelayInfo,
   SearchQuery,
   SearchResult,
   Selection,
+  SendRequest,
+  SentCopy,
+  SentRow,
   Settings,
   StrengthReading,
   TagRow,
@@ -87,6 +95,23 @@ export const api = {
 
   getSettings: () => invoke<Settings>('get_settings'),
   saveSettings: (settings: Settings) => invoke<void>('save_settings', { settings }),
+
+  // Send to any email: a pickup on the relay, opened with a PIN told separately.
+  proposePin: () => invoke<string>('propose_pin'),
+  checkPin: (pin: string) => invoke<PinCheck>('check_pin', { pin }),
+  sendEntries: (request: SendRequest) => invoke<SentCopy[]>('send_entries', { request }),
+  sentList: () => invoke<SentRow[]>('sent_list'),
+  sentProgress: (id: string) => invoke<PickupProgress>('sent_progress', { id }),
+  sentCopy: (id: string) => invoke<SentCopy>('sent_copy', { id }),
+  revokeSent: (id: string) => invoke<void>('revoke_sent', { id }),
+  pickupInfo: (link: string) => invoke<PickupInfo>('pickup_info', { link }),
+  /** Saving the received entries is `acceptImport(token)`; exporting them uses source `received`. */
+  receivePickup: (link: string, pin: string, passphrase: string | null) =>
+    invoke<ReceivedSummary>('receive_pickup', { link, pin, passphrase }),
+  copyText: (text: string) => invoke<CopyReceipt>('copy_text', { text }),
+  relayInfo: () => invoke<RelayInfo>('relay_info'),
 }
 
 export const VAULT_LOCKED_EVENT = 'vault-locked'
+/** Payload: `PickupNews`. Rust emits it when a sent pickup is opened, destroyed, expires, … */
+export const PICKUP_EVENT = 'pickup-event'

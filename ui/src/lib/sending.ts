@@ -41,7 +41,7 @@ export function messageCounter(text: string): { used: number; left: number; over
     used,
     left,
     over: left < 0,
-    label: left < 0 ? `${-left} characters too many` : `${used} / ${MESSAGE_LIMIT}`,
+    label: left < 0 ? `${-left} ${left === -1 ? 'character' : 'characters'} too many` : `${used} / ${MESSAGE_LIMIT}`,
   }
 }
 

@@ -1,12 +1,30 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte'
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { PinCheck, SendRequest, SentCopy, Settings } from '../bindings'
+import { emit } from '@tauri-apps/api/event'
+import type {
+  ExportTarget,
+  PickupInfo,
+  PickupProgress,
+  PinCheck,
+  ReceivedSummary,
+  SendRequest,
+  SentCopy,
+  SentRow,
+  Settings,
+} from '../bindings'
+import { forgetReceived, received } from '../received.svelte'
+import { dismissToast, toasts } from '../toasts.svelte'
+import ReceiveTab from './ReceiveTab.svelte'
 import SendDialog from './SendDialog.svelte'
+import SentTab from './SentTab.svelte'
+import Shell from './Shell.svelte'
 
 afterEach(() => {
   cleanup()
   clearMocks()
+  forgetReceived()
+  for (const toast of [...toasts]) dismissToast(toast.id)
 })
 
 const settings: Settings = { auto_lock_minutes: 10, clipboard_clear_seconds: 30, relay_url: '', sender_name: 'Ada' }
@@ -189,5 +207,276 @@ describe('SendDialog', () => {
     await fireEvent.click(screen.getByTestId('send-submit'))
     await waitFor(() => expect(screen.getByTestId('send-error').textContent).toBe('The relay cannot be reached.'))
     expect(screen.queryByTestId('send-result')).toBeNull()
+  })
+})
+
+describe('SentTab', () => {
+  const rows: SentRow[] = [
+    { id: 'p2', recipient_email: 'bo@example.com', entry_titles: ['Bank', 'Mail', 'VPN', 'Wiki'], expires_at: '2030-01-08T10:00:00Z' },
+    { id: 'p1', recipient_email: 'ana@example.com', entry_titles: ['Mail'], expires_at: '2030-01-01T10:00:00Z' },
+  ]
+
+  function mockSent(states: Record<string, PickupProgress>) {
+    const calls: Array<{ command: string; args: unknown }> = []
+    mockIPC((command, args) => {
+      calls.push({ command, args })
+      const id = (args as { id?: string }).id ?? ''
+      switch (command) {
+        case 'sent_list':
+          return rows
+        case 'sent_progress':
+          if (!states[id]) throw { code: 'relay_unreachable', message: 'The relay cannot be reached.' }
+          return states[id]
+        case 'sent_copy':
+          return sentCopy({ id, recipient_email: 'ana@example.com', pin: '55555' })
+        case 'relay_info':
+          return { url: 'http://127.0.0.1:47810', built_in: true, outbox: '/home/ada/.local/share/keypost/outbox' }
+        case 'revoke_sent':
+          states[id] = { ...states[id], state: 'revoked', events: [...states[id].events, { kind: 'revoked', at: '2029-12-20T10:00:00Z' }] }
+          return undefined
+        default:
+          throw new Error(`unexpected ${command}`)
+      }
+    })
+    return calls
+  }
+
+  it('lists pickups newest first with their live status', async () => {
+    mockSent({
+      p2: { id: 'p2', state: 'destroyed', attempts_left: 0, views_left: null, events: [{ kind: 'destroyed', at: '2029-12-20T10:00:00Z' }] },
+      p1: {
+        id: 'p1',
+        state: 'active',
+        attempts_left: 2,
+        views_left: 1,
+        events: [
+          { kind: 'created', at: '2029-12-19T10:00:00Z' },
+          { kind: 'wrong_pin', at: '2029-12-19T11:00:00Z' },
+          { kind: 'opened', at: '2029-12-19T12:00:00Z' },
+        ],
+      },
+    })
+    render(SentTab)
+    await waitFor(() => expect(screen.getAllByTestId('sent-status').map((chip) => chip.textContent)).toEqual(['Destroyed (3 wrong PINs)', 'Opened']))
+    const [first, second] = screen.getAllByTestId('sent-row')
+    expect(first.textContent).toContain('bo@example.com')
+    expect(first.textContent).toContain('Bank, Mail, VPN and 1 more')
+    expect(second.textContent).toContain('2 tries left, 1 view left')
+    expect(second.textContent).toMatch(/Opened · /)
+    const revoke = screen.getAllByTestId('sent-revoke') as HTMLButtonElement[]
+    expect(revoke.map((button) => button.disabled)).toEqual([true, false])
+  })
+
+  it('says when the status cannot be fetched, and explains how to send when empty', async () => {
+    mockSent({})
+    render(SentTab)
+    await waitFor(() => expect(screen.getAllByTestId('sent-status')[0].textContent).toBe('Status unavailable'))
+    expect((screen.getAllByTestId('sent-revoke')[0] as HTMLButtonElement).disabled).toBe(true)
+    cleanup()
+    mockIPC((command) => {
+      if (command === 'sent_list') return []
+      throw new Error(`unexpected ${command}`)
+    })
+    render(SentTab)
+    expect((await screen.findByTestId('sent-empty')).textContent).toMatch(/Send…/)
+  })
+
+  it('shows link and PIN again and revokes after a confirm step', async () => {
+    const calls = mockSent({
+      p2: { id: 'p2', state: 'active', attempts_left: 3, views_left: null, events: [] },
+      p1: { id: 'p1', state: 'active', attempts_left: 3, views_left: null, events: [] },
+    })
+    render(SentTab)
+    await waitFor(() => expect(screen.getAllByTestId('sent-status').map((chip) => chip.textContent)).toEqual(['Waiting', 'Waiting']))
+
+    await fireEvent.click(screen.getAllByTestId('sent-show')[1])
+    await screen.findByTestId('sent-copy-dialog')
+    expect(screen.getByTestId('send-result-pin').textContent).toBe('55555')
+    expect(screen.getByTestId('send-result-emailed').textContent).toContain('/home/ada/.local/share/keypost/outbox')
+
+    await fireEvent.click(screen.getAllByTestId('sent-revoke')[1])
+    expect(calls.some((call) => call.command === 'revoke_sent')).toBe(false)
+    await fireEvent.click(await screen.findByTestId('sent-revoke-confirm'))
+    await waitFor(() => expect(screen.getAllByTestId('sent-status')[1].textContent).toBe('Revoked'))
+    expect(calls.find((call) => call.command === 'revoke_sent')?.args).toEqual({ id: 'p1' })
+    expect((screen.getAllByTestId('sent-revoke')[1] as HTMLButtonElement).disabled).toBe(true)
+  })
+})
+
+describe('ReceiveTab', () => {
+  const LINK = 'https://relay.example/p/AAAA#q5rLwlE0c1eX0mbh5PYvI0A8w7fXmRkVUzxMRbIb4Rk'
+  const summary: ReceivedSummary = {
+    token: 7,
+    sender_name: 'Ada',
+    message: 'Your logins',
+    total: 2,
+    rows: [
+      { line: 1, title: 'Mail', username: 'ana', url: 'https://mail.example' },
+      { line: 2, title: 'Bank', username: 'ana.m', url: 'https://bank.example' },
+    ],
+  }
+
+  function mockReceive(options: { passphrase?: boolean } = {}) {
+    const calls: Array<{ command: string; args: unknown }> = []
+    let attempts = 3
+    const info = (): PickupInfo => ({
+      sender_name: 'Ada',
+      message: 'Your logins',
+      expires_at: '2030-01-01T10:00:00Z',
+      attempts_left: attempts,
+      views_left: 1,
+      passphrase_required: options.passphrase ?? false,
+      recipient_delete: true,
+    })
+    mockIPC((command, args) => {
+      calls.push({ command, args })
+      switch (command) {
+        case 'pickup_info':
+          if (attempts === 0) throw { code: 'gone', message: 'gone' }
+          return info()
+        case 'receive_pickup': {
+          const { pin } = args as { pin: string }
+          if (pin !== '48213') {
+            attempts -= 1
+            if (attempts === 0) throw { code: 'gone', message: 'gone' }
+            throw { code: 'wrong_pin', message: `Wrong PIN: ${attempts} ${attempts === 1 ? 'try' : 'tries'} left.` }
+          }
+          return summary
+        }
+        case 'accept_import':
+          return 2
+        case 'choose_export_file':
+          return { path: '/tmp/received.csv' }
+        case 'export_csv':
+        case 'export_pdf':
+          return 2
+        default:
+          throw new Error(`unexpected ${command}`)
+      }
+    })
+    return calls
+  }
+
+  it('shows who sent the link, says the tries left after a wrong PIN, then previews the entries', async () => {
+    const calls = mockReceive()
+    render(ReceiveTab)
+    const link = screen.getByTestId('receive-link')
+    await fireEvent.input(link, { target: { value: 'https://relay.example/p/AAAA' } })
+    expect(screen.getByTestId('receive-link-error').textContent).toMatch(/after #/)
+    await fireEvent.input(link, { target: { value: `  ${LINK} ` } })
+    expect(screen.queryByTestId('receive-link-error')).toBeNull()
+    const info = await screen.findByTestId('receive-info')
+    expect(info.textContent).toContain('Ada')
+    expect(info.textContent).toContain('Your logins')
+    expect(screen.getByTestId('receive-tries').textContent).toBe('3 tries left')
+    expect(screen.queryByTestId('receive-passphrase')).toBeNull()
+
+    const open = screen.getByTestId('receive-open') as HTMLButtonElement
+    expect(open.disabled).toBe(true)
+    await fireEvent.input(screen.getByTestId('receive-pin'), { target: { value: '11111' } })
+    expect(open.disabled).toBe(false)
+    await fireEvent.click(open)
+    await waitFor(() => expect(screen.getByTestId('receive-error').textContent).toBe('Wrong PIN: 2 tries left.'))
+    await waitFor(() => expect(screen.getByTestId('receive-tries').textContent).toBe('2 tries left'))
+
+    await fireEvent.input(screen.getByTestId('receive-pin'), { target: { value: '48213' } })
+    await fireEvent.click(screen.getByTestId('receive-open'))
+    await screen.findByTestId('receive-summary')
+    expect(calls.filter((call) => call.command === 'receive_pickup').map((call) => call.args)).toEqual([
+      { link: LINK, pin: '11111', passphrase: null },
+      { link: LINK, pin: '48213', passphrase: null },
+    ])
+    const previews = screen.getAllByTestId('receive-row')
+    expect(previews.map((row) => row.textContent)).toEqual(['Mailanahttps://mail.example', 'Bankana.mhttps://bank.example'])
+    expect(screen.queryByTestId('receive-error')).toBeNull()
+    expect(screen.getByTestId('receive-note').textContent).toMatch(/used up or deleted/)
+
+    await fireEvent.click(screen.getByTestId('receive-import'))
+    await waitFor(() => expect(screen.getByTestId('receive-import').textContent?.trim()).toBe('Saved 2 entries'))
+    expect(calls.find((call) => call.command === 'accept_import')?.args).toEqual({ token: 7 })
+    expect(toasts.map((toast) => toast.text)).toContain('Saved 2 entries to your vault.')
+
+    await fireEvent.change(screen.getByTestId('receive-export-format'), { target: { value: 'bitwarden' } })
+    await fireEvent.click(screen.getByTestId('receive-export-csv'))
+    await waitFor(() => expect(toasts.map((toast) => toast.text)).toContain('Exported 2 entries to /tmp/received.csv'))
+    const target: ExportTarget = { source: { kind: 'received', token: 7 }, path: '/tmp/received.csv' }
+    expect(calls.find((call) => call.command === 'export_csv')?.args).toEqual({ target, format: 'bitwarden' })
+    await waitFor(() => expect((screen.getByTestId('receive-export-pdf') as HTMLButtonElement).disabled).toBe(false))
+    await fireEvent.click(screen.getByTestId('receive-export-pdf'))
+    await waitFor(() => expect(calls.find((call) => call.command === 'export_pdf')?.args).toEqual({ target }))
+  })
+
+  it('says the pickup is gone after the last wrong PIN', async () => {
+    mockReceive()
+    render(ReceiveTab)
+    await fireEvent.input(screen.getByTestId('receive-link'), { target: { value: LINK } })
+    await screen.findByTestId('receive-info')
+    for (const tries of ['2 tries left', '1 try left']) {
+      await fireEvent.input(screen.getByTestId('receive-pin'), { target: { value: '00000' } })
+      await fireEvent.click(screen.getByTestId('receive-open'))
+      await waitFor(() => expect(screen.getByTestId('receive-error').textContent).toContain(tries))
+    }
+    await fireEvent.input(screen.getByTestId('receive-pin'), { target: { value: '00000' } })
+    await fireEvent.click(screen.getByTestId('receive-open'))
+    await waitFor(() => expect(screen.getByTestId('receive-error').textContent).toMatch(/This pickup is gone/))
+    expect(screen.queryByTestId('receive-info')).toBeNull()
+    expect(screen.queryByTestId('receive-pin')).toBeNull()
+  })
+
+  it('asks for the passphrase when the sender set one', async () => {
+    const calls = mockReceive({ passphrase: true })
+    render(ReceiveTab)
+    await fireEvent.input(screen.getByTestId('receive-link'), { target: { value: LINK } })
+    await screen.findByTestId('receive-info')
+    await fireEvent.input(screen.getByTestId('receive-pin'), { target: { value: '48213' } })
+    expect((screen.getByTestId('receive-open') as HTMLButtonElement).disabled).toBe(true)
+    await fireEvent.input(screen.getByTestId('receive-passphrase'), { target: { value: 'river otter' } })
+    await fireEvent.click(screen.getByTestId('receive-open'))
+    await screen.findByTestId('receive-summary')
+    expect(calls.find((call) => call.command === 'receive_pickup')?.args).toEqual({ link: LINK, pin: '48213', passphrase: 'river otter' })
+  })
+
+  it('keeps opened entries when the tab is left and shown again', async () => {
+    mockReceive()
+    received.link = LINK
+    received.summary = summary
+    render(ReceiveTab)
+    expect(screen.getAllByTestId('receive-row')).toHaveLength(2)
+    await fireEvent.click(screen.getByTestId('receive-reset'))
+    expect(received.summary).toBeNull()
+    expect((screen.getByTestId('receive-link') as HTMLInputElement).value).toBe('')
+  })
+})
+
+describe('Shell', () => {
+  it('toasts pickup news and reloads the Sent tab', async () => {
+    let lists = 0
+    mockIPC(
+      (command) => {
+        switch (command) {
+          case 'search_entries':
+            return { generation: 1, total: 0 }
+          case 'list_tags':
+            return []
+          case 'sent_list':
+            lists += 1
+            return []
+          default:
+            throw new Error(`unexpected ${command}`)
+        }
+      },
+      { shouldMockEvents: true },
+    )
+    render(Shell)
+    await fireEvent.click(screen.getByTestId('tab-sent'))
+    await screen.findByTestId('sent-empty')
+    expect(lists).toBe(1)
+    await emit('pickup-event', { id: 'p1', recipient_email: 'ana@example.com', kind: 'opened', at: '2030-01-01T10:00:00Z' })
+    await waitFor(() => expect(toasts.map((toast) => toast.text)).toContain('ana@example.com opened your pickup.'))
+    await waitFor(() => expect(lists).toBe(2))
+    expect(screen.getByTestId('tab-receive')).not.toBeNull()
+    // Unmount while the mocked event plugin is still there: the listener is removed async.
+    cleanup()
+    await new Promise((resolve) => setTimeout(resolve, 0))
   })
 })

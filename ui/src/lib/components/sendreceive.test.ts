@@ -391,11 +391,6 @@ describe('ReceiveTab', () => {
     expect(screen.queryByTestId('receive-error')).toBeNull()
     expect(screen.getByTestId('receive-note').textContent).toMatch(/used up or deleted/)
 
-    await fireEvent.click(screen.getByTestId('receive-import'))
-    await waitFor(() => expect(screen.getByTestId('receive-import').textContent?.trim()).toBe('Saved 2 entries'))
-    expect(calls.find((call) => call.command === 'accept_import')?.args).toEqual({ token: 7 })
-    expect(toasts.map((toast) => toast.text)).toContain('Saved 2 entries to your vault.')
-
     await fireEvent.change(screen.getByTestId('receive-export-format'), { target: { value: 'bitwarden' } })
     await fireEvent.click(screen.getByTestId('receive-export-csv'))
     await waitFor(() => expect(toasts.map((toast) => toast.text)).toContain('Exported 2 entries to /tmp/received.csv'))
@@ -404,6 +399,36 @@ describe('ReceiveTab', () => {
     await waitFor(() => expect((screen.getByTestId('receive-export-pdf') as HTMLButtonElement).disabled).toBe(false))
     await fireEvent.click(screen.getByTestId('receive-export-pdf'))
     await waitFor(() => expect(calls.find((call) => call.command === 'export_pdf')?.args).toEqual({ target }))
+    await waitFor(() => expect((screen.getByTestId('receive-import') as HTMLButtonElement).disabled).toBe(false))
+
+    await fireEvent.click(screen.getByTestId('receive-import'))
+    await waitFor(() => expect(screen.getByTestId('receive-import').textContent?.trim()).toBe('Saved 2 entries'))
+    expect(calls.find((call) => call.command === 'accept_import')?.args).toEqual({ token: 7 })
+    expect(toasts.map((toast) => toast.text)).toContain('Saved 2 entries to your vault.')
+    // Rust hands the entries to the vault; from now on they are exported from Passwords.
+    expect(screen.queryByTestId('receive-export-csv')).toBeNull()
+    expect(screen.getByTestId('receive-saved-hint')).not.toBeNull()
+  })
+
+  it('starts over when Rust no longer holds the opened entries', async () => {
+    mockIPC((command) => {
+      if (command === 'accept_import') {
+        throw { code: 'not_found', message: 'That preview is no longer open.' }
+      }
+      if (command === 'pickup_info') {
+        return { sender_name: 'Ada', message: '', expires_at: '2030-01-01T10:00:00Z', attempts_left: 3, views_left: null, passphrase_required: false, recipient_delete: true }
+      }
+      throw new Error(`unexpected ${command}`)
+    })
+    received.link = LINK
+    received.summary = summary
+    render(ReceiveTab)
+    await fireEvent.click(screen.getByTestId('receive-import'))
+    await waitFor(() => expect(screen.getByTestId('receive-error').textContent).toMatch(/no longer holds these entries/))
+    expect(received.summary).toBeNull()
+    expect((screen.getByTestId('receive-link') as HTMLInputElement).value).toBe(LINK)
+    await screen.findByTestId('receive-info')
+    expect(screen.getByTestId('receive-error').textContent).toMatch(/no longer holds/)
   })
 
   it('says the pickup is gone after the last wrong PIN', async () => {

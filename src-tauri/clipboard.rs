@@ -17,7 +17,10 @@ pub fn copy_secret<R: Runtime>(
     app.clipboard()
         .write_secret(secret.as_str())
         .map_err(|error| {
-            CommandError::new(ErrorCode::Internal, format!("Cannot use the clipboard: {error}"))
+            CommandError::new(
+                ErrorCode::Internal,
+                format!("Cannot use the clipboard: {error}"),
+            )
         })?;
     let app = app.clone();
     tauri::async_runtime::spawn(async move {

@@ -4,6 +4,7 @@
 use keypost_core::generator::GeneratorError;
 use keypost_core::interchange::csv::{ExportError, ImportError};
 use keypost_core::interchange::print::PrintError;
+use keypost_core::sharing::SharingError;
 use keypost_core::vault::VaultError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -32,6 +33,16 @@ pub enum ErrorCode {
     Io,
     /// Anything else; the message says what.
     Internal,
+    /// The PIN of a pickup was wrong; the message says how many tries are left.
+    WrongPin,
+    /// The pickup expired, was used up, deleted, revoked or destroyed.
+    Gone,
+    /// The text is not a pickup link.
+    InvalidLink,
+    /// The relay cannot be reached or answered nonsense.
+    RelayUnreachable,
+    /// The relay refused the request; the message says why.
+    RelayRefused,
 }
 
 /// What a failed command sends to the UI.
@@ -111,8 +122,24 @@ impl From<PrintError> for CommandError {
     }
 }
 
+impl From<SharingError> for CommandError {
+    fn from(error: SharingError) -> Self {
+        let code = match &error {
+            SharingError::WrongPin { .. } => ErrorCode::WrongPin,
+            SharingError::Gone => ErrorCode::Gone,
+            SharingError::Link(_) => ErrorCode::InvalidLink,
+            SharingError::Unreachable { .. } | SharingError::BadAnswer(_) => {
+                ErrorCode::RelayUnreachable
+            }
+            SharingError::Refused { .. } => ErrorCode::RelayRefused,
+            _ => ErrorCode::InvalidInput,
+        };
+        Self::new(code, capitalise(&error.to_string()))
+    }
+}
+
 /// Core messages are written to follow "error: "; the UI shows them as sentences.
-fn capitalise(message: &str) -> String {
+pub fn capitalise(message: &str) -> String {
     let mut chars = message.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

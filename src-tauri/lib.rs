@@ -7,14 +7,17 @@ mod bindings;
 mod clipboard;
 mod commands;
 mod error;
+mod relay;
 mod settings;
 mod state;
 mod transport;
+mod watcher;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tauri::Manager;
 
+use crate::relay::BuiltInRelay;
 use crate::settings::SettingsFile;
 use crate::state::AppState;
 
@@ -47,14 +50,20 @@ pub fn run() -> ExitCode {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let config_dir = app.path().app_config_dir()?;
+            let relay_dir = app.path().app_data_dir()?.join("relay");
+            let built_in_relay = tauri::async_runtime::block_on(BuiltInRelay::start(&relay_dir))
+                .map_err(|error| error.to_string());
             app.manage(AppState::new(
                 vault_path,
                 SettingsFile::in_dir(&config_dir),
                 dialog_bypass_dir,
+                built_in_relay,
             ));
             autolock::start(app.handle().clone());
+            watcher::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -86,6 +95,17 @@ pub fn run() -> ExitCode {
             commands::files::accept_import,
             commands::files::export_csv,
             commands::files::export_pdf,
+            commands::sharing::propose_pin,
+            commands::sharing::check_pin,
+            commands::sharing::send_entries,
+            commands::sharing::sent_list,
+            commands::sharing::sent_copy,
+            commands::sharing::sent_progress,
+            commands::sharing::revoke_sent,
+            commands::sharing::pickup_info,
+            commands::sharing::receive_pickup,
+            commands::sharing::copy_text,
+            commands::sharing::relay_info,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -12,6 +12,7 @@ const SETTINGS_FILE: &str = "settings.json";
 /// Bounds that keep a hand-edited settings file from disabling protection by accident.
 const AUTO_LOCK_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=240;
 const CLIPBOARD_CLEAR_SECONDS_RANGE: std::ops::RangeInclusive<u32> = 5..=600;
+const SENDER_NAME_MAX_CHARS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -20,6 +21,10 @@ pub struct Settings {
     pub auto_lock_minutes: u32,
     /// Clear a copied password from the clipboard after this many seconds.
     pub clipboard_clear_seconds: u32,
+    /// The relay that carries pickups; empty means the built-in local relay the app starts.
+    pub relay_url: String,
+    /// The name shown to recipients, remembered from the last send.
+    pub sender_name: String,
 }
 
 impl Default for Settings {
@@ -27,6 +32,8 @@ impl Default for Settings {
         Self {
             auto_lock_minutes: 5,
             clipboard_clear_seconds: 30,
+            relay_url: String::new(),
+            sender_name: String::new(),
         }
     }
 }
@@ -47,7 +54,25 @@ impl Settings {
                 CLIPBOARD_CLEAR_SECONDS_RANGE.end()
             )));
         }
+        let relay_url = self.relay_url.trim();
+        if !relay_url.is_empty()
+            && !(relay_url.starts_with("https://") || relay_url.starts_with("http://"))
+        {
+            return Err(CommandError::invalid(
+                "The relay address must start with https:// (or http:// for a local relay).",
+            ));
+        }
+        if self.sender_name.chars().count() > SENDER_NAME_MAX_CHARS {
+            return Err(CommandError::invalid(format!(
+                "Your name can be at most {SENDER_NAME_MAX_CHARS} characters."
+            )));
+        }
         Ok(())
+    }
+
+    /// The configured relay, or `None` for the built-in one.
+    pub fn custom_relay(&self) -> Option<&str> {
+        Some(self.relay_url.trim()).filter(|url| !url.is_empty())
     }
 }
 
@@ -102,6 +127,8 @@ mod tests {
         let chosen = Settings {
             auto_lock_minutes: 12,
             clipboard_clear_seconds: 45,
+            relay_url: "https://relay.example.org".into(),
+            sender_name: "Ana".into(),
         };
         file.save(&chosen).unwrap();
         assert_eq!(file.load(), chosen);
@@ -124,6 +151,27 @@ mod tests {
             clipboard_clear_seconds: 1,
             ..Settings::default()
         };
-        assert_eq!(file.save(&too_short).unwrap_err().code, ErrorCode::InvalidInput);
+        assert_eq!(
+            file.save(&too_short).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        let not_a_url = Settings {
+            relay_url: "relay.example.org".into(),
+            ..Settings::default()
+        };
+        assert_eq!(
+            file.save(&not_a_url).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+    }
+
+    #[test]
+    fn an_empty_relay_address_means_the_built_in_relay() {
+        assert_eq!(Settings::default().custom_relay(), None);
+        let custom = Settings {
+            relay_url: " http://127.0.0.1:9000 ".into(),
+            ..Settings::default()
+        };
+        assert_eq!(custom.custom_relay(), Some("http://127.0.0.1:9000"));
     }
 }

@@ -8,7 +8,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::error::{CommandError, CommandResult, ErrorCode};
+use crate::relay::BuiltInRelay;
 use crate::settings::{Settings, SettingsFile};
+use crate::transport::RelayInfo;
 
 /// The rows of the last search, kept so the virtualised list can fetch any window of them
 /// without searching again, and so "select all results" means exactly what the person saw.
@@ -17,7 +19,8 @@ pub struct ResultSet {
     pub rows: Vec<EntrySummary>,
 }
 
-/// A parsed CSV waiting for the person to accept the preview; nothing is written before that.
+/// A parsed CSV or an opened pickup, waiting for the person to accept the preview; nothing is
+/// written to the vault before that.
 pub struct PendingImport {
     pub token: u32,
     pub entries: Vec<EntryFields>,
@@ -29,6 +32,8 @@ pub struct AppState {
     /// When set (tests only: `KEYPOST_E2E_SAVE_DIR`), file dialogs are skipped and files are
     /// chosen inside this folder, because WebDriver cannot drive native dialogs.
     pub dialog_bypass_dir: Option<PathBuf>,
+    /// The app's own relay, or why it did not start.
+    built_in_relay: Result<BuiltInRelay, String>,
     vault: Mutex<Option<Vault>>,
     results: Mutex<Option<ResultSet>>,
     pending_import: Mutex<Option<PendingImport>>,
@@ -50,12 +55,14 @@ impl AppState {
         vault_path: PathBuf,
         settings_file: SettingsFile,
         dialog_bypass_dir: Option<PathBuf>,
+        built_in_relay: Result<BuiltInRelay, String>,
     ) -> Self {
         let settings = settings_file.load();
         Self {
             vault_path,
             settings_file,
             dialog_bypass_dir,
+            built_in_relay,
             vault: Mutex::new(None),
             results: Mutex::new(None),
             pending_import: Mutex::new(None),
@@ -99,15 +106,54 @@ impl AppState {
         was_unlocked
     }
 
-    /// Runs one core call on the unlocked vault and maps its error for the UI.
+    /// Runs one core call on the unlocked vault for the person, and maps its error for the UI.
     pub fn with_vault<T>(
+        &self,
+        call: impl FnOnce(&mut Vault) -> Result<T, VaultError>,
+    ) -> CommandResult<T> {
+        self.touch();
+        self.peek_vault(call)
+    }
+
+    /// [`Self::with_vault`] for background work: it does not count as activity, so it never
+    /// keeps the vault from locking.
+    pub fn peek_vault<T>(
         &self,
         call: impl FnOnce(&mut Vault) -> Result<T, VaultError>,
     ) -> CommandResult<T> {
         let mut vault = guard(&self.vault);
         let vault = vault.as_mut().ok_or_else(CommandError::locked)?;
-        self.touch();
         call(vault).map_err(CommandError::from)
+    }
+
+    /// The base URL pickups are sent through.
+    pub fn relay_url(&self) -> CommandResult<String> {
+        if let Some(url) = self.settings().custom_relay() {
+            return Ok(url.to_owned());
+        }
+        match &self.built_in_relay {
+            Ok(relay) => Ok(relay.url().to_owned()),
+            Err(reason) => Err(CommandError::new(
+                ErrorCode::RelayUnreachable,
+                format!(
+                    "The built-in relay did not start ({reason}). Set a relay address in Settings."
+                ),
+            )),
+        }
+    }
+
+    pub fn relay_info(&self) -> CommandResult<RelayInfo> {
+        let url = self.relay_url()?;
+        let built_in = self.settings().custom_relay().is_none();
+        let outbox = match (&self.built_in_relay, built_in) {
+            (Ok(relay), true) => Some(relay.outbox().display().to_string()),
+            _ => None,
+        };
+        Ok(RelayInfo {
+            url,
+            built_in,
+            outbox,
+        })
     }
 
     pub fn settings(&self) -> Settings {
@@ -156,17 +202,29 @@ impl AppState {
         *guard(&self.pending_import) = Some(PendingImport { token, entries });
     }
 
+    /// A copy of the pending entries, leaving them pending (exporting received entries).
+    pub fn pending_import(&self, token: u32) -> CommandResult<Vec<EntryFields>> {
+        match guard(&self.pending_import).as_ref() {
+            Some(import) if import.token == token => Ok(import.entries.clone()),
+            Some(_) | None => Err(pending_import_gone()),
+        }
+    }
+
     pub fn take_pending_import(&self, token: u32) -> CommandResult<Vec<EntryFields>> {
         let mut pending = guard(&self.pending_import);
         match pending.take() {
             Some(import) if import.token == token => Ok(import.entries),
             other => {
                 *pending = other;
-                Err(CommandError::new(
-                    ErrorCode::NotFound,
-                    "That import preview is no longer open; choose the file again.",
-                ))
+                Err(pending_import_gone())
             }
         }
     }
+}
+
+fn pending_import_gone() -> CommandError {
+    CommandError::new(
+        ErrorCode::NotFound,
+        "That preview is no longer open (the vault was locked or another one was opened).",
+    )
 }

@@ -7,7 +7,9 @@ use keypost_core::entry::{
 };
 use keypost_core::generator::{PassphraseSpec, PasswordSpec, Strength, StrengthLabel};
 use keypost_core::interchange::csv::{CsvFormat, ImportPreview, RowProblem};
+use keypost_core::sharing::SentPickup;
 use keypost_core::vault::{BulkEdit, BulkOutcome, EntryQuery, TagCount, UndoneChange};
+use keypost_protocol::api::{OwnerStatus, PickupEventKind, PickupState, PickupStatus};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -142,13 +144,16 @@ impl From<&Entry> for EntryDetail {
             notes: fields.notes.clone(),
             tags: fields.tags.clone(),
             folder: fields.folder.clone(),
-            custom_fields: fields.custom_fields.iter().map(CustomFieldData::from).collect(),
+            custom_fields: fields
+                .custom_fields
+                .iter()
+                .map(CustomFieldData::from)
+                .collect(),
             totp: fields.totp.clone(),
             favourite: fields.favourite,
             created: timestamp(entry.created),
             modified: timestamp(entry.modified),
-            password_history_count: u32::try_from(entry.password_history.len())
-                .unwrap_or(u32::MAX),
+            password_history_count: u32::try_from(entry.password_history.len()).unwrap_or(u32::MAX),
         }
     }
 }
@@ -230,7 +235,10 @@ pub enum Selection {
     /// The ticked entries.
     Ids { ids: Vec<String> },
     /// "Select all results": every row of result set `generation` except the unticked ones.
-    Results { generation: u32, except: Vec<String> },
+    Results {
+        generation: u32,
+        except: Vec<String>,
+    },
 }
 
 /// A file chosen in a dialog; `None` when the person cancelled.
@@ -523,9 +531,259 @@ impl ImportSummary {
     }
 }
 
-/// Where an export goes and what it contains (`selection: null` = the whole vault).
+/// Which entries an export contains.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExportSource {
+    /// The whole vault.
+    Vault,
+    Selection {
+        selection: Selection,
+    },
+    /// Entries received through a pickup and not (yet) saved; `token` from `receive_pickup`.
+    Received {
+        token: u32,
+    },
+}
+
+/// Where an export goes and what it contains.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ExportTarget {
-    pub selection: Option<Selection>,
+    pub source: ExportSource,
     pub path: String,
+}
+
+/// The send dialog, as submitted. No `Debug`: it holds the PIN and the passphrase.
+#[derive(Clone, Deserialize, TS)]
+pub struct SendRequest {
+    pub selection: Selection,
+    pub recipient_email: String,
+    pub sender_name: String,
+    pub message: String,
+    /// The PIN of the one pickup; unused with `one_per_entry`, where each gets a random PIN.
+    pub pin: String,
+    pub one_per_entry: bool,
+    pub expires_in_hours: u32,
+    pub max_views: Option<u32>,
+    pub retrieval_step: bool,
+    pub recipient_delete: bool,
+    pub passphrase: Option<String>,
+    pub include_notes: bool,
+}
+
+impl Drop for SendRequest {
+    fn drop(&mut self) {
+        self.pin.zeroize();
+        self.passphrase.zeroize();
+    }
+}
+
+/// A sent pickup as the sender is shown it: link, QR code of the link and PIN.
+#[derive(Clone, Serialize, TS)]
+pub struct SentCopy {
+    pub id: String,
+    pub link: String,
+    /// A complete SVG document.
+    pub qr_svg: String,
+    pub pin: String,
+    pub recipient_email: String,
+    pub expires_at: String,
+    pub emailed: bool,
+    pub entry_titles: Vec<String>,
+}
+
+/// What the send dialog says under the PIN field.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PinCheck {
+    pub valid: bool,
+    pub weak: bool,
+    pub message: String,
+}
+
+/// One line of the Sent tab (no PIN, link or token).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SentRow {
+    pub id: String,
+    pub recipient_email: String,
+    pub entry_titles: Vec<String>,
+    pub expires_at: String,
+}
+
+impl From<&SentPickup> for SentRow {
+    fn from(sent: &SentPickup) -> Self {
+        Self {
+            id: sent.id.clone(),
+            recipient_email: sent.recipient_email.clone(),
+            entry_titles: sent.entry_titles.clone(),
+            expires_at: sent.expires_at.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PickupEventName {
+    Created,
+    Emailed,
+    EmailFailed,
+    Opened,
+    WrongPin,
+    Destroyed,
+    Expired,
+    Deleted,
+    Revoked,
+    UsedUp,
+}
+
+impl From<PickupEventKind> for PickupEventName {
+    fn from(kind: PickupEventKind) -> Self {
+        match kind {
+            PickupEventKind::Created => Self::Created,
+            PickupEventKind::Emailed => Self::Emailed,
+            PickupEventKind::EmailFailed => Self::EmailFailed,
+            PickupEventKind::Opened => Self::Opened,
+            PickupEventKind::WrongPin => Self::WrongPin,
+            PickupEventKind::Destroyed => Self::Destroyed,
+            PickupEventKind::Expired => Self::Expired,
+            PickupEventKind::Deleted => Self::Deleted,
+            PickupEventKind::Revoked => Self::Revoked,
+            PickupEventKind::UsedUp => Self::UsedUp,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PickupStateName {
+    Active,
+    Destroyed,
+    Expired,
+    Deleted,
+    Revoked,
+    UsedUp,
+}
+
+impl From<PickupState> for PickupStateName {
+    fn from(state: PickupState) -> Self {
+        match state {
+            PickupState::Active => Self::Active,
+            PickupState::Destroyed => Self::Destroyed,
+            PickupState::Expired => Self::Expired,
+            PickupState::Deleted => Self::Deleted,
+            PickupState::Revoked => Self::Revoked,
+            PickupState::UsedUp => Self::UsedUp,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PickupEventRow {
+    pub kind: PickupEventName,
+    pub at: String,
+}
+
+/// The relay's owner view of one sent pickup.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PickupProgress {
+    pub id: String,
+    pub state: PickupStateName,
+    pub attempts_left: u32,
+    pub views_left: Option<u32>,
+    pub events: Vec<PickupEventRow>,
+}
+
+impl From<OwnerStatus> for PickupProgress {
+    fn from(status: OwnerStatus) -> Self {
+        Self {
+            id: status.id,
+            state: status.state.into(),
+            attempts_left: status.attempts_left,
+            views_left: status.views_left,
+            events: status
+                .events
+                .into_iter()
+                .map(|event| PickupEventRow {
+                    kind: event.kind.into(),
+                    at: event.at,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Something new happened to a sent pickup (the `pickup-event` event).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PickupNews {
+    pub id: String,
+    pub recipient_email: String,
+    pub kind: PickupEventName,
+    pub at: String,
+}
+
+/// A pickup before its PIN is entered.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PickupInfo {
+    pub sender_name: String,
+    pub message: String,
+    pub expires_at: String,
+    pub attempts_left: u32,
+    pub views_left: Option<u32>,
+    pub passphrase_required: bool,
+    pub recipient_delete: bool,
+}
+
+impl From<PickupStatus> for PickupInfo {
+    fn from(status: PickupStatus) -> Self {
+        Self {
+            sender_name: status.sender_name,
+            message: status.message,
+            expires_at: status.expires_at,
+            attempts_left: status.attempts_left,
+            views_left: status.views_left,
+            passphrase_required: status.passphrase_required,
+            recipient_delete: status.recipient_delete,
+        }
+    }
+}
+
+/// An opened pickup, waiting to be saved (`accept_import`) or exported; no passwords.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReceivedSummary {
+    pub token: u32,
+    pub sender_name: String,
+    pub message: String,
+    pub total: u32,
+    pub rows: Vec<ImportRow>,
+}
+
+impl ReceivedSummary {
+    pub fn new(token: u32, sender_name: String, message: String, entries: &[EntryFields]) -> Self {
+        let rows = entries
+            .iter()
+            .zip(1..)
+            .map(|(fields, number)| ImportRow {
+                line: number,
+                title: fields.title.clone(),
+                username: fields.username.clone(),
+                url: fields.urls.first().cloned().unwrap_or_default(),
+            })
+            .collect();
+        Self {
+            token,
+            sender_name,
+            message,
+            total: u32::try_from(entries.len()).unwrap_or(u32::MAX),
+            rows,
+        }
+    }
+}
+
+/// The relay in use.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RelayInfo {
+    pub url: String,
+    /// The app's own relay on 127.0.0.1 (no relay address in Settings).
+    pub built_in: bool,
+    /// Where the built-in relay writes emails, as `.eml` files.
+    pub outbox: Option<String>,
 }

@@ -104,7 +104,8 @@ fn ms(duration: Duration) -> String {
 
 async fn wait_count(app: &AppSession, expected: &str) -> Duration {
     let started = Instant::now();
-    app.wait_texts("result-count", |count| count == [expected]).await;
+    app.wait_texts("result-count", |count| count == [expected])
+        .await;
     started.elapsed()
 }
 
@@ -142,8 +143,10 @@ async fn main() {
     app.type_into("unlock-password", MASTER_PASSWORD).await;
     let unlock_clicked = Instant::now();
     app.click("unlock-submit").await;
-    app.wait_texts("entry-title", |titles| titles.first().is_some_and(|t| t == "Entry 000000"))
-        .await;
+    app.wait_texts("entry-title", |titles| {
+        titles.first().is_some_and(|t| t == "Entry 000000")
+    })
+    .await;
     println!(
         "unlock (default KDF) to first rows of {LARGE_VAULT}: {}",
         ms(unlock_clicked.elapsed())
@@ -152,17 +155,27 @@ async fn main() {
 
     app.type_into("search", "Entry 04242").await;
     let typed = Instant::now();
-    app.wait_texts("result-count", |count| count == ["1 entry"]).await;
-    println!("search as you type, 1 hit of {LARGE_VAULT} (incl. 90 ms debounce): {}", ms(typed.elapsed()));
+    app.wait_texts("result-count", |count| count == ["1 entry"])
+        .await;
+    println!(
+        "search as you type, 1 hit of {LARGE_VAULT} (incl. 90 ms debounce): {}",
+        ms(typed.elapsed())
+    );
     app.element("search").await.clear().await.unwrap();
     app.type_into("search", "site4").await;
     let typed = Instant::now();
     app.wait_texts("result-count", |count| {
-        count.first().is_some_and(|c| c != "1 entry" && c != "100,000 entries")
+        count
+            .first()
+            .is_some_and(|c| c != "1 entry" && c != "100,000 entries")
     })
     .await;
     let hits = app.texts("result-count").await;
-    println!("search as you type, {} (incl. debounce): {}", hits[0], ms(typed.elapsed()));
+    println!(
+        "search as you type, {} (incl. debounce): {}",
+        hits[0],
+        ms(typed.elapsed())
+    );
     app.element("search").await.clear().await.unwrap();
     app.type_into("search", " ").await;
     wait_count(&app, "100,000 entries").await;
@@ -175,9 +188,14 @@ async fn main() {
         )
         .await
         .unwrap();
-    app.wait_texts("entry-title", |titles| titles.iter().any(|t| t == "Entry 050000"))
-        .await;
-    println!("jump scroll to row 50,000 until rows show: {}", ms(jumped.elapsed()));
+    app.wait_texts("entry-title", |titles| {
+        titles.iter().any(|t| t == "Entry 050000")
+    })
+    .await;
+    println!(
+        "jump scroll to row 50,000 until rows show: {}",
+        ms(jumped.elapsed())
+    );
 
     tokio::time::sleep(Duration::from_secs(2)).await;
     let mut total = 0;

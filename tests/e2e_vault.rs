@@ -47,7 +47,11 @@ fn wait_for_file(dir: &Path, suffix: &str) -> PathBuf {
         if let Some(path) = found {
             return path;
         }
-        assert!(started.elapsed() < WAIT, "no *{suffix} in {}", dir.display());
+        assert!(
+            started.elapsed() < WAIT,
+            "no *{suffix} in {}",
+            dir.display()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -66,24 +70,39 @@ async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
     .await;
     app.click("create-submit").await;
     app.element("new-entry").await;
-    assert!(dirs.vault().exists(), "the vault is created at KEYPOST_VAULT");
+    assert!(
+        dirs.vault().exists(),
+        "the vault is created at KEYPOST_VAULT"
+    );
 
     add_entry(&app, "GitHub", "ada", "gh-Secret-1", "https://github.com").await;
-    add_entry(&app, "Mail", "ada@example.org", "=mail+Secret,2", "https://mail.example.org").await;
-    app.wait_texts("entry-title", |titles| titles.len() == 2).await;
+    add_entry(
+        &app,
+        "Mail",
+        "ada@example.org",
+        "=mail+Secret,2",
+        "https://mail.example.org",
+    )
+    .await;
+    app.wait_texts("entry-title", |titles| titles.len() == 2)
+        .await;
     assert_eq!(app.texts("result-count").await, vec!["2 entries"]);
 
     // Search as you type, then clear the search.
     app.type_into("search", "git").await;
-    app.wait_texts("entry-title", |titles| titles == ["GitHub"]).await;
+    app.wait_texts("entry-title", |titles| titles == ["GitHub"])
+        .await;
     app.type_into("search", &backspaces(3)).await;
-    app.wait_texts("entry-title", |titles| titles.len() == 2).await;
-    app.screenshot(&screenshots_dir().join("passwords.png")).await;
+    app.wait_texts("entry-title", |titles| titles.len() == 2)
+        .await;
+    app.screenshot(&screenshots_dir().join("passwords.png"))
+        .await;
 
     // Bulk edit: select all results, add a tag to both, review, apply.
     app.click("bulk-mode").await;
     app.click("select-all-results").await;
-    app.wait_texts("bulk-count", |count| count == ["2 selected"]).await;
+    app.wait_texts("bulk-count", |count| count == ["2 selected"])
+        .await;
     app.element("bulk-action")
         .await
         .select_by_value("add_tags")
@@ -94,8 +113,10 @@ async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
     let summary = app.element("bulk-summary").await.text().await.unwrap();
     assert!(summary.contains("changes 2 of the 2 selected"), "{summary}");
     app.click("bulk-apply").await;
-    app.wait_texts("entry-tag", |tags| tags == ["shared", "shared"]).await;
-    app.screenshot(&screenshots_dir().join("bulk-edit.png")).await;
+    app.wait_texts("entry-tag", |tags| tags == ["shared", "shared"])
+        .await;
+    app.screenshot(&screenshots_dir().join("bulk-edit.png"))
+        .await;
 
     // Undo takes the tag off both again.
     app.click("undo").await;
@@ -125,9 +146,18 @@ async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
         "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp"
     );
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(csv.contains("GitHub") && csv.contains("gh-Secret-1"), "{csv}");
-    assert!(csv.contains("\"=mail+Secret,2\""), "value kept exactly: {csv}");
-    assert!(!csv.contains("shared"), "the undone tag is not exported: {csv}");
+    assert!(
+        csv.contains("GitHub") && csv.contains("gh-Secret-1"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\"=mail+Secret,2\""),
+        "value kept exactly: {csv}"
+    );
+    assert!(
+        !csv.contains("shared"),
+        "the undone tag is not exported: {csv}"
+    );
 
     // Lock, then unlock with a wrong and then the right password.
     app.click("lock").await;

@@ -8,8 +8,8 @@ use crate::clipboard;
 use crate::error::CommandResult;
 use crate::state::AppState;
 use crate::transport::{
-    CopyReceipt, EntryDetail, EntryInput, EntryRow, HistoryRow, PassphraseRequest,
-    PasswordRequest, SearchQuery, SearchResult, TagRow, parse_id,
+    CopyReceipt, EntryDetail, EntryInput, EntryRow, HistoryRow, PassphraseRequest, PasswordRequest,
+    SearchQuery, SearchResult, TagRow, parse_id,
 };
 
 /// Rows one `entry_rows` call may return; the list asks for blocks of 100.
@@ -63,7 +63,10 @@ pub async fn get_entry(state: State<'_, AppState>, id: String) -> CommandResult<
 }
 
 #[tauri::command]
-pub async fn add_entry(state: State<'_, AppState>, entry: EntryInput) -> CommandResult<EntryDetail> {
+pub async fn add_entry(
+    state: State<'_, AppState>,
+    entry: EntryInput,
+) -> CommandResult<EntryDetail> {
     let fields = entry.into_fields(None);
     let entry = state.with_vault(|vault| vault.add(fields))?;
     Ok(EntryDetail::from(&entry))
@@ -104,7 +107,11 @@ pub async fn password_history(
 ) -> CommandResult<Vec<HistoryRow>> {
     let id = parse_id(&id)?;
     let entry = state.with_vault(|vault| vault.get(id))?;
-    Ok(entry.password_history.iter().map(HistoryRow::from).collect())
+    Ok(entry
+        .password_history
+        .iter()
+        .map(HistoryRow::from)
+        .collect())
 }
 
 /// Copies the password from Rust (it never reaches the web view) and clears the clipboard

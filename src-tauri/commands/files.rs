@@ -9,11 +9,12 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
+use time::OffsetDateTime;
 
 use crate::commands::bulk::resolve;
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::AppState;
-use crate::transport::{ChosenFile, CsvFormatName, ExportTarget, ImportSummary};
+use crate::transport::{ChosenFile, CsvFormatName, ExportSource, ExportTarget, ImportSummary};
 
 /// The file read when dialogs are bypassed for tests (`KEYPOST_E2E_SAVE_DIR`).
 const BYPASS_IMPORT_FILE: &str = "import.csv";
@@ -93,7 +94,8 @@ pub async fn preview_import(
     Ok(summary)
 }
 
-/// Imports the previewed entries as one undoable change; returns how many were added.
+/// Imports the previewed entries (from a CSV or a received pickup) as one undoable change;
+/// returns how many were added.
 #[tauri::command]
 pub async fn accept_import(state: State<'_, AppState>, token: u32) -> CommandResult<u32> {
     let entries = state.take_pending_import(token)?;
@@ -101,16 +103,23 @@ pub async fn accept_import(state: State<'_, AppState>, token: u32) -> CommandRes
     Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
 }
 
-/// The entries an export covers: the selection, or the whole vault.
+/// The entries an export covers.
 fn export_entries(state: &AppState, target: &ExportTarget) -> CommandResult<Vec<Entry>> {
-    let ids = match &target.selection {
-        Some(selection) => Some(resolve(state, selection)?),
-        None => None,
-    };
-    state.with_vault(|vault| match ids {
-        Some(ids) => vault.entries(&ids),
-        None => all_entries(vault),
-    })
+    match &target.source {
+        ExportSource::Vault => state.with_vault(|vault| all_entries(vault)),
+        ExportSource::Selection { selection } => {
+            let ids = resolve(state, selection)?;
+            state.with_vault(|vault| vault.entries(&ids))
+        }
+        ExportSource::Received { token } => {
+            let now = OffsetDateTime::now_utc();
+            Ok(state
+                .pending_import(*token)?
+                .into_iter()
+                .map(|fields| Entry::unsaved(fields, now))
+                .collect())
+        }
+    }
 }
 
 fn all_entries(vault: &Vault) -> Result<Vec<Entry>, VaultError> {
@@ -145,7 +154,12 @@ pub async fn export_csv(
 ) -> CommandResult<u32> {
     let entries = export_entries(&state, &target)?;
     let mut out = BufWriter::new(create_private_file(Path::new(&target.path))?);
-    write_csv(&entries, format.into(), &CsvExportOptions::default(), &mut out)?;
+    write_csv(
+        &entries,
+        format.into(),
+        &CsvExportOptions::default(),
+        &mut out,
+    )?;
     out.flush()
         .map_err(|error| CommandError::io("Cannot write the file", &error))?;
     Ok(count(&entries))

@@ -5,3 +5,4 @@ pub mod bulk;
 pub mod entries;
 pub mod files;
 pub mod session;
+pub mod sharing;

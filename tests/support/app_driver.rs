@@ -5,9 +5,13 @@
 //!
 //! Shared by the e2e test (`tests/e2e_vault.rs`) and the app benchmark
 //! (`tests/app_bench.rs`); each of them uses a part of it.
-#![allow(dead_code, reason = "compiled into several test targets, each using a part")]
+#![allow(
+    dead_code,
+    reason = "compiled into several test targets, each using a part"
+)]
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -36,7 +40,14 @@ impl Display {
             }
             let name = format!(":{number}");
             let child = Command::new("Xvfb")
-                .args([name.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .args([
+                    name.as_str(),
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -135,7 +146,10 @@ pub struct AppSession {
 async fn wait_for_port(port: u16) {
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < WAIT, "tauri-driver did not listen on {port}");
+        assert!(
+            started.elapsed() < WAIT,
+            "tauri-driver did not listen on {port}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -175,8 +189,7 @@ impl AppSession {
         wait_for_port(port).await;
         let started = Instant::now();
         let client = loop {
-            let attempt = ClientBuilder::rustls()
-                .expect("rustls client")
+            let attempt = ClientBuilder::new(HttpConnector::new())
                 .capabilities(capabilities.clone())
                 .connect(&url)
                 .await;

@@ -99,7 +99,11 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct SendArgs {
     /// The relay's base URL.
-    #[arg(long, env = "KEYPOST_RELAY_URL", default_value = "http://127.0.0.1:7878")]
+    #[arg(
+        long,
+        env = "KEYPOST_RELAY_URL",
+        default_value = "http://127.0.0.1:7878"
+    )]
     pub relay: String,
     /// The recipient's email address.
     #[arg(long)]
@@ -185,7 +189,12 @@ pub struct AddArgs {
     #[arg(long, default_value = "")]
     pub username: String,
     /// The password; prefer --generate, or KEYPOST_ENTRY_PASSWORD, so it is not in shell history.
-    #[arg(long, env = "KEYPOST_ENTRY_PASSWORD", hide_env_values = true, conflicts_with = "generate")]
+    #[arg(
+        long,
+        env = "KEYPOST_ENTRY_PASSWORD",
+        hide_env_values = true,
+        conflicts_with = "generate"
+    )]
     pub password: Option<String>,
     /// Generate a random 20-character password.
     #[arg(long)]
@@ -211,7 +220,12 @@ pub struct EditArgs {
     pub title: Option<String>,
     #[arg(long)]
     pub username: Option<String>,
-    #[arg(long, env = "KEYPOST_ENTRY_PASSWORD", hide_env_values = true, conflicts_with = "generate")]
+    #[arg(
+        long,
+        env = "KEYPOST_ENTRY_PASSWORD",
+        hide_env_values = true,
+        conflicts_with = "generate"
+    )]
     pub password: Option<String>,
     #[arg(long)]
     pub generate: bool,

@@ -8,10 +8,14 @@ use crate::error::CliError;
 use crate::secrets::{PasswordSource, interactive};
 use crate::sending;
 use keypost_core::entry::{EntryFields, EntryId, EntrySummary};
-use keypost_core::generator::{PassphraseSpec, PasswordSpec, generate_passphrase, generate_password};
+use keypost_core::generator::{
+    PassphraseSpec, PasswordSpec, generate_passphrase, generate_password,
+};
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
-use keypost_core::vault::{BulkEdit, BulkOutcome, EntryQuery, KdfParams, Vault, default_vault_path};
+use keypost_core::vault::{
+    BulkEdit, BulkOutcome, EntryQuery, KdfParams, Vault, default_vault_path,
+};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -222,7 +226,11 @@ fn show(session: &Session, id: &str, reveal: bool, json: bool) -> Result<(), Cli
             .iter()
             .map(|field| ShownField {
                 name: &field.name,
-                value: if field.hidden && !reveal { HIDDEN } else { &field.value },
+                value: if field.hidden && !reveal {
+                    HIDDEN
+                } else {
+                    &field.value
+                },
                 hidden: field.hidden,
             })
             .collect(),
@@ -235,7 +243,11 @@ fn show(session: &Session, id: &str, reveal: bool, json: bool) -> Result<(), Cli
         return print_json(&shown);
     }
     let mut out = std::io::stdout().lock();
-    let password = if reveal { fields.password.as_str() } else { HIDDEN };
+    let password = if reveal {
+        fields.password.as_str()
+    } else {
+        HIDDEN
+    };
     let lines = [
         ("id", entry.id.to_string()),
         ("title", fields.title.clone()),
@@ -244,7 +256,10 @@ fn show(session: &Session, id: &str, reveal: bool, json: bool) -> Result<(), Cli
         ("urls", fields.urls.join(" ")),
         ("tags", fields.tags.join(", ")),
         ("folder", fields.folder.clone()),
-        ("favourite", if fields.favourite { "yes" } else { "no" }.to_owned()),
+        (
+            "favourite",
+            if fields.favourite { "yes" } else { "no" }.to_owned(),
+        ),
         ("modified", entry.modified.to_string()),
     ];
     for (name, value) in lines {
@@ -374,9 +389,8 @@ fn bulk(session: &Session, action: BulkAction) -> Result<(), CliError> {
 
 fn import(session: &Session, args: ImportArgs) -> Result<(), CliError> {
     let format = args.format.map(csv_format).transpose()?;
-    let bytes = std::fs::read(&args.file).map_err(|error| {
-        CliError::Io(format!("cannot read {}: {error}", args.file.display()))
-    })?;
+    let bytes = std::fs::read(&args.file)
+        .map_err(|error| CliError::Io(format!("cannot read {}: {error}", args.file.display())))?;
     let preview = read_csv(&bytes, format)?;
     eprintln!(
         "{}: {} entries readable as {}",
@@ -393,7 +407,10 @@ fn import(session: &Session, args: ImportArgs) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    if interactive() && !args.yes && !confirm(&format!("Import {} entries?", preview.entries.len()))? {
+    if interactive()
+        && !args.yes
+        && !confirm(&format!("Import {} entries?", preview.entries.len()))?
+    {
         return Err(CliError::Cancelled);
     }
     let mut vault = session.unlock()?;
@@ -513,7 +530,8 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let io_error = |error: std::io::Error| CliError::Io(format!("cannot write {}: {error}", path.display()));
+    let io_error =
+        |error: std::io::Error| CliError::Io(format!("cannot write {}: {error}", path.display()));
     let mut file = options.open(path).map_err(io_error)?;
     file.write_all(bytes).map_err(io_error)?;
     file.sync_all().map_err(io_error)

@@ -6,11 +6,9 @@ use crate::error::CliError;
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
 use keypost_core::sharing::{
-    PickupInbox, RelayClient, SendOptions, SentPickup, fields_of, unsaved_entries,
+    PickupInbox, RelayClient, SendOptions, SentPickup, fields_of, qr_terminal, unsaved_entries,
 };
 use keypost_protocol::pickup::{Pin, is_weak_pin};
-use qrcode::QrCode;
-use qrcode::render::unicode::Dense1x2;
 use serde::Serialize;
 use std::future::Future;
 use time::OffsetDateTime;
@@ -32,7 +30,10 @@ pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
         None => Pin::make_random(),
     };
     if is_weak_pin(&pin) {
-        eprintln!("warning: PIN {} is easy to guess; consider a random one", pin.as_str());
+        eprintln!(
+            "warning: PIN {} is easy to guess; consider a random one",
+            pin.as_str()
+        );
     }
     let expires_in_seconds = match (args.days, args.hours) {
         (Some(days), _) => days.saturating_mul(86_400),
@@ -69,12 +70,16 @@ pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
     println!("Link: {}", sent.link);
     println!("PIN:  {}", sent.pin);
     println!("Expires: {}", sent.expires_at);
-    if let Ok(code) = QrCode::new(sent.link.as_bytes()) {
-        println!("{}", code.render::<Dense1x2>().quiet_zone(true).build());
+    if let Ok(code) = qr_terminal(&sent.link) {
+        println!("{code}");
     }
     eprintln!(
         "{} to {}. Tell them the PIN another way (phone or SMS), never in the same message.",
-        if sent.emailed { "Emailed" } else { "Deposited (not emailed)" },
+        if sent.emailed {
+            "Emailed"
+        } else {
+            "Deposited (not emailed)"
+        },
         sent.recipient_email
     );
     Ok(())
@@ -122,7 +127,10 @@ pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
                     .last()
                     .map(|event| format!("{:?} at {}", event.kind, event.at))
                     .unwrap_or_default();
-                format!("{:?}, {} tries left; last: {last}", status.state, status.attempts_left)
+                format!(
+                    "{:?}, {} tries left; last: {last}",
+                    status.state, status.attempts_left
+                )
             }
             Err(reason) => reason.clone(),
         };
@@ -178,7 +186,11 @@ pub fn receive(session: &Session, args: ReceiveArgs) -> Result<(), CliError> {
     }
     let entries = unsaved_entries(&payload.entries, OffsetDateTime::now_utc());
     if let Some(path) = &args.csv {
-        let format = args.format.map(csv_format).transpose()?.unwrap_or(CsvFormat::Keypost);
+        let format = args
+            .format
+            .map(csv_format)
+            .transpose()?
+            .unwrap_or(CsvFormat::Keypost);
         let mut buffer = Vec::new();
         write_csv(&entries, format, &CsvExportOptions::default(), &mut buffer)?;
         write_private_file(path, &buffer)?;

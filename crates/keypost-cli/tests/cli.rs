@@ -53,7 +53,13 @@ impl Fixture {
     }
 
     fn json(&self, args: &[&str]) -> Value {
-        let output = self.keypost(args).assert().success().get_output().stdout.clone();
+        let output = self
+            .keypost(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         serde_json::from_slice(&output).unwrap()
     }
 
@@ -72,7 +78,13 @@ impl Fixture {
         for tag in tags {
             args.extend(["--tag", tag]);
         }
-        let output = self.keypost(&args).assert().success().get_output().stdout.clone();
+        let output = self
+            .keypost(&args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         String::from_utf8(output).unwrap().trim().to_owned()
     }
 
@@ -95,14 +107,25 @@ fn titles(list: &Value) -> Vec<String> {
 #[test]
 fn add_list_search_and_show_keep_the_password_hidden_until_revealed() {
     let fixture = Fixture::new();
-    let id = fixture.add("Mail", "ana@example.com", "s3cret=1+2", "https://mail.example.com", &["work"]);
+    let id = fixture.add(
+        "Mail",
+        "ana@example.com",
+        "s3cret=1+2",
+        "https://mail.example.com",
+        &["work"],
+    );
     fixture.add("Bank", "ana", "pin-not-this", "https://bank.example", &[]);
 
     let list = fixture.json(&["ls", "--json"]);
     assert_eq!(titles(&list), ["Bank", "Mail"]);
     let listed = serde_json::to_string(&list).unwrap();
     assert!(!listed.contains("s3cret"), "ls must not print passwords");
-    let mail = list.as_array().unwrap().iter().find(|e| e["title"] == "Mail").unwrap();
+    let mail = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["title"] == "Mail")
+        .unwrap();
     assert_eq!(mail["id"], id.as_str());
     assert_eq!(mail["username"], "ana@example.com");
     assert_eq!(mail["urls"][0], "https://mail.example.com");
@@ -205,34 +228,80 @@ fn bulk_tag_over_a_search_then_undo() {
     fixture.add("Personal", "me", "3", "https://me.example.org", &[]);
 
     fixture
-        .keypost(&["bulk", "tag", "--add", "client-a", "--search", "a.example.com", "--dry-run"])
+        .keypost(&[
+            "bulk",
+            "tag",
+            "--add",
+            "client-a",
+            "--search",
+            "a.example.com",
+            "--dry-run",
+        ])
         .assert()
         .success()
         .stderr(predicate::str::contains("would change 2 of 2"));
-    assert!(fixture.json(&["ls", "--tag", "client-a", "--json"]).as_array().unwrap().is_empty());
+    assert!(
+        fixture
+            .json(&["ls", "--tag", "client-a", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     fixture
-        .keypost(&["bulk", "tag", "--add", "client-a", "--search", "a.example.com"])
+        .keypost(&[
+            "bulk",
+            "tag",
+            "--add",
+            "client-a",
+            "--search",
+            "a.example.com",
+        ])
         .assert()
         .success();
     let tagged = fixture.json(&["ls", "--tag", "client-a", "--json"]);
     assert_eq!(titles(&tagged), ["Client A mail", "Client A wiki"]);
 
     fixture
-        .keypost(&["bulk", "set", "--username", "team-a", "--search", "client a"])
+        .keypost(&[
+            "bulk",
+            "set",
+            "--username",
+            "team-a",
+            "--search",
+            "client a",
+        ])
         .assert()
         .success();
     fixture
-        .keypost(&["bulk", "append", "--notes", "handed over", "--search", "client a"])
+        .keypost(&[
+            "bulk",
+            "append",
+            "--notes",
+            "handed over",
+            "--search",
+            "client a",
+        ])
         .assert()
         .success();
 
     for _ in 0..3 {
         fixture.keypost(&["undo"]).assert().success();
     }
-    assert!(fixture.json(&["ls", "--tag", "client-a", "--json"]).as_array().unwrap().is_empty());
+    assert!(
+        fixture
+            .json(&["ls", "--tag", "client-a", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let all = fixture.json(&["ls", "--json"]);
-    assert!(all.as_array().unwrap().iter().all(|e| e["username"] != "team-a"));
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["username"] != "team-a")
+    );
 
     fixture
         .keypost(&["bulk", "delete", "--search", "client a"])
@@ -252,13 +321,39 @@ fn bulk_tag_over_a_search_then_undo() {
 #[test]
 fn export_then_import_round_trips_every_csv_format() {
     let source = Fixture::new();
-    source.add("Formula", "ana", "=1+2", "https://sheet.example.com", &["x"]);
-    source.add("Quotes, commas", "bob \"b\"", "p,a\"ss\nword", "https://q.example.com", &[]);
+    source.add(
+        "Formula",
+        "ana",
+        "=1+2",
+        "https://sheet.example.com",
+        &["x"],
+    );
+    source.add(
+        "Quotes, commas",
+        "bob \"b\"",
+        "p,a\"ss\nword",
+        "https://q.example.com",
+        &[],
+    );
 
-    for format in ["keypost", "bitwarden", "chrome", "keepassxc", "1password", "lastpass", "firefox"] {
+    for format in [
+        "keypost",
+        "bitwarden",
+        "chrome",
+        "keepassxc",
+        "1password",
+        "lastpass",
+        "firefox",
+    ] {
         let file = source.path(&format!("{format}.csv"));
         source
-            .keypost(&["export", "--format", format, "--output", file.to_str().unwrap()])
+            .keypost(&[
+                "export",
+                "--format",
+                format,
+                "--output",
+                file.to_str().unwrap(),
+            ])
             .assert()
             .success();
 
@@ -275,9 +370,21 @@ fn export_then_import_round_trips_every_csv_format() {
             .iter()
             .find(|e| e["username"] == "ana")
             .unwrap_or_else(|| panic!("{format}: entry missing"));
-        let shown = target.json(&["show", formula["id"].as_str().unwrap(), "--reveal", "--json"]);
-        assert_eq!(shown["password"], "=1+2", "{format} changed a formula-looking password");
-        let quoted = imported.as_array().unwrap().iter().find(|e| e["username"] == "bob \"b\"");
+        let shown = target.json(&[
+            "show",
+            formula["id"].as_str().unwrap(),
+            "--reveal",
+            "--json",
+        ]);
+        assert_eq!(
+            shown["password"], "=1+2",
+            "{format} changed a formula-looking password"
+        );
+        let quoted = imported
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["username"] == "bob \"b\"");
         let quoted = quoted.unwrap_or_else(|| panic!("{format}: quoted entry missing"));
         let shown = target.json(&["show", quoted["id"].as_str().unwrap(), "--reveal", "--json"]);
         assert_eq!(shown["password"], "p,a\"ss\nword", "{format}");
@@ -291,7 +398,14 @@ fn export_a_selection_to_pdf_and_import_reports_bad_rows_with_line_numbers() {
     fixture.add("Not this", "bob", "pw", "https://two.example.com", &[]);
     let pdf = fixture.path("selection.pdf");
     fixture
-        .keypost(&["export", "--format", "pdf", "--output", pdf.to_str().unwrap(), &id])
+        .keypost(&[
+            "export",
+            "--format",
+            "pdf",
+            "--output",
+            pdf.to_str().unwrap(),
+            &id,
+        ])
         .assert()
         .success()
         .stderr(predicate::str::contains("exported 1 entries"));

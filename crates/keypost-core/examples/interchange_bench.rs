@@ -43,7 +43,10 @@ fn sample_entry(index: usize) -> Entry {
     }
 }
 
-fn measure(label: &str, mut run: impl FnMut() -> Result<String, Box<dyn Error>>) -> Result<(), Box<dyn Error>> {
+fn measure(
+    label: &str,
+    mut run: impl FnMut() -> Result<String, Box<dyn Error>>,
+) -> Result<(), Box<dyn Error>> {
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
     let mut detail = String::new();
     for _ in 0..RUNS {
@@ -64,29 +67,50 @@ fn measure(label: &str, mut run: impl FnMut() -> Result<String, Box<dyn Error>>)
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
-    let csv_entries: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(100_000);
+    let csv_entries: usize = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(100_000);
     let pdf_entries: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(1_000);
     let entries: Vec<Entry> = (0..csv_entries).map(sample_entry).collect();
     let options = CsvExportOptions::default();
 
     for format in [CsvFormat::Keypost, CsvFormat::Bitwarden, CsvFormat::Chrome] {
         let mut file = Vec::new();
-        measure(&format!("CSV export, {csv_entries} entries, {format}"), || {
-            file.clear();
-            write_csv(&entries, format, &options, &mut file)?;
-            Ok(format!("{:.1} MiB", file.len() as f64 / (1024.0 * 1024.0)))
-        })?;
-        measure(&format!("CSV import, {csv_entries} entries, {format}"), || {
-            let preview = read_csv(&file, None)?;
-            if preview.entries.len() != csv_entries || preview.format != format {
-                return Err(format!("read {} entries as {}", preview.entries.len(), preview.format).into());
-            }
-            Ok(format!("{} entries, {} problems", preview.entries.len(), preview.problems.len()))
-        })?;
+        measure(
+            &format!("CSV export, {csv_entries} entries, {format}"),
+            || {
+                file.clear();
+                write_csv(&entries, format, &options, &mut file)?;
+                Ok(format!("{:.1} MiB", file.len() as f64 / (1024.0 * 1024.0)))
+            },
+        )?;
+        measure(
+            &format!("CSV import, {csv_entries} entries, {format}"),
+            || {
+                let preview = read_csv(&file, None)?;
+                if preview.entries.len() != csv_entries || preview.format != format {
+                    return Err(format!(
+                        "read {} entries as {}",
+                        preview.entries.len(),
+                        preview.format
+                    )
+                    .into());
+                }
+                Ok(format!(
+                    "{} entries, {} problems",
+                    preview.entries.len(),
+                    preview.problems.len()
+                ))
+            },
+        )?;
     }
 
     let print_options = PrintOptions::default();
-    let pdf_selection = entries.get(..pdf_entries.min(entries.len())).unwrap_or_default();
+    let pdf_selection = entries
+        .get(..pdf_entries.min(entries.len()))
+        .unwrap_or_default();
     measure(&format!("PDF, {} entries, A4", pdf_selection.len()), || {
         let pdf = render_pdf(pdf_selection, &print_options)?;
         Ok(format!("{:.0} KiB", pdf.len() as f64 / 1024.0))

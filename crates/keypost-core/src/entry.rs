@@ -127,6 +127,20 @@ pub struct Entry {
     pub password_history: Vec<PasswordHistoryItem>,
 }
 
+impl Entry {
+    /// An entry that exists only in memory (received, not saved): it gets a fresh id and
+    /// `at` as both times, so it can be exported or printed like a stored one.
+    pub fn unsaved(fields: EntryFields, at: OffsetDateTime) -> Self {
+        Self {
+            id: EntryId::new_random(),
+            fields,
+            created: at,
+            modified: at,
+            password_history: Vec::new(),
+        }
+    }
+}
+
 /// One row of the entry list: everything a list, search result or tag filter shows,
 /// and nothing secret (no password, notes, custom field values or history).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

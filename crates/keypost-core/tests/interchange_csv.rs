@@ -4,8 +4,9 @@
 
 use keypost_core::entry::{CustomField, Entry, EntryFields, EntryId, PasswordHistoryItem};
 use keypost_core::interchange::csv::{
-    ColumnMapping, CsvExportOptions, CsvFormat, ImportError, ImportPreview, MAX_FIELD_BYTES, MAX_FILE_BYTES,
-    MAX_ROWS, detect_format, read_csv, read_csv_headers, read_csv_with_mapping, write_csv,
+    ColumnMapping, CsvExportOptions, CsvFormat, ImportError, ImportPreview, MAX_FIELD_BYTES,
+    MAX_FILE_BYTES, MAX_ROWS, detect_format, read_csv, read_csv_headers, read_csv_with_mapping,
+    write_csv,
 };
 use time::macros::datetime;
 
@@ -54,9 +55,15 @@ fn bitwarden_export_imports_fields_favourites_folders_and_notes() {
     assert_eq!(bank.notes, "Line one\nLine two — ünïcödé ✓");
     assert_eq!(
         bank.custom_fields,
-        vec![field("PIN", "1234"), field("Security question", "first pet")]
+        vec![
+            field("PIN", "1234"),
+            field("Security question", "first pet")
+        ]
     );
-    assert_eq!(bank.urls, strings(&["https://bank.example/login", "https://m.bank.example"]));
+    assert_eq!(
+        bank.urls,
+        strings(&["https://bank.example/login", "https://m.bank.example"])
+    );
     assert_eq!(bank.username, "alice");
     assert_eq!(bank.password, "p@ss,wörd \"quoted\"");
     assert_eq!(
@@ -72,7 +79,10 @@ fn bitwarden_export_imports_fields_favourites_folders_and_notes() {
 
     assert_eq!(empty.password, "");
     assert_eq!(empty.username, "bob");
-    assert_eq!(preview.meta.iter().map(|m| m.line).collect::<Vec<_>>(), vec![2, 3, 7, 8]);
+    assert_eq!(
+        preview.meta.iter().map(|m| m.line).collect::<Vec<_>>(),
+        vec![2, 3, 7, 8]
+    );
 }
 
 #[test]
@@ -83,7 +93,10 @@ fn chrome_export_with_and_without_note_column() {
     assert_eq!(preview.entries.len(), 3);
     let google = &preview.entries[0];
     assert_eq!(google.title, "accounts.google.com");
-    assert_eq!(google.urls, strings(&["https://accounts.google.com/signin"]));
+    assert_eq!(
+        google.urls,
+        strings(&["https://accounts.google.com/signin"])
+    );
     assert_eq!(google.username, "jane@gmail.com");
     assert_eq!(google.password, "+SUM(A1:A2)");
     assert_eq!(preview.entries[1].password, "pa,ss\"word");
@@ -108,15 +121,24 @@ fn keepassxc_export_maps_groups_dates_and_totp() {
     let email = &preview.entries[0];
     assert_eq!(email.folder, "");
     assert_eq!(email.password, "=HYPERLINK(\"http://evil\")");
-    assert_eq!(preview.meta[0].modified, Some(datetime!(2024-03-01 12:30:05 UTC)));
-    assert_eq!(preview.meta[0].created, Some(datetime!(2023-01-15 08:00:00 UTC)));
+    assert_eq!(
+        preview.meta[0].modified,
+        Some(datetime!(2024-03-01 12:30:05 UTC))
+    );
+    assert_eq!(
+        preview.meta[0].created,
+        Some(datetime!(2023-01-15 08:00:00 UTC))
+    );
 
     let vpn = &preview.entries[1];
     assert_eq!(vpn.folder, "Work/Clients");
     assert_eq!(vpn.title, "Client A VPN");
     assert_eq!(vpn.password, "l1I|O0o");
     assert_eq!(vpn.notes, "Line 1\nLine 2, with comma");
-    assert!(vpn.totp.starts_with("otpauth://totp/VPN:jdoe?secret=GEZDGNBVGY3TQOJQ"));
+    assert!(
+        vpn.totp
+            .starts_with("otpauth://totp/VPN:jdoe?secret=GEZDGNBVGY3TQOJQ")
+    );
 
     // An unreadable date keeps the row and says so.
     assert_eq!(preview.entries[2].folder, "Personal");
@@ -124,7 +146,10 @@ fn keepassxc_export_maps_groups_dates_and_totp() {
     assert_eq!(preview.skipped_rows, 0);
     assert_eq!(preview.problems.len(), 1);
     assert_eq!(preview.problems[0].line, 4);
-    assert!(preview.problems[0].message.contains("Last Modified") || preview.problems[0].message.contains("last modified"));
+    assert!(
+        preview.problems[0].message.contains("Last Modified")
+            || preview.problems[0].message.contains("last modified")
+    );
 }
 
 #[test]
@@ -142,7 +167,10 @@ fn onepassword_export_maps_tags_favourite_archive_and_otp() {
     assert_eq!(router.tags, strings(&["archived"]));
     assert_eq!(router.notes, "Replaced in 2023.\nKeep for reference");
     assert_eq!(gitlab.password, "s3cr3t \"x\"");
-    assert_eq!(gitlab.totp, "otpauth://totp/GitLab:dev?secret=JBSWY3DPEHPK3PXP");
+    assert_eq!(
+        gitlab.totp,
+        "otpauth://totp/GitLab:dev?secret=JBSWY3DPEHPK3PXP"
+    );
     assert_eq!(gitlab.tags, strings(&["work"]));
 }
 
@@ -177,19 +205,38 @@ fn firefox_export_maps_guid_times_realm_and_derives_titles() {
     };
     assert_eq!(mozilla.title, "www.mozilla.org");
     assert_eq!(mozilla.password, "-1+1");
-    assert!(mozilla.custom_fields.is_empty(), "form origin equal to the URL's is not kept");
+    assert!(
+        mozilla.custom_fields.is_empty(),
+        "form origin equal to the URL's is not kept"
+    );
     assert_eq!(
         preview.meta[0].source_id,
-        Some("5ec0d3a4-4e55-4e3f-9f2c-0b8d4c1e7a11".parse::<EntryId>().unwrap())
+        Some(
+            "5ec0d3a4-4e55-4e3f-9f2c-0b8d4c1e7a11"
+                .parse::<EntryId>()
+                .unwrap()
+        )
     );
-    assert_eq!(preview.meta[0].created, Some(datetime!(2024-03-01 12:30:05 UTC)));
+    assert_eq!(
+        preview.meta[0].created,
+        Some(datetime!(2024-03-01 12:30:05 UTC))
+    );
 
     assert_eq!(intranet.title, "intranet.example");
     assert_eq!(intranet.username, "corp\\user");
-    assert_eq!(intranet.custom_fields, vec![field("httpRealm", "Intranet Realm")]);
-    assert_eq!(preview.meta[1].modified, Some(datetime!(2022-04-15 05:20:00 UTC)));
+    assert_eq!(
+        intranet.custom_fields,
+        vec![field("httpRealm", "Intranet Realm")]
+    );
+    assert_eq!(
+        preview.meta[1].modified,
+        Some(datetime!(2022-04-15 05:20:00 UTC))
+    );
 
-    assert_eq!(login.custom_fields, vec![field("formActionOrigin", "https://auth.example.com")]);
+    assert_eq!(
+        login.custom_fields,
+        vec![field("formActionOrigin", "https://auth.example.com")]
+    );
     assert_eq!(preview.meta[2].source_id, None);
     assert_no_problems(&preview);
 }
@@ -215,7 +262,10 @@ fn unknown_layout_is_mapped_by_header_names_with_semicolons() {
     };
     assert_eq!(library.title, "Library");
     assert_eq!(library.password, "b00k$");
-    assert_eq!(library.custom_fields, vec![field("Security question", "Mother's maiden name")]);
+    assert_eq!(
+        library.custom_fields,
+        vec![field("Security question", "Mother's maiden name")]
+    );
     assert_eq!(gym.urls, strings(&["https://gym.example/"]));
 
     // The user maps columns themselves: the title comes from the comments column.
@@ -233,7 +283,10 @@ fn unknown_layout_is_mapped_by_header_names_with_semicolons() {
     };
     assert_eq!(
         read_csv_with_mapping(&fixture("generic_semicolon.csv"), &out_of_range),
-        Err(ImportError::MappingOutOfRange { column: 9, columns: 6 })
+        Err(ImportError::MappingOutOfRange {
+            column: 9,
+            columns: 6
+        })
     );
     assert_eq!(
         read_csv_headers(&fixture("generic_semicolon.csv")).unwrap()[5],
@@ -257,7 +310,10 @@ fn header_detection_and_format_errors() {
     }
     assert!(matches!(
         read_csv(&fixture("chrome.csv"), Some(CsvFormat::Bitwarden)),
-        Err(ImportError::MissingColumns { format: "Bitwarden", .. })
+        Err(ImportError::MissingColumns {
+            format: "Bitwarden",
+            ..
+        })
     ));
     assert!(matches!(
         read_csv(b"colour,shape\nred,round\n", None),
@@ -383,7 +439,8 @@ fn every_format_round_trips_through_our_importer() {
     for format in CsvFormat::ALL {
         let mut out = Vec::new();
         write_csv(&entries, format, &CsvExportOptions::default(), &mut out).unwrap();
-        let header_line = String::from_utf8(out.split(|&b| b == b'\n').next().unwrap().to_vec()).unwrap();
+        let header_line =
+            String::from_utf8(out.split(|&b| b == b'\n').next().unwrap().to_vec()).unwrap();
         let quoted: Vec<String> = format.header().iter().map(|h| format!("\"{h}\"")).collect();
         let expected_header = match format {
             CsvFormat::KeePassXc | CsvFormat::Firefox => quoted.join(","),
@@ -400,9 +457,18 @@ fn every_format_round_trips_through_our_importer() {
             if format == CsvFormat::Firefox {
                 imported.title.clear();
             }
-            assert_eq!(imported, carried(format, &entry.fields), "{format}: {}", entry.fields.title);
+            assert_eq!(
+                imported,
+                carried(format, &entry.fields),
+                "{format}: {}",
+                entry.fields.title
+            );
             // Passwords are compared on their own: EntryFields' Debug hides them.
-            assert_eq!(imported.password, carried(format, &entry.fields).password, "{format}");
+            assert_eq!(
+                imported.password,
+                carried(format, &entry.fields).password,
+                "{format}"
+            );
         }
         for (entry, meta) in entries.iter().zip(&preview.meta) {
             match format {
@@ -430,12 +496,20 @@ fn every_format_round_trips_through_our_importer() {
 fn spreadsheet_safe_export_neutralises_formulas_only_when_asked() {
     let entries = sample_entries();
     let mut exact = Vec::new();
-    write_csv(&entries, CsvFormat::Chrome, &CsvExportOptions::default(), &mut exact).unwrap();
+    write_csv(
+        &entries,
+        CsvFormat::Chrome,
+        &CsvExportOptions::default(),
+        &mut exact,
+    )
+    .unwrap();
     let exact = String::from_utf8(exact).unwrap();
     assert!(exact.contains(",=1+2,"), "{exact}");
 
     let mut safe = Vec::new();
-    let options = CsvExportOptions { spreadsheet_safe: true };
+    let options = CsvExportOptions {
+        spreadsheet_safe: true,
+    };
     write_csv(&entries, CsvFormat::Chrome, &options, &mut safe).unwrap();
     let preview = read_csv(&safe, None).unwrap();
     assert_eq!(preview.entries[0].password, "'=1+2");
@@ -464,7 +538,14 @@ fn formula_looking_values_are_imported_exactly() {
 #[test]
 fn broken_quote_is_reported_with_its_line_and_later_rows_survive() {
     let preview = import("broken_quote.csv");
-    assert_eq!(preview.entries.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["ok1", "ok2"]);
+    assert_eq!(
+        preview
+            .entries
+            .iter()
+            .map(|e| e.title.as_str())
+            .collect::<Vec<_>>(),
+        ["ok1", "ok2"]
+    );
     assert_eq!(preview.skipped_rows, 1);
     assert_eq!(preview.problems.len(), 1);
     assert_eq!(preview.problems[0].line, 3);
@@ -473,7 +554,11 @@ fn broken_quote_is_reported_with_its_line_and_later_rows_survive() {
     // A quote left open in the last column would swallow the rest of the file.
     let at_end = import("broken_quote_at_end.csv");
     assert_eq!(
-        at_end.entries.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(),
+        at_end
+            .entries
+            .iter()
+            .map(|e| e.title.as_str())
+            .collect::<Vec<_>>(),
         ["ok1", "swallowed"]
     );
     assert_eq!(at_end.problems.len(), 1);
@@ -484,9 +569,19 @@ fn broken_quote_is_reported_with_its_line_and_later_rows_survive() {
 #[test]
 fn wrong_column_counts_are_reported_per_line() {
     let preview = import("wrong_columns.csv");
-    assert_eq!(preview.entries.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["ok1", "ok2"]);
+    assert_eq!(
+        preview
+            .entries
+            .iter()
+            .map(|e| e.title.as_str())
+            .collect::<Vec<_>>(),
+        ["ok1", "ok2"]
+    );
     assert_eq!(preview.skipped_rows, 2);
-    assert_eq!(preview.problems.iter().map(|p| p.line).collect::<Vec<_>>(), [3, 4]);
+    assert_eq!(
+        preview.problems.iter().map(|p| p.line).collect::<Vec<_>>(),
+        [3, 4]
+    );
     assert!(preview.problems[0].message.contains("expected 5 columns"));
     assert!(preview.problems[0].message.contains("found 3"));
     assert!(preview.problems[1].message.contains("found 6"));
@@ -499,7 +594,11 @@ fn invalid_utf8_names_the_line_and_column_but_not_the_value() {
     assert_eq!(preview.problems.len(), 1);
     let problem = &preview.problems[0];
     assert_eq!(problem.line, 3);
-    assert!(problem.message.contains("'password'"), "{}", problem.message);
+    assert!(
+        problem.message.contains("'password'"),
+        "{}",
+        problem.message
+    );
     assert!(problem.message.contains("UTF-8"));
     assert!(!problem.message.contains("caf"));
 }
@@ -519,7 +618,10 @@ fn bom_and_crlf_are_handled() {
     utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     let preview = read_csv(&utf16, None).unwrap();
     assert_eq!(preview.entries[0].password, "pässword");
-    assert_eq!(read_csv(&[0xFF, 0xFE, 0x41], None), Err(ImportError::InvalidUtf16));
+    assert_eq!(
+        read_csv(&[0xFF, 0xFE, 0x41], None),
+        Err(ImportError::InvalidUtf16)
+    );
 }
 
 #[test]
@@ -529,7 +631,14 @@ fn a_ten_megabyte_field_skips_its_row_and_oversized_files_are_refused() {
     file.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
     file.extend_from_slice(b"\"\nafter,https://c.example,u,p,\n");
     let preview = read_csv(&file, None).unwrap();
-    assert_eq!(preview.entries.iter().map(|e| e.title.as_str()).collect::<Vec<_>>(), ["before", "after"]);
+    assert_eq!(
+        preview
+            .entries
+            .iter()
+            .map(|e| e.title.as_str())
+            .collect::<Vec<_>>(),
+        ["before", "after"]
+    );
     assert_eq!(preview.problems.len(), 1);
     assert_eq!(preview.problems[0].line, 3);
     assert!(preview.problems[0].message.contains("'note'"));
@@ -538,7 +647,10 @@ fn a_ten_megabyte_field_skips_its_row_and_oversized_files_are_refused() {
     let just_fits = vec![b'a'; MAX_FIELD_BYTES];
     let mut file = b"name,url,username,password,note\nfits,https://a.example,u,p,".to_vec();
     file.extend_from_slice(&just_fits);
-    assert_eq!(read_csv(&file, None).unwrap().entries[0].notes.len(), MAX_FIELD_BYTES);
+    assert_eq!(
+        read_csv(&file, None).unwrap().entries[0].notes.len(),
+        MAX_FIELD_BYTES
+    );
 
     let too_big = vec![b'a'; MAX_FILE_BYTES + 1];
     assert_eq!(
@@ -556,7 +668,10 @@ fn row_count_is_capped() {
     for _ in 0..=MAX_ROWS {
         file.extend_from_slice(b"a,b,c,d\n");
     }
-    assert_eq!(read_csv(&file, None), Err(ImportError::TooManyRows { limit: MAX_ROWS }));
+    assert_eq!(
+        read_csv(&file, None),
+        Err(ImportError::TooManyRows { limit: MAX_ROWS })
+    );
 }
 
 /// A small deterministic generator, so a failure can be replayed from its seed.

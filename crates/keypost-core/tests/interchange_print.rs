@@ -4,7 +4,8 @@
 
 use keypost_core::entry::{CustomField, Entry, EntryFields, EntryId};
 use keypost_core::interchange::print::{
-    CONFIDENTIAL_NOTICE, DocumentLayout, LineStyle, PaperSize, PrintOptions, VISIBLE_SPACE, layout, render_pdf,
+    CONFIDENTIAL_NOTICE, DocumentLayout, LineStyle, PaperSize, PrintOptions, VISIBLE_SPACE, layout,
+    render_pdf,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,7 +29,9 @@ fn entry(index: usize, note_lines: usize) -> Entry {
         hidden: true,
     }];
     fields.notes = (0..note_lines)
-        .map(|line| format!("Note line {line}: the quick brown fox jumps over the lazy dog again and again"))
+        .map(|line| {
+            format!("Note line {line}: the quick brown fox jumps over the lazy dog again and again")
+        })
         .collect::<Vec<_>>()
         .join("\n");
     Entry {
@@ -73,7 +76,11 @@ fn page_breaks_never_cut_an_entry_that_fits_on_a_page() {
         let pages = pages_of_entries(&document);
         assert_eq!(pages.len(), entries.len());
         for (entry_index, on_pages) in &pages {
-            assert_eq!(on_pages.len(), 1, "entry {entry_index} is split over pages {on_pages:?}");
+            assert_eq!(
+                on_pages.len(),
+                1,
+                "entry {entry_index} is split over pages {on_pages:?}"
+            );
         }
         let mut previous_bottom = 0.0f32;
         for (page_index, page) in document.pages.iter().enumerate() {
@@ -81,12 +88,19 @@ fn page_breaks_never_cut_an_entry_that_fits_on_a_page() {
                 previous_bottom = 0.0;
             }
             for block in &page.blocks {
-                assert!(block.bottom <= document.body_bottom, "block runs into the footer");
+                assert!(
+                    block.bottom <= document.body_bottom,
+                    "block runs into the footer"
+                );
                 assert!(block.top >= previous_bottom, "blocks overlap");
                 assert!(!block.continued);
                 previous_bottom = block.bottom;
                 for line in &block.lines {
-                    assert!(line.line.text.chars().count() <= 80, "line too wide: {:?}", line.line.text);
+                    assert!(
+                        line.line.text.chars().count() <= 80,
+                        "line too wide: {:?}",
+                        line.line.text
+                    );
                 }
             }
         }
@@ -132,10 +146,17 @@ fn an_entry_taller_than_a_page_is_continued_with_its_title() {
 #[test]
 fn spaces_in_passwords_are_made_visible_and_long_labels_get_their_own_line() {
     let document = layout(&[entry(7, 0)], &options(PaperSize::A4));
-    let lines: Vec<_> = document.pages[0].blocks[0].lines.iter().map(|l| &l.line).collect();
+    let lines: Vec<_> = document.pages[0].blocks[0]
+        .lines
+        .iter()
+        .map(|l| &l.line)
+        .collect();
     let password = lines.iter().find(|line| line.label == "Password").unwrap();
     assert_eq!(password.text, format!("O0o-l1I|7{VISIBLE_SPACE}pass"));
-    let label_index = lines.iter().position(|line| line.label == "Security question answer").unwrap();
+    let label_index = lines
+        .iter()
+        .position(|line| line.label == "Security question answer")
+        .unwrap();
     assert_eq!(lines[label_index].text, "");
     assert_eq!(lines[label_index + 1].text, "blue");
     let url_lines: Vec<_> = lines.iter().filter(|line| line.label == "URL").collect();
@@ -147,7 +168,11 @@ fn run(program: &str, args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap_or_else(|error| panic!("{program} (poppler-utils) must be installed: {error}"));
-    assert!(output.status.success(), "{program} failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{program} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keypost_core::entry::EntryFields;
-use keypost_core::sharing::{PickupInbox, RelayClient, SendOptions, SharingError, SentPickup};
+use keypost_core::sharing::{PickupInbox, RelayClient, SendOptions, SentPickup, SharingError};
 use keypost_core::vault::{KdfParams, Vault};
 use keypost_protocol::api::{PickupEventKind, PickupState};
 use keypost_protocol::pickup::Pin;
@@ -19,9 +19,15 @@ struct World {
 
 async fn world() -> World {
     let dir = TempDir::new().unwrap();
-    let relay = keypost_relay::start(RelayConfig::local(dir.path())).await.unwrap();
-    let mut vault =
-        Vault::create(&dir.path().join("vault.keypost"), "master", KdfParams::FLOOR).unwrap();
+    let relay = keypost_relay::start(RelayConfig::local(dir.path()))
+        .await
+        .unwrap();
+    let mut vault = Vault::create(
+        &dir.path().join("vault.keypost"),
+        "master",
+        KdfParams::FLOOR,
+    )
+    .unwrap();
     for (title, password) in [("Mail", "m4il=secret"), ("Bank", "b4nk-secret")] {
         vault
             .add(EntryFields {
@@ -78,8 +84,14 @@ impl World {
 
     async fn owner_state(&self, sent: &SentPickup) -> (PickupState, Vec<PickupEventKind>) {
         let client = RelayClient::new(&sent.relay_url).unwrap();
-        let status = client.owner_status(&sent.id, &sent.owner_token).await.unwrap();
-        (status.state, status.events.iter().map(|event| event.kind).collect())
+        let status = client
+            .owner_status(&sent.id, &sent.owner_token)
+            .await
+            .unwrap();
+        (
+            status.state,
+            status.events.iter().map(|event| event.kind).collect(),
+        )
     }
 }
 
@@ -93,23 +105,44 @@ async fn the_recipient_opens_a_copy_with_the_pin_after_one_wrong_try() {
     assert_eq!(emails.len(), 1);
     let email = &emails[0];
     assert!(email.contains("bob@example.com"));
-    assert!(email.contains(sent.link.split('#').nth(1).unwrap()), "the link is in the email");
+    assert!(
+        email.contains(sent.link.split('#').nth(1).unwrap()),
+        "the link is in the email"
+    );
     for secret in ["24680", "m4il=secret", "b4nk-secret", "private notes"] {
-        assert!(!email.contains(secret), "the email must not contain {secret:?}");
+        assert!(
+            !email.contains(secret),
+            "the email must not contain {secret:?}"
+        );
     }
 
     let inbox = PickupInbox::from_link(&sent.link).unwrap();
     let status = inbox.status().await.unwrap();
-    assert_eq!((status.sender_name.as_str(), status.attempts_left), ("Ana", 3));
+    assert_eq!(
+        (status.sender_name.as_str(), status.attempts_left),
+        ("Ana", 3)
+    );
 
-    let wrong = inbox.open(&Pin::parse("13579").unwrap(), None).await.unwrap_err();
-    assert!(matches!(wrong, SharingError::WrongPin { attempts_left: 2 }), "{wrong:?}");
+    let wrong = inbox
+        .open(&Pin::parse("13579").unwrap(), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(wrong, SharingError::WrongPin { attempts_left: 2 }),
+        "{wrong:?}"
+    );
 
-    let payload = inbox.open(&Pin::parse("24680").unwrap(), None).await.unwrap();
+    let payload = inbox
+        .open(&Pin::parse("24680").unwrap(), None)
+        .await
+        .unwrap();
     let mut titles: Vec<_> = payload.entries.iter().map(|e| e.title.as_str()).collect();
     titles.sort_unstable();
     assert_eq!(titles, ["Bank", "Mail"]);
-    assert!(payload.entries.iter().all(|e| e.notes.is_empty()), "notes were not asked for");
+    assert!(
+        payload.entries.iter().all(|e| e.notes.is_empty()),
+        "notes were not asked for"
+    );
     assert_eq!(payload.message, "The shop's accounts");
 
     let (state, events) = world.owner_state(&sent).await;
@@ -130,9 +163,15 @@ async fn three_wrong_pins_destroy_the_copy_and_the_sender_sees_it() {
             other => panic!("unexpected {other:?}"),
         }
     }
-    let after = inbox.open(&Pin::parse("24680").unwrap(), None).await.unwrap_err();
+    let after = inbox
+        .open(&Pin::parse("24680").unwrap(), None)
+        .await
+        .unwrap_err();
     assert!(matches!(after, SharingError::Gone), "{after:?}");
-    assert!(matches!(inbox.status().await.unwrap_err(), SharingError::Gone));
+    assert!(matches!(
+        inbox.status().await.unwrap_err(),
+        SharingError::Gone
+    ));
     let (state, events) = world.owner_state(&sent).await;
     assert_eq!(state, PickupState::Destroyed);
     assert!(events.contains(&PickupEventKind::Destroyed));
@@ -149,13 +188,19 @@ async fn revoke_recipient_delete_views_and_passphrase() {
         .await
         .unwrap();
     let inbox = PickupInbox::from_link(&revoked.link).unwrap();
-    assert!(matches!(inbox.status().await.unwrap_err(), SharingError::Gone));
+    assert!(matches!(
+        inbox.status().await.unwrap_err(),
+        SharingError::Gone
+    ));
     assert_eq!(world.owner_state(&revoked).await.0, PickupState::Revoked);
 
     let deleted = world.send(&options("24680")).await;
     let inbox = PickupInbox::from_link(&deleted.link).unwrap();
     inbox.delete().await.unwrap();
-    assert!(matches!(inbox.status().await.unwrap_err(), SharingError::Gone));
+    assert!(matches!(
+        inbox.status().await.unwrap_err(),
+        SharingError::Gone
+    ));
     assert_eq!(world.owner_state(&deleted).await.0, PickupState::Deleted);
 
     let once = world
@@ -171,7 +216,10 @@ async fn revoke_recipient_delete_views_and_passphrase() {
     assert!(inbox.status().await.unwrap().passphrase_required);
     let payload = inbox.open(&pin, Some("blue harbour lamp")).await.unwrap();
     assert!(payload.entries.iter().all(|e| e.notes == "private notes"));
-    let used_up = inbox.open(&pin, Some("blue harbour lamp")).await.unwrap_err();
+    let used_up = inbox
+        .open(&pin, Some("blue harbour lamp"))
+        .await
+        .unwrap_err();
     assert!(matches!(used_up, SharingError::Gone), "{used_up:?}");
     assert_eq!(world.owner_state(&once).await.0, PickupState::UsedUp);
 }

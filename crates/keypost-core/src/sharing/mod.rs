@@ -6,10 +6,12 @@
 //! ```
 
 mod client;
+mod qr;
 mod snapshot;
 
 pub use client::{
     MAX_EXPIRY_SECONDS, MAX_VIEWS, MIN_EXPIRY_SECONDS, PickupInbox, RelayClient, SendOptions,
     SentPickup, SharingError,
 };
+pub use qr::{QrError, qr_svg, qr_terminal};
 pub use snapshot::{fields_of, snapshot_of, unsaved_entries};

@@ -1,7 +1,7 @@
 //! Entries as they travel: a snapshot is a copy as of the moment of sending. Tags never
 //! travel; notes only when the sender asks (features.md, "Send to a connected contact" 2).
 
-use crate::entry::{CustomField, Entry, EntryFields, EntryId};
+use crate::entry::{CustomField, Entry, EntryFields};
 use keypost_protocol::pickup::{EntrySnapshot, SnapshotField};
 use time::OffsetDateTime;
 
@@ -58,19 +58,14 @@ pub fn fields_of(snapshot: &EntrySnapshot) -> EntryFields {
 pub fn unsaved_entries(snapshots: &[EntrySnapshot], received_at: OffsetDateTime) -> Vec<Entry> {
     snapshots
         .iter()
-        .map(|snapshot| Entry {
-            id: EntryId::new_random(),
-            fields: fields_of(snapshot),
-            created: received_at,
-            modified: received_at,
-            password_history: Vec::new(),
-        })
+        .map(|snapshot| Entry::unsaved(fields_of(snapshot), received_at))
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entry::EntryId;
 
     fn entry() -> Entry {
         let now = OffsetDateTime::now_utc();

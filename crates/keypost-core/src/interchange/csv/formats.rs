@@ -100,12 +100,25 @@ pub(super) fn export_header(format: CsvFormat) -> &'static [&'static str] {
 /// (Chrome's `note`, KeePassXC's dates, Bitwarden's `folder`, …) are read when present.
 pub(super) fn required_columns(format: CsvFormat) -> &'static [&'static str] {
     match format {
-        CsvFormat::Bitwarden => &["type", "name", "login_uri", "login_username", "login_password"],
+        CsvFormat::Bitwarden => &[
+            "type",
+            "name",
+            "login_uri",
+            "login_username",
+            "login_password",
+        ],
         CsvFormat::Chrome => &["name", "url", "username", "password"],
         CsvFormat::KeePassXc => &["group", "title", "username", "password", "url", "notes"],
         CsvFormat::OnePassword => &["title", "url", "username", "password", "otpauth"],
         CsvFormat::LastPass => &["url", "username", "password", "extra", "name", "grouping"],
-        CsvFormat::Firefox => &["url", "username", "password", "httprealm", "formactionorigin", "guid"],
+        CsvFormat::Firefox => &[
+            "url",
+            "username",
+            "password",
+            "httprealm",
+            "formactionorigin",
+            "guid",
+        ],
         CsvFormat::Keypost => &["id", "title", "urls", "custom_fields", "favourite"],
         CsvFormat::Generic => &[],
     }
@@ -125,7 +138,11 @@ pub(super) fn detect(index: &HeaderIndex) -> Option<CsvFormat> {
     ];
     ORDER.into_iter().find(|&format| {
         index.has_all(required_columns(format))
-            && (format != CsvFormat::Chrome || index.names.keys().all(|name| CHROME.contains(&name.as_str())))
+            && (format != CsvFormat::Chrome
+                || index
+                    .names
+                    .keys()
+                    .all(|name| CHROME.contains(&name.as_str())))
     })
 }
 
@@ -138,13 +155,17 @@ impl HeaderIndex {
     pub fn new(headers: &[String]) -> Self {
         let mut names = HashMap::new();
         for (position, header) in headers.iter().enumerate() {
-            names.entry(header.trim().to_lowercase()).or_insert(position);
+            names
+                .entry(header.trim().to_lowercase())
+                .or_insert(position);
         }
         Self { names }
     }
 
     pub fn has_all(&self, columns: &[&str]) -> bool {
-        columns.iter().all(|column| self.names.contains_key(*column))
+        columns
+            .iter()
+            .all(|column| self.names.contains_key(*column))
     }
 
     pub fn missing(&self, columns: &[&str]) -> Vec<String> {
@@ -166,7 +187,12 @@ pub(super) struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    pub fn new(cells: &'a mut [String], index: &'a HeaderIndex, headers: &'a [String], line: u64) -> Self {
+    pub fn new(
+        cells: &'a mut [String],
+        index: &'a HeaderIndex,
+        headers: &'a [String],
+        line: u64,
+    ) -> Self {
         Self {
             cells,
             index,
@@ -184,10 +210,17 @@ impl<'a> Row<'a> {
     }
 
     fn take_at(&mut self, position: usize) -> String {
-        self.cells.get_mut(position).map(std::mem::take).unwrap_or_default()
+        self.cells
+            .get_mut(position)
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
-    fn take_date(&mut self, column: &str, parse: fn(&str) -> Option<OffsetDateTime>) -> Option<OffsetDateTime> {
+    fn take_date(
+        &mut self,
+        column: &str,
+        parse: fn(&str) -> Option<OffsetDateTime>,
+    ) -> Option<OffsetDateTime> {
         let text = self.take(column);
         let text = text.trim();
         if text.is_empty() {
@@ -195,7 +228,9 @@ impl<'a> Row<'a> {
         }
         let parsed = parse(text);
         if parsed.is_none() {
-            self.notices.push(format!("kept the row without its unreadable '{column}' date"));
+            self.notices.push(format!(
+                "kept the row without its unreadable '{column}' date"
+            ));
         }
         parsed
     }
@@ -239,7 +274,12 @@ pub(super) fn read_row(
             let mut fields = EntryFields::default();
             fields.tags = split_list(&row.take("tags"));
             let archived = is_true(&row.take("archived"));
-            if archived && !fields.tags.iter().any(|tag| tag.eq_ignore_ascii_case("archived")) {
+            if archived
+                && !fields
+                    .tags
+                    .iter()
+                    .any(|tag| tag.eq_ignore_ascii_case("archived"))
+            {
                 fields.tags.push("archived".to_owned());
             }
             fields.title = row.take("title");
@@ -254,7 +294,11 @@ pub(super) fn read_row(
         CsvFormat::LastPass => {
             let mut fields = EntryFields::default();
             let url = row.take("url");
-            fields.urls = if url == LASTPASS_NOTE_URL { Vec::new() } else { single_url(url) };
+            fields.urls = if url == LASTPASS_NOTE_URL {
+                Vec::new()
+            } else {
+                single_url(url)
+            };
             fields.username = row.take("username");
             fields.password = row.take("password");
             fields.totp = row.take("totp");
@@ -272,12 +316,20 @@ pub(super) fn read_row(
             fields.urls = single_url(row.take("url"));
             let realm = row.take("httprealm");
             if !realm.is_empty() {
-                fields.custom_fields.push(custom(FIREFOX_REALM_FIELD, realm));
+                fields
+                    .custom_fields
+                    .push(custom(FIREFOX_REALM_FIELD, realm));
             }
             let form_origin = row.take("formactionorigin");
-            let url_origin = fields.urls.first().map(|url| origin_of(url)).unwrap_or_default();
+            let url_origin = fields
+                .urls
+                .first()
+                .map(|url| origin_of(url))
+                .unwrap_or_default();
             if !form_origin.is_empty() && form_origin != url_origin {
-                fields.custom_fields.push(custom(FIREFOX_FORM_ORIGIN_FIELD, form_origin));
+                fields
+                    .custom_fields
+                    .push(custom(FIREFOX_FORM_ORIGIN_FIELD, form_origin));
             }
             fields.username = row.take("username");
             fields.title = derived_title(&fields.urls, &fields.username);
@@ -293,8 +345,9 @@ pub(super) fn read_row(
             let custom_fields = if custom_json.trim().is_empty() {
                 Vec::new()
             } else {
-                serde_json::from_str(&custom_json)
-                    .map_err(|_| "the 'custom_fields' column is not a JSON list of fields".to_owned())?
+                serde_json::from_str(&custom_json).map_err(|_| {
+                    "the 'custom_fields' column is not a JSON list of fields".to_owned()
+                })?
             };
             EntryFields {
                 title: row.take("title"),
@@ -318,7 +371,9 @@ fn read_bitwarden(row: &mut Row<'_>) -> Result<EntryFields, String> {
     let kind = row.take("type");
     let kind = kind.trim();
     if !matches!(kind, "" | "login" | "note") {
-        row.notices.push(format!("imported the Bitwarden item of type '{kind}' with its login fields"));
+        row.notices.push(format!(
+            "imported the Bitwarden item of type '{kind}' with its login fields"
+        ));
     }
     let uris = row.take("login_uri");
     let mut tags = Vec::new();
@@ -348,7 +403,11 @@ fn read_bitwarden(row: &mut Row<'_>) -> Result<EntryFields, String> {
 }
 
 fn read_generic(mapping: &ColumnMapping, row: &mut Row<'_>) -> EntryFields {
-    let mut take = |column: Option<usize>| column.map(|position| row.take_at(position)).unwrap_or_default();
+    let mut take = |column: Option<usize>| {
+        column
+            .map(|position| row.take_at(position))
+            .unwrap_or_default()
+    };
     let title = take(mapping.title);
     let username = take(mapping.username);
     let password = take(mapping.password);
@@ -370,7 +429,11 @@ fn read_generic(mapping: &ColumnMapping, row: &mut Row<'_>) -> EntryFields {
         })
         .collect();
     EntryFields {
-        title: if title.is_empty() { derived_title(&urls, &username) } else { title },
+        title: if title.is_empty() {
+            derived_title(&urls, &username)
+        } else {
+            title
+        },
         username,
         password,
         urls,
@@ -384,7 +447,11 @@ fn read_generic(mapping: &ColumnMapping, row: &mut Row<'_>) -> EntryFields {
 }
 
 /// The cells of `entry` in `format`'s column order.
-pub(super) fn write_row(format: CsvFormat, entry: &Entry, cells: &mut Vec<String>) -> Result<(), serde_json::Error> {
+pub(super) fn write_row(
+    format: CsvFormat,
+    entry: &Entry,
+    cells: &mut Vec<String>,
+) -> Result<(), serde_json::Error> {
     let fields = &entry.fields;
     let first_url = fields.urls.first().cloned().unwrap_or_default();
     let is_note = fields.username.is_empty()
@@ -394,7 +461,11 @@ pub(super) fn write_row(format: CsvFormat, entry: &Entry, cells: &mut Vec<String
     cells.clear();
     match format {
         CsvFormat::Bitwarden => {
-            let (kind, uris) = if is_note { ("note", String::new()) } else { ("login", join_uri_list(&fields.urls)) };
+            let (kind, uris) = if is_note {
+                ("note", String::new())
+            } else {
+                ("login", join_uri_list(&fields.urls))
+            };
             cells.extend([
                 fields.folder.clone(),
                 if fields.favourite { "1" } else { "" }.to_owned(),
@@ -449,7 +520,11 @@ pub(super) fn write_row(format: CsvFormat, entry: &Entry, cells: &mut Vec<String
             fields.notes.clone(),
         ]),
         CsvFormat::LastPass => cells.extend([
-            if is_note { LASTPASS_NOTE_URL.to_owned() } else { first_url },
+            if is_note {
+                LASTPASS_NOTE_URL.to_owned()
+            } else {
+                first_url
+            },
             fields.username.clone(),
             fields.password.clone(),
             fields.totp.clone(),
@@ -532,7 +607,11 @@ fn custom_value<'a>(fields: &'a EntryFields, name: &str) -> Option<&'a str> {
 }
 
 fn single_url(url: String) -> Vec<String> {
-    if url.is_empty() { Vec::new() } else { vec![url] }
+    if url.is_empty() {
+        Vec::new()
+    } else {
+        vec![url]
+    }
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -551,7 +630,10 @@ fn split_list(text: &str) -> Vec<String> {
 }
 
 fn is_true(text: &str) -> bool {
-    matches!(text.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "y")
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "y"
+    )
 }
 
 /// Bitwarden writes custom fields as `name: value` lines.
@@ -576,13 +658,16 @@ fn split_uri_list(text: &str) -> Result<Vec<String>, String> {
         match item {
             RecordItem::Record(record) => {
                 for uri in record.fields.iter() {
-                    let uri = std::str::from_utf8(uri).map_err(|_| "unreadable 'login_uri'".to_owned())?;
+                    let uri = std::str::from_utf8(uri)
+                        .map_err(|_| "unreadable 'login_uri'".to_owned())?;
                     if !uri.is_empty() {
                         uris.push(uri.to_owned());
                     }
                 }
             }
-            RecordItem::Broken { .. } => return Err("the 'login_uri' list has a broken quote".to_owned()),
+            RecordItem::Broken { .. } => {
+                return Err("the 'login_uri' list has a broken quote".to_owned());
+            }
         }
     }
     Ok(uris)
@@ -637,7 +722,9 @@ fn split_scheme(url: &str) -> Option<(&str, &str)> {
 fn authority_of(rest: &str) -> &str {
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = rest.get(..end).unwrap_or_default();
-    authority.rsplit_once('@').map_or(authority, |(_, host)| host)
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
 }
 
 pub(super) fn host_of(url: &str) -> String {
@@ -695,16 +782,26 @@ mod tests {
 
     #[test]
     fn hosts_and_origins() {
-        assert_eq!(host_of("https://user@example.com:8443/login?x=1"), "example.com");
+        assert_eq!(
+            host_of("https://user@example.com:8443/login?x=1"),
+            "example.com"
+        );
         assert_eq!(host_of("example.org/path"), "example.org");
         assert_eq!(host_of("http://[::1]:80/"), "[::1]");
-        assert_eq!(origin_of("https://a.example:8443/x"), "https://a.example:8443");
+        assert_eq!(
+            origin_of("https://a.example:8443/x"),
+            "https://a.example:8443"
+        );
         assert_eq!(origin_of("not a url"), "");
     }
 
     #[test]
     fn uri_lists_round_trip() {
-        let uris = vec!["https://a.example/?q=1,2".to_owned(), "b.example".to_owned(), "c\"d".to_owned()];
+        let uris = vec![
+            "https://a.example/?q=1,2".to_owned(),
+            "b.example".to_owned(),
+            "c\"d".to_owned(),
+        ];
         assert_eq!(split_uri_list(&join_uri_list(&uris)), Ok(uris));
     }
 

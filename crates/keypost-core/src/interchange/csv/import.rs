@@ -72,7 +72,10 @@ pub enum ImportError {
     #[error("the header row does not name a title, username, password or URL column ({})", headers.join(", "))]
     UnrecognisedHeader { headers: Vec<String> },
     #[error("this is not a {format} CSV: missing column(s) {}", missing.join(", "))]
-    MissingColumns { format: &'static str, missing: Vec<String> },
+    MissingColumns {
+        format: &'static str,
+        missing: Vec<String>,
+    },
     #[error("the column mapping names column {column}, but the file has {columns} columns")]
     MappingOutOfRange { column: usize, columns: usize },
     #[error("the file has more than {limit} rows")]
@@ -112,17 +115,31 @@ pub fn read_csv(bytes: &[u8], format: Option<CsvFormat>) -> Result<ImportPreview
 }
 
 /// Reads `bytes` with the columns the user chose.
-pub fn read_csv_with_mapping(bytes: &[u8], mapping: &ColumnMapping) -> Result<ImportPreview, ImportError> {
+pub fn read_csv_with_mapping(
+    bytes: &[u8],
+    mapping: &ColumnMapping,
+) -> Result<ImportPreview, ImportError> {
     let text = decode(bytes)?;
     let mut reader = open(&text);
     let (headers, index) = read_header(&mut reader)?;
-    if let Some(column) = mapping.columns().into_iter().flatten().find(|&c| c >= headers.len()) {
+    if let Some(column) = mapping
+        .columns()
+        .into_iter()
+        .flatten()
+        .find(|&c| c >= headers.len())
+    {
         return Err(ImportError::MappingOutOfRange {
             column,
             columns: headers.len(),
         });
     }
-    read_rows(reader, CsvFormat::Generic, Some(mapping.clone()), headers, &index)
+    read_rows(
+        reader,
+        CsvFormat::Generic,
+        Some(mapping.clone()),
+        headers,
+        &index,
+    )
 }
 
 /// The header row alone, for a screen where the user maps columns.
@@ -158,7 +175,12 @@ fn decode_utf16(body: &[u8], unit: fn([u8; 2]) -> u16) -> Result<Vec<u8>, Import
     if !pairs.remainder().is_empty() {
         return Err(ImportError::InvalidUtf16);
     }
-    let units = pairs.map(|pair| unit([pair.first().copied().unwrap_or(0), pair.get(1).copied().unwrap_or(0)]));
+    let units = pairs.map(|pair| {
+        unit([
+            pair.first().copied().unwrap_or(0),
+            pair.get(1).copied().unwrap_or(0),
+        ])
+    });
     char::decode_utf16(units)
         .collect::<Result<String, _>>()
         .map(String::into_bytes)
@@ -168,7 +190,10 @@ fn decode_utf16(body: &[u8], unit: fn([u8; 2]) -> u16) -> Result<Vec<u8>, Import
 /// Opens a reader with the delimiter of the first line: a comma unless that line has none
 /// but has semicolons (spreadsheets in many locales) or tabs.
 fn open(text: &[u8]) -> RecordReader<'_> {
-    let first_line_end = text.iter().position(|&b| b == b'\n' || b == b'\r').unwrap_or(text.len());
+    let first_line_end = text
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(text.len());
     let first_line = text.get(..first_line_end).unwrap_or_default();
     let delimiter = if first_line.contains(&b',') {
         b','
@@ -318,7 +343,9 @@ fn column_name(headers: &[String], column: usize) -> String {
 fn fault_message(fault: RecordFault) -> &'static str {
     match fault {
         RecordFault::UnclosedQuote => "a quoted value is never closed (a \" is missing)",
-        RecordFault::TextAfterClosingQuote => "text follows a closing quote (a quote inside a value must be doubled)",
+        RecordFault::TextAfterClosingQuote => {
+            "text follows a closing quote (a quote inside a value must be doubled)"
+        }
     }
 }
 

@@ -21,17 +21,46 @@ pub struct ColumnMapping {
 }
 
 /// Header names (lower case, letters and digits only) each field is recognised by, best first.
-const TITLE_NAMES: &[&str] = &["title", "name", "account", "accountname", "itemname", "entry", "service"];
+const TITLE_NAMES: &[&str] = &[
+    "title",
+    "name",
+    "account",
+    "accountname",
+    "itemname",
+    "entry",
+    "service",
+];
 const USERNAME_NAMES: &[&str] = &[
-    "username", "user", "loginusername", "login", "loginname", "email", "emailaddress", "userid",
+    "username",
+    "user",
+    "loginusername",
+    "login",
+    "loginname",
+    "email",
+    "emailaddress",
+    "userid",
 ];
 const PASSWORD_NAMES: &[&str] = &["password", "loginpassword", "pass", "passwd", "pwd"];
 const URL_NAMES: &[&str] = &[
     "url", "urls", "loginuri", "uri", "website", "site", "web", "address", "link", "hostname",
 ];
-const NOTES_NAMES: &[&str] = &["notes", "note", "comments", "comment", "extra", "description"];
+const NOTES_NAMES: &[&str] = &[
+    "notes",
+    "note",
+    "comments",
+    "comment",
+    "extra",
+    "description",
+];
 const TAGS_NAMES: &[&str] = &["tags", "tag", "labels", "label", "keywords"];
-const FOLDER_NAMES: &[&str] = &["folder", "group", "grouping", "category", "path", "collection"];
+const FOLDER_NAMES: &[&str] = &[
+    "folder",
+    "group",
+    "grouping",
+    "category",
+    "path",
+    "collection",
+];
 const TOTP_NAMES: &[&str] = &["totp", "logintotp", "otp", "otpauth", "otpsecret", "2fa"];
 
 impl ColumnMapping {
@@ -44,7 +73,9 @@ impl ColumnMapping {
                 normalised
                     .iter()
                     .enumerate()
-                    .find(|(index, header)| !taken.get(*index).copied().unwrap_or(true) && header == name)
+                    .find(|(index, header)| {
+                        !taken.get(*index).copied().unwrap_or(true) && header == name
+                    })
                     .map(|(index, _)| index)
             });
             if let Some(index) = found
@@ -77,7 +108,10 @@ impl ColumnMapping {
 
     /// Whether the mapping finds anything that makes a row an entry.
     pub fn is_usable(&self) -> bool {
-        self.title.is_some() || self.username.is_some() || self.password.is_some() || self.url.is_some()
+        self.title.is_some()
+            || self.username.is_some()
+            || self.password.is_some()
+            || self.url.is_some()
     }
 
     pub(crate) fn columns(&self) -> [Option<usize>; 8] {
@@ -138,6 +172,11 @@ mod tests {
         let mapping = ColumnMapping::auto(&headers(&["name", "url"]));
         assert_eq!(mapping.title, Some(0));
         assert_eq!(mapping.url, Some(1));
-        assert!(ColumnMapping::auto(&headers(&["foo", "bar"])).columns().iter().all(Option::is_none));
+        assert!(
+            ColumnMapping::auto(&headers(&["foo", "bar"]))
+                .columns()
+                .iter()
+                .all(Option::is_none)
+        );
     }
 }

@@ -13,9 +13,8 @@ mod records;
 
 pub use export::{CsvExportOptions, ExportError, write_csv};
 pub use import::{
-    ImportError, ImportPreview, ImportedMeta, MAX_FIELD_BYTES, MAX_FILE_BYTES,
-    MAX_LISTED_PROBLEMS, MAX_ROWS, RowProblem, detect_format, read_csv, read_csv_headers,
-    read_csv_with_mapping,
+    ImportError, ImportPreview, ImportedMeta, MAX_FIELD_BYTES, MAX_FILE_BYTES, MAX_LISTED_PROBLEMS,
+    MAX_ROWS, RowProblem, detect_format, read_csv, read_csv_headers, read_csv_with_mapping,
 };
 pub use mapping::ColumnMapping;
 
@@ -97,7 +96,9 @@ impl fmt::Display for CsvFormat {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown CSV format {0:?}; expected one of bitwarden, chrome, keepassxc, 1password, lastpass, firefox, keypost, generic")]
+#[error(
+    "unknown CSV format {0:?}; expected one of bitwarden, chrome, keepassxc, 1password, lastpass, firefox, keypost, generic"
+)]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for CsvFormat {

@@ -110,7 +110,11 @@ impl<'a> RecordReader<'a> {
     }
 
     /// Reads a quoted field; the cursor is just after the opening quote.
-    fn read_quoted(&mut self, field: &mut Vec<u8>, oversized: &mut bool) -> Result<(), RecordFault> {
+    fn read_quoted(
+        &mut self,
+        field: &mut Vec<u8>,
+        oversized: &mut bool,
+    ) -> Result<(), RecordFault> {
         loop {
             let rest = self.input.get(self.pos..).unwrap_or_default();
             let Some(quote_at) = rest.iter().position(|&b| b == b'"') else {
@@ -142,7 +146,12 @@ impl<'a> RecordReader<'a> {
             .iter()
             .position(|&b| b == delimiter || b == b'\n' || b == b'\r')
             .unwrap_or(rest.len());
-        Self::push_slice(field, rest.get(..end).unwrap_or_default(), self.field_cap, oversized);
+        Self::push_slice(
+            field,
+            rest.get(..end).unwrap_or_default(),
+            self.field_cap,
+            oversized,
+        );
         self.pos += end;
     }
 

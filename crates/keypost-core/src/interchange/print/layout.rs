@@ -129,7 +129,10 @@ pub fn layout(entries: &[Entry], options: &PrintOptions) -> DocumentLayout {
     for line in heading_lines(entries.len(), options, content_width) {
         cursor += line.style.line_height();
         if let Some(page) = pages.last_mut() {
-            page.heading.push(PlacedLine { line, baseline: cursor });
+            page.heading.push(PlacedLine {
+                line,
+                baseline: cursor,
+            });
         }
     }
     cursor += BLOCK_PADDING_BOTTOM;
@@ -146,7 +149,8 @@ pub fn layout(entries: &[Entry], options: &PrintOptions) -> DocumentLayout {
         }
         if height <= full_page {
             if let Some(page) = pages.last_mut() {
-                page.blocks.push(place_block(entry_index, false, lines, cursor));
+                page.blocks
+                    .push(place_block(entry_index, false, lines, cursor));
             }
             cursor += height;
             continue;
@@ -173,7 +177,8 @@ pub fn layout(entries: &[Entry], options: &PrintOptions) -> DocumentLayout {
                 part.extend(remaining.next());
             }
             if let Some(page) = pages.last_mut() {
-                page.blocks.push(place_block(entry_index, continued, part, cursor));
+                page.blocks
+                    .push(place_block(entry_index, continued, part, cursor));
             }
             cursor += used;
             continued = true;
@@ -233,11 +238,15 @@ fn heading_lines(entry_count: usize, options: &PrintOptions, content_width: f32)
         super::format_date(options.generated_at)
     );
     let sub_chars = chars_that_fit(content_width, LineStyle::Subheading);
-    lines.extend(wrap_words(&subheading, sub_chars).into_iter().map(|text| TextLine {
-        style: LineStyle::Subheading,
-        label: String::new(),
-        text,
-    }));
+    lines.extend(
+        wrap_words(&subheading, sub_chars)
+            .into_iter()
+            .map(|text| TextLine {
+                style: LineStyle::Subheading,
+                label: String::new(),
+                text,
+            }),
+    );
     lines
 }
 
@@ -249,15 +258,22 @@ fn chars_that_fit(width: f32, style: LineStyle) -> usize {
 /// The lines of one entry: title, then each non-empty field in the order a person reads them.
 fn entry_lines(entry: &Entry, content_width: f32) -> Vec<TextLine> {
     let fields = &entry.fields;
-    let title = if fields.title.trim().is_empty() { "(untitled)" } else { fields.title.as_str() };
-    let mut lines: Vec<TextLine> = wrap_words(&printable(title), chars_that_fit(content_width, LineStyle::EntryTitle))
-        .into_iter()
-        .map(|text| TextLine {
-            style: LineStyle::EntryTitle,
-            label: String::new(),
-            text,
-        })
-        .collect();
+    let title = if fields.title.trim().is_empty() {
+        "(untitled)"
+    } else {
+        fields.title.as_str()
+    };
+    let mut lines: Vec<TextLine> = wrap_words(
+        &printable(title),
+        chars_that_fit(content_width, LineStyle::EntryTitle),
+    )
+    .into_iter()
+    .map(|text| TextLine {
+        style: LineStyle::EntryTitle,
+        label: String::new(),
+        text,
+    })
+    .collect();
     let label_width = LABEL_CHARS as f32 * LineStyle::Field.char_width();
     let value_chars = chars_that_fit(content_width - label_width, LineStyle::Field);
     let mut field = |label: &str, value: &str, wrap: Wrap| {
@@ -276,19 +292,25 @@ fn entry_lines(entry: &Entry, content_width: f32) -> Vec<TextLine> {
         let mut label = printable(label);
         // A label too long for its column gets a line of its own above the value.
         if label.chars().count() >= LABEL_CHARS {
-            lines.extend(wrap_characters(&label, chars_that_fit(content_width, LineStyle::Field)).into_iter().map(
-                |text| TextLine {
-                    style: LineStyle::Field,
-                    label: text,
-                    text: String::new(),
-                },
-            ));
+            lines.extend(
+                wrap_characters(&label, chars_that_fit(content_width, LineStyle::Field))
+                    .into_iter()
+                    .map(|text| TextLine {
+                        style: LineStyle::Field,
+                        label: text,
+                        text: String::new(),
+                    }),
+            );
             label = String::new();
         }
         for (index, text) in wrapped.into_iter().enumerate() {
             lines.push(TextLine {
                 style: LineStyle::Field,
-                label: if index == 0 { label.clone() } else { String::new() },
+                label: if index == 0 {
+                    label.clone()
+                } else {
+                    String::new()
+                },
                 text,
             });
         }
@@ -341,7 +363,11 @@ fn wrap_characters(text: &str, width: usize) -> Vec<String> {
         if chars.is_empty() {
             lines.push(String::new());
         }
-        lines.extend(chars.chunks(width.max(1)).map(|chunk| chunk.iter().collect::<String>()));
+        lines.extend(
+            chars
+                .chunks(width.max(1))
+                .map(|chunk| chunk.iter().collect::<String>()),
+        );
     }
     lines
 }
@@ -355,7 +381,11 @@ pub(super) fn wrap_words(text: &str, width: usize) -> Vec<String> {
         let mut current_len = 0usize;
         for word in paragraph.split(' ') {
             let word_len = word.chars().count();
-            let needed = if current_len == 0 { word_len } else { current_len + 1 + word_len };
+            let needed = if current_len == 0 {
+                word_len
+            } else {
+                current_len + 1 + word_len
+            };
             if needed <= width {
                 if current_len > 0 {
                     current.push(' ');

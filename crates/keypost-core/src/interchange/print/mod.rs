@@ -12,8 +12,8 @@ pub use layout::{
 
 use crate::entry::Entry;
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Op, ParsedFont, PdfDocument, PdfPage, PdfSaveOptions,
-    Point, Pt, TextItem,
+    Color, FontId, Greyscale, Line, LinePoint, Op, ParsedFont, PdfDocument, PdfPage,
+    PdfSaveOptions, Point, Pt, TextItem,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -100,7 +100,9 @@ pub fn render_pdf(entries: &[Entry], options: &PrintOptions) -> Result<Vec<u8>, 
             )
         })
         .collect();
-    Ok(document.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings))
+    Ok(document
+        .with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut warnings))
 }
 
 /// `2026-11-20 14:03 UTC`: unambiguous in every country, unlike 11/20 or 20/11.
@@ -137,14 +139,26 @@ impl Canvas<'_> {
         let label_x = layout::MARGIN;
         let value_x = layout::MARGIN + 11.0 * LineStyle::Field.char_width();
         for placed in &page.heading {
-            self.text(&placed.line.text, placed.line.style, label_x, placed.baseline, BLACK);
+            self.text(
+                &placed.line.text,
+                placed.line.style,
+                label_x,
+                placed.baseline,
+                BLACK,
+            );
         }
         for block in &page.blocks {
             for placed in &block.lines {
                 let line = &placed.line;
                 match line.style {
                     LineStyle::Field => {
-                        self.text(&line.label, line.style, label_x, placed.baseline, LABEL_GREY);
+                        self.text(
+                            &line.label,
+                            line.style,
+                            label_x,
+                            placed.baseline,
+                            LABEL_GREY,
+                        );
                         self.text(&line.text, line.style, value_x, placed.baseline, BLACK);
                     }
                     style => self.text(&line.text, style, label_x, placed.baseline, BLACK),
@@ -162,18 +176,33 @@ impl Canvas<'_> {
         self.rule(layout::MARGIN, page_width - layout::MARGIN, baseline - 11.0);
         self.footer_text(left, layout::MARGIN, baseline);
         self.footer_text(centre, (page_width - width_of(centre)) / 2.0, baseline);
-        self.footer_text(right, page_width - layout::MARGIN - width_of(right), baseline);
+        self.footer_text(
+            right,
+            page_width - layout::MARGIN - width_of(right),
+            baseline,
+        );
     }
 
     fn footer_text(&mut self, text: &str, x: f32, baseline: f32) {
-        self.write(text, self.fonts.regular.clone(), FOOTER_FONT_SIZE, x, baseline, LABEL_GREY);
+        self.write(
+            text,
+            self.fonts.regular.clone(),
+            FOOTER_FONT_SIZE,
+            x,
+            baseline,
+            LABEL_GREY,
+        );
     }
 
     fn text(&mut self, text: &str, style: LineStyle, x: f32, baseline: f32, grey: f32) {
         if text.is_empty() {
             return;
         }
-        let font = if style.is_bold() { self.fonts.bold.clone() } else { self.fonts.regular.clone() };
+        let font = if style.is_bold() {
+            self.fonts.bold.clone()
+        } else {
+            self.fonts.regular.clone()
+        };
         self.write(text, font, style.font_size(), x, baseline, grey);
     }
 
@@ -242,13 +271,20 @@ mod tests {
         let mut warnings = Vec::new();
         for bytes in [REGULAR_FONT, BOLD_FONT] {
             let font = ParsedFont::from_bytes(bytes, 0, &mut warnings);
-            let Some(font) = font else { panic!("font did not parse") };
+            let Some(font) = font else {
+                panic!("font did not parse")
+            };
             let units_per_em = f32::from(font.font_metrics.units_per_em);
             for c in ['0', 'O', 'l', '1', 'I', 'W', VISIBLE_SPACE, '\u{FFFD}', '—'] {
                 let glyph = font.lookup_glyph_index(u32::from(c));
-                let Some(glyph) = glyph else { panic!("no glyph for {c:?}") };
+                let Some(glyph) = glyph else {
+                    panic!("no glyph for {c:?}")
+                };
                 let advance = f32::from(font.get_horizontal_advance(glyph)) / units_per_em;
-                assert!((advance - layout::MONO_ADVANCE_EM).abs() < 1e-4, "{c:?}: {advance}");
+                assert!(
+                    (advance - layout::MONO_ADVANCE_EM).abs() < 1e-4,
+                    "{c:?}: {advance}"
+                );
             }
         }
     }

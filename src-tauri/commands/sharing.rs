@@ -1,0 +1,223 @@
+//! Send to any email (the send dialog and the Sent tab) and receive a pickup (the Receive tab).
+
+use keypost_core::entry::Entry;
+use keypost_core::sharing::{PickupInbox, RelayClient, SendOptions, SentPickup, fields_of, qr_svg};
+use keypost_protocol::pickup::{Pin, is_weak_pin};
+use std::time::Duration;
+use tauri::{AppHandle, State};
+use zeroize::Zeroizing;
+
+use crate::clipboard;
+use crate::commands::bulk::resolve;
+use crate::error::{CommandError, CommandResult, ErrorCode, capitalise};
+use crate::state::AppState;
+use crate::transport::{
+    CopyReceipt, PickupInfo, PickupProgress, PinCheck, ReceivedSummary, RelayInfo, SendRequest,
+    SentCopy, SentRow,
+};
+
+/// A PIN for the send dialog to propose: random, and never one the dialog would warn about.
+#[tauri::command]
+pub fn propose_pin() -> String {
+    Pin::make_random().as_str().to_owned()
+}
+
+#[tauri::command]
+pub fn check_pin(pin: String) -> PinCheck {
+    let pin = Zeroizing::new(pin);
+    match Pin::parse(&pin) {
+        Ok(parsed) if is_weak_pin(&parsed) => PinCheck {
+            valid: true,
+            weak: true,
+            message: "This PIN is easy to guess (repeated or sequential digits). A random one \
+                      is safer."
+                .into(),
+        },
+        Ok(_) => PinCheck {
+            valid: true,
+            weak: false,
+            message: String::new(),
+        },
+        Err(error) => PinCheck {
+            valid: false,
+            weak: false,
+            message: capitalise(&error.to_string()),
+        },
+    }
+}
+
+fn send_options(request: &SendRequest, pin: Pin) -> SendOptions {
+    SendOptions {
+        recipient_email: request.recipient_email.trim().to_owned(),
+        sender_name: request.sender_name.trim().to_owned(),
+        message: request.message.clone(),
+        pin,
+        passphrase: request
+            .passphrase
+            .as_ref()
+            .filter(|passphrase| !passphrase.is_empty())
+            .map(|passphrase| Zeroizing::new(passphrase.clone())),
+        expires_in_seconds: u64::from(request.expires_in_hours) * 3_600,
+        max_views: request.max_views,
+        retrieval_step: request.retrieval_step,
+        recipient_delete: request.recipient_delete,
+        include_notes: request.include_notes,
+    }
+}
+
+fn copy_view(sent: &SentPickup) -> CommandResult<SentCopy> {
+    let qr_svg = qr_svg(&sent.link).map_err(|error| {
+        CommandError::new(
+            ErrorCode::Internal,
+            format!("Cannot draw the QR code: {error}"),
+        )
+    })?;
+    Ok(SentCopy {
+        id: sent.id.clone(),
+        link: sent.link.clone(),
+        qr_svg,
+        pin: sent.pin.clone(),
+        recipient_email: sent.recipient_email.clone(),
+        expires_at: sent.expires_at.clone(),
+        emailed: sent.emailed,
+        entry_titles: sent.entry_titles.clone(),
+    })
+}
+
+/// Seals copies of the selected entries and deposits them on the relay, which emails the link:
+/// one pickup for all, or one per entry with its own random PIN. Each is kept in the Sent list.
+#[tauri::command]
+pub async fn send_entries(
+    state: State<'_, AppState>,
+    request: SendRequest,
+) -> CommandResult<Vec<SentCopy>> {
+    let ids = resolve(&state, &request.selection)?;
+    if ids.is_empty() {
+        return Err(CommandError::invalid("Choose at least one entry to send."));
+    }
+    let relay = RelayClient::new(&state.relay_url()?)?;
+    let entries = state.with_vault(|vault| vault.entries(&ids))?;
+    let batches: Vec<(&[Entry], SendOptions)> = if request.one_per_entry {
+        entries
+            .chunks(1)
+            .map(|entry| (entry, send_options(&request, Pin::make_random())))
+            .collect()
+    } else {
+        let pin = Pin::parse(&request.pin)
+            .map_err(|error| CommandError::invalid(capitalise(&error.to_string())))?;
+        vec![(entries.as_slice(), send_options(&request, pin))]
+    };
+    let mut copies = Vec::with_capacity(batches.len());
+    for (batch, options) in batches {
+        let sent = relay.send(batch, &options).await?;
+        state.with_vault(|vault| vault.record_sent(&sent))?;
+        copies.push(copy_view(&sent)?);
+    }
+    Ok(copies)
+}
+
+fn sent_record(state: &AppState, id: &str) -> CommandResult<SentPickup> {
+    state
+        .with_vault(|vault| vault.sent_pickups())?
+        .into_iter()
+        .find(|sent| sent.id == id)
+        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "That sent pickup is not listed."))
+}
+
+/// Every pickup sent from this vault, newest first.
+#[tauri::command]
+pub fn sent_list(state: State<'_, AppState>) -> CommandResult<Vec<SentRow>> {
+    Ok(state
+        .with_vault(|vault| vault.sent_pickups())?
+        .iter()
+        .map(SentRow::from)
+        .collect())
+}
+
+/// The link, QR code and PIN of a sent pickup, to show again.
+#[tauri::command]
+pub fn sent_copy(state: State<'_, AppState>, id: String) -> CommandResult<SentCopy> {
+    copy_view(&sent_record(&state, &id)?)
+}
+
+/// What the relay says about a sent pickup now.
+#[tauri::command]
+pub async fn sent_progress(
+    state: State<'_, AppState>,
+    id: String,
+) -> CommandResult<PickupProgress> {
+    let sent = sent_record(&state, &id)?;
+    let relay = RelayClient::new(&sent.relay_url)?;
+    Ok(relay
+        .owner_status(&sent.id, &sent.owner_token)
+        .await?
+        .into())
+}
+
+/// Destroys a sent pickup on the relay; its link stops working.
+#[tauri::command]
+pub async fn revoke_sent(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    let sent = sent_record(&state, &id)?;
+    let relay = RelayClient::new(&sent.relay_url)?;
+    Ok(relay.revoke(&sent.id, &sent.owner_token).await?)
+}
+
+/// Who sent a pickup, its message and how many tries are left; moves no counter.
+#[tauri::command]
+pub async fn pickup_info(link: String) -> CommandResult<PickupInfo> {
+    Ok(PickupInbox::from_link(&link)?.status().await?.into())
+}
+
+/// Opens a pickup with its PIN. The entries wait, unsaved, for `accept_import` or an export.
+#[tauri::command]
+pub async fn receive_pickup(
+    state: State<'_, AppState>,
+    link: String,
+    pin: String,
+    passphrase: Option<String>,
+) -> CommandResult<ReceivedSummary> {
+    if !state.is_unlocked() {
+        return Err(CommandError::locked());
+    }
+    let pin = Zeroizing::new(pin);
+    let passphrase = passphrase.map(Zeroizing::new);
+    let pin =
+        Pin::parse(&pin).map_err(|error| CommandError::invalid(capitalise(&error.to_string())))?;
+    let inbox = PickupInbox::from_link(&link)?;
+    let payload = inbox
+        .open(&pin, passphrase.as_ref().map(|text| text.as_str()))
+        .await?;
+    let entries: Vec<_> = payload.entries.iter().map(fields_of).collect();
+    let token = state.next_number();
+    let summary = ReceivedSummary::new(
+        token,
+        payload.sender_name.clone(),
+        payload.message.clone(),
+        &entries,
+    );
+    state.set_pending_import(token, entries);
+    Ok(summary)
+}
+
+/// Copies a link or PIN of a sent pickup; cleared like a password.
+#[tauri::command]
+pub fn copy_text(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    text: String,
+) -> CommandResult<CopyReceipt> {
+    let seconds = state.settings().clipboard_clear_seconds;
+    clipboard::copy_secret(
+        &app,
+        Zeroizing::new(text),
+        Duration::from_secs(u64::from(seconds)),
+    )?;
+    Ok(CopyReceipt {
+        clear_after_seconds: seconds,
+    })
+}
+
+#[tauri::command]
+pub fn relay_info(state: State<'_, AppState>) -> CommandResult<RelayInfo> {
+    state.relay_info()
+}

@@ -26,6 +26,14 @@ pub struct PendingImport {
     pub entries: Vec<EntryFields>,
 }
 
+/// Where pending entries came from. Each source has its own slot, so previewing a CSV does not
+/// drop a received pickup that may no longer be on the relay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingSource {
+    CsvFile,
+    Pickup,
+}
+
 pub struct AppState {
     pub vault_path: PathBuf,
     pub settings_file: SettingsFile,
@@ -36,7 +44,8 @@ pub struct AppState {
     built_in_relay: Result<BuiltInRelay, String>,
     vault: Mutex<Option<Vault>>,
     results: Mutex<Option<ResultSet>>,
-    pending_import: Mutex<Option<PendingImport>>,
+    pending_csv: Mutex<Option<PendingImport>>,
+    pending_pickup: Mutex<Option<PendingImport>>,
     settings: Mutex<Settings>,
     last_activity: Mutex<Instant>,
     counter: Mutex<u32>,
@@ -65,7 +74,8 @@ impl AppState {
             built_in_relay,
             vault: Mutex::new(None),
             results: Mutex::new(None),
-            pending_import: Mutex::new(None),
+            pending_csv: Mutex::new(None),
+            pending_pickup: Mutex::new(None),
             settings: Mutex::new(settings),
             last_activity: Mutex::new(Instant::now()),
             counter: Mutex::new(0),
@@ -102,7 +112,8 @@ impl AppState {
     pub fn lock(&self) -> bool {
         let was_unlocked = guard(&self.vault).take().is_some();
         *guard(&self.results) = None;
-        *guard(&self.pending_import) = None;
+        *guard(&self.pending_csv) = None;
+        *guard(&self.pending_pickup) = None;
         was_unlocked
     }
 
@@ -198,27 +209,42 @@ impl AppState {
         self.with_results(generation, |rows| rows.iter().map(|row| row.id).collect())
     }
 
-    pub fn set_pending_import(&self, token: u32, entries: Vec<EntryFields>) {
-        *guard(&self.pending_import) = Some(PendingImport { token, entries });
+    fn pending_slot(&self, source: PendingSource) -> &Mutex<Option<PendingImport>> {
+        match source {
+            PendingSource::CsvFile => &self.pending_csv,
+            PendingSource::Pickup => &self.pending_pickup,
+        }
+    }
+
+    pub fn set_pending_import(&self, source: PendingSource, token: u32, entries: Vec<EntryFields>) {
+        *guard(self.pending_slot(source)) = Some(PendingImport { token, entries });
     }
 
     /// A copy of the pending entries, leaving them pending (exporting received entries).
     pub fn pending_import(&self, token: u32) -> CommandResult<Vec<EntryFields>> {
-        match guard(&self.pending_import).as_ref() {
-            Some(import) if import.token == token => Ok(import.entries.clone()),
-            Some(_) | None => Err(pending_import_gone()),
-        }
+        [PendingSource::CsvFile, PendingSource::Pickup]
+            .into_iter()
+            .find_map(|source| match guard(self.pending_slot(source)).as_ref() {
+                Some(import) if import.token == token => Some(import.entries.clone()),
+                Some(_) | None => None,
+            })
+            .ok_or_else(pending_import_gone)
     }
 
     pub fn take_pending_import(&self, token: u32) -> CommandResult<Vec<EntryFields>> {
-        let mut pending = guard(&self.pending_import);
-        match pending.take() {
-            Some(import) if import.token == token => Ok(import.entries),
-            other => {
-                *pending = other;
-                Err(pending_import_gone())
-            }
-        }
+        [PendingSource::CsvFile, PendingSource::Pickup]
+            .into_iter()
+            .find_map(|source| {
+                let mut slot = guard(self.pending_slot(source));
+                match slot.take() {
+                    Some(import) if import.token == token => Some(import.entries),
+                    other => {
+                        *slot = other;
+                        None
+                    }
+                }
+            })
+            .ok_or_else(pending_import_gone)
     }
 }
 

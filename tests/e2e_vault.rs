@@ -1,7 +1,7 @@
 //! End-to-end test of the desktop app: the real binary, its real vault on disk, driven through
 //! WebDriver (tauri-driver + WebKitWebDriver) on an Xvfb display the test starts itself.
 //!
-//! Needs `ui/dist` built before the app (`npm --prefix ui ci && npm --prefix ui run build`),
+//! Needs `ui/dist` built before the app (`npm --prefix ui install && npm --prefix ui run build`),
 //! `tauri-driver` (`cargo install tauri-driver --locked`), Debian's `webkit2gtk-driver` and
 //! `xvfb`. Run: `cargo test -p keypost-app --test e2e_vault`.
 //! Also refreshes docs/screenshots/passwords.png and docs/screenshots/bulk-edit.png.
@@ -19,17 +19,6 @@ const MASTER_PASSWORD: &str = "Tr0ub4dor&3-Keypost-e2e!";
 
 fn screenshots_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
-}
-
-async fn add_entry(app: &AppSession, title: &str, username: &str, password: &str, url: &str) {
-    app.click("new-entry").await;
-    app.type_into("field-title", title).await;
-    app.type_into("field-username", username).await;
-    app.type_into("field-password", password).await;
-    app.type_into("field-url", url).await;
-    app.click("save-entry").await;
-    app.wait_texts("entry-title", |titles| titles.iter().any(|t| t == title))
-        .await;
 }
 
 fn backspaces(count: usize) -> String {
@@ -62,22 +51,14 @@ async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
     let app = AppSession::launch(Path::new(env!("CARGO_BIN_EXE_keypost-app")), &dirs).await;
 
     // A fresh vault path: the app offers to create the vault.
-    app.type_into("create-password", MASTER_PASSWORD).await;
-    app.type_into("create-confirm", MASTER_PASSWORD).await;
-    app.wait_texts("strength-label", |label| {
-        label.iter().any(|l| l.to_lowercase().contains("strong"))
-    })
-    .await;
-    app.click("create-submit").await;
-    app.element("new-entry").await;
+    app.create_vault(MASTER_PASSWORD).await;
     assert!(
         dirs.vault().exists(),
         "the vault is created at KEYPOST_VAULT"
     );
 
-    add_entry(&app, "GitHub", "ada", "gh-Secret-1", "https://github.com").await;
-    add_entry(
-        &app,
+    app.add_entry("GitHub", "ada", "gh-Secret-1", "https://github.com").await;
+    app.add_entry(
         "Mail",
         "ada@example.org",
         "=mail+Secret,2",

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 const NOT_BUILT: &str = "the pickup page is not built (crates/keypost-relay/page/dist/index.html is missing).\n\
-    Build it first:\n    npm --prefix crates/keypost-relay/page ci\n    npm --prefix crates/keypost-relay/page run build\n\
+    Build it first:\n    npm --prefix crates/keypost-relay/page install\n    npm --prefix crates/keypost-relay/page run build\n\
     (`scripts/dev setup` does both.)";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

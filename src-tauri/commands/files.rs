@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use crate::commands::bulk::resolve;
 use crate::error::{CommandError, CommandResult, ErrorCode};
-use crate::state::AppState;
+use crate::state::{AppState, PendingSource};
 use crate::transport::{ChosenFile, CsvFormatName, ExportSource, ExportTarget, ImportSummary};
 
 /// The file read when dialogs are bypassed for tests (`KEYPOST_E2E_SAVE_DIR`).
@@ -90,7 +90,7 @@ pub async fn preview_import(
     let preview = read_csv(&bytes, format.map(Into::into))?;
     let token = state.next_number();
     let summary = ImportSummary::new(token, &preview);
-    state.set_pending_import(token, preview.entries);
+    state.set_pending_import(PendingSource::CsvFile, token, preview.entries);
     Ok(summary)
 }
 

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 use crate::clipboard;
 use crate::commands::bulk::resolve;
 use crate::error::{CommandError, CommandResult, ErrorCode, capitalise};
-use crate::state::AppState;
+use crate::state::{AppState, PendingSource};
 use crate::transport::{
     CopyReceipt, PickupInfo, PickupProgress, PinCheck, ReceivedSummary, RelayInfo, SendRequest,
     SentCopy, SentRow,
@@ -195,7 +195,7 @@ pub async fn receive_pickup(
         payload.message.clone(),
         &entries,
     );
-    state.set_pending_import(token, entries);
+    state.set_pending_import(PendingSource::Pickup, token, entries);
     Ok(summary)
 }
 

@@ -3,8 +3,8 @@
 //! Debian's `WebKitWebDriver`), and a fantoccini session that launches the built binary with
 //! its vault, config and export folders inside a temporary directory.
 //!
-//! Shared by the e2e test (`tests/e2e_vault.rs`) and the app benchmark
-//! (`tests/app_bench.rs`); each of them uses a part of it.
+//! Shared by the e2e tests (`tests/e2e_*.rs`) and the app benchmark (`tests/app_bench.rs`);
+//! each of them uses a part of it.
 #![allow(
     dead_code,
     reason = "compiled into several test targets, each using a part"
@@ -131,7 +131,17 @@ impl AppDirs {
     pub fn exports(&self) -> PathBuf {
         self.root.path().join("exports")
     }
+
+    /// Writes the app's settings file before it starts (as the Settings tab would).
+    pub fn write_settings(&self, settings: &serde_json::Value) {
+        let dir = self.root.path().join("config").join(APP_IDENTIFIER);
+        std::fs::create_dir_all(&dir).expect("config folder");
+        std::fs::write(dir.join("settings.json"), settings.to_string()).expect("settings file");
+    }
 }
+
+/// `identifier` in tauri.conf.json: names the app's config and data folders.
+const APP_IDENTIFIER: &str = "app.keypost.desktop";
 
 /// A running tauri-driver and a WebDriver session on the app.
 pub struct AppSession {
@@ -270,6 +280,40 @@ impl AppSession {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// On the first start (no vault yet): creates the vault and waits for the Passwords tab.
+    pub async fn create_vault(&self, password: &str) {
+        self.type_into("create-password", password).await;
+        self.type_into("create-confirm", password).await;
+        self.wait_texts("strength-label", |label| {
+            label.iter().any(|l| l.to_lowercase().contains("strong"))
+        })
+        .await;
+        self.click("create-submit").await;
+        self.element("new-entry").await;
+    }
+
+    /// Adds an entry through the entry window and waits until the list shows it.
+    pub async fn add_entry(&self, title: &str, username: &str, password: &str, url: &str) {
+        self.click("new-entry").await;
+        self.type_into("field-title", title).await;
+        self.type_into("field-username", username).await;
+        self.type_into("field-password", password).await;
+        self.type_into("field-url", url).await;
+        self.click("save-entry").await;
+        self.wait_texts("entry-title", |titles| titles.iter().any(|t| t == title))
+            .await;
+    }
+
+    /// The value of an input field.
+    pub async fn value(&self, testid: &str) -> String {
+        self.element(testid)
+            .await
+            .prop("value")
+            .await
+            .unwrap_or_else(|error| panic!("no value of {testid}: {error}"))
+            .unwrap_or_default()
     }
 
     pub async fn screenshot(&self, path: &Path) {

@@ -1,0 +1,228 @@
+//! End-to-end test of "send to any email" between two real app instances: instance A sends
+//! two entries from bulk edit through a real relay, which emails the link to a real SMTP server
+//! (Debian's python3-aiosmtpd); instance B, with its own data folders and vault, receives the
+//! link read from that email with the PIN and saves both entries.
+//!
+//! Needs what `tests/e2e_vault.rs` needs, plus python3-aiosmtpd. Run:
+//! `cargo test -p keypost-app --test e2e_sharing`. Also refreshes docs/screenshots/send-dialog.png,
+//! send-result.png and receive.png.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use keypost_relay::mail::{SmtpSettings, SmtpTls};
+use keypost_relay::{RelayConfig, RunningRelay};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::app_driver::{AppDirs, AppSession, WAIT};
+
+const PASSWORD_A: &str = "Ada-sends-Keypost-e2e-2026!";
+const PASSWORD_B: &str = "Bo-receives-Keypost-e2e-2026!";
+const ENTRY_PASSWORDS: [&str; 2] = ["wifi-Secret-7731", "router-Secret-9904"];
+
+fn screenshots_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
+}
+
+/// A real SMTP server saving each message (crates/keypost-relay/tests/fixtures/smtp_sink.py).
+struct SmtpSink {
+    child: Child,
+    port: u16,
+    folder: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        let folder = tempfile::tempdir().unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/keypost-relay/tests/fixtures/smtp_sink.py");
+        let mut child = Command::new("/usr/bin/python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(folder.path())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/dev setup installs python3-aiosmtpd)");
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        assert_eq!(line.trim(), "ready", "the SMTP server did not start");
+        SmtpSink {
+            child,
+            port,
+            folder,
+        }
+    }
+
+    /// The decoded plain-text body of the first message, once it has arrived.
+    fn first_message_text(&self) -> String {
+        let path = self.folder.path().join("1.txt");
+        let started = Instant::now();
+        while !path.exists() {
+            assert!(started.elapsed() < WAIT, "no email arrived");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::fs::read_to_string(path).unwrap()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_relay(data: &Path, smtp_port: u16) -> RunningRelay {
+    let config = RelayConfig {
+        smtp: Some(SmtpSettings::Server {
+            host: "127.0.0.1".into(),
+            port: smtp_port,
+            tls: SmtpTls::None,
+            username: None,
+            password: None,
+        }),
+        ..RelayConfig::local(data)
+    };
+    keypost_relay::start(config).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() {
+    let smtp = SmtpSink::start();
+    let relay_data = tempfile::tempdir().unwrap();
+    let relay = start_relay(relay_data.path(), smtp.port).await;
+
+    // Instance A: the sender, whose Settings name the relay above.
+    let sender_dirs = AppDirs::new();
+    sender_dirs.write_settings(&serde_json::json!({
+        "relay_url": relay.public_url(),
+        "sender_name": "Ada Lovelace",
+    }));
+    let sender = AppSession::launch(Path::new(env!("CARGO_BIN_EXE_keypost-app")), &sender_dirs).await;
+    sender.create_vault(PASSWORD_A).await;
+    sender
+        .add_entry("Home Wi-Fi", "guest", ENTRY_PASSWORDS[0], "https://wifi.example.org")
+        .await;
+    sender
+        .add_entry("Router", "admin", ENTRY_PASSWORDS[1], "https://192.0.2.1")
+        .await;
+    sender.click("bulk-mode").await;
+    sender.click("select-all-results").await;
+    sender
+        .wait_texts("bulk-count", |count| count == ["2 selected"])
+        .await;
+    sender.click("bulk-send").await;
+    sender.type_into("send-email", "bo@example.org").await;
+    assert_eq!(sender.value("send-name").await, "Ada Lovelace", "name remembered");
+    sender
+        .type_into("send-message", "The Wi-Fi and the router, as promised.")
+        .await;
+    let pin = sender.value("send-pin").await;
+    assert!(
+        pin.len() == 5 && pin.chars().all(|c| c.is_ascii_digit()),
+        "a random 5-digit PIN is proposed: {pin:?}"
+    );
+    sender
+        .screenshot(&screenshots_dir().join("send-dialog.png"))
+        .await;
+    sender.click("send-submit").await;
+    let shown_pin = sender.wait_texts("send-result-pin", |pins| pins.len() == 1).await;
+    assert_eq!(shown_pin[0].replace(' ', ""), pin);
+    let shown_link = sender.texts("send-result-link").await;
+    let shown_link = match shown_link.first() {
+        Some(text) if !text.is_empty() => text.clone(),
+        _ => sender.value("send-result-link").await,
+    };
+    assert!(
+        shown_link.starts_with(relay.public_url()) && shown_link.contains('#'),
+        "{shown_link}"
+    );
+    sender.element("send-result-qr").await;
+    sender
+        .screenshot(&screenshots_dir().join("send-result.png"))
+        .await;
+
+    // The email: the link, never the PIN or an entry's content.
+    let email = smtp.first_message_text();
+    let link = email
+        .split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+        .find(|word| word.starts_with(relay.public_url()) && word.contains('#'))
+        .unwrap_or_else(|| panic!("no pickup link in the email:\n{email}"))
+        .to_owned();
+    assert_eq!(link, shown_link, "the app shows the link that was emailed");
+    assert!(email.contains("Ada Lovelace"), "{email}");
+    assert!(!email.contains(&pin), "the PIN is never in the email");
+    for secret in ENTRY_PASSWORDS {
+        assert!(!email.contains(secret), "no entry content in the email");
+    }
+    assert!(!email.contains("Home Wi-Fi"), "not even titles");
+
+    // The Sent tab lists the pickup with its live status.
+    sender.click("send-done").await;
+    sender.click("tab-sent").await;
+    sender
+        .wait_texts("sent-row", |rows| {
+            rows.len() == 1 && rows[0].contains("bo@example.org")
+        })
+        .await;
+    sender.quit().await;
+
+    // Instance B: the recipient, with its own folders and vault.
+    let recipient_dirs = AppDirs::new();
+    let recipient = AppSession::launch(
+        Path::new(env!("CARGO_BIN_EXE_keypost-app")),
+        &recipient_dirs,
+    )
+    .await;
+    recipient.create_vault(PASSWORD_B).await;
+    recipient.click("tab-receive").await;
+    recipient.type_into("receive-link", &link).await;
+    recipient
+        .wait_texts("receive-info", |info| {
+            info.iter().any(|text| text.contains("Ada Lovelace"))
+        })
+        .await;
+
+    // One wrong PIN costs one of the three tries, and says so.
+    let wrong_pin = if pin == "13579" { "97531" } else { "13579" };
+    recipient.type_into("receive-pin", wrong_pin).await;
+    recipient.click("receive-open").await;
+    let error = recipient
+        .wait_texts("receive-error", |errors| !errors.is_empty() && !errors[0].is_empty())
+        .await;
+    assert!(error[0].contains("2 tries left"), "{error:?}");
+
+    recipient.type_into("receive-pin", &pin).await;
+    recipient.click("receive-open").await;
+    let rows = recipient
+        .wait_texts("receive-row", |rows| rows.len() == 2)
+        .await;
+    assert!(rows.iter().any(|row| row.contains("Home Wi-Fi")), "{rows:?}");
+    assert!(rows.iter().any(|row| row.contains("Router")), "{rows:?}");
+    recipient
+        .screenshot(&screenshots_dir().join("receive.png"))
+        .await;
+    recipient.click("receive-import").await;
+    recipient
+        .wait_texts("receive-saved-hint", |hint| !hint.is_empty())
+        .await;
+    recipient.click("tab-passwords").await;
+    recipient
+        .wait_texts("entry-title", |titles| {
+            let mut sorted = titles.to_vec();
+            sorted.sort();
+            sorted == ["Home Wi-Fi", "Router"]
+        })
+        .await;
+    recipient.quit().await;
+
+    relay.shutdown().await.unwrap();
+}

@@ -106,10 +106,16 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
         "relay_url": relay.public_url(),
         "sender_name": "Ada Lovelace",
     }));
-    let sender = AppSession::launch(Path::new(env!("CARGO_BIN_EXE_keypost-app")), &sender_dirs).await;
+    let sender =
+        AppSession::launch(Path::new(env!("CARGO_BIN_EXE_keypost-app")), &sender_dirs).await;
     sender.create_vault(PASSWORD_A).await;
     sender
-        .add_entry("Home Wi-Fi", "guest", ENTRY_PASSWORDS[0], "https://wifi.example.org")
+        .add_entry(
+            "Home Wi-Fi",
+            "guest",
+            ENTRY_PASSWORDS[0],
+            "https://wifi.example.org",
+        )
         .await;
     sender
         .add_entry("Router", "admin", ENTRY_PASSWORDS[1], "https://192.0.2.1")
@@ -121,7 +127,11 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
         .await;
     sender.click("bulk-send").await;
     sender.type_into("send-email", "bo@example.org").await;
-    assert_eq!(sender.value("send-name").await, "Ada Lovelace", "name remembered");
+    assert_eq!(
+        sender.value("send-name").await,
+        "Ada Lovelace",
+        "name remembered"
+    );
     sender
         .type_into("send-message", "The Wi-Fi and the router, as promised.")
         .await;
@@ -134,7 +144,9 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
         .screenshot(&screenshots_dir().join("send-dialog.png"))
         .await;
     sender.click("send-submit").await;
-    let shown_pin = sender.wait_texts("send-result-pin", |pins| pins.len() == 1).await;
+    let shown_pin = sender
+        .wait_texts("send-result-pin", |pins| pins.len() == 1)
+        .await;
     assert_eq!(shown_pin[0].replace(' ', ""), pin);
     let shown_link = sender.texts("send-result-link").await;
     let shown_link = match shown_link.first() {
@@ -196,7 +208,9 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
     recipient.type_into("receive-pin", wrong_pin).await;
     recipient.click("receive-open").await;
     let error = recipient
-        .wait_texts("receive-error", |errors| !errors.is_empty() && !errors[0].is_empty())
+        .wait_texts("receive-error", |errors| {
+            !errors.is_empty() && !errors[0].is_empty()
+        })
         .await;
     assert!(error[0].contains("2 tries left"), "{error:?}");
 
@@ -205,7 +219,10 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
     let rows = recipient
         .wait_texts("receive-row", |rows| rows.len() == 2)
         .await;
-    assert!(rows.iter().any(|row| row.contains("Home Wi-Fi")), "{rows:?}");
+    assert!(
+        rows.iter().any(|row| row.contains("Home Wi-Fi")),
+        "{rows:?}"
+    );
     assert!(rows.iter().any(|row| row.contains("Router")), "{rows:?}");
     recipient
         .screenshot(&screenshots_dir().join("receive.png"))

@@ -57,7 +57,8 @@ async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
         "the vault is created at KEYPOST_VAULT"
     );
 
-    app.add_entry("GitHub", "ada", "gh-Secret-1", "https://github.com").await;
+    app.add_entry("GitHub", "ada", "gh-Secret-1", "https://github.com")
+        .await;
     app.add_entry(
         "Mail",
         "ada@example.org",

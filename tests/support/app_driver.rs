@@ -18,6 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const WAIT: Duration = Duration::from_secs(30);
+const SETTLE_BEFORE_SCREENSHOT: Duration = Duration::from_millis(1_500);
 
 /// An X display for the app: the existing `DISPLAY`, or a private Xvfb stopped on drop.
 pub struct Display {
@@ -234,12 +235,26 @@ impl AppSession {
             .unwrap_or_else(|error| panic!("no element {testid}: {error}"))
     }
 
+    /// Clicks, retrying while the element is not yet clickable (still rendering or moving).
     pub async fn click(&self, testid: &str) {
-        self.element(testid)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|error| panic!("cannot click {testid}: {error}"));
+        let started = Instant::now();
+        loop {
+            let result = self.element(testid).await.click().await;
+            match result {
+                Ok(()) => return,
+                Err(error) if started.elapsed() > WAIT => {
+                    self.fail(testid, &format!("cannot click: {error}")).await
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
+    }
+
+    /// Fails the test, saving a screenshot of the window to look at.
+    async fn fail(&self, testid: &str, problem: &str) -> ! {
+        let picture = std::env::temp_dir().join(format!("keypost-e2e-{testid}.png"));
+        self.screenshot(&picture).await;
+        panic!("{testid}: {problem} (window: {})", picture.display())
     }
 
     pub async fn type_into(&self, testid: &str, text: &str) {
@@ -250,20 +265,18 @@ impl AppSession {
             .unwrap_or_else(|error| panic!("cannot type into {testid}: {error}"));
     }
 
-    /// Texts of every element with this test id, in document order.
+    /// Texts (`textContent`, trimmed) of every element with this test id, in document order.
+    /// Read in one script call: WebKitWebDriver's rendered-text command answers "" for rows of
+    /// the virtualised list.
     pub async fn texts(&self, testid: &str) -> Vec<String> {
-        let mut texts = Vec::new();
-        let found = self
-            .client
-            .find_all(Locator::Css(&format!("[data-testid='{testid}']")))
-            .await
-            .unwrap_or_default();
-        for element in found {
-            if let Ok(text) = element.text().await {
-                texts.push(text.trim().to_owned());
-            }
-        }
-        texts
+        let script = "return Array.from(document.querySelectorAll(arguments[0]), \
+                      (element) => element.textContent.trim())";
+        let selector = serde_json::Value::from(format!("[data-testid='{testid}']"));
+        let found = self.client.execute(script, vec![selector]).await;
+        found
+            .ok()
+            .and_then(|value| serde_json::from_value(value).ok())
+            .unwrap_or_default()
     }
 
     /// Polls until `texts(testid)` satisfies `check`, failing with what was last seen.
@@ -274,10 +287,10 @@ impl AppSession {
             if check(&texts) {
                 return texts;
             }
-            assert!(
-                started.elapsed() < WAIT,
-                "{testid}: condition not met; last seen {texts:?}"
-            );
+            if started.elapsed() > WAIT {
+                self.fail(testid, &format!("condition not met; last seen {texts:?}"))
+                    .await
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -316,7 +329,10 @@ impl AppSession {
             .unwrap_or_default()
     }
 
+    /// Saves a PNG of the window. Waits a moment first: WebKit paints asynchronously, and a
+    /// snapshot taken right after typing can show the frame before it.
     pub async fn screenshot(&self, path: &Path) {
+        tokio::time::sleep(SETTLE_BEFORE_SCREENSHOT).await;
         let png = self.client.screenshot().await.expect("screenshot");
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).expect("screenshot folder");

@@ -81,7 +81,8 @@ fn bitwarden_export_imports_fields_favourites_folders_and_notes() {
     assert_eq!(empty.username, "bob");
     assert_eq!(
         preview.meta.iter().map(|m| m.line).collect::<Vec<_>>(),
-        vec![2, 3, 7, 8]
+        vec![2, 3, 6, 7],
+        "a record that spans lines is reported at its first line"
     );
 }
 
@@ -145,7 +146,7 @@ fn keepassxc_export_maps_groups_dates_and_totp() {
     assert_eq!(preview.meta[2].modified, None);
     assert_eq!(preview.skipped_rows, 0);
     assert_eq!(preview.problems.len(), 1);
-    assert_eq!(preview.problems[0].line, 4);
+    assert_eq!(preview.problems[0].line, 5, "the record starts on line 5");
     assert!(
         preview.problems[0].message.contains("Last Modified")
             || preview.problems[0].message.contains("last modified")

@@ -75,6 +75,9 @@ const actions: Actions = {
     }
     const sealed = state.sealed;
     dispatch({ kind: 'submitted' });
+    // Argon2id reports progress per memory block, tens of thousands of times: re-rendering on
+    // each would take far longer than the hashing, so the bar moves in whole percents.
+    let shownPercent = -1;
     const outcome = await unlock({
       api,
       idText,
@@ -83,14 +86,20 @@ const actions: Actions = {
       pin,
       passphrase,
       sealed,
-      onProgress: (progress) => dispatch({ kind: 'stretching', progress }),
+      onProgress: (progress) => {
+        const percent = Math.floor(progress * 100);
+        if (percent !== shownPercent) {
+          shownPercent = percent;
+          dispatch({ kind: 'stretching', progress });
+        }
+      },
     });
     switch (outcome.kind) {
       case 'opened':
         dispatch({ kind: 'opened', payload: outcome.payload, viewsLeft: outcome.viewsLeft });
         break;
       case 'wrong_passphrase':
-        dispatch({ kind: 'wrong_passphrase', sealed: outcome.sealed });
+        dispatch({ kind: 'wrong_passphrase', sealed: outcome.sealed, pin });
         break;
       case 'damaged':
         dispatch({ kind: 'damaged' });

@@ -75,8 +75,8 @@ describe('page states', () => {
   it('a wrong passphrase keeps the fetched copy so the retry makes no request', () => {
     const sealed = new Uint8Array([1, 2, 3]);
     const pin = run({ kind: 'status_loaded', status: { ...status, retrieval_step: false, passphrase_required: true } }, { kind: 'submitted' });
-    const retry = next(pin, { kind: 'wrong_passphrase', sealed });
-    expect(retry).toMatchObject({ kind: 'pin', sealed, notice: { kind: 'wrong_passphrase' } });
+    const retry = next(pin, { kind: 'wrong_passphrase', sealed, pin: '52817' });
+    expect(retry).toMatchObject({ kind: 'pin', sealed, acceptedPin: '52817', notice: { kind: 'wrong_passphrase' } });
     expect(next(next(retry, { kind: 'stretching', progress: 0.5 }), { kind: 'opened', payload, viewsLeft: 0 }).kind).toBe('opened');
   });
 

@@ -41,6 +41,8 @@ export type State =
        * without using another view).
        */
       sealed: Uint8Array | null;
+      /** The PIN the relay accepted with `sealed`: it also keys the copy, so the retry needs it. */
+      acceptedPin: string | null;
     }
   | { kind: 'opened'; status: PickupStatus; payload: Payload; viewsLeft: number | null; deleted: boolean }
   /** Three wrong PINs: the relay deleted the copy. */
@@ -55,7 +57,7 @@ export type Event =
   | { kind: 'show_clicked' }
   | { kind: 'submitted' }
   | { kind: 'stretching'; progress: number }
-  | { kind: 'wrong_passphrase'; sealed: Uint8Array }
+  | { kind: 'wrong_passphrase'; sealed: Uint8Array; pin: string }
   | { kind: 'damaged' }
   | { kind: 'opened'; payload: Payload; viewsLeft: number | null }
   | { kind: 'deleted' };
@@ -81,7 +83,13 @@ export function next(state: State, event: Event): State {
       return state.kind === 'pin' ? { ...state, busy: { kind: 'stretching', progress: event.progress } } : state;
     case 'wrong_passphrase':
       return state.kind === 'pin'
-        ? { ...state, notice: { kind: 'wrong_passphrase' }, busy: { kind: 'idle' }, sealed: event.sealed }
+        ? {
+            ...state,
+            notice: { kind: 'wrong_passphrase' },
+            busy: { kind: 'idle' },
+            sealed: event.sealed,
+            acceptedPin: event.pin,
+          }
         : state;
     case 'damaged':
       return state.kind === 'pin' ? { ...state, notice: { kind: 'damaged' }, busy: { kind: 'idle' } } : state;
@@ -100,7 +108,7 @@ export function next(state: State, event: Event): State {
 }
 
 function pinForm(status: PickupStatus): State {
-  return { kind: 'pin', status, notice: null, busy: { kind: 'idle' }, sealed: null };
+  return { kind: 'pin', status, notice: null, busy: { kind: 'idle' }, sealed: null, acceptedPin: null };
 }
 
 function failed(state: State, failure: RelayFailure): State {

@@ -130,7 +130,7 @@ function about(): HTMLElement {
 }
 
 function pinView(state: Extract<State, { kind: 'pin' }>, actions: Actions, now: number): HTMLElement {
-  const { status, notice, busy, sealed } = state;
+  const { status, notice, busy, sealed, acceptedPin } = state;
   const pinAccepted = sealed !== null;
   const working = busy.kind !== 'idle';
   const pin = h('input', {
@@ -149,6 +149,9 @@ function pinView(state: Extract<State, { kind: 'pin' }>, actions: Actions, now: 
     readonly: pinAccepted,
     disabled: working,
   });
+  if (acceptedPin !== null) {
+    pin.value = acceptedPin;
+  }
   const passphrase = status.passphrase_required
     ? h('input', {
         id: 'passphrase',

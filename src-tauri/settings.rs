@@ -55,9 +55,8 @@ impl Settings {
             )));
         }
         let relay_url = self.relay_url.trim();
-        if !relay_url.is_empty()
-            && !(relay_url.starts_with("https://") || relay_url.starts_with("http://"))
-        {
+        let is_web_address = relay_url.starts_with("https://") || relay_url.starts_with("http://");
+        if !(relay_url.is_empty() || is_web_address) {
             return Err(CommandError::invalid(
                 "The relay address must start with https:// (or http:// for a local relay).",
             ));

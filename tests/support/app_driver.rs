@@ -28,10 +28,10 @@ pub struct Display {
 
 impl Display {
     pub fn start() -> Display {
-        if let Ok(name) = std::env::var("DISPLAY") {
-            if !name.is_empty() {
-                return Display { name, xvfb: None };
-            }
+        if let Ok(name) = std::env::var("DISPLAY")
+            && !name.is_empty()
+        {
+            return Display { name, xvfb: None };
         }
         for number in 90..190 {
             let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));

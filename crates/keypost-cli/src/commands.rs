@@ -437,7 +437,6 @@ fn export(session: &Session, args: ExportArgs) -> Result<(), CliError> {
         csv => {
             let options = CsvExportOptions {
                 spreadsheet_safe: args.spreadsheet_safe,
-                ..CsvExportOptions::default()
             };
             let mut buffer = Vec::new();
             write_csv(&entries, csv_format(csv)?, &options, &mut buffer)?;

@@ -4,7 +4,7 @@
 //!
 //! Prints one line per measurement (best and median of the runs) for docs/benchmarks.md.
 
-use keypost_core::entry::{CustomField, Entry, EntryFields, EntryId};
+use keypost_core::entry::{CustomField, Entry, EntryFields};
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
 use std::error::Error;
@@ -14,33 +14,30 @@ use time::OffsetDateTime;
 const RUNS: usize = 5;
 
 fn sample_entry(index: usize) -> Entry {
-    let mut fields = EntryFields::default();
-    fields.title = format!("Service {index} — account");
-    fields.username = format!("user{index}@example.com");
-    fields.password = format!("Xk9#q{index}!vL2$zP7@wR4");
-    fields.urls = vec![format!("https://service{index}.example.com/login")];
-    fields.notes = if index % 4 == 0 {
-        format!("Support PIN {index}\nRecovery e-mail: backup{index}@example.org, \"primary\"")
-    } else {
-        String::new()
+    let fields = EntryFields {
+        title: format!("Service {index} — account"),
+        username: format!("user{index}@example.com"),
+        password: format!("Xk9#q{index}!vL2$zP7@wR4"),
+        urls: vec![format!("https://service{index}.example.com/login")],
+        notes: if index.is_multiple_of(4) {
+            format!("Support PIN {index}\nRecovery e-mail: backup{index}@example.org, \"primary\"")
+        } else {
+            String::new()
+        },
+        tags: vec!["work".to_owned(), format!("team-{}", index % 20)],
+        folder: format!("Clients/Client {}", index % 50),
+        custom_fields: if index.is_multiple_of(10) {
+            vec![CustomField {
+                name: "Account number".to_owned(),
+                value: format!("{index:08}"),
+                hidden: true,
+            }]
+        } else {
+            Vec::new()
+        },
+        ..EntryFields::default()
     };
-    fields.tags = vec!["work".to_owned(), format!("team-{}", index % 20)];
-    fields.folder = format!("Clients/Client {}", index % 50);
-    if index % 10 == 0 {
-        fields.custom_fields = vec![CustomField {
-            name: "Account number".to_owned(),
-            value: format!("{index:08}"),
-            hidden: true,
-        }];
-    }
-    let now = OffsetDateTime::now_utc();
-    Entry {
-        id: EntryId::new_random(),
-        fields,
-        created: now,
-        modified: now,
-        password_history: Vec::new(),
-    }
+    Entry::unsaved(fields, OffsetDateTime::now_utc())
 }
 
 fn measure(

@@ -333,40 +333,47 @@ fn header_detection_and_format_errors() {
 }
 
 fn sample_entries() -> Vec<Entry> {
-    let mut full = EntryFields::default();
-    full.title = "Bank, \"Main\"".to_owned();
-    full.username = "=cmd|' /C calc'!A0".to_owned();
-    full.password = "=1+2".to_owned();
-    full.urls = strings(&["https://bank.example/?a=1,2", "https://m.bank.example"]);
-    full.notes = "Line one\nLine two — ünïcödé ✓\n\"quoted\", comma".to_owned();
-    full.tags = strings(&["finance", "home"]);
-    full.folder = "Work/Clients".to_owned();
-    full.custom_fields = vec![
-        field("PIN", "1234"),
-        CustomField {
-            name: "Recovery code".to_owned(),
-            value: "+abc-def".to_owned(),
-            hidden: true,
-        },
-    ];
-    full.totp = "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&issuer=Bank".to_owned();
-    full.favourite = true;
+    let full = EntryFields {
+        title: "Bank, \"Main\"".to_owned(),
+        username: "=cmd|' /C calc'!A0".to_owned(),
+        password: "=1+2".to_owned(),
+        urls: strings(&["https://bank.example/?a=1,2", "https://m.bank.example"]),
+        notes: "Line one\nLine two — ünïcödé ✓\n\"quoted\", comma".to_owned(),
+        tags: strings(&["finance", "home"]),
+        folder: "Work/Clients".to_owned(),
+        custom_fields: vec![
+            field("PIN", "1234"),
+            CustomField {
+                name: "Recovery code".to_owned(),
+                value: "+abc-def".to_owned(),
+                hidden: true,
+            },
+        ],
+        totp: "otpauth://totp/Bank:alice?secret=JBSWY3DPEHPK3PXP&issuer=Bank".to_owned(),
+        favourite: true,
+    };
 
-    let mut note = EntryFields::default();
-    note.title = "Server notes".to_owned();
-    note.notes = "Rack 4, slot 2\r\nsecond line".to_owned();
-    note.folder = "Infra".to_owned();
+    let note = EntryFields {
+        title: "Server notes".to_owned(),
+        notes: "Rack 4, slot 2\r\nsecond line".to_owned(),
+        folder: "Infra".to_owned(),
+        ..EntryFields::default()
+    };
 
-    let mut spaces = EntryFields::default();
-    spaces.title = "@home".to_owned();
-    spaces.username = "+1".to_owned();
-    spaces.password = " lead and trail \t\"".to_owned();
-    spaces.urls = strings(&["http://localhost:8080/"]);
-    spaces.notes = "-minus".to_owned();
-    spaces.tags = strings(&["x"]);
+    let spaces = EntryFields {
+        title: "@home".to_owned(),
+        username: "+1".to_owned(),
+        password: " lead and trail \t\"".to_owned(),
+        urls: strings(&["http://localhost:8080/"]),
+        notes: "-minus".to_owned(),
+        tags: strings(&["x"]),
+        ..EntryFields::default()
+    };
 
-    let mut empty = EntryFields::default();
-    empty.title = "Only a title".to_owned();
+    let empty = EntryFields {
+        title: "Only a title".to_owned(),
+        ..EntryFields::default()
+    };
 
     [full, note, spaces, empty]
         .into_iter()
@@ -704,7 +711,7 @@ fn random_bytes_never_panic() {
         let mut input = headers[round % headers.len()].to_vec();
         let length = (rng.next() % 200) as usize;
         for _ in 0..length {
-            let byte = if rng.next() % 4 == 0 {
+            let byte = if rng.next().is_multiple_of(4) {
                 (rng.next() & 0xFF) as u8
             } else {
                 ALPHABET[(rng.next() as usize) % ALPHABET.len()]

@@ -13,27 +13,29 @@ use std::process::Command;
 use time::macros::datetime;
 
 fn entry(index: usize, note_lines: usize) -> Entry {
-    let mut fields = EntryFields::default();
-    fields.title = format!("Entry {index:04} — Müller & Søn");
-    fields.username = format!("user{index}@example.com");
-    fields.password = format!("O0o-l1I|{index} pass");
-    fields.urls = vec![
-        format!("https://site{index}.example/login"),
-        "https://a-very-long-host-name.example.com/with/a/long/path/that/needs/wrapping?and=query&more=1".to_owned(),
-    ];
-    fields.folder = "Work/Clients".to_owned();
-    fields.tags = vec!["client".to_owned(), "vpn".to_owned()];
-    fields.custom_fields = vec![CustomField {
-        name: "Security question answer".to_owned(),
-        value: "blue".to_owned(),
-        hidden: true,
-    }];
-    fields.notes = (0..note_lines)
-        .map(|line| {
-            format!("Note line {line}: the quick brown fox jumps over the lazy dog again and again")
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let fields = EntryFields {
+        title: format!("Entry {index:04} — Müller & Søn"),
+        username: format!("user{index}@example.com"),
+        password: format!("O0o-l1I|{index} pass"),
+        urls: vec![
+            format!("https://site{index}.example/login"),
+            "https://a-very-long-host-name.example.com/with/a/long/path/that/needs/wrapping?and=query&more=1".to_owned(),
+        ],
+        folder: "Work/Clients".to_owned(),
+        tags: vec!["client".to_owned(), "vpn".to_owned()],
+        custom_fields: vec![CustomField {
+            name: "Security question answer".to_owned(),
+            value: "blue".to_owned(),
+            hidden: true,
+        }],
+        notes: (0..note_lines)
+            .map(|line| {
+                format!("Note line {line}: the quick brown fox jumps over the lazy dog again and again")
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ..EntryFields::default()
+    };
     Entry {
         id: EntryId::new_random(),
         fields,

@@ -248,31 +248,33 @@ pub(super) fn read_row(
     };
     let fields = match format {
         CsvFormat::Bitwarden => read_bitwarden(row)?,
-        CsvFormat::Chrome => {
-            let mut fields = EntryFields::default();
-            fields.title = row.take("name");
-            fields.urls = single_url(row.take("url"));
-            fields.username = row.take("username");
-            fields.password = row.take("password");
-            fields.notes = row.take("note");
-            fields
-        }
+        CsvFormat::Chrome => EntryFields {
+            title: row.take("name"),
+            urls: single_url(row.take("url")),
+            username: row.take("username"),
+            password: row.take("password"),
+            notes: row.take("note"),
+            ..EntryFields::default()
+        },
         CsvFormat::KeePassXc => {
             meta.modified = row.take_date("last modified", parse_iso8601);
             meta.created = row.take_date("created", parse_iso8601);
-            let mut fields = EntryFields::default();
-            fields.folder = keepassxc_folder(&row.take("group"));
-            fields.title = row.take("title");
-            fields.username = row.take("username");
-            fields.password = row.take("password");
-            fields.urls = single_url(row.take("url"));
-            fields.notes = row.take("notes");
-            fields.totp = row.take("totp");
-            fields
+            EntryFields {
+                folder: keepassxc_folder(&row.take("group")),
+                title: row.take("title"),
+                username: row.take("username"),
+                password: row.take("password"),
+                urls: single_url(row.take("url")),
+                notes: row.take("notes"),
+                totp: row.take("totp"),
+                ..EntryFields::default()
+            }
         }
         CsvFormat::OnePassword => {
-            let mut fields = EntryFields::default();
-            fields.tags = split_list(&row.take("tags"));
+            let mut fields = EntryFields {
+                tags: split_list(&row.take("tags")),
+                ..EntryFields::default()
+            };
             let archived = is_true(&row.take("archived"));
             if archived
                 && !fields
@@ -292,12 +294,14 @@ pub(super) fn read_row(
             fields
         }
         CsvFormat::LastPass => {
-            let mut fields = EntryFields::default();
             let url = row.take("url");
-            fields.urls = if url == LASTPASS_NOTE_URL {
-                Vec::new()
-            } else {
-                single_url(url)
+            let mut fields = EntryFields {
+                urls: if url == LASTPASS_NOTE_URL {
+                    Vec::new()
+                } else {
+                    single_url(url)
+                },
+                ..EntryFields::default()
             };
             fields.username = row.take("username");
             fields.password = row.take("password");
@@ -312,8 +316,10 @@ pub(super) fn read_row(
             meta.source_id = firefox_guid(&row.take("guid"));
             meta.created = row.take_date("timecreated", parse_epoch_millis);
             meta.modified = row.take_date("timepasswordchanged", parse_epoch_millis);
-            let mut fields = EntryFields::default();
-            fields.urls = single_url(row.take("url"));
+            let mut fields = EntryFields {
+                urls: single_url(row.take("url")),
+                ..EntryFields::default()
+            };
             let realm = row.take("httprealm");
             if !realm.is_empty() {
                 fields

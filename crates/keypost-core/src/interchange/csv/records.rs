@@ -232,7 +232,10 @@ fn count_line_breaks(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
 
-    fn read_all(input: &str) -> Vec<Result<(u64, Vec<String>), (u64, RecordFault)>> {
+    /// A record as `(line, fields)`, or a fault with its line.
+    type Read = Result<(u64, Vec<String>), (u64, RecordFault)>;
+
+    fn read_all(input: &str) -> Vec<Read> {
         RecordReader::new(input.as_bytes(), b',', 1024)
             .map(|item| match item {
                 RecordItem::Record(record) => Ok((

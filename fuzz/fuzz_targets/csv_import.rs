@@ -6,8 +6,16 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(preview) = read_csv(data, None) {
-        // Every problem names a real line of the input.
-        let lines = data.iter().filter(|&&byte| byte == b'\n').count() as u64 + 1;
+        // Every problem names a real line of the input. CSV ends a line at LF, CRLF or a lone
+        // CR, so each LF and each CR not followed by LF starts a new line.
+        let breaks = data
+            .iter()
+            .enumerate()
+            .filter(|&(at, &byte)| {
+                byte == b'\n' || (byte == b'\r' && data.get(at + 1) != Some(&b'\n'))
+            })
+            .count();
+        let lines = breaks as u64 + 1;
         assert!(preview.problems.iter().all(|problem| problem.line <= lines));
     }
 });

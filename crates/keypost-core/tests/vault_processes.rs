@@ -11,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 const PASSWORD: &str = "correct horse battery staple";
+const SECOND_PASSWORD: &str = "second password";
 const CHILD_ENV: &str = "KEYPOST_TEST_CHILD";
 const VAULT_ENV: &str = "KEYPOST_TEST_VAULT";
 
@@ -123,7 +124,19 @@ fn a_second_handle_in_the_same_process_gets_in_use() {
         Err(VaultError::InUse)
     ));
     vault.lock();
-    drop(Vault::unlock(&path, PASSWORD).unwrap());
+    // Locking releases the vault. Other tests of this binary fork children at any moment, and
+    // a child holds a copy of every open descriptor (so also the lock) until its exec: allow
+    // that moment to pass.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match Vault::unlock(&path, PASSWORD) {
+            Ok(reopened) => break drop(reopened),
+            Err(VaultError::InUse) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(other) => panic!("the vault stays unusable after lock: {other}"),
+        }
+    }
 }
 
 #[test]
@@ -191,13 +204,24 @@ fn killing_a_bulk_edit_of_10000_entries_leaves_all_or_nothing() {
 #[test]
 fn killing_a_master_password_change_leaves_old_or_new_password() {
     if let Some(path) = child_vault_path() {
-        let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
+        // An earlier kill may have left either password in place.
+        let (mut vault, mut next) = match Vault::unlock(&path, PASSWORD) {
+            Ok(vault) => (vault, SECOND_PASSWORD),
+            Err(VaultError::WrongPassword) => {
+                (Vault::unlock(&path, SECOND_PASSWORD).unwrap(), PASSWORD)
+            }
+            Err(other) => panic!("unexpected: {other}"),
+        };
         println!("changing");
         std::io::stdout().flush().unwrap();
-        // Flip between two passwords as fast as possible until killed.
+        // Flip between the two passwords as fast as possible until killed.
         loop {
-            vault.change_master_password("second password").unwrap();
-            vault.change_master_password(PASSWORD).unwrap();
+            vault.change_master_password(next).unwrap();
+            next = if next == PASSWORD {
+                SECOND_PASSWORD
+            } else {
+                PASSWORD
+            };
         }
     }
     let dir = tempfile::tempdir().unwrap();
@@ -214,7 +238,7 @@ fn killing_a_master_password_change_leaves_old_or_new_password() {
         child.wait().unwrap();
         let opened = match Vault::unlock(&path, PASSWORD) {
             Ok(vault) => vault,
-            Err(VaultError::WrongPassword) => Vault::unlock(&path, "second password").unwrap(),
+            Err(VaultError::WrongPassword) => Vault::unlock(&path, SECOND_PASSWORD).unwrap(),
             Err(other) => panic!("vault unusable after kill at {delay_ms} ms: {other}"),
         };
         assert!(!path.join("header.tmp").exists());

@@ -3,7 +3,6 @@
 use keypost_core::entry::Entry;
 use keypost_core::interchange::csv::{CsvExportOptions, read_csv, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
-use keypost_core::vault::{EntryQuery, Vault, VaultError};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -106,7 +105,7 @@ pub async fn accept_import(state: State<'_, AppState>, token: u32) -> CommandRes
 /// The entries an export covers.
 fn export_entries(state: &AppState, target: &ExportTarget) -> CommandResult<Vec<Entry>> {
     match &target.source {
-        ExportSource::Vault => state.with_vault(|vault| all_entries(vault)),
+        ExportSource::Vault => state.with_vault(|vault| vault.all_entries()),
         ExportSource::Selection { selection } => {
             let ids = resolve(state, selection)?;
             state.with_vault(|vault| vault.entries(&ids))
@@ -120,15 +119,6 @@ fn export_entries(state: &AppState, target: &ExportTarget) -> CommandResult<Vec<
                 .collect())
         }
     }
-}
-
-fn all_entries(vault: &Vault) -> Result<Vec<Entry>, VaultError> {
-    let ids: Vec<_> = vault
-        .list(&EntryQuery::default())?
-        .into_iter()
-        .map(|summary| summary.id)
-        .collect();
-    vault.entries(&ids)
 }
 
 /// Creates the export file readable by the owner only (it holds passwords in clear).

@@ -421,16 +421,11 @@ fn import(session: &Session, args: ImportArgs) -> Result<(), CliError> {
 
 fn export(session: &Session, args: ExportArgs) -> Result<(), CliError> {
     let vault = session.unlock()?;
-    let ids = if args.selection.search.is_none() && args.selection.ids.is_empty() {
-        vault
-            .list(&EntryQuery::default())?
-            .into_iter()
-            .map(|summary| summary.id)
-            .collect()
+    let entries = if args.selection.search.is_none() && args.selection.ids.is_empty() {
+        vault.all_entries()?
     } else {
-        select(&vault, &args.selection)?
+        vault.entries(&select(&vault, &args.selection)?)?
     };
-    let entries = vault.entries(&ids)?;
     drop(vault);
     let bytes = match args.format {
         FormatArg::Pdf => render_pdf(&entries, &PrintOptions::default())?,

@@ -368,3 +368,31 @@ fn bulk_edit_that_changes_nothing_records_no_undo_step() {
     assert_eq!((outcome.selected, outcome.changed), (1, 0));
     assert_eq!(vault.undo_history().unwrap().len(), 1, "only the add");
 }
+
+#[test]
+fn all_entries_reads_every_field_in_list_order() {
+    let (_dir, mut vault) = new_vault();
+    let banana = vault.add(fields("banana", "b", &["fruit"])).unwrap();
+    let apple = vault.add(fields("Apple", "a", &[])).unwrap();
+    let cherry = vault.add(fields("cherry", "c", &["fruit", "red"])).unwrap();
+
+    let all = vault.all_entries().unwrap();
+    let listed: Vec<_> = vault
+        .list(&EntryQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|summary| summary.id)
+        .collect();
+    assert_eq!(all.iter().map(|entry| entry.id).collect::<Vec<_>>(), listed);
+    assert_eq!(
+        listed,
+        [apple.id, banana.id, cherry.id],
+        "case-insensitive by title"
+    );
+    assert_eq!(
+        all,
+        vault.entries(&listed).unwrap(),
+        "the same as one lookup per id"
+    );
+    assert_eq!(all[2].fields.password, "pw-cherry");
+}

@@ -75,6 +75,20 @@ impl Store {
         ids.iter().map(|id| self.get(*id)).collect()
     }
 
+    /// Every entry, in list order (title, then age), read in one pass: an export of the whole
+    /// vault, without a lookup per entry.
+    pub fn all_entries(&self) -> Result<Vec<Entry>> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries ORDER BY title COLLATE NOCASE, rowid"
+        ))?;
+        let rows = statement.query_map([], |row| Ok(entry_from_row(row)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row??);
+        }
+        Ok(out)
+    }
+
     /// Replaces the fields of an entry. A changed password moves the old one into the
     /// password history. Unchanged fields make no write and no undo step.
     pub fn update(&mut self, id: EntryId, mut fields: EntryFields) -> Result<Entry> {

@@ -243,6 +243,11 @@ impl Vault {
         Ok(self.store.entries(ids)?)
     }
 
+    /// Every entry with every field, sorted like [`Vault::list`] (whole-vault exports).
+    pub fn all_entries(&self) -> Result<Vec<Entry>> {
+        Ok(self.store.all_entries()?)
+    }
+
     /// Replaces an entry's fields; a changed password moves into the password history.
     pub fn update(&mut self, id: EntryId, fields: EntryFields) -> Result<Entry> {
         Ok(self.store.update(id, fields)?)

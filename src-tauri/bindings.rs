@@ -7,6 +7,7 @@ use ts_rs::{Config, TS};
 use crate::error::{CommandError, ErrorCode};
 use crate::settings::Settings;
 use crate::transport::*;
+use keypost_protocol::api::{PickupEvent, PickupEventKind, PickupState};
 
 const BINDINGS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings.ts");
 
@@ -36,12 +37,12 @@ fn generate() -> String {
         declaration::<ImportSummary>(&config),
         declaration::<PassphraseRequest>(&config),
         declaration::<PasswordRequest>(&config),
-        declaration::<PickupEventName>(&config),
-        declaration::<PickupEventRow>(&config),
+        declaration::<PickupEvent>(&config),
+        declaration::<PickupEventKind>(&config),
         declaration::<PickupInfo>(&config),
         declaration::<PickupNews>(&config),
         declaration::<PickupProgress>(&config),
-        declaration::<PickupStateName>(&config),
+        declaration::<PickupState>(&config),
         declaration::<PinCheck>(&config),
         declaration::<ReceivedSummary>(&config),
         declaration::<RelayInfo>(&config),

@@ -9,7 +9,7 @@ use keypost_core::generator::{PassphraseSpec, PasswordSpec, Strength, StrengthLa
 use keypost_core::interchange::csv::{CsvFormat, ImportPreview, RowProblem};
 use keypost_core::sharing::SentPickup;
 use keypost_core::vault::{BulkEdit, BulkOutcome, EntryQuery, TagCount, UndoneChange};
-use keypost_protocol::api::{OwnerStatus, PickupEventKind, PickupState, PickupStatus};
+use keypost_protocol::api::{OwnerStatus, PickupEvent, PickupEventKind, PickupState, PickupStatus};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -620,93 +620,24 @@ impl From<&SentPickup> for SentRow {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum PickupEventName {
-    Created,
-    Emailed,
-    EmailFailed,
-    Opened,
-    WrongPin,
-    Destroyed,
-    Expired,
-    Deleted,
-    Revoked,
-    UsedUp,
-}
-
-impl From<PickupEventKind> for PickupEventName {
-    fn from(kind: PickupEventKind) -> Self {
-        match kind {
-            PickupEventKind::Created => Self::Created,
-            PickupEventKind::Emailed => Self::Emailed,
-            PickupEventKind::EmailFailed => Self::EmailFailed,
-            PickupEventKind::Opened => Self::Opened,
-            PickupEventKind::WrongPin => Self::WrongPin,
-            PickupEventKind::Destroyed => Self::Destroyed,
-            PickupEventKind::Expired => Self::Expired,
-            PickupEventKind::Deleted => Self::Deleted,
-            PickupEventKind::Revoked => Self::Revoked,
-            PickupEventKind::UsedUp => Self::UsedUp,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum PickupStateName {
-    Active,
-    Destroyed,
-    Expired,
-    Deleted,
-    Revoked,
-    UsedUp,
-}
-
-impl From<PickupState> for PickupStateName {
-    fn from(state: PickupState) -> Self {
-        match state {
-            PickupState::Active => Self::Active,
-            PickupState::Destroyed => Self::Destroyed,
-            PickupState::Expired => Self::Expired,
-            PickupState::Deleted => Self::Deleted,
-            PickupState::Revoked => Self::Revoked,
-            PickupState::UsedUp => Self::UsedUp,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct PickupEventRow {
-    pub kind: PickupEventName,
-    pub at: String,
-}
-
 /// The relay's owner view of one sent pickup.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PickupProgress {
     pub id: String,
-    pub state: PickupStateName,
+    pub state: PickupState,
     pub attempts_left: u32,
     pub views_left: Option<u32>,
-    pub events: Vec<PickupEventRow>,
+    pub events: Vec<PickupEvent>,
 }
 
 impl From<OwnerStatus> for PickupProgress {
     fn from(status: OwnerStatus) -> Self {
         Self {
             id: status.id,
-            state: status.state.into(),
+            state: status.state,
             attempts_left: status.attempts_left,
             views_left: status.views_left,
-            events: status
-                .events
-                .into_iter()
-                .map(|event| PickupEventRow {
-                    kind: event.kind.into(),
-                    at: event.at,
-                })
-                .collect(),
+            events: status.events,
         }
     }
 }
@@ -716,7 +647,7 @@ impl From<OwnerStatus> for PickupProgress {
 pub struct PickupNews {
     pub id: String,
     pub recipient_email: String,
-    pub kind: PickupEventName,
+    pub kind: PickupEventKind,
     pub at: String,
 }
 

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::state::AppState;
-use crate::transport::{PickupEventName, PickupNews};
+use crate::transport::PickupNews;
 
 pub const PICKUP_EVENT: &str = "pickup-event";
 
@@ -53,7 +53,7 @@ impl Seen {
             .map(|event| PickupNews {
                 id: sent.id.clone(),
                 recipient_email: sent.recipient_email.clone(),
-                kind: event.kind.into(),
+                kind: event.kind,
                 at: event.at.clone(),
             })
             .collect()
@@ -71,16 +71,16 @@ fn is_news(kind: PickupEventKind) -> bool {
 fn headline(news: &PickupNews) -> String {
     let to = &news.recipient_email;
     match news.kind {
-        PickupEventName::Opened => format!("{to} opened your pickup."),
-        PickupEventName::WrongPin => format!("A wrong PIN was entered for your pickup to {to}."),
-        PickupEventName::Destroyed => {
+        PickupEventKind::Opened => format!("{to} opened your pickup."),
+        PickupEventKind::WrongPin => format!("A wrong PIN was entered for your pickup to {to}."),
+        PickupEventKind::Destroyed => {
             format!("Your pickup to {to} was destroyed after three wrong PINs.")
         }
-        PickupEventName::Expired => format!("Your pickup to {to} expired."),
-        PickupEventName::Deleted => format!("{to} deleted your pickup."),
-        PickupEventName::UsedUp => format!("Your pickup to {to} was opened its last time."),
-        PickupEventName::EmailFailed => format!("The email to {to} could not be sent."),
-        PickupEventName::Created | PickupEventName::Emailed | PickupEventName::Revoked => {
+        PickupEventKind::Expired => format!("Your pickup to {to} expired."),
+        PickupEventKind::Deleted => format!("{to} deleted your pickup."),
+        PickupEventKind::UsedUp => format!("Your pickup to {to} was opened its last time."),
+        PickupEventKind::EmailFailed => format!("The email to {to} could not be sent."),
+        PickupEventKind::Created | PickupEventKind::Emailed | PickupEventKind::Revoked => {
             format!("Your pickup to {to} changed.")
         }
     }
@@ -191,7 +191,7 @@ mod tests {
             1,
             "the wrong PIN from before the start is history"
         );
-        assert_eq!(news[0].kind, PickupEventName::WrongPin);
+        assert_eq!(news[0].kind, PickupEventKind::WrongPin);
         assert!(seen.news(&sent(), &first, since).is_empty(), "not twice");
 
         let mut second = first.clone();

@@ -100,6 +100,7 @@ pub struct DeleteRequest {
 }
 
 /// What happened to a pickup, for the sender's "Sent" list.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PickupEventKind {
@@ -115,6 +116,7 @@ pub enum PickupEventKind {
     UsedUp,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PickupEvent {
     pub kind: PickupEventKind,
@@ -122,6 +124,7 @@ pub struct PickupEvent {
 }
 
 /// Where a pickup stands, as the sender sees it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PickupState {

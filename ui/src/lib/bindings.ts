@@ -46,12 +46,12 @@ rows: Array<ImportRow>, problems: Array<ImportProblem>,
 skipped_rows: number, };
 export type PassphraseRequest = { words: number, separator: string, capitalize: boolean, include_digit: boolean, };
 export type PasswordRequest = { length: number, lowercase: boolean, uppercase: boolean, digits: boolean, symbols: boolean, avoid_ambiguous: boolean, };
-export type PickupEventName = "created" | "emailed" | "email_failed" | "opened" | "wrong_pin" | "destroyed" | "expired" | "deleted" | "revoked" | "used_up";
-export type PickupEventRow = { kind: PickupEventName, at: string, };
+export type PickupEvent = { kind: PickupEventKind, at: string, };
+export type PickupEventKind = "created" | "emailed" | "email_failed" | "opened" | "wrong_pin" | "destroyed" | "expired" | "deleted" | "revoked" | "used_up";
 export type PickupInfo = { sender_name: string, message: string, expires_at: string, attempts_left: number, views_left: number | null, passphrase_required: boolean, recipient_delete: boolean, };
-export type PickupNews = { id: string, recipient_email: string, kind: PickupEventName, at: string, };
-export type PickupProgress = { id: string, state: PickupStateName, attempts_left: number, views_left: number | null, events: Array<PickupEventRow>, };
-export type PickupStateName = "active" | "destroyed" | "expired" | "deleted" | "revoked" | "used_up";
+export type PickupNews = { id: string, recipient_email: string, kind: PickupEventKind, at: string, };
+export type PickupProgress = { id: string, state: PickupState, attempts_left: number, views_left: number | null, events: Array<PickupEvent>, };
+export type PickupState = "active" | "destroyed" | "expired" | "deleted" | "revoked" | "used_up";
 export type PinCheck = { valid: boolean, weak: boolean, message: string, };
 export type ReceivedSummary = { token: number, sender_name: string, message: string, total: number, rows: Array<ImportRow>, };
 export type RelayInfo = { url: string, 

@@ -1,8 +1,8 @@
 // Send to any email: the send form and its checks, the Sent tab's status chips, the texts of
 // pickup notifications and the shape of a pasted pickup link. Rust checks everything again.
 import type {
-  PickupEventName,
-  PickupEventRow,
+  PickupEventKind,
+  PickupEvent,
   PickupNews,
   PickupProgress,
   Selection,
@@ -162,7 +162,7 @@ export function formatWhen(at: string): string {
   return new Date(at).toLocaleString()
 }
 
-const EVENT_LABELS: Record<PickupEventName, string> = {
+const EVENT_LABELS: Record<PickupEventKind, string> = {
   created: 'Created',
   emailed: 'Email sent',
   email_failed: 'Email could not be sent',
@@ -175,13 +175,13 @@ const EVENT_LABELS: Record<PickupEventName, string> = {
   used_up: 'All views used',
 }
 
-export function eventLabel(kind: PickupEventName): string {
+export function eventLabel(kind: PickupEventKind): string {
   return EVENT_LABELS[kind] ?? kind
 }
 
 /** The latest event (by time; the first of equal times keeps its place). */
-export function lastEvent(events: PickupEventRow[]): PickupEventRow | null {
-  let latest: PickupEventRow | null = null
+export function lastEvent(events: PickupEvent[]): PickupEvent | null {
+  let latest: PickupEvent | null = null
   for (const event of events) {
     if (latest === null || new Date(event.at).getTime() >= new Date(latest.at).getTime()) latest = event
   }

@@ -90,6 +90,8 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
     let since = OffsetDateTime::now_utc();
     tauri::async_runtime::spawn(async move {
         let mut seen = Seen::default();
+        // One HTTP client per relay, reused across rounds (each holds a connection pool).
+        let mut relays: HashMap<String, RelayClient> = HashMap::new();
         loop {
             tokio::time::sleep(CHECK_EVERY).await;
             let state = app.state::<AppState>();
@@ -102,8 +104,15 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                 .filter(|sent| !seen.finished.contains(&sent.id))
                 .collect();
             for pickup in waiting {
-                let Ok(relay) = RelayClient::new(&pickup.relay_url) else {
-                    continue;
+                let relay = match relays.get(&pickup.relay_url) {
+                    Some(relay) => relay.clone(),
+                    None => match RelayClient::new(&pickup.relay_url) {
+                        Ok(relay) => relays
+                            .entry(pickup.relay_url.clone())
+                            .or_insert(relay)
+                            .clone(),
+                        Err(_) => continue,
+                    },
                 };
                 match relay.owner_status(&pickup.id, &pickup.owner_token).await {
                     Ok(status) => {

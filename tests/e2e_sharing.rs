@@ -8,14 +8,15 @@
 //! send-result.png and receive.png.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../crates/keypost-relay/tests/support/smtp.rs"]
+mod smtp;
 mod support;
 
 use keypost_relay::mail::{SmtpSettings, SmtpTls};
 use keypost_relay::{RelayConfig, RunningRelay};
+use smtp::SmtpSink;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-use support::app_driver::{AppDirs, AppSession, WAIT};
+use support::app_driver::{AppDirs, AppSession};
 
 const PASSWORD_A: &str = "Ada-sends-Keypost-e2e-2026!";
 const PASSWORD_B: &str = "Bo-receives-Keypost-e2e-2026!";
@@ -23,61 +24,6 @@ const ENTRY_PASSWORDS: [&str; 2] = ["wifi-Secret-7731", "router-Secret-9904"];
 
 fn screenshots_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
-}
-
-/// A real SMTP server saving each message (crates/keypost-relay/tests/fixtures/smtp_sink.py).
-struct SmtpSink {
-    child: Child,
-    port: u16,
-    folder: tempfile::TempDir,
-}
-
-impl SmtpSink {
-    fn start() -> SmtpSink {
-        let folder = tempfile::tempdir().unwrap();
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        drop(listener);
-        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("crates/keypost-relay/tests/fixtures/smtp_sink.py");
-        let mut child = Command::new("/usr/bin/python3")
-            .arg(script)
-            .arg(port.to_string())
-            .arg(folder.path())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 with aiosmtpd (scripts/dev setup installs python3-aiosmtpd)");
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-            &mut line,
-        )
-        .unwrap();
-        assert_eq!(line.trim(), "ready", "the SMTP server did not start");
-        SmtpSink {
-            child,
-            port,
-            folder,
-        }
-    }
-
-    /// The decoded plain-text body of the first message, once it has arrived.
-    fn first_message_text(&self) -> String {
-        let path = self.folder.path().join("1.txt");
-        let started = Instant::now();
-        while !path.exists() {
-            assert!(started.elapsed() < WAIT, "no email arrived");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        std::fs::read_to_string(path).unwrap()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 async fn start_relay(data: &Path, smtp_port: u16) -> RunningRelay {

@@ -5,78 +5,15 @@
 mod support;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use keypost_protocol::api::{CreatePickupResponse, OwnerStatus, PickupEventKind};
 use keypost_protocol::b64;
 use keypost_relay::mail::{SmtpSettings, SmtpTls};
 use keypost_relay::{Limits, RelayConfig};
+use support::smtp::SmtpSink;
 use support::{Api, Pickup, free_port};
-
-/// Debian's interpreter: python3-aiosmtpd is installed for it, not for other Pythons on PATH.
-const SYSTEM_PYTHON: &str = "/usr/bin/python3";
-
-/// The SMTP server, terminated on drop.
-struct SmtpSink {
-    child: Child,
-    port: u16,
-    folder: tempfile::TempDir,
-}
-
-impl SmtpSink {
-    fn start() -> SmtpSink {
-        let probe = Command::new(SYSTEM_PYTHON)
-            .args(["-c", "import aiosmtpd"])
-            .status()
-            .unwrap();
-        assert!(
-            probe.success(),
-            "python3-aiosmtpd is missing: run `scripts/dev setup` (Debian package python3-aiosmtpd)"
-        );
-        let folder = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_sink.py");
-        let mut child = Command::new(SYSTEM_PYTHON)
-            .arg(script)
-            .arg(port.to_string())
-            .arg(folder.path())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufRead::read_line(
-            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-            &mut line,
-        )
-        .unwrap();
-        assert_eq!(line.trim(), "ready");
-        SmtpSink {
-            child,
-            port,
-            folder,
-        }
-    }
-
-    /// Waits for the first saved message.
-    fn first_message(&self) -> String {
-        let path = self.folder.path().join("1.eml");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !path.exists() {
-            assert!(Instant::now() < deadline, "no email arrived");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        String::from_utf8(std::fs::read(path).unwrap()).unwrap()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn config(db: &support::Db, outbox: PathBuf, smtp: Option<SmtpSettings>) -> RelayConfig {
     RelayConfig {

@@ -20,6 +20,8 @@ use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 use time::OffsetDateTime;
 
+pub mod smtp;
+
 pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 
 pub fn free_port() -> u16 {

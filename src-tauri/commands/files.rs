@@ -3,12 +3,12 @@
 use keypost_core::entry::Entry;
 use keypost_core::interchange::csv::{CsvExportOptions, read_csv, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use keypost_core::interchange::write_private_file;
 use std::path::{Path, PathBuf};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 use crate::commands::bulk::resolve;
 use crate::error::{CommandError, CommandResult, ErrorCode};
@@ -83,7 +83,7 @@ pub async fn preview_import(
     if !state.is_unlocked() {
         return Err(CommandError::locked());
     }
-    let bytes = zeroize::Zeroizing::new(
+    let bytes = Zeroizing::new(
         std::fs::read(&path).map_err(|error| CommandError::io("Cannot read the file", &error))?,
     );
     let preview = read_csv(&bytes, format.map(Into::into))?;
@@ -121,15 +121,10 @@ fn export_entries(state: &AppState, target: &ExportTarget) -> CommandResult<Vec<
     }
 }
 
-/// Creates the export file readable by the owner only (it holds passwords in clear).
-fn create_private_file(path: &Path) -> CommandResult<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .map_err(|error| CommandError::io("Cannot create the file", &error))
+/// Writes the export file readable by the owner only (it holds passwords in clear).
+fn write_export(path: &str, bytes: &[u8]) -> CommandResult<()> {
+    write_private_file(Path::new(path), bytes)
+        .map_err(|error| CommandError::io("Cannot write the file", &error))
 }
 
 fn count(entries: &[Entry]) -> u32 {
@@ -143,15 +138,14 @@ pub async fn export_csv(
     format: CsvFormatName,
 ) -> CommandResult<u32> {
     let entries = export_entries(&state, &target)?;
-    let mut out = BufWriter::new(create_private_file(Path::new(&target.path))?);
+    let mut csv = Zeroizing::new(Vec::new());
     write_csv(
         &entries,
         format.into(),
         &CsvExportOptions::default(),
-        &mut out,
+        &mut *csv,
     )?;
-    out.flush()
-        .map_err(|error| CommandError::io("Cannot write the file", &error))?;
+    write_export(&target.path, &csv)?;
     Ok(count(&entries))
 }
 
@@ -165,8 +159,6 @@ pub async fn export_pdf(state: State<'_, AppState>, target: ExportTarget) -> Com
         ));
     }
     let pdf = render_pdf(&entries, &PrintOptions::default())?;
-    let mut file = create_private_file(Path::new(&target.path))?;
-    file.write_all(&pdf)
-        .map_err(|error| CommandError::io("Cannot write the file", &error))?;
+    write_export(&target.path, &pdf)?;
     Ok(count(&entries))
 }

@@ -11,6 +11,7 @@ use keypost_core::entry::{EntryFields, EntryId, EntrySummary};
 use keypost_core::generator::{
     PassphraseSpec, PasswordSpec, generate_passphrase, generate_password,
 };
+use keypost_core::interchange;
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
 use keypost_core::vault::{
@@ -520,15 +521,8 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
 
 /// Writes an export readable by its owner only (it holds passwords in the clear).
 pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let io_error =
-        |error: std::io::Error| CliError::Io(format!("cannot write {}: {error}", path.display()));
-    let mut file = options.open(path).map_err(io_error)?;
-    file.write_all(bytes).map_err(io_error)?;
-    file.sync_all().map_err(io_error)
+    interchange::write_private_file(path, bytes)
+        .map_err(|error| CliError::Io(format!("cannot write {}: {error}", path.display())))
 }
 
 fn confirm(question: &str) -> Result<bool, CliError> {

@@ -29,6 +29,8 @@ struct Options {
     seconds: u64,
     connections: Vec<usize>,
     backends: Vec<String>,
+    /// Where the outbox folder goes (default: a temporary folder on the same disk as SQLite).
+    outbox_parent: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -36,6 +38,7 @@ fn options() -> Options {
         seconds: 10,
         connections: vec![16, 32],
         backends: vec!["sqlite".to_owned(), "postgres".to_owned()],
+        outbox_parent: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -47,8 +50,9 @@ fn options() -> Options {
             ("--backends", Some(value)) => {
                 options.backends = value.split(',').map(str::to_owned).collect();
             }
+            ("--outbox-parent", Some(value)) => options.outbox_parent = Some(value.into()),
             _ => panic!(
-                "usage: relay_load [--seconds N] [--connections 16,32] [--backends sqlite,postgres]"
+                "usage: relay_load [--seconds N] [--connections 16,32] [--backends sqlite,postgres] [--outbox-parent DIR]"
             ),
         }
     }
@@ -75,6 +79,21 @@ fn memory_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time (user + system) a process has used so far, from `/proc/PID/stat`.
+fn cpu_time(pid: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // The kernel reports clock ticks of 1/100 s (USER_HZ) on Linux.
+    Duration::from_millis(ticks * 10)
+}
+
 fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -88,15 +107,37 @@ struct PhaseResult {
     failed: usize,
     elapsed: Duration,
     latencies: Vec<Duration>,
+    relay_cpu: Duration,
+    load_cpu: Duration,
+}
+
+impl PhaseResult {
+    fn rate(&self) -> f64 {
+        self.completed as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// "relay µs per request · relay cores · load-generator cores".
+    fn cpu(&self) -> String {
+        let seconds = self.elapsed.as_secs_f64();
+        format!(
+            "{:.0} µs · {:.2} · {:.2}",
+            self.relay_cpu.as_secs_f64() * 1e6 / self.completed.max(1) as f64,
+            self.relay_cpu.as_secs_f64() / seconds,
+            self.load_cpu.as_secs_f64() / seconds,
+        )
+    }
 }
 
 /// Runs `connections` workers for `seconds`; each worker owns one keep-alive connection.
-async fn phase<F, Fut>(connections: usize, seconds: u64, work: F) -> PhaseResult
+async fn phase<F, Fut>(relay_pid: u32, connections: usize, seconds: u64, work: F) -> PhaseResult
 where
     F: Fn(reqwest::Client, usize) -> Fut + Send + Sync + Clone + 'static,
     Fut: std::future::Future<Output = Result<Duration, ()>> + Send,
 {
     let deadline = Instant::now() + Duration::from_secs(seconds);
+    let relay_pid = relay_pid.to_string();
+    let relay_cpu_before = cpu_time(&relay_pid);
+    let load_cpu_before = cpu_time("self");
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for worker in 0..connections {
@@ -126,12 +167,16 @@ where
         failed += worker_failed;
     }
     let elapsed = started.elapsed();
+    let relay_cpu = cpu_time(&relay_pid) - relay_cpu_before;
+    let load_cpu = cpu_time("self") - load_cpu_before;
     latencies.sort();
     PhaseResult {
         completed: latencies.len(),
         failed,
         elapsed,
         latencies,
+        relay_cpu,
+        load_cpu,
     }
 }
 
@@ -141,7 +186,10 @@ async fn run_backend(backend: &str, options: &Options) {
         "postgres" => Db::postgres().await,
         other => panic!("unknown backend {other}"),
     };
-    let scratch = tempfile::tempdir().unwrap();
+    let scratch = match &options.outbox_parent {
+        Some(parent) => tempfile::tempdir_in(parent).unwrap(),
+        None => tempfile::tempdir().unwrap(),
+    };
     let relay = RelayProcess::spawn_binary(
         &relay_binary(),
         db.url(),
@@ -183,7 +231,7 @@ async fn run_backend(backend: &str, options: &Options) {
                 }
             }
         };
-        let creates = phase(connections, options.seconds, create).await;
+        let creates = phase(pid, connections, options.seconds, create).await;
         let rss_after_creates = memory_kib(pid, "VmRSS:");
 
         // Phase 2: full pickups (challenge + open) over the pickups just created.
@@ -229,30 +277,32 @@ async fn run_backend(backend: &str, options: &Options) {
                 }
             }
         };
-        let opens = phase(connections, options.seconds, full).await;
+        let opens = phase(pid, connections, options.seconds, full).await;
         let mut open_only = open_latencies.lock().unwrap().clone();
         open_only.sort();
         let rss = memory_kib(pid, "VmRSS:");
         let peak = memory_kib(pid, "VmHWM:");
         println!(
-            "| {backend} | {connections} | creates | {:.0}/s | {:.2} | {:.2} | {} | {} MiB |",
-            creates.completed as f64 / creates.elapsed.as_secs_f64(),
+            "| {backend} | {connections} | creates | {:.0}/s | {:.2} | {:.2} | {} | {} | {} MiB |",
+            creates.rate(),
             percentile(&creates.latencies, 0.50),
             percentile(&creates.latencies, 0.99),
             creates.failed,
+            creates.cpu(),
             rss_after_creates / 1024,
         );
         println!(
-            "| {backend} | {connections} | full pickups (challenge + open) | {:.0}/s | {:.2} | {:.2} | {} | {} MiB (peak {} MiB) |",
-            opens.completed as f64 / opens.elapsed.as_secs_f64(),
+            "| {backend} | {connections} | full pickups (challenge + open) | {:.0}/s | {:.2} | {:.2} | {} | {} | {} MiB (peak {} MiB) |",
+            opens.rate(),
             percentile(&opens.latencies, 0.50),
             percentile(&opens.latencies, 0.99),
             opens.failed,
+            opens.cpu(),
             rss / 1024,
             peak / 1024,
         );
         println!(
-            "| {backend} | {connections} | open request alone | {:.0}/s | {:.2} | {:.2} | | |",
+            "| {backend} | {connections} | open request alone | {:.0}/s | {:.2} | {:.2} | | | |",
             open_only.len() as f64 / opens.elapsed.as_secs_f64(),
             percentile(&open_only, 0.50),
             percentile(&open_only, 0.99),
@@ -264,8 +314,10 @@ async fn run_backend(backend: &str, options: &Options) {
 #[tokio::main]
 async fn main() {
     let options = options();
-    println!("| store | connections | operation | rate | p50 ms | p99 ms | failed | relay RSS |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "| store | connections | operation | rate | p50 ms | p99 ms | failed | CPU: relay per request · relay cores · load cores | relay RSS |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
     for backend in &options.backends {
         run_backend(backend, &options).await;
     }

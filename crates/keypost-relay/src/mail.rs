@@ -112,7 +112,12 @@ pub struct Mailer {
 
 enum Transport {
     Smtp(Box<AsyncSmtpTransport<Tokio1Executor>>),
-    Outbox(PathBuf),
+    Outbox {
+        dir: PathBuf,
+        /// Emails are written one at a time: threads creating files in one folder at once
+        /// spin on the folder's lock, which cost more than the writes themselves.
+        one_writer: tokio::sync::Mutex<()>,
+    },
 }
 
 impl Mailer {
@@ -121,7 +126,10 @@ impl Mailer {
         let from: Mailbox = from.parse().map_err(|_| MailError::Address)?;
         let transport = match smtp {
             Some(settings) => Transport::Smtp(Box::new(smtp_transport(settings)?)),
-            None => Transport::Outbox(outbox.to_path_buf()),
+            None => Transport::Outbox {
+                dir: outbox.to_path_buf(),
+                one_writer: tokio::sync::Mutex::new(()),
+            },
         };
         Ok(Self { from, transport })
     }
@@ -130,7 +138,7 @@ impl Mailer {
     pub fn describe(&self) -> String {
         match &self.transport {
             Transport::Smtp(_) => "SMTP".to_owned(),
-            Transport::Outbox(dir) => format!("outbox folder {}", dir.display()),
+            Transport::Outbox { dir, .. } => format!("outbox folder {}", dir.display()),
         }
     }
 
@@ -156,9 +164,15 @@ impl Mailer {
                 transport.send(email).await?;
                 Ok(Delivery::Smtp)
             }
-            Transport::Outbox(dir) => {
+            Transport::Outbox { dir, one_writer } => {
                 let bytes = Zeroizing::new(email.formatted());
-                Ok(Delivery::Outbox(write_to_outbox(dir, &bytes).await?))
+                let dir = dir.clone();
+                let _turn = one_writer.lock().await;
+                // One trip to the blocking pool for the whole file, not one per call.
+                let written = tokio::task::spawn_blocking(move || write_to_outbox(&dir, &bytes))
+                    .await
+                    .map_err(std::io::Error::other)??;
+                Ok(Delivery::Outbox(written))
             }
         }
     }
@@ -195,16 +209,16 @@ fn smtp_transport(
 
 /// Writes the email under a random name: first as `.tmp`, then renamed, so a reader of the
 /// folder never sees half a file.
-async fn write_to_outbox(dir: &Path, bytes: &[u8]) -> Result<PathBuf, std::io::Error> {
-    tokio::fs::create_dir_all(dir).await?;
+fn write_to_outbox(dir: &Path, bytes: &[u8]) -> Result<PathBuf, std::io::Error> {
+    std::fs::create_dir_all(dir)?;
     let mut random = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut random);
     let stamp = OffsetDateTime::now_utc().unix_timestamp();
     let name = format!("{stamp}-{}", keypost_protocol::b64::encode(&random));
     let temporary = dir.join(format!("{name}.tmp"));
     let path = dir.join(format!("{name}.eml"));
-    tokio::fs::write(&temporary, bytes).await?;
-    tokio::fs::rename(&temporary, &path).await?;
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, &path)?;
     Ok(path)
 }
 

@@ -7,9 +7,14 @@
 //! Writes go through [`Store::write`]. On PostgreSQL each write is its own transaction from the
 //! pool. On SQLite only one writer can run at a time and a durable commit costs an fsync, so a
 //! single writer task runs the queued writes in batches: one `BEGIN IMMEDIATE … COMMIT` (one
-//! fsync) for many writes, each inside its own savepoint so a failing write rolls back alone
-//! ("group commit"). A write's answer is released only after its batch committed, unless the
-//! write is marked [`Durability::Ephemeral`] (challenges: losing one in a crash is harmless).
+//! fsync) for many writes ("group commit"). A write's answer is released only after its batch
+//! committed, unless the write is marked [`Durability::Ephemeral`] (challenges: losing one in a
+//! crash is harmless).
+//!
+//! Every statement costs a round trip to sqlx's SQLite worker thread, so the batch has no
+//! savepoint per write. Instead a write is a closure that can run again: when one fails, the
+//! batch is rolled back and its writes run again one transaction each, so only the failing
+//! write fails.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -132,11 +137,12 @@ impl Store {
     }
 
     /// Runs `op` as one atomic write and returns its result once it is committed (or, for
-    /// [`Durability::Ephemeral`], once it ran).
+    /// [`Durability::Ephemeral`], once it ran). `op` may run more than once (see the module
+    /// documentation); only the run that is committed counts.
     pub async fn write<T, F>(&self, durability: Durability, op: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> OpFuture<'c, T> + Send + 'static,
+        F: for<'c> Fn(&'c mut AnyConnection) -> OpFuture<'c, T> + Send + 'static,
     {
         match &self.writer {
             Writer::Pool => {
@@ -154,7 +160,7 @@ impl Store {
             Writer::Queue(queue) => {
                 let (reply, answer) = oneshot::channel();
                 let job = Box::new(TypedJob {
-                    op: Some(op),
+                    op,
                     value: None,
                     reply: Some(reply),
                     durability,
@@ -195,7 +201,7 @@ trait Job: Send {
 }
 
 struct TypedJob<T, F> {
-    op: Option<F>,
+    op: F,
     value: Option<T>,
     reply: Option<oneshot::Sender<Result<T, StoreError>>>,
     durability: Durability,
@@ -204,14 +210,11 @@ struct TypedJob<T, F> {
 impl<T, F> Job for TypedJob<T, F>
 where
     T: Send + 'static,
-    F: for<'c> FnOnce(&'c mut AnyConnection) -> OpFuture<'c, T> + Send + 'static,
+    F: for<'c> Fn(&'c mut AnyConnection) -> OpFuture<'c, T> + Send + 'static,
 {
     fn run<'c>(&'c mut self, conn: &'c mut AnyConnection) -> OpFuture<'c, ()> {
         Box::pin(async move {
-            let Some(op) = self.op.take() else {
-                return Ok(());
-            };
-            let value = op(conn).await?;
+            let value = (self.op)(conn).await?;
             match self.durability {
                 Durability::Durable => self.value = Some(value),
                 Durability::Ephemeral => {
@@ -248,42 +251,77 @@ async fn run_sqlite_writer(mut conn: AnyConnection, mut queue: mpsc::Receiver<Bo
     }
 }
 
-async fn run_batch(conn: &mut AnyConnection, jobs: Vec<Box<dyn Job>>) {
+async fn run_batch(conn: &mut AnyConnection, mut jobs: Vec<Box<dyn Job>>) {
     if let Err(error) = begin_with_retry(conn).await {
         tracing::error!(%error, "could not start a write transaction");
-        let message = error.to_string();
-        for job in jobs {
-            job.finish(Err(StoreError::Database(sqlx::Error::Protocol(
-                message.clone(),
-            ))));
-        }
+        fail_all(jobs, &error);
         return;
     }
-    let mut ran = Vec::with_capacity(jobs.len());
-    for mut job in jobs {
-        match run_in_savepoint(conn, job.as_mut()).await {
-            Ok(()) => ran.push(job),
-            Err(error) => job.finish(Err(StoreError::Database(error))),
+    let mut failure = None;
+    for job in &mut jobs {
+        if let Err(error) = job.run(conn).await {
+            failure = Some(error);
+            break;
         }
     }
-    match conn.execute("COMMIT").await {
-        Ok(_) => {
-            for job in ran {
-                job.finish(Ok(()));
+    match failure {
+        None => match conn.execute("COMMIT").await {
+            Ok(_) => {
+                for job in jobs {
+                    job.finish(Ok(()));
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, "committing a write batch failed");
+                rollback(conn).await;
+                fail_all(jobs, &error);
+            }
+        },
+        Some(error) => {
+            rollback(conn).await;
+            if jobs.len() == 1 {
+                if let Some(job) = jobs.pop() {
+                    job.finish(Err(StoreError::Database(error)));
+                }
+            } else {
+                tracing::warn!(%error, "a write failed; running its batch one write at a time");
+                for job in jobs {
+                    run_alone(conn, job).await;
+                }
             }
         }
-        Err(error) => {
-            tracing::error!(%error, "committing a write batch failed");
-            if let Err(rollback) = conn.execute("ROLLBACK").await {
-                tracing::error!(error = %rollback, "rolling back a failed batch failed");
-            }
-            let message = error.to_string();
-            for job in ran {
-                job.finish(Err(StoreError::Database(sqlx::Error::Protocol(
-                    message.clone(),
-                ))));
-            }
-        }
+    }
+}
+
+/// Runs one job in a transaction of its own.
+async fn run_alone(conn: &mut AnyConnection, mut job: Box<dyn Job>) {
+    if let Err(error) = begin_with_retry(conn).await {
+        job.finish(Err(StoreError::Database(error)));
+        return;
+    }
+    let outcome = match job.run(conn).await {
+        Ok(()) => conn.execute("COMMIT").await.map(|_| ()),
+        Err(error) => Err(error),
+    };
+    if outcome.is_err() {
+        rollback(conn).await;
+    }
+    job.finish(outcome.map_err(StoreError::Database));
+}
+
+async fn rollback(conn: &mut AnyConnection) {
+    if let Err(error) = conn.execute("ROLLBACK").await {
+        tracing::error!(%error, "rolling back a write transaction failed");
+    }
+}
+
+/// Answers every job with `error` (a batch that could not start or commit).
+fn fail_all(jobs: Vec<Box<dyn Job>>, error: &sqlx::Error) {
+    let message = error.to_string();
+    for job in jobs {
+        job.finish(Err(StoreError::Database(sqlx::Error::Protocol(
+            message.clone(),
+        ))));
     }
 }
 
@@ -303,17 +341,110 @@ async fn begin_with_retry(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     }
 }
 
-async fn run_in_savepoint(conn: &mut AnyConnection, job: &mut dyn Job) -> Result<(), sqlx::Error> {
-    conn.execute("SAVEPOINT job").await?;
-    match job.run(conn).await {
-        Ok(()) => {
-            conn.execute("RELEASE job").await?;
-            Ok(())
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use sqlx::Row;
+    use tokio::sync::Notify;
+
+    use super::*;
+
+    async fn sqlite_store(dir: &tempfile::TempDir) -> Store {
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        Store::connect(&url).await.unwrap()
+    }
+
+    /// Inserts `first`, then `second` into a table whose key is unique.
+    fn insert_two(
+        store: &Store,
+        first: i64,
+        second: i64,
+        runs: Arc<AtomicUsize>,
+    ) -> tokio::task::JoinHandle<Result<(), StoreError>> {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .write(Durability::Durable, move |conn| {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    Box::pin(async move {
+                        for n in [first, second] {
+                            sqlx::query("INSERT INTO t (n) VALUES ($1)")
+                                .bind(n)
+                                .execute(&mut *conn)
+                                .await?;
+                        }
+                        Ok(())
+                    }) as OpFuture<'_, ()>
+                })
+                .await
+        })
+    }
+
+    #[tokio::test]
+    async fn a_failing_write_fails_alone_and_the_rest_of_its_batch_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(&dir).await;
+        store
+            .write(Durability::Durable, |conn| {
+                Box::pin(async move {
+                    conn.execute("CREATE TABLE t (n INTEGER PRIMARY KEY)")
+                        .await?;
+                    Ok(())
+                }) as OpFuture<'_, ()>
+            })
+            .await
+            .unwrap();
+
+        // Hold the writer so that the next writes queue up and run as one batch.
+        let release = Arc::new(Notify::new());
+        let holding = {
+            let store = store.clone();
+            let release = release.clone();
+            tokio::spawn(async move {
+                store
+                    .write(Durability::Durable, move |_conn| {
+                        let release = release.clone();
+                        Box::pin(async move {
+                            release.notified().await;
+                            Ok(())
+                        }) as OpFuture<'_, ()>
+                    })
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+
+        let good_runs = Arc::new(AtomicUsize::new(0));
+        let bad_runs = Arc::new(AtomicUsize::new(0));
+        let mut good = Vec::new();
+        for n in 0..4 {
+            good.push(insert_two(&store, n * 10, n * 10 + 1, good_runs.clone()));
         }
-        Err(error) => {
-            conn.execute("ROLLBACK TO job").await?;
-            conn.execute("RELEASE job").await?;
-            Err(error)
+        // Its first insert succeeds, its second breaks the unique key: it must leave nothing.
+        let bad = insert_two(&store, 100, 100, bad_runs.clone());
+        for n in 4..8 {
+            good.push(insert_two(&store, n * 10, n * 10 + 1, good_runs.clone()));
         }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        release.notify_one();
+        holding.await.unwrap().unwrap();
+
+        assert!(matches!(bad.await.unwrap(), Err(StoreError::Database(_))));
+        for write in good {
+            write.await.unwrap().unwrap();
+        }
+        // They ran as one batch, which failed and ran again one write at a time.
+        assert_eq!(bad_runs.load(Ordering::SeqCst), 2);
+        assert!(good_runs.load(Ordering::SeqCst) > 8);
+
+        let rows = sqlx::query("SELECT n FROM t ORDER BY n")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        let stored: Vec<i64> = rows.iter().map(|row| row.get("n")).collect();
+        let expected: Vec<i64> = (0..8).flat_map(|n| [n * 10, n * 10 + 1]).collect();
+        assert_eq!(stored, expected);
     }
 }

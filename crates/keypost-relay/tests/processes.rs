@@ -106,6 +106,109 @@ async fn two_relay_processes_on_one_postgres_share_the_counters() {
     second.stop();
 }
 
+/// Creates a one-view pickup; `None` when the relay did not answer 201 (it died first).
+async fn try_create(http: &reqwest::Client, base: &str) -> Option<Pickup> {
+    let pickup = Pickup::new(256);
+    let response = http
+        .post(format!("{base}/api/v1/pickups"))
+        .json(&pickup.request(Some(1)))
+        .send()
+        .await
+        .ok()?;
+    (response.status() == 201).then_some(pickup)
+}
+
+/// Challenge + open with the right PIN; `false` unless the relay answered 200.
+async fn try_open(http: &reqwest::Client, base: &str, pickup: &Pickup) -> bool {
+    let url = format!("{base}/api/v1/pickups/{}", pickup.id_text());
+    let opened = async {
+        let response = http.post(format!("{url}/challenge")).send().await.ok()?;
+        let challenge: ChallengeResponse = response.json().await.ok()?;
+        let response = http
+            .post(format!("{url}/open"))
+            .json(&keypost_protocol::api::OpenRequest {
+                proof: pickup.proof(&challenge.challenge),
+                challenge: challenge.challenge,
+            })
+            .send()
+            .await
+            .ok()?;
+        Some(response.status() == 200)
+    };
+    opened.await.unwrap_or(false)
+}
+
+/// What one worker saw before the relay died: the pickups it was told were created, and one
+/// one-view pickup with whether it was told that pickup opened.
+type Answered = (Vec<Pickup>, Pickup, bool);
+
+/// Creates 64 one-view pickups, then 64 workers each open one and create pickups until
+/// `relay` is killed (SIGKILL) mid-stream.
+async fn answers_until_killed(http: &reqwest::Client, relay: &mut RelayProcess) -> Vec<Answered> {
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..64 {
+        let to_open = try_create(http, &relay.base).await.unwrap();
+        let http = http.clone();
+        let base = relay.base.clone();
+        workers.spawn(async move {
+            let opened = try_open(&http, &base, &to_open).await;
+            let mut created = Vec::new();
+            while let Some(pickup) = try_create(&http, &base).await {
+                created.push(pickup);
+            }
+            (created, to_open, opened)
+        });
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    relay.child.kill().unwrap();
+    workers.join_all().await
+}
+
+/// Group commit answers a write only after its batch committed: after a SIGKILL in the middle
+/// of a stream of creates and opens, every pickup the relay said it created is there, and every
+/// one-view pickup it said it opened is used up. Three kills, as the window is short.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answered_write_survives_a_kill() {
+    let db = Db::sqlite();
+    let scratch = tempfile::tempdir().unwrap();
+    let outbox = scratch.path().join("outbox");
+    let http = reqwest::Client::new();
+    let mut running = relay(db.url(), &outbox, scratch.path());
+    for _ in 0..3 {
+        let answered = answers_until_killed(&http, &mut running).await;
+        running = relay(db.url(), &outbox, scratch.path());
+        let api = Api {
+            http: &http,
+            base: running.base.clone(),
+        };
+        let mut creates = 0;
+        let mut opens = 0;
+        for (created, opened_pickup, opened) in &answered {
+            for pickup in created {
+                assert_eq!(
+                    api.status(pickup).await.status(),
+                    200,
+                    "an answered create was lost"
+                );
+                creates += 1;
+            }
+            if *opened {
+                assert_eq!(
+                    api.status(opened_pickup).await.status(),
+                    404,
+                    "an answered open was lost"
+                );
+                opens += 1;
+            }
+        }
+        assert!(
+            creates > 0 && opens > 0,
+            "{creates} creates and {opens} opens answered"
+        );
+    }
+    running.stop();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logs_contain_no_secret() {
     let db = Db::sqlite();

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! CARGO_TARGET_DIR=/work/target-relay cargo build --release -p keypost-relay --bin keypost-relay --example relay_load
-//! /work/target-relay/release/examples/relay_load [--seconds 10] [--connections 16,32] [--backends sqlite,postgres]
+//! /work/target-relay/release/examples/relay_load [--seconds 10] [--connections 16,32] [--backends sqlite,postgres] [--outbox-parent DIR]
 //! ```
 //!
 //! For each backend it starts `keypost-relay` (the release binary next to this example's
@@ -11,7 +11,10 @@
 //! (as the tests do). Then, per connection count, it runs two phases of `--seconds` each:
 //! creates (1 KiB ciphertext, outbox mail), and full pickups (challenge + open with the right
 //! PIN) over the pickups just created. It prints a Markdown table: requests/s, p50/p99
-//! latency, and the relay's resident memory (VmRSS now, VmHWM peak).
+//! latency, CPU time (the relay's per request, and the cores used by the relay and by this load
+//! generator), and the relay's resident memory (VmRSS now, VmHWM peak); and on stderr the size
+//! of the SQLite database and its WAL. The outbox folder is on the same disk as the database
+//! unless `--outbox-parent` puts it elsewhere (e.g. /dev/shm, to leave file creation out).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/support/mod.rs"]
@@ -180,7 +183,10 @@ where
     }
 }
 
-async fn run_backend(backend: &str, options: &Options) {
+/// Runs one backend; returns its folders (database, outbox) to be deleted only at the end:
+/// deleting tens of thousands of files slows the next file creations on ext4 without a journal
+/// for a minute or so, which would bill one backend's clean-up to the next one's creates.
+async fn run_backend(backend: &str, options: &Options) -> (Db, tempfile::TempDir) {
     let db = match backend {
         "sqlite" => Db::sqlite(),
         "postgres" => Db::postgres().await,
@@ -281,6 +287,14 @@ async fn run_backend(backend: &str, options: &Options) {
         let mut open_only = open_latencies.lock().unwrap().clone();
         open_only.sort();
         let rss = memory_kib(pid, "VmRSS:");
+        if let Some(file) = db.sqlite_file() {
+            let size = |path: PathBuf| std::fs::metadata(path).map_or(0, |m| m.len() / 1024);
+            eprintln!(
+                "sqlite {connections}: database {} KiB, WAL {} KiB",
+                size(file.clone()),
+                size(file.with_extension("db-wal")),
+            );
+        }
         let peak = memory_kib(pid, "VmHWM:");
         println!(
             "| {backend} | {connections} | creates | {:.0}/s | {:.2} | {:.2} | {} | {} | {} MiB |",
@@ -309,6 +323,7 @@ async fn run_backend(backend: &str, options: &Options) {
         );
     }
     relay.stop();
+    (db, scratch)
 }
 
 #[tokio::main]
@@ -318,7 +333,8 @@ async fn main() {
         "| store | connections | operation | rate | p50 ms | p99 ms | failed | CPU: relay per request · relay cores · load cores | relay RSS |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
+    let mut kept = Vec::new();
     for backend in &options.backends {
-        run_backend(backend, &options).await;
+        kept.push(run_backend(backend, &options).await);
     }
 }

@@ -6,6 +6,7 @@ mod autolock;
 mod bindings;
 mod clipboard;
 mod commands;
+mod deep_link;
 mod error;
 mod relay;
 mod settings;
@@ -47,7 +48,12 @@ pub fn run() -> ExitCode {
         .filter(|dir| !dir.is_empty())
         .map(PathBuf::from);
 
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
     let result = tauri::Builder::default()
+        // First, so that a second start on the same vault ends here.
+        .plugin(deep_link::single_instance(&identifier, &vault_path))
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
@@ -62,6 +68,7 @@ pub fn run() -> ExitCode {
                 dialog_bypass_dir,
                 built_in_relay,
             ));
+            deep_link::start(app.handle());
             autolock::start(app.handle().clone());
             watcher::start(app.handle().clone());
             Ok(())
@@ -106,8 +113,9 @@ pub fn run() -> ExitCode {
             commands::sharing::receive_pickup,
             commands::sharing::copy_text,
             commands::sharing::relay_info,
+            commands::sharing::take_opened_link,
         ])
-        .run(tauri::generate_context!());
+        .run(context);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -3,6 +3,7 @@
 
 use keypost_core::entry::{EntryFields, EntryId, EntrySummary};
 use keypost_core::vault::{Vault, VaultError};
+use keypost_protocol::pickup::PickupLink;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -46,6 +47,8 @@ pub struct AppState {
     results: Mutex<Option<ResultSet>>,
     pending_csv: Mutex<Option<PendingImport>>,
     pending_pickup: Mutex<Option<PendingImport>>,
+    /// A `keypost://` link the app was opened with, until the UI takes it.
+    opened_link: Mutex<Option<PickupLink>>,
     settings: Mutex<Settings>,
     last_activity: Mutex<Instant>,
     counter: Mutex<u32>,
@@ -76,6 +79,7 @@ impl AppState {
             results: Mutex::new(None),
             pending_csv: Mutex::new(None),
             pending_pickup: Mutex::new(None),
+            opened_link: Mutex::new(None),
             settings: Mutex::new(settings),
             last_activity: Mutex::new(Instant::now()),
             counter: Mutex::new(0),
@@ -207,6 +211,15 @@ impl AppState {
 
     pub fn result_ids(&self, generation: u32) -> CommandResult<Vec<EntryId>> {
         self.with_results(generation, |rows| rows.iter().map(|row| row.id).collect())
+    }
+
+    /// Keeps the link the app was just opened with (a newer one replaces it).
+    pub fn set_opened_link(&self, link: PickupLink) {
+        *guard(&self.opened_link) = Some(link);
+    }
+
+    pub fn take_opened_link(&self) -> Option<PickupLink> {
+        guard(&self.opened_link).take()
     }
 
     fn pending_slot(&self, source: PendingSource) -> &Mutex<Option<PendingImport>> {

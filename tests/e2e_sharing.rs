@@ -1,9 +1,11 @@
 //! End-to-end test of "send to any email" between two real app instances: instance A sends
 //! two entries from bulk edit through a real relay, which emails the link to a real SMTP server
 //! (Debian's python3-aiosmtpd); instance B, with its own data folders and vault, receives the
-//! link read from that email with the PIN and saves both entries.
+//! link read from that email with the PIN and saves both entries. B is started with the
+//! `keypost://` form of the link, as the system does for "Open in Keypost"; a second start with
+//! another link hands it to the running B (single instance over a private D-Bus session bus).
 //!
-//! Needs what `tests/e2e_vault.rs` needs, plus python3-aiosmtpd. Run:
+//! Needs what `tests/e2e_vault.rs` needs, plus python3-aiosmtpd and dbus-daemon. Run:
 //! `cargo test -p keypost-app --test e2e_sharing`. Also refreshes docs/screenshots/send-dialog.png,
 //! send-result.png and receive.png.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -12,6 +14,8 @@
 mod smtp;
 mod support;
 
+use keypost_protocol::b64;
+use keypost_protocol::pickup::{LinkSecret, PickupLink};
 use keypost_relay::mail::{SmtpSettings, SmtpTls};
 use keypost_relay::{RelayConfig, RunningRelay};
 use smtp::SmtpSink;
@@ -133,16 +137,15 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
         .await;
     sender.quit().await;
 
-    // Instance B: the recipient, with its own folders and vault.
+    // Instance B: the recipient, with its own folders and vault, started by the system for the
+    // "Open in Keypost" link (keypost://…): after unlocking, Receive shows the link.
+    let app_binary = Path::new(env!("CARGO_BIN_EXE_keypost-app"));
+    let deep_link = PickupLink::parse(&link).unwrap().to_deep_link();
     let recipient_dirs = AppDirs::new();
-    let recipient = AppSession::launch(
-        Path::new(env!("CARGO_BIN_EXE_keypost-app")),
-        &recipient_dirs,
-    )
-    .await;
+    let recipient =
+        AppSession::launch_with_args(app_binary, &recipient_dirs, &[deep_link.as_str()]).await;
     recipient.create_vault(PASSWORD_B).await;
-    recipient.click("tab-receive").await;
-    recipient.type_into("receive-link", &link).await;
+    recipient.wait_value("receive-link", &link).await;
     recipient
         .wait_texts("receive-info", |info| {
             info.iter().any(|text| text.contains("Ada Lovelace"))
@@ -184,6 +187,21 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
             sorted.sort();
             sorted == ["Home Wi-Fi", "Router"]
         })
+        .await;
+
+    // Another link clicked while B runs: the system starts Keypost again, that second start
+    // hands the link to B and ends, and B shows it in Receive.
+    let secret = LinkSecret::make_random();
+    let page_url = format!("{}/p/{}", relay.public_url(), b64::encode(&secret.id()));
+    let another = PickupLink::new(&page_url, secret).unwrap();
+    let status = recipient.start_again(
+        app_binary,
+        &recipient_dirs,
+        &[another.to_deep_link().as_str()],
+    );
+    assert!(status.success(), "the second start exited with {status}");
+    recipient
+        .wait_value("receive-link", another.to_web_link().as_str())
         .await;
     recipient.quit().await;
 

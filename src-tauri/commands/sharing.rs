@@ -221,3 +221,12 @@ pub fn copy_text(
 pub fn relay_info(state: State<'_, AppState>) -> CommandResult<RelayInfo> {
     state.relay_info()
 }
+
+/// The pickup link the app was opened with (`keypost://…`), once, as a web link for the
+/// Receive tab. The UI asks after unlocking and whenever `pickup-link-opened` arrives.
+#[tauri::command]
+pub fn take_opened_link(state: State<'_, AppState>) -> Option<String> {
+    state
+        .take_opened_link()
+        .map(|link| link.to_web_link().as_str().to_owned())
+}

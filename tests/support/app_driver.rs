@@ -75,6 +75,49 @@ impl Drop for Display {
     }
 }
 
+/// A private D-Bus session bus (`dbus-daemon --session`), stopped on drop. The app finds an
+/// already running instance of itself through the session bus (tauri-plugin-single-instance);
+/// each session gets its own, as a login session would.
+pub struct SessionBus {
+    pub address: String,
+    daemon: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl SessionBus {
+    pub fn start() -> SessionBus {
+        use std::io::BufRead as _;
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut daemon = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .arg(format!(
+                "--address=unix:path={}",
+                dir.path().join("bus").display()
+            ))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon must be installed (apt install dbus-daemon)");
+        let mut address = String::new();
+        let stdout = daemon.stdout.take().expect("piped stdout");
+        std::io::BufReader::new(stdout)
+            .read_line(&mut address)
+            .expect("dbus-daemon prints its address");
+        assert!(!address.trim().is_empty(), "dbus-daemon printed no address");
+        SessionBus {
+            address: address.trim().to_owned(),
+            daemon,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for SessionBus {
+    fn drop(&mut self) {
+        terminate(&mut self.daemon);
+    }
+}
+
 /// Sends SIGTERM and waits: tauri-driver only stops its WebKitWebDriver on SIGTERM, and an
 /// orphaned driver would keep its port.
 fn terminate(child: &mut Child) {
@@ -150,7 +193,25 @@ pub struct AppSession {
     /// When the session (and so the app's launch) was requested, after the driver was ready.
     pub launched_at: Instant,
     driver: Child,
-    _display: Display,
+    display: Display,
+    bus: SessionBus,
+}
+
+/// The environment of the app under test: display, session bus, and its folders.
+fn app_environment(
+    display: &Display,
+    bus: &SessionBus,
+    dirs: &AppDirs,
+) -> Vec<(&'static str, std::ffi::OsString)> {
+    vec![
+        ("DISPLAY", display.name.clone().into()),
+        ("DBUS_SESSION_BUS_ADDRESS", bus.address.clone().into()),
+        ("KEYPOST_VAULT", dirs.vault().into()),
+        ("KEYPOST_E2E_SAVE_DIR", dirs.exports().into()),
+        ("XDG_CONFIG_HOME", dirs.root.path().join("config").into()),
+        ("XDG_DATA_HOME", dirs.root.path().join("data").into()),
+        ("XDG_CACHE_HOME", dirs.root.path().join("cache").into()),
+    ]
 }
 
 /// Waits until something listens on `port`, so launch timings exclude the driver's start.
@@ -169,7 +230,13 @@ impl AppSession {
     /// Starts the display, tauri-driver and the app `binary`, with `KEYPOST_VAULT` and the
     /// dialog bypass folder from `dirs`.
     pub async fn launch(binary: &Path, dirs: &AppDirs) -> AppSession {
+        Self::launch_with_args(binary, dirs, &[]).await
+    }
+
+    /// [`Self::launch`], with command-line arguments for the app (as the OS passes a link).
+    pub async fn launch_with_args(binary: &Path, dirs: &AppDirs, args: &[&str]) -> AppSession {
         let display = Display::start();
+        let bus = SessionBus::start();
         std::fs::create_dir_all(dirs.exports()).expect("exports folder");
         let port = free_port();
         let native_port = free_port();
@@ -180,12 +247,7 @@ impl AppSession {
                 "--native-port",
                 &native_port.to_string(),
             ])
-            .env("DISPLAY", &display.name)
-            .env("KEYPOST_VAULT", dirs.vault())
-            .env("KEYPOST_E2E_SAVE_DIR", dirs.exports())
-            .env("XDG_CONFIG_HOME", dirs.root.path().join("config"))
-            .env("XDG_DATA_HOME", dirs.root.path().join("data"))
-            .env("XDG_CACHE_HOME", dirs.root.path().join("cache"))
+            .envs(app_environment(&display, &bus, dirs))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -194,7 +256,7 @@ impl AppSession {
         capabilities.insert("browserName".into(), "wry".into());
         capabilities.insert(
             "tauri:options".into(),
-            serde_json::json!({ "application": binary }),
+            serde_json::json!({ "application": binary, "args": args }),
         );
         let url = format!("http://127.0.0.1:{port}");
         wait_for_port(port).await;
@@ -216,7 +278,38 @@ impl AppSession {
             client,
             launched_at: started,
             driver,
-            _display: display,
+            display,
+            bus,
+        }
+    }
+
+    /// Starts `binary` once more with `args`, in this session's display, bus and folders (as
+    /// the OS does for a clicked link), and returns how it exited: a second instance hands its
+    /// arguments to the running one and ends.
+    pub fn start_again(
+        &self,
+        binary: &Path,
+        dirs: &AppDirs,
+        args: &[&str],
+    ) -> std::process::ExitStatus {
+        let mut second = Command::new(binary)
+            .args(args)
+            .envs(app_environment(&self.display, &self.bus, dirs))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the app again");
+        let started = Instant::now();
+        loop {
+            if let Some(status) = second.try_wait().expect("wait for the second instance") {
+                return status;
+            }
+            if started.elapsed() > WAIT {
+                let _ = second.kill();
+                let _ = second.wait();
+                panic!("the second instance did not hand over and exit");
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 
@@ -304,7 +397,8 @@ impl AppSession {
         })
         .await;
         self.click("create-submit").await;
-        self.element("new-entry").await;
+        // Unlocked: the navigation is there (the tab shown may be Receive, for an opened link).
+        self.element("lock").await;
     }
 
     /// Adds an entry through the entry window and waits until the list shows it.
@@ -327,6 +421,22 @@ impl AppSession {
             .await
             .unwrap_or_else(|error| panic!("no value of {testid}: {error}"))
             .unwrap_or_default()
+    }
+
+    /// Waits until the field `testid` holds `expected`.
+    pub async fn wait_value(&self, testid: &str, expected: &str) {
+        let started = Instant::now();
+        loop {
+            let value = self.value(testid).await;
+            if value == expected {
+                return;
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "{testid} holds {value:?}, not {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Saves a PNG of the window. Waits a moment first: WebKit paints asynchronously, and a

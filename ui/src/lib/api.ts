@@ -110,8 +110,12 @@ export const api = {
     invoke<ReceivedSummary>('receive_pickup', { link, pin, passphrase }),
   copyText: (text: string) => invoke<CopyReceipt>('copy_text', { text }),
   relayInfo: () => invoke<RelayInfo>('relay_info'),
+  /** The `keypost://` link the app was opened with, once (as a web link), or null. */
+  takeOpenedLink: () => invoke<string | null>('take_opened_link'),
 }
 
 export const VAULT_LOCKED_EVENT = 'vault-locked'
 /** Payload: `PickupNews`. Rust emits it when a sent pickup is opened, destroyed, expires, … */
 export const PICKUP_EVENT = 'pickup-event'
+/** No payload: a pickup link opened the app; `takeOpenedLink` fetches it. */
+export const LINK_OPENED_EVENT = 'pickup-link-opened'

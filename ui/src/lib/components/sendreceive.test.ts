@@ -486,6 +486,8 @@ describe('Shell', () => {
           case 'sent_list':
             lists += 1
             return []
+          case 'take_opened_link':
+            return null
           default:
             throw new Error(`unexpected ${command}`)
         }
@@ -504,4 +506,71 @@ describe('Shell', () => {
     cleanup()
     await new Promise((resolve) => setTimeout(resolve, 0))
   })
+
+  /** A stand-in for Rust holding `links`, handed out one per `take_opened_link`. */
+  function mockOpenedLinks(links: string[]) {
+    mockIPC(
+      (command) => {
+        switch (command) {
+          case 'search_entries':
+            return { generation: 1, total: 0 }
+          case 'list_tags':
+            return []
+          case 'take_opened_link':
+            return links.shift() ?? null
+          case 'pickup_info':
+            return {
+              sender_name: 'Ada',
+              message: 'Your logins',
+              expires_at: '2030-01-01T10:00:00Z',
+              attempts_left: 3,
+              views_left: 1,
+              passphrase_required: false,
+              recipient_delete: true,
+            } satisfies PickupInfo
+          default:
+            throw new Error(`unexpected ${command}`)
+        }
+      },
+      { shouldMockEvents: true },
+    )
+  }
+
+  it('opens Receive with the link the app was started with', async () => {
+    mockOpenedLinks([OPENED_LINK])
+    render(Shell)
+    const link = (await screen.findByTestId('receive-link')) as HTMLInputElement
+    expect(link.value).toBe(OPENED_LINK)
+    expect(await screen.findByTestId('receive-info')).not.toBeNull()
+    cleanup()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+  })
+
+  it('takes a link opened later when told, but never over unsaved received entries', async () => {
+    const links: string[] = []
+    mockOpenedLinks(links)
+    render(Shell)
+    await screen.findByTestId('tab-receive')
+    expect(screen.queryByTestId('receive-link')).toBeNull()
+
+    links.push(OPENED_LINK)
+    await emit('pickup-link-opened')
+    const link = (await screen.findByTestId('receive-link')) as HTMLInputElement
+    expect(link.value).toBe(OPENED_LINK)
+
+    // Entries received and not saved yet stay until the person chooses the new link.
+    received.summary = { token: 7, sender_name: 'Ada', message: '', total: 1, rows: [] }
+    const newer = OPENED_LINK.replace('AAAA', 'BBBB')
+    links.push(newer)
+    await emit('pickup-link-opened')
+    await waitFor(() => expect(toasts.map((toast) => toast.text).join()).toMatch(/pickup link was opened/))
+    expect(received.link).toBe(OPENED_LINK)
+    toasts.find((toast) => toast.action)?.action?.run()
+    expect(received.link).toBe(newer)
+    expect(received.summary).toBeNull()
+    cleanup()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+  })
 })
+
+const OPENED_LINK = 'http://127.0.0.1:47810/p/AAAAAAAAAAAAAAAAAAAAAA#q5rLwlE0c1eX0mbh5PYvI0A8w7fXmRkVUzxMRbIb4Rk'

@@ -25,6 +25,9 @@ pub struct ResultSet {
 pub struct PendingImport {
     pub token: u32,
     pub entries: Vec<EntryFields>,
+    /// Received entries stay after they are saved, so they can still be exported until the
+    /// next pickup is opened or the vault locks; they are saved only once.
+    saved: bool,
 }
 
 /// Where pending entries came from. Each source has its own slot, so previewing a CSV does not
@@ -230,7 +233,11 @@ impl AppState {
     }
 
     pub fn set_pending_import(&self, source: PendingSource, token: u32, entries: Vec<EntryFields>) {
-        *guard(self.pending_slot(source)) = Some(PendingImport { token, entries });
+        *guard(self.pending_slot(source)) = Some(PendingImport {
+            token,
+            entries,
+            saved: false,
+        });
     }
 
     /// A copy of the pending entries, leaving them pending (exporting received entries).
@@ -244,20 +251,34 @@ impl AppState {
             .ok_or_else(pending_import_gone)
     }
 
-    pub fn take_pending_import(&self, token: u32) -> CommandResult<Vec<EntryFields>> {
-        [PendingSource::CsvFile, PendingSource::Pickup]
-            .into_iter()
-            .find_map(|source| {
-                let mut slot = guard(self.pending_slot(source));
-                match slot.take() {
-                    Some(import) if import.token == token => Some(import.entries),
-                    other => {
-                        *slot = other;
-                        None
-                    }
-                }
-            })
-            .ok_or_else(pending_import_gone)
+    /// The entries to save into the vault for `token`. A CSV preview is used up; received
+    /// entries stay (for export) until [`Self::mark_saved`], and cannot be saved twice.
+    pub fn entries_to_import(&self, token: u32) -> CommandResult<Vec<EntryFields>> {
+        let mut csv = guard(&self.pending_csv);
+        if csv.as_ref().is_some_and(|import| import.token == token) {
+            return csv
+                .take()
+                .map(|import| import.entries)
+                .ok_or_else(pending_import_gone);
+        }
+        drop(csv);
+        match guard(&self.pending_pickup).as_ref() {
+            Some(import) if import.token == token && import.saved => Err(CommandError::new(
+                ErrorCode::InvalidInput,
+                "These entries are already saved in the vault.",
+            )),
+            Some(import) if import.token == token => Ok(import.entries.clone()),
+            Some(_) | None => Err(pending_import_gone()),
+        }
+    }
+
+    /// Records that the received entries of `token` are in the vault now.
+    pub fn mark_saved(&self, token: u32) {
+        if let Some(import) = guard(&self.pending_pickup).as_mut()
+            && import.token == token
+        {
+            import.saved = true;
+        }
     }
 }
 
@@ -266,4 +287,56 @@ fn pending_import_gone() -> CommandError {
         ErrorCode::NotFound,
         "That preview is no longer open (the vault was locked or another one was opened).",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn state(dir: &tempfile::TempDir) -> AppState {
+        AppState::new(
+            dir.path().join("vault"),
+            SettingsFile::in_dir(dir.path()),
+            None,
+            Err("no relay in this test".to_owned()),
+        )
+    }
+
+    fn titled(title: &str) -> EntryFields {
+        EntryFields {
+            title: title.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn received_entries_are_saved_once_and_stay_for_export() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(&dir);
+        state.set_pending_import(PendingSource::Pickup, 7, vec![titled("Mail")]);
+
+        assert_eq!(state.entries_to_import(7).unwrap().len(), 1);
+        // Until the vault took them, they can be saved again (a failed save can be retried).
+        assert_eq!(state.entries_to_import(7).unwrap().len(), 1);
+        state.mark_saved(7);
+        let again = state.entries_to_import(7).unwrap_err();
+        assert_eq!(again.code, ErrorCode::InvalidInput);
+        assert_eq!(state.pending_import(7).unwrap()[0].title, "Mail");
+    }
+
+    #[test]
+    fn a_csv_preview_is_used_up_by_saving_and_leaves_received_entries_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(&dir);
+        state.set_pending_import(PendingSource::Pickup, 1, vec![titled("Received")]);
+        state.set_pending_import(PendingSource::CsvFile, 2, vec![titled("From CSV")]);
+
+        assert_eq!(state.entries_to_import(2).unwrap()[0].title, "From CSV");
+        assert_eq!(
+            state.entries_to_import(2).unwrap_err().code,
+            ErrorCode::NotFound
+        );
+        assert_eq!(state.pending_import(1).unwrap()[0].title, "Received");
+    }
 }

@@ -97,8 +97,9 @@ pub async fn preview_import(
 /// returns how many were added.
 #[tauri::command]
 pub async fn accept_import(state: State<'_, AppState>, token: u32) -> CommandResult<u32> {
-    let entries = state.take_pending_import(token)?;
+    let entries = state.entries_to_import(token)?;
     let ids = state.with_vault(|vault| vault.import(entries))?;
+    state.mark_saved(token);
     Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
 }
 

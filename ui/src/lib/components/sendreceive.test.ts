@@ -405,9 +405,11 @@ describe('ReceiveTab', () => {
     await waitFor(() => expect(screen.getByTestId('receive-import').textContent?.trim()).toBe('Saved 2 entries'))
     expect(calls.find((call) => call.command === 'accept_import')?.args).toEqual({ token: 7 })
     expect(toasts.map((toast) => toast.text)).toContain('Saved 2 entries to your vault.')
-    // Rust hands the entries to the vault; from now on they are exported from Passwords.
-    expect(screen.queryByTestId('receive-export-csv')).toBeNull()
     expect(screen.getByTestId('receive-saved-hint')).not.toBeNull()
+    // Saved entries can still be exported from here (Rust keeps them until the next pickup or lock).
+    const exports = calls.filter((call) => call.command === 'export_csv').length
+    await fireEvent.click(screen.getByTestId('receive-export-csv'))
+    await waitFor(() => expect(calls.filter((call) => call.command === 'export_csv').length).toBe(exports + 1))
   })
 
   it('starts over when Rust no longer holds the opened entries', async () => {

@@ -606,7 +606,11 @@ pub struct SentRow {
     pub id: String,
     pub recipient_email: String,
     pub entry_titles: Vec<String>,
+    /// RFC 3339; null for a record without a send time.
+    pub sent_at: Option<String>,
     pub expires_at: String,
+    /// The relay's last answer kept in the vault, shown until a fresh one arrives.
+    pub last_progress: Option<PickupProgress>,
 }
 
 impl From<&SentPickup> for SentRow {
@@ -615,7 +619,9 @@ impl From<&SentPickup> for SentRow {
             id: sent.id.clone(),
             recipient_email: sent.recipient_email.clone(),
             entry_titles: sent.entry_titles.clone(),
+            sent_at: sent.sent_at.and_then(|at| at.format(&Rfc3339).ok()),
             expires_at: sent.expires_at.clone(),
+            last_progress: sent.last_status.clone().map(PickupProgress::from),
         }
     }
 }

@@ -119,6 +119,12 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                         for news in seen.news(pickup, &status, since) {
                             announce(&app, &news);
                         }
+                        // Kept for the Sent list; locked meanwhile: the next round keeps it.
+                        if pickup.last_status.as_ref() != Some(&status) {
+                            let _ = state.peek_vault(|vault| {
+                                vault.remember_sent_status(&pickup.id, &status)
+                            });
+                        }
                     }
                     // Purged from the relay long ago.
                     Err(SharingError::Gone) => {
@@ -160,6 +166,8 @@ mod tests {
             expires_at: String::new(),
             emailed: true,
             entry_titles: vec!["Mail".into()],
+            sent_at: None,
+            last_status: None,
         }
     }
 

@@ -140,7 +140,7 @@ pub fn sent_copy(state: State<'_, AppState>, id: String) -> CommandResult<SentCo
     copy_view(&sent_record(&state, &id)?)
 }
 
-/// What the relay says about a sent pickup now.
+/// What the relay says about a sent pickup now (also kept in the vault for the next listing).
 #[tauri::command]
 pub async fn sent_progress(
     state: State<'_, AppState>,
@@ -148,10 +148,9 @@ pub async fn sent_progress(
 ) -> CommandResult<PickupProgress> {
     let sent = sent_record(&state, &id)?;
     let relay = RelayClient::new(&sent.relay_url)?;
-    Ok(relay
-        .owner_status(&sent.id, &sent.owner_token)
-        .await?
-        .into())
+    let status = relay.owner_status(&sent.id, &sent.owner_token).await?;
+    state.with_vault(|vault| vault.remember_sent_status(&sent.id, &status))?;
+    Ok(status.into())
 }
 
 /// Destroys a sent pickup on the relay; its link stops working.

@@ -99,7 +99,20 @@ impl World {
 async fn the_recipient_opens_a_copy_with_the_pin_after_one_wrong_try() {
     let mut world = world().await;
     let sent = world.send(&options("24680")).await;
-    assert_eq!(world.vault.sent_pickups().unwrap(), vec![sent.clone()]);
+    let listed = world.vault.sent_pickups().unwrap();
+    assert_eq!(listed.len(), 1);
+    let sent_at = listed[0].sent_at.expect("the sent log knows when");
+    assert!(
+        (time::OffsetDateTime::now_utc() - sent_at)
+            .whole_seconds()
+            .abs()
+            < 60
+    );
+    let without_time = SentPickup {
+        sent_at: None,
+        ..listed[0].clone()
+    };
+    assert_eq!(without_time, sent);
 
     let emails = world.emails();
     assert_eq!(emails.len(), 1);
@@ -175,6 +188,24 @@ async fn three_wrong_pins_destroy_the_copy_and_the_sender_sees_it() {
     let (state, events) = world.owner_state(&sent).await;
     assert_eq!(state, PickupState::Destroyed);
     assert!(events.contains(&PickupEventKind::Destroyed));
+
+    // The sender's vault keeps the last answer, so the Sent list can show it at once.
+    let status = RelayClient::new(&sent.relay_url)
+        .unwrap()
+        .owner_status(&sent.id, &sent.owner_token)
+        .await
+        .unwrap();
+    assert!(world.vault.remember_sent_status(&sent.id, &status).unwrap());
+    assert!(
+        !world
+            .vault
+            .remember_sent_status("never-sent", &status)
+            .unwrap()
+    );
+    let listed = world.vault.sent_pickups().unwrap();
+    let cached = listed[0].last_status.as_ref().expect("a cached status");
+    assert_eq!(cached.state, PickupState::Destroyed);
+    assert_eq!(listed[0].pin, sent.pin, "the record is otherwise unchanged");
 }
 
 #[tokio::test]

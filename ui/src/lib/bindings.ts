@@ -76,7 +76,15 @@ export type SentCopy = { id: string, link: string,
  * A complete SVG document.
  */
 qr_svg: string, pin: string, recipient_email: string, expires_at: string, emailed: boolean, entry_titles: Array<string>, };
-export type SentRow = { id: string, recipient_email: string, entry_titles: Array<string>, expires_at: string, };
+export type SentRow = { id: string, recipient_email: string, entry_titles: Array<string>, 
+/**
+ * RFC 3339; null for a record without a send time.
+ */
+sent_at: string | null, expires_at: string, 
+/**
+ * The relay's last answer kept in the vault, shown until a fresh one arrives.
+ */
+last_progress: PickupProgress | null, };
 export type Settings = { 
 /**
  * Lock the vault after this many minutes without activity in the app.

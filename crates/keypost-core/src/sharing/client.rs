@@ -101,6 +101,13 @@ pub struct SentPickup {
     pub expires_at: String,
     pub emailed: bool,
     pub entry_titles: Vec<String>,
+    /// When it was sent: filled in from the vault's sent log when read back.
+    #[serde(skip)]
+    pub sent_at: Option<OffsetDateTime>,
+    /// The relay's last answer about it, so the Sent list shows a status at once. Only a
+    /// cache: the relay's owner status stays the authority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_status: Option<OwnerStatus>,
 }
 
 impl std::fmt::Debug for SentPickup {
@@ -190,6 +197,8 @@ impl RelayClient {
             expires_at: created.expires_at,
             emailed: created.emailed,
             entry_titles: entries.iter().map(|e| e.fields.title.clone()).collect(),
+            sent_at: None,
+            last_status: None,
         })
     }
 

@@ -18,6 +18,7 @@ use crate::entry::{Entry, EntryFields, EntryId, EntrySummary};
 use crate::sharing::SentPickup;
 use crate::store::{Store, StoreError};
 use files::{LockAttempt, ProcessLock, VaultPaths, replace_atomically};
+use keypost_protocol::api::OwnerStatus;
 use keys::{KeyError, SecretKey};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -300,9 +301,15 @@ impl Vault {
         Ok(self.store.record_sent(sent)?)
     }
 
-    /// Sent pickups, newest first.
+    /// Sent pickups, newest first, each with when it was sent and its last known status.
     pub fn sent_pickups(&self) -> Result<Vec<SentPickup>> {
         Ok(self.store.sent_pickups()?)
+    }
+
+    /// Keeps the relay's latest answer about a sent pickup, for the Sent list to show at once;
+    /// `false` when this vault never sent `id`.
+    pub fn remember_sent_status(&mut self, id: &str, status: &OwnerStatus) -> Result<bool> {
+        Ok(self.store.remember_sent_status(id, status)?)
     }
 }
 

@@ -212,18 +212,32 @@ describe('SendDialog', () => {
 
 describe('SentTab', () => {
   const rows: SentRow[] = [
-    { id: 'p2', recipient_email: 'bo@example.com', entry_titles: ['Bank', 'Mail', 'VPN', 'Wiki'], expires_at: '2030-01-08T10:00:00Z' },
-    { id: 'p1', recipient_email: 'ana@example.com', entry_titles: ['Mail'], expires_at: '2030-01-01T10:00:00Z' },
+    {
+      id: 'p2',
+      recipient_email: 'bo@example.com',
+      entry_titles: ['Bank', 'Mail', 'VPN', 'Wiki'],
+      sent_at: '2029-12-19T09:00:00Z',
+      expires_at: '2030-01-08T10:00:00Z',
+      last_progress: null,
+    },
+    {
+      id: 'p1',
+      recipient_email: 'ana@example.com',
+      entry_titles: ['Mail'],
+      sent_at: null,
+      expires_at: '2030-01-01T10:00:00Z',
+      last_progress: null,
+    },
   ]
 
-  function mockSent(states: Record<string, PickupProgress>) {
+  function mockSent(states: Record<string, PickupProgress>, listed: SentRow[] = rows) {
     const calls: Array<{ command: string; args: unknown }> = []
     mockIPC((command, args) => {
       calls.push({ command, args })
       const id = (args as { id?: string }).id ?? ''
       switch (command) {
         case 'sent_list':
-          return rows
+          return listed
         case 'sent_progress':
           if (!states[id]) throw { code: 'relay_unreachable', message: 'The relay cannot be reached.' }
           return states[id]
@@ -265,6 +279,29 @@ describe('SentTab', () => {
     expect(second.textContent).toMatch(/Opened · /)
     const revoke = screen.getAllByTestId('sent-revoke') as HTMLButtonElement[]
     expect(revoke.map((button) => button.disabled)).toEqual([true, false])
+    const dates = screen.getAllByTestId('sent-dates').map((line) => line.textContent ?? '')
+    expect(dates[0]).toMatch(/^\s*Sent .* · Expires /)
+    expect(dates[1]).not.toMatch(/Sent/)
+    expect(screen.queryByTestId('sent-cached')).toBeNull()
+  })
+
+  it('shows the last known status until the relay answers, and keeps it when the relay is down', async () => {
+    const known: PickupProgress = {
+      id: 'p1',
+      state: 'active',
+      attempts_left: 3,
+      views_left: 1,
+      events: [{ kind: 'opened', at: '2029-12-19T12:00:00Z' }],
+    }
+    mockSent({}, [{ ...rows[1], last_progress: known }])
+    render(SentTab)
+    await waitFor(() => expect(screen.getByTestId('sent-cached').textContent).toBe('Last known (relay unreachable)'))
+    expect(screen.getByTestId('sent-status').textContent).toBe('Opened')
+
+    mockSent({ p1: { ...known, state: 'used_up' } }, [{ ...rows[1], last_progress: known }])
+    await fireEvent.click(screen.getByTestId('sent-refresh'))
+    await waitFor(() => expect(screen.getByTestId('sent-status').textContent).toBe('Used up'))
+    expect(screen.queryByTestId('sent-cached')).toBeNull()
   })
 
   it('says when the status cannot be fetched, and explains how to send when empty', async () => {

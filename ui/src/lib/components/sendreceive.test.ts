@@ -513,8 +513,12 @@ describe('ReceiveTab', () => {
 })
 
 describe('Shell', () => {
-  it('toasts pickup news and reloads the Sent tab', async () => {
-    let lists = 0
+  /**
+   * A stand-in for Rust behind the shell: an empty vault and Sent list, and `links` handed out
+   * one per `take_opened_link`. Counts the Sent list loads.
+   */
+  function mockShell(links: string[] = []) {
+    const counts = { sentLists: 0 }
     mockIPC(
       (command) => {
         switch (command) {
@@ -523,37 +527,7 @@ describe('Shell', () => {
           case 'list_tags':
             return []
           case 'sent_list':
-            lists += 1
-            return []
-          case 'take_opened_link':
-            return null
-          default:
-            throw new Error(`unexpected ${command}`)
-        }
-      },
-      { shouldMockEvents: true },
-    )
-    render(Shell)
-    await fireEvent.click(screen.getByTestId('tab-sent'))
-    await screen.findByTestId('sent-empty')
-    expect(lists).toBe(1)
-    await emit('pickup-event', { id: 'p1', recipient_email: 'ana@example.com', kind: 'opened', at: '2030-01-01T10:00:00Z' })
-    await waitFor(() => expect(toasts.map((toast) => toast.text)).toContain('ana@example.com opened your pickup.'))
-    await waitFor(() => expect(lists).toBe(2))
-    expect(screen.getByTestId('tab-receive')).not.toBeNull()
-    // Unmount while the mocked event plugin is still there: the listener is removed async.
-    cleanup()
-    await new Promise((resolve) => setTimeout(resolve, 0))
-  })
-
-  /** A stand-in for Rust holding `links`, handed out one per `take_opened_link`. */
-  function mockOpenedLinks(links: string[]) {
-    mockIPC(
-      (command) => {
-        switch (command) {
-          case 'search_entries':
-            return { generation: 1, total: 0 }
-          case 'list_tags':
+            counts.sentLists += 1
             return []
           case 'take_opened_link':
             return links.shift() ?? null
@@ -573,10 +547,26 @@ describe('Shell', () => {
       },
       { shouldMockEvents: true },
     )
+    return counts
   }
 
+  it('toasts pickup news and reloads the Sent tab', async () => {
+    const counts = mockShell()
+    render(Shell)
+    await fireEvent.click(screen.getByTestId('tab-sent'))
+    await screen.findByTestId('sent-empty')
+    expect(counts.sentLists).toBe(1)
+    await emit('pickup-event', { id: 'p1', recipient_email: 'ana@example.com', kind: 'opened', at: '2030-01-01T10:00:00Z' })
+    await waitFor(() => expect(toasts.map((toast) => toast.text)).toContain('ana@example.com opened your pickup.'))
+    await waitFor(() => expect(counts.sentLists).toBe(2))
+    expect(screen.getByTestId('tab-receive')).not.toBeNull()
+    // Unmount while the mocked event plugin is still there: the listener is removed async.
+    cleanup()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+  })
+
   it('opens Receive with the link the app was started with', async () => {
-    mockOpenedLinks([OPENED_LINK])
+    mockShell([OPENED_LINK])
     render(Shell)
     const link = (await screen.findByTestId('receive-link')) as HTMLInputElement
     expect(link.value).toBe(OPENED_LINK)
@@ -587,7 +577,7 @@ describe('Shell', () => {
 
   it('takes a link opened later when told, but never over unsaved received entries', async () => {
     const links: string[] = []
-    mockOpenedLinks(links)
+    mockShell(links)
     render(Shell)
     await screen.findByTestId('tab-receive')
     expect(screen.queryByTestId('receive-link')).toBeNull()

@@ -8,10 +8,12 @@ use keypost_core::interchange::print::{PrintOptions, render_pdf};
 use keypost_core::sharing::{
     PickupInbox, RelayClient, SendOptions, SentPickup, fields_of, qr_terminal, unsaved_entries,
 };
+use keypost_protocol::api::OwnerStatus;
 use keypost_protocol::pickup::{Pin, is_weak_pin};
 use serde::Serialize;
 use std::future::Future;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use zeroize::Zeroizing;
 
 const PASSPHRASE_ENV: &str = "KEYPOST_SEND_PASSPHRASE";
@@ -91,13 +93,32 @@ struct SentRow<'a> {
     id: &'a str,
     recipient_email: &'a str,
     entry_titles: &'a [String],
+    /// RFC 3339, when known.
+    sent_at: Option<String>,
     expires_at: &'a str,
     /// The relay's owner status, or why it could not be read.
-    status: Result<keypost_protocol::api::OwnerStatus, String>,
+    status: Result<OwnerStatus, String>,
+    /// When the relay could not be read: the last status the vault kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_known: Option<&'a OwnerStatus>,
+}
+
+/// "Active, 3 tries left; last: Opened at …".
+fn describe_status(status: &OwnerStatus) -> String {
+    let last = status
+        .events
+        .last()
+        .map(|event| format!("{:?} at {}", event.kind, event.at))
+        .unwrap_or_default();
+    format!(
+        "{:?}, {} tries left; last: {last}",
+        status.state, status.attempts_left
+    )
 }
 
 pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
-    let records = session.unlock()?.sent_pickups()?;
+    let mut vault = session.unlock()?;
+    let records = vault.sent_pickups()?;
     let statuses = block_on(async {
         let mut statuses = Vec::with_capacity(records.len());
         for record in &records {
@@ -105,6 +126,13 @@ pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
         }
         statuses
     })?;
+    for (record, status) in records.iter().zip(&statuses) {
+        if let Ok(status) = status
+            && record.last_status.as_ref() != Some(status)
+        {
+            vault.remember_sent_status(&record.id, status)?;
+        }
+    }
     let rows: Vec<SentRow> = records
         .iter()
         .zip(statuses)
@@ -112,7 +140,9 @@ pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
             id: &record.id,
             recipient_email: &record.recipient_email,
             entry_titles: &record.entry_titles,
+            sent_at: record.sent_at.and_then(|at| at.format(&Rfc3339).ok()),
             expires_at: &record.expires_at,
+            last_known: status.as_ref().err().and(record.last_status.as_ref()),
             status,
         })
         .collect();
@@ -120,22 +150,19 @@ pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
         return print_json(&rows);
     }
     for row in rows {
-        let state = match &row.status {
-            Ok(status) => {
-                let last = status
-                    .events
-                    .last()
-                    .map(|event| format!("{:?} at {}", event.kind, event.at))
-                    .unwrap_or_default();
-                format!(
-                    "{:?}, {} tries left; last: {last}",
-                    status.state, status.attempts_left
-                )
+        let state = match (&row.status, row.last_known) {
+            (Ok(status), _) => describe_status(status),
+            (Err(reason), Some(known)) => {
+                format!("{reason} Last known: {}", describe_status(known))
             }
-            Err(reason) => reason.clone(),
+            (Err(reason), None) => reason.clone(),
         };
+        let sent_at = row
+            .sent_at
+            .map(|at| format!("sent {at}, "))
+            .unwrap_or_default();
         println!(
-            "{}  to {}  ({})  {state}",
+            "{}  to {}  ({})  {sent_at}{state}",
             row.id,
             row.recipient_email,
             row.entry_titles.join(", ")
@@ -144,7 +171,7 @@ pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn owner_status(record: &SentPickup) -> Result<keypost_protocol::api::OwnerStatus, String> {
+async fn owner_status(record: &SentPickup) -> Result<OwnerStatus, String> {
     let client = RelayClient::new(&record.relay_url).map_err(|error| error.to_string())?;
     client
         .owner_status(&record.id, &record.owner_token)

@@ -465,3 +465,58 @@ fn generate_makes_passwords_and_passphrases_without_a_vault() {
     let phrase = String::from_utf8(output).unwrap();
     assert_eq!(phrase.trim().split('.').count(), 5);
 }
+
+/// `keypost send`, `sent` and `revoke` against a real relay on 127.0.0.1 (SQLite, outbox). The
+/// vault keeps each status it reads, and `sent` shows it when the relay cannot be reached.
+#[test]
+fn send_then_sent_follows_the_status_and_revoke_ends_it() {
+    let fixture = Fixture::new();
+    let id = fixture.add("Mail", "ana", "m4il-Secret-1", "https://mail.example", &[]);
+    std::fs::create_dir(fixture.path("relay")).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let relay = runtime
+        .block_on(keypost_relay::start(keypost_relay::RelayConfig::local(
+            &fixture.path("relay"),
+        )))
+        .unwrap();
+    let relay_url = relay.public_url().to_owned();
+
+    let sent = fixture.json(&[
+        "send",
+        "--relay",
+        &relay_url,
+        "--to",
+        "bo@example.org",
+        "--name",
+        "Ana",
+        "--pin",
+        "24680",
+        "--json",
+        &id,
+    ]);
+    let pickup_id = sent["id"].as_str().unwrap().to_owned();
+    assert_eq!(sent["pin"], "24680");
+
+    let listed = fixture.json(&["sent", "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let row = &listed[0];
+    assert_eq!(row["id"], pickup_id.as_str());
+    assert_eq!(row["recipient_email"], "bo@example.org");
+    assert!(row["sent_at"].as_str().unwrap().starts_with("20"), "{row}");
+    assert_eq!(row["status"]["Ok"]["state"], "active", "{row}");
+
+    fixture.keypost(&["revoke", &pickup_id]).assert().success();
+    let listed = fixture.json(&["sent", "--json"]);
+    assert_eq!(listed[0]["status"]["Ok"]["state"], "revoked", "{listed}");
+
+    // The relay goes away: the status it gave last is still shown.
+    runtime.block_on(relay.shutdown()).unwrap();
+    let listed = fixture.json(&["sent", "--json"]);
+    assert!(listed[0]["status"]["Err"].is_string(), "{listed}");
+    assert_eq!(listed[0]["last_known"]["state"], "revoked", "{listed}");
+    fixture
+        .keypost(&["sent"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Last known: Revoked"));
+}

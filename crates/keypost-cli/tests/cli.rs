@@ -472,7 +472,6 @@ fn generate_makes_passwords_and_passphrases_without_a_vault() {
 fn send_then_sent_follows_the_status_and_revoke_ends_it() {
     let fixture = Fixture::new();
     let id = fixture.add("Mail", "ana", "m4il-Secret-1", "https://mail.example", &[]);
-    std::fs::create_dir(fixture.path("relay")).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let relay = runtime
         .block_on(keypost_relay::start(keypost_relay::RelayConfig::local(

@@ -46,6 +46,11 @@ pub enum StoreError {
     UnsupportedUrl,
     #[error("the database writer has stopped")]
     WriterStopped,
+    #[error("cannot create the database folder {}: {source}", path.display())]
+    Folder {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Whether a write's caller must wait until it is durably committed.
@@ -95,6 +100,9 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
+        if backend == Backend::Sqlite {
+            create_sqlite_folder(url)?;
+        }
         let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
         let pool_size = match backend {
             Backend::Sqlite => 4,
@@ -177,6 +185,20 @@ impl Store {
     /// Closes the read pool (the writer task ends with the last `Store` clone).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Creates the folder of a SQLite file (`mode=rwc` creates the file, not its folder).
+fn create_sqlite_folder(url: &str) -> Result<(), StoreError> {
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+    match options.get_filename().parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => {
+            std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
+                path: folder.to_path_buf(),
+                source,
+            })
+        }
+        _ => Ok(()),
     }
 }
 
@@ -380,6 +402,17 @@ mod tests {
                 })
                 .await
         })
+    }
+
+    #[tokio::test]
+    async fn the_folder_of_a_new_sqlite_file_is_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not").join("yet").join("relay.db");
+        let store = Store::connect(&crate::config::sqlite_url(&file))
+            .await
+            .unwrap();
+        store.close().await;
+        assert!(file.is_file());
     }
 
     #[tokio::test]

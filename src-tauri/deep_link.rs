@@ -49,22 +49,30 @@ fn instance_id(identifier: &str, vault_path: &Path) -> String {
 /// as the deep-link plugin does: a launcher may add its own, and only a complete pickup link
 /// is kept anyway.
 pub fn start<R: Runtime>(app: &AppHandle<R>) {
-    let deep_link = app.deep_link();
     #[cfg(any(windows, target_os = "linux"))]
-    if !deep_link.is_registered("keypost").unwrap_or(false)
-        && let Err(error) = deep_link.register_all()
     {
-        eprintln!("keypost: could not register keypost:// links with the system: {error}");
+        // Asking the system (xdg-mime and update-desktop-database on Linux) starts other
+        // programs: done beside the first window, not before it.
+        let handle = app.clone();
+        std::thread::spawn(move || {
+            let deep_link = handle.deep_link();
+            if !deep_link.is_registered("keypost").unwrap_or(false)
+                && let Err(error) = deep_link.register_all()
+            {
+                eprintln!("keypost: could not register keypost:// links with the system: {error}");
+            }
+        });
     }
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     offer(app, arguments.iter().map(String::as_str));
     let handle = app.clone();
-    deep_link.on_open_url(move |event| {
+    app.deep_link().on_open_url(move |event| {
+        show_main_window(&handle);
         offer(&handle, event.urls().iter().map(tauri::Url::as_str));
     });
 }
 
-/// Keeps the last valid pickup link among `urls`, brings the window forward and tells the UI.
+/// Keeps the last valid pickup link among `urls` and tells the UI.
 /// Anything else (another path, a broken link) is ignored: a link is only a suggestion to
 /// fill in the Receive tab, which still needs the PIN.
 fn offer<'a, R: Runtime>(app: &AppHandle<R>, urls: impl Iterator<Item = &'a str>) {
@@ -72,7 +80,6 @@ fn offer<'a, R: Runtime>(app: &AppHandle<R>, urls: impl Iterator<Item = &'a str>
         return;
     };
     app.state::<AppState>().set_opened_link(link);
-    show_main_window(app);
     // No window listening yet (still starting): the UI asks after unlocking anyway.
     let _ = app.emit(LINK_OPENED_EVENT, ());
 }

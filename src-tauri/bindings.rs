@@ -1,71 +1,103 @@
-//! TypeScript types for the command payloads, generated from the transport types with ts-rs
-//! into `ui/src/lib/bindings.ts`. The test fails when the file is out of date;
+//! Generates `ui/src/lib/bindings.ts` from the command list in `commands/mod.rs`: a typed
+//! wrapper per command, the TypeScript declaration of every type those commands and the
+//! events carry (ts-rs, following each type's fields down to the last), the event names, and
+//! the error type, and the pickup limits. The test fails when the file is out of date;
 //! `KEYPOST_WRITE_BINDINGS=1 cargo test -p keypost-app --lib bindings` rewrites it.
 
-use ts_rs::{Config, TS};
-
-use crate::error::{CommandError, ErrorCode};
-use crate::settings::Settings;
-use crate::transport::*;
-use keypost_protocol::api::{PickupEvent, PickupEventKind, PickupState};
+use crate::autolock::{LockReason, VAULT_LOCKED_EVENT};
+use crate::commands::description::{Declarations, Signature};
+use crate::commands::sharing::types::PickupNews;
+use crate::deep_link::LINK_OPENED_EVENT;
+use crate::error::CommandError;
+use crate::watcher::PICKUP_EVENT;
+use keypost_protocol::pickup::PickupLimits;
 
 const BINDINGS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings.ts");
 
-fn declaration<T: TS>(config: &Config) -> String {
-    format!("export {}\n", T::decl(config))
+/// `suggested_name` → `suggestedName`, as Tauri expects argument keys and the UI names things.
+fn camel_case(snake: &str) -> String {
+    let mut words = snake.split('_');
+    let first = words.next().unwrap_or_default().to_owned();
+    words.fold(first, |mut name, word| {
+        let mut chars = word.chars();
+        if let Some(initial) = chars.next() {
+            name.extend(initial.to_uppercase());
+            name.push_str(chars.as_str());
+        }
+        name
+    })
+}
+
+fn wrapper(signature: &Signature) -> String {
+    let parameters: Vec<String> = signature
+        .arguments
+        .iter()
+        .map(|(name, ty)| format!("{}: {ty}", camel_case(name)))
+        .collect();
+    let keys: Vec<String> = signature
+        .arguments
+        .iter()
+        .map(|(name, _)| camel_case(name))
+        .collect();
+    let reply = match signature.reply.as_str() {
+        "null" => "void",
+        other => other,
+    };
+    let arguments = if keys.is_empty() {
+        String::new()
+    } else {
+        format!(", {{ {} }}", keys.join(", "))
+    };
+    format!(
+        "  {}: ({}): Promise<{reply}> => invoke('{}'{arguments}),\n",
+        camel_case(signature.name),
+        parameters.join(", "),
+        signature.name,
+    )
 }
 
 fn generate() -> String {
-    let config = Config::new();
-    let declarations = [
-        declaration::<BulkAction>(&config),
-        declaration::<BulkSummary>(&config),
-        declaration::<ChosenFile>(&config),
-        declaration::<CommandError>(&config),
-        declaration::<CopyReceipt>(&config),
-        declaration::<CsvFormatName>(&config),
-        declaration::<CustomFieldData>(&config),
-        declaration::<EntryDetail>(&config),
-        declaration::<EntryInput>(&config),
-        declaration::<EntryRow>(&config),
-        declaration::<ErrorCode>(&config),
-        declaration::<ExportSource>(&config),
-        declaration::<ExportTarget>(&config),
-        declaration::<HistoryRow>(&config),
-        declaration::<ImportProblem>(&config),
-        declaration::<ImportRow>(&config),
-        declaration::<ImportSummary>(&config),
-        declaration::<PassphraseRequest>(&config),
-        declaration::<PasswordRequest>(&config),
-        declaration::<PickupEvent>(&config),
-        declaration::<PickupEventKind>(&config),
-        declaration::<PickupInfo>(&config),
-        declaration::<PickupNews>(&config),
-        declaration::<PickupProgress>(&config),
-        declaration::<PickupState>(&config),
-        declaration::<PinCheck>(&config),
-        declaration::<ReceivedSummary>(&config),
-        declaration::<RelayInfo>(&config),
-        declaration::<SearchQuery>(&config),
-        declaration::<SearchResult>(&config),
-        declaration::<Selection>(&config),
-        declaration::<SendRequest>(&config),
-        declaration::<SentCopy>(&config),
-        declaration::<SentRow>(&config),
-        declaration::<Settings>(&config),
-        declaration::<StrengthReading>(&config),
-        declaration::<TagRow>(&config),
-        declaration::<UndoResult>(&config),
-        declaration::<VaultStatus>(&config),
+    let mut types = Declarations::default();
+    let signatures = crate::commands::signatures(&mut types);
+    let events = [
+        (
+            "VAULT_LOCKED_EVENT",
+            VAULT_LOCKED_EVENT,
+            types.name_of::<LockReason>(),
+        ),
+        ("PICKUP_EVENT", PICKUP_EVENT, types.name_of::<PickupNews>()),
+        ("LINK_OPENED_EVENT", LINK_OPENED_EVENT, "null".to_owned()),
     ];
-    format!(
-        "// Generated from src-tauri/transport.rs by src-tauri/bindings.rs. Do not edit.\n{}",
-        declarations.concat()
-    )
+    types.name_of::<CommandError>();
+    let limits_type = types.name_of::<PickupLimits>();
+    let limits = serde_json::to_string(&PickupLimits::CURRENT).unwrap();
+
+    let mut out = String::from(
+        "// Generated by src-tauri/bindings.rs from the command list in src-tauri/commands/mod.rs.\n\
+         // Do not edit: KEYPOST_WRITE_BINDINGS=1 cargo test -p keypost-app --lib bindings\n\
+         import { invoke } from '@tauri-apps/api/core'\n\n",
+    );
+    out.extend(types.into_declarations());
+    out.push_str("\n/** Every Rust command, typed: the only way the UI calls `invoke`. */\n");
+    out.push_str("export const commands = {\n");
+    out.extend(signatures.iter().map(wrapper));
+    out.push_str("}\n\n");
+    out.push_str(&format!(
+        "/** What a pickup must stay within (keypost-protocol), for the send dialog. */\n\
+         export const PICKUP_LIMITS: {limits_type} = {limits}\n\n"
+    ));
+    for (constant, name, payload) in events {
+        out.push_str(&format!(
+            "/** Payload: `{payload}`. */\nexport const {constant} = '{name}'\n"
+        ));
+    }
+    out
 }
 
 #[test]
 fn typescript_bindings_are_up_to_date() {
+    // Compiling this closure is the check that the list matches the functions.
+    let _ = crate::commands::typecheck();
     let generated = generate();
     if std::env::var_os("KEYPOST_WRITE_BINDINGS").is_some() {
         std::fs::write(BINDINGS_PATH, &generated).unwrap();
@@ -75,4 +107,10 @@ fn typescript_bindings_are_up_to_date() {
         on_disk == generated,
         "ui/src/lib/bindings.ts is out of date; run KEYPOST_WRITE_BINDINGS=1 cargo test -p keypost-app --lib bindings"
     );
+}
+
+#[test]
+fn argument_names_become_camel_case() {
+    assert_eq!(camel_case("suggested_name"), "suggestedName");
+    assert_eq!(camel_case("link"), "link");
 }

@@ -2,12 +2,20 @@
 //! has them, and cleared later only if the clipboard still holds it (the person may have
 //! copied something else meanwhile).
 
+use serde::Serialize;
 use std::time::Duration;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::error::{CommandError, CommandResult, ErrorCode};
+
+/// After a copy: how long until the clipboard is cleared.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CopyReceipt {
+    pub clear_after_seconds: u32,
+}
 
 pub fn copy_secret<R: Runtime>(
     app: &AppHandle<R>,

@@ -1,10 +1,11 @@
 //! The one error type every command returns: `{code, message}` on the wire, so the UI switches
 //! on a stable `code` and shows `message` to the person.
 
+use keypost_core::entries::EntriesError;
 use keypost_core::generator::GeneratorError;
 use keypost_core::interchange::csv::{ExportError, ImportError};
 use keypost_core::interchange::print::PrintError;
-use keypost_core::sharing::SharingError;
+use keypost_core::pickups::PickupError;
 use keypost_core::vault::VaultError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -87,10 +88,7 @@ impl From<VaultError> for CommandError {
             | VaultError::UnsupportedVersion { .. }
             | VaultError::KdfOutOfRange(_)
             | VaultError::DatabaseDamaged
-            | VaultError::SchemaTooNew { .. }
-            | VaultError::CorruptEntry(_) => ErrorCode::Corrupt,
-            VaultError::EntryNotFound(_) => ErrorCode::NotFound,
-            VaultError::InvalidTag(_) => ErrorCode::InvalidInput,
+            | VaultError::SchemaTooNew { .. } => ErrorCode::Corrupt,
             VaultError::Io { .. } => ErrorCode::Io,
             _ => ErrorCode::Internal,
         };
@@ -122,16 +120,37 @@ impl From<PrintError> for CommandError {
     }
 }
 
-impl From<SharingError> for CommandError {
-    fn from(error: SharingError) -> Self {
+impl From<EntriesError> for CommandError {
+    fn from(error: EntriesError) -> Self {
+        let code = entries_code(&error);
+        Self::new(code, capitalise(&error.to_string()))
+    }
+}
+
+fn entries_code(error: &EntriesError) -> ErrorCode {
+    match error {
+        EntriesError::NotFound(_) => ErrorCode::NotFound,
+        EntriesError::InvalidTag(_) => ErrorCode::InvalidInput,
+        EntriesError::Corrupt(_) => ErrorCode::Corrupt,
+        _ => ErrorCode::Internal,
+    }
+}
+
+impl From<PickupError> for CommandError {
+    fn from(error: PickupError) -> Self {
         let code = match &error {
-            SharingError::WrongPin { .. } => ErrorCode::WrongPin,
-            SharingError::Gone => ErrorCode::Gone,
-            SharingError::Link(_) => ErrorCode::InvalidLink,
-            SharingError::Unreachable { .. } | SharingError::BadAnswer(_) => {
+            PickupError::WrongPin { .. } => ErrorCode::WrongPin,
+            PickupError::Gone | PickupError::NotSent => ErrorCode::Gone,
+            PickupError::Link(_) => ErrorCode::InvalidLink,
+            PickupError::Unreachable { .. } | PickupError::BadAnswer(_) => {
                 ErrorCode::RelayUnreachable
             }
-            SharingError::Refused { .. } => ErrorCode::RelayRefused,
+            PickupError::Refused { .. } => ErrorCode::RelayRefused,
+            PickupError::Locked(_) => return Self::locked(),
+            PickupError::NotListed(_) => ErrorCode::NotFound,
+            PickupError::Entries(error) => entries_code(error),
+            PickupError::CorruptRecord(_) => ErrorCode::Corrupt,
+            PickupError::Database(_) => ErrorCode::Internal,
             _ => ErrorCode::InvalidInput,
         };
         Self::new(code, capitalise(&error.to_string()))

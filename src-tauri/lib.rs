@@ -11,7 +11,6 @@ mod error;
 mod relay;
 mod settings;
 mod state;
-mod transport;
 mod watcher;
 
 use std::path::PathBuf;
@@ -73,48 +72,7 @@ pub fn run() -> ExitCode {
             watcher::start(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::session::vault_status,
-            commands::session::create_vault,
-            commands::session::unlock,
-            commands::session::lock,
-            commands::session::touch,
-            commands::session::estimate_strength,
-            commands::session::get_settings,
-            commands::session::save_settings,
-            commands::entries::search_entries,
-            commands::entries::entry_rows,
-            commands::entries::list_tags,
-            commands::entries::get_entry,
-            commands::entries::add_entry,
-            commands::entries::update_entry,
-            commands::entries::reveal_password,
-            commands::entries::password_history,
-            commands::entries::copy_password,
-            commands::entries::generate_password,
-            commands::entries::generate_passphrase,
-            commands::bulk::preview_bulk_edit,
-            commands::bulk::bulk_edit,
-            commands::bulk::undo,
-            commands::files::choose_import_file,
-            commands::files::choose_export_file,
-            commands::files::preview_import,
-            commands::files::accept_import,
-            commands::files::export_csv,
-            commands::files::export_pdf,
-            commands::sharing::propose_pin,
-            commands::sharing::check_pin,
-            commands::sharing::send_entries,
-            commands::sharing::sent_list,
-            commands::sharing::sent_copy,
-            commands::sharing::sent_progress,
-            commands::sharing::revoke_sent,
-            commands::sharing::pickup_info,
-            commands::sharing::receive_pickup,
-            commands::sharing::copy_text,
-            commands::sharing::relay_info,
-            commands::sharing::take_opened_link,
-        ])
+        .invoke_handler(commands::handler())
         .run(context);
     match result {
         Ok(()) => ExitCode::SUCCESS,

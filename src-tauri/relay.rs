@@ -6,12 +6,24 @@
 //! Sent list keep working after a restart.
 
 use keypost_relay::{RelayConfig, RelayError, RunningRelay};
+use serde::Serialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 
 /// The port the built-in relay asks for first; another free one when it is taken (a second
 /// instance of the app, say).
 const PREFERRED_PORT: u16 = 47_810;
+
+/// The relay in use.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RelayInfo {
+    pub url: String,
+    /// The app's own relay on 127.0.0.1 (no relay address in Settings).
+    pub built_in: bool,
+    /// Where the built-in relay writes emails, as `.eml` files.
+    pub outbox: Option<String>,
+}
 
 pub struct BuiltInRelay {
     running: RunningRelay,

@@ -1,6 +1,7 @@
 //! The app's own preferences (not vault content), kept as a small JSON file in the app's config
 //! folder so they apply before any vault is unlocked.
 
+use keypost_protocol::pickup::MAX_SENDER_NAME_CHARS;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
@@ -12,7 +13,6 @@ const SETTINGS_FILE: &str = "settings.json";
 /// Bounds that keep a hand-edited settings file from disabling protection by accident.
 const AUTO_LOCK_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=240;
 const CLIPBOARD_CLEAR_SECONDS_RANGE: std::ops::RangeInclusive<u32> = 5..=600;
-const SENDER_NAME_MAX_CHARS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -61,9 +61,9 @@ impl Settings {
                 "The relay address must start with https:// (or http:// for a local relay).",
             ));
         }
-        if self.sender_name.chars().count() > SENDER_NAME_MAX_CHARS {
+        if self.sender_name.chars().count() > MAX_SENDER_NAME_CHARS {
             return Err(CommandError::invalid(format!(
-                "Your name can be at most {SENDER_NAME_MAX_CHARS} characters."
+                "Your name can be at most {MAX_SENDER_NAME_CHARS} characters."
             )));
         }
         Ok(())

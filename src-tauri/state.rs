@@ -1,17 +1,17 @@
 //! What the running app holds between commands: the open vault (or none: locked), the current
 //! search result the list pages through, a pending import, settings and the idle clock.
 
+use keypost_core::access::{Locked, VaultAccess};
 use keypost_core::entry::{EntryFields, EntryId, EntrySummary};
-use keypost_core::vault::{Vault, VaultError};
+use keypost_core::vault::Vault;
 use keypost_protocol::pickup::PickupLink;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::error::{CommandError, CommandResult, ErrorCode};
-use crate::relay::BuiltInRelay;
+use crate::relay::{BuiltInRelay, RelayInfo};
 use crate::settings::{Settings, SettingsFile};
-use crate::transport::RelayInfo;
 
 /// The rows of the last search, kept so the virtualised list can fetch any window of them
 /// without searching again, and so "select all results" means exactly what the person saw.
@@ -125,23 +125,23 @@ impl AppState {
     }
 
     /// Runs one core call on the unlocked vault for the person, and maps its error for the UI.
-    pub fn with_vault<T>(
+    pub fn with_vault<T, E>(
         &self,
-        call: impl FnOnce(&mut Vault) -> Result<T, VaultError>,
-    ) -> CommandResult<T> {
+        call: impl FnOnce(&mut Vault) -> Result<T, E>,
+    ) -> CommandResult<T>
+    where
+        CommandError: From<E>,
+    {
         self.touch();
-        self.peek_vault(call)
-    }
-
-    /// [`Self::with_vault`] for background work: it does not count as activity, so it never
-    /// keeps the vault from locking.
-    pub fn peek_vault<T>(
-        &self,
-        call: impl FnOnce(&mut Vault) -> Result<T, VaultError>,
-    ) -> CommandResult<T> {
         let mut vault = guard(&self.vault);
         let vault = vault.as_mut().ok_or_else(CommandError::locked)?;
         call(vault).map_err(CommandError::from)
+    }
+
+    /// The vault as core use cases borrow it between network calls, in background work
+    /// ([`Unattended`]: no activity) or for the person (this state: activity).
+    pub fn unattended(&self) -> Unattended<'_> {
+        Unattended(self)
     }
 
     /// The base URL pickups are sent through.
@@ -181,6 +181,21 @@ impl AppState {
     pub fn save_settings(&self, settings: Settings) -> CommandResult<()> {
         self.settings_file.save(&settings)?;
         *guard(&self.settings) = settings;
+        Ok(())
+    }
+
+    /// Keeps the name a send went out under, so the send dialog proposes it next time.
+    pub fn remember_sender_name(&self, name: &str) -> CommandResult<()> {
+        let mut settings = guard(&self.settings);
+        if settings.sender_name == name {
+            return Ok(());
+        }
+        let updated = Settings {
+            sender_name: name.to_owned(),
+            ..settings.clone()
+        };
+        self.settings_file.save(&updated)?;
+        *settings = updated;
         Ok(())
     }
 
@@ -279,6 +294,28 @@ impl AppState {
         {
             import.saved = true;
         }
+    }
+}
+
+/// A core use case run for the person: each step counts as activity, like [`AppState::with_vault`].
+impl VaultAccess for AppState {
+    type Vault = Vault;
+
+    fn with_vault<R>(&self, step: impl FnOnce(&mut Vault) -> R) -> Result<R, Locked> {
+        self.touch();
+        self.vault.with_vault(step)
+    }
+}
+
+/// The state as background work reaches the vault: never counted as activity, so it never
+/// keeps the vault from locking.
+pub struct Unattended<'a>(&'a AppState);
+
+impl VaultAccess for Unattended<'_> {
+    type Vault = Vault;
+
+    fn with_vault<R>(&self, step: impl FnOnce(&mut Vault) -> R) -> Result<R, Locked> {
+        self.0.vault.with_vault(step)
     }
 }
 

@@ -3,8 +3,8 @@
 //! wrong PIN, destroyed, expired, deleted, used up) becomes a system notification and a
 //! `pickup-event` for the UI.
 
-use keypost_core::sharing::{RelayClient, SentPickup, SharingError};
-use keypost_protocol::api::{OwnerStatus, PickupEventKind, PickupState};
+use keypost_core::pickups::{self, PickupError, RelayClients, SentPickup};
+use keypost_protocol::api::pickups::{OwnerStatus, PickupEventKind, PickupState};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -12,8 +12,8 @@ use tauri_plugin_notification::NotificationExt;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::commands::sharing::types::PickupNews;
 use crate::state::AppState;
-use crate::transport::PickupNews;
 
 pub const PICKUP_EVENT: &str = "pickup-event";
 
@@ -90,45 +90,28 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
     let since = OffsetDateTime::now_utc();
     tauri::async_runtime::spawn(async move {
         let mut seen = Seen::default();
-        // One HTTP client per relay, reused across rounds (each holds a connection pool).
-        let mut relays: HashMap<String, RelayClient> = HashMap::new();
+        let mut relays = RelayClients::default();
         loop {
             tokio::time::sleep(CHECK_EVERY).await;
             let state = app.state::<AppState>();
             // Locked: nothing to follow until the person unlocks again.
-            let Ok(sent) = state.peek_vault(|vault| vault.sent_pickups()) else {
+            let Ok(followed) = pickups::refresh_all(&state.unattended(), &mut relays, |sent| {
+                !seen.finished.contains(&sent.id)
+            })
+            .await
+            else {
                 continue;
             };
-            let waiting: Vec<&SentPickup> = sent
-                .iter()
-                .filter(|sent| !seen.finished.contains(&sent.id))
-                .collect();
-            for pickup in waiting {
-                let relay = match relays.get(&pickup.relay_url) {
-                    Some(relay) => relay.clone(),
-                    None => match RelayClient::new(&pickup.relay_url) {
-                        Ok(relay) => relays
-                            .entry(pickup.relay_url.clone())
-                            .or_insert(relay)
-                            .clone(),
-                        Err(_) => continue,
-                    },
-                };
-                match relay.owner_status(&pickup.id, &pickup.owner_token).await {
+            for pickup in followed {
+                match pickup.status {
                     Ok(status) => {
-                        for news in seen.news(pickup, &status, since) {
+                        for news in seen.news(&pickup.sent, &status, since) {
                             announce(&app, &news);
                         }
-                        // Kept for the Sent list; locked meanwhile: the next round keeps it.
-                        if pickup.last_status.as_ref() != Some(&status) {
-                            let _ = state.peek_vault(|vault| {
-                                vault.remember_sent_status(&pickup.id, &status)
-                            });
-                        }
                     }
-                    // Purged from the relay long ago.
-                    Err(SharingError::Gone) => {
-                        seen.finished.insert(pickup.id.clone());
+                    // Purged from the relay long ago, or it never got there.
+                    Err(PickupError::Gone | PickupError::NotSent) => {
+                        seen.finished.insert(pickup.sent.id);
                     }
                     // Offline or the relay is down: try again next round.
                     Err(_) => {}
@@ -152,7 +135,9 @@ fn announce<R: Runtime>(app: &AppHandle<R>, news: &PickupNews) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use keypost_protocol::api::PickupEvent;
+    use keypost_core::pickups::SentState;
+    use keypost_protocol::api::pickups::PickupEvent;
+    use keypost_protocol::pickup::PickupId;
 
     fn sent() -> SentPickup {
         SentPickup {
@@ -166,6 +151,7 @@ mod tests {
             expires_at: String::new(),
             emailed: true,
             entry_titles: vec!["Mail".into()],
+            state: SentState::Sent,
             sent_at: None,
             last_status: None,
         }
@@ -173,7 +159,7 @@ mod tests {
 
     fn status(state: PickupState, kinds: &[(PickupEventKind, &str)]) -> OwnerStatus {
         OwnerStatus {
-            id: sent().id,
+            id: PickupId::parse(&sent().id).unwrap(),
             recipient_email: sent().recipient_email,
             state,
             created_at: "2026-11-21T10:00:00Z".into(),

@@ -42,7 +42,7 @@ fn make_vault(path: &Path, entries: usize) {
         })
         .collect();
     if !batch.is_empty() {
-        vault.import(batch).unwrap();
+        vault.entries_mut().import(batch).unwrap();
     }
 }
 

@@ -2,7 +2,7 @@
 //! types, then canonical base64url of every binary field.
 #![no_main]
 
-use keypost_protocol::api::{CreatePickupRequest, DeleteRequest, OpenRequest};
+use keypost_protocol::api::pickups::{CreatePickupRequest, DeleteRequest, OpenRequest};
 use keypost_protocol::b64;
 use libfuzzer_sys::fuzz_target;
 

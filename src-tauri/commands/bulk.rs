@@ -1,25 +1,68 @@
 //! Bulk edit over ticked entries or all results, its preview, and undo.
 
-use keypost_core::vault::BulkEdit;
+use keypost_core::entries::{BulkEdit, BulkOutcome, UndoneChange};
+use keypost_core::entry::EntryId;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use tauri::State;
+use ts_rs::TS;
 
+use crate::commands::entries::resolve;
+use crate::commands::entries::types::Selection;
 use crate::error::CommandResult;
 use crate::state::AppState;
-use crate::transport::{
-    BULK_SAMPLE_TITLES, BulkAction, BulkSummary, Selection, UndoResult, parse_ids,
-};
-use keypost_core::entry::EntryId;
 
-/// The entry ids a selection stands for.
-pub fn resolve(state: &AppState, selection: &Selection) -> CommandResult<Vec<EntryId>> {
-    match selection {
-        Selection::Ids { ids } => parse_ids(ids),
-        Selection::Results { generation, except } => {
-            let except: HashSet<EntryId> = parse_ids(except)?.into_iter().collect();
-            let mut ids = state.result_ids(*generation)?;
-            ids.retain(|id| !except.contains(id));
-            Ok(ids)
+/// How many titles the review dialog lists.
+const SAMPLE_TITLES: usize = 12;
+
+/// The bulk actions, as the bulk bar sends them (core's `BulkEdit` with named fields).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum BulkAction {
+    AddTags { tags: Vec<String> },
+    RemoveTags { tags: Vec<String> },
+    SetUsername { username: String },
+    SetUrl { url: String },
+    SetFolder { folder: String },
+    AppendNotes { text: String },
+    SetFavourite { favourite: bool },
+    Delete,
+}
+
+impl From<BulkAction> for BulkEdit {
+    fn from(action: BulkAction) -> Self {
+        match action {
+            BulkAction::AddTags { tags } => BulkEdit::AddTags(tags),
+            BulkAction::RemoveTags { tags } => BulkEdit::RemoveTags(tags),
+            BulkAction::SetUsername { username } => BulkEdit::SetUsername(username),
+            BulkAction::SetUrl { url } => BulkEdit::SetUrl(url),
+            BulkAction::SetFolder { folder } => BulkEdit::SetFolder(folder),
+            BulkAction::AppendNotes { text } => BulkEdit::AppendNotes(text),
+            BulkAction::SetFavourite { favourite } => BulkEdit::SetFavourite(favourite),
+            BulkAction::Delete => BulkEdit::Delete,
+        }
+    }
+}
+
+/// What a bulk action did, or would do (preview).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BulkSummary {
+    pub description: String,
+    /// Distinct entries selected.
+    pub selected: u32,
+    /// Entries that change; the others already have the result.
+    pub changed: u32,
+    /// Titles of some of the entries that change, for the review dialog.
+    pub sample_titles: Vec<String>,
+}
+
+impl BulkSummary {
+    fn new(outcome: &BulkOutcome, sample_titles: Vec<String>) -> Self {
+        Self {
+            description: outcome.description.clone(),
+            selected: u32::try_from(outcome.selected).unwrap_or(u32::MAX),
+            changed: u32::try_from(outcome.changed).unwrap_or(u32::MAX),
+            sample_titles,
         }
     }
 }
@@ -30,7 +73,7 @@ fn sample_titles(state: &AppState, selection: &Selection, changed: &[EntryId]) -
         Selection::Results { generation, .. } => Some(*generation),
         Selection::Ids { .. } => state.current_generation(),
     };
-    let wanted: HashSet<&EntryId> = changed.iter().take(BULK_SAMPLE_TITLES).collect();
+    let wanted: HashSet<&EntryId> = changed.iter().take(SAMPLE_TITLES).collect();
     generation
         .and_then(|generation| {
             state
@@ -53,7 +96,7 @@ pub async fn preview_bulk_edit(
 ) -> CommandResult<BulkSummary> {
     let ids = resolve(&state, &selection)?;
     let edit = BulkEdit::from(action);
-    let outcome = state.with_vault(|vault| vault.preview_bulk_edit(&ids, &edit))?;
+    let outcome = state.with_vault(|vault| vault.entries().preview_bulk_edit(&ids, &edit))?;
     let titles = sample_titles(&state, &selection, &outcome.changed_ids);
     Ok(BulkSummary::new(&outcome, titles))
 }
@@ -66,13 +109,12 @@ pub async fn bulk_edit(
 ) -> CommandResult<BulkSummary> {
     let ids = resolve(&state, &selection)?;
     let edit = BulkEdit::from(action);
-    let outcome = state.with_vault(|vault| vault.bulk_edit(&ids, &edit))?;
+    let outcome = state.with_vault(|vault| vault.entries_mut().bulk_edit(&ids, &edit))?;
     Ok(BulkSummary::new(&outcome, Vec::new()))
 }
 
 /// Reverts the newest change (bulk edit, import, edit or delete); `None` when there is none.
 #[tauri::command]
-pub async fn undo(state: State<'_, AppState>) -> CommandResult<Option<UndoResult>> {
-    let undone = state.with_vault(|vault| vault.undo())?;
-    Ok(undone.as_ref().map(UndoResult::from))
+pub async fn undo(state: State<'_, AppState>) -> CommandResult<Option<UndoneChange>> {
+    state.with_vault(|vault| vault.entries_mut().undo())
 }

@@ -1,8 +1,124 @@
-//! The `#[tauri::command]`s: each parses its input, makes one core call and maps the result.
-//! Grouped by screen; the full list is in `lib.rs` (`invoke_handler`) and src-tauri/README.md.
+//! The `#[tauri::command]`s, one module per feature (each with the types it sends and
+//! receives), and the one list of them below. That list feeds both `tauri::generate_handler!`
+//! ([`handler`]) and the generator of the UI's typed wrappers (`bindings.rs`), so the commands
+//! Rust answers and the ones the UI can call cannot drift apart.
 
 pub mod bulk;
+#[cfg(test)]
+pub mod description;
 pub mod entries;
-pub mod files;
+pub mod interchange;
 pub mod session;
 pub mod sharing;
+
+/// Turns the command list into [`handler`] and, for tests, `signatures` (names, argument
+/// names and TypeScript types, reply type) and `typecheck`.
+///
+/// One line per command: `sync|async feature::name(injected, …; argument: Type, …) -> Reply;`.
+/// Injected parameters (`app`, `state`) are filled by Tauri; the arguments come from the UI,
+/// by name; `Reply` is what the command returns on success (bare or in a `CommandResult`).
+/// `typecheck` calls every command with exactly these types, so a line that no longer matches
+/// its function does not compile.
+macro_rules! commands {
+    ($(
+        $kind:ident $feature:ident :: $name:ident
+        ( $($injected:ident),* $(; $($arg:ident : $ty:ty),* )? ) -> $reply:ty ;
+    )*) => {
+        /// The invoke handler for `tauri::Builder::invoke_handler`.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($feature::$name),*]
+        }
+
+        #[cfg(test)]
+        pub fn signatures(types: &mut description::Declarations) -> Vec<description::Signature> {
+            vec![$(
+                description::Signature {
+                    name: stringify!($name),
+                    arguments: vec![$($( (stringify!($arg), types.name_of::<$ty>()) ),*)?],
+                    reply: types.name_of::<$reply>(),
+                }
+            ),*]
+        }
+
+        #[cfg(test)]
+        pub fn typecheck() -> impl Sized {
+            use description::check::{injected, replies, value};
+            || async {
+                $(
+                    replies::<$reply, _>(description::check::reply_of!(
+                        $kind $feature::$name(
+                            $(injected::$injected(),)* $($(value::<$ty>(),)*)?
+                        )
+                    ));
+                )*
+            }
+        }
+    };
+}
+
+// The types the list names; only the tests read them (`signatures`, `typecheck`).
+#[cfg(test)]
+use {
+    crate::clipboard::CopyReceipt,
+    crate::relay::RelayInfo,
+    crate::settings::Settings,
+    bulk::{BulkAction, BulkSummary},
+    entries::types::{EntryDetail, EntryInput, HistoryRow, SearchQuery, SearchResult, Selection},
+    interchange::types::{ChosenFile, ExportTarget, ImportSummary},
+    keypost_core::entries::{TagCount, UndoneChange},
+    keypost_core::entry::EntrySummary,
+    keypost_core::generator::{PassphraseSpec, PasswordSpec, Strength},
+    keypost_core::interchange::csv::CsvFormat,
+    keypost_protocol::api::pickups::{OwnerStatus, PickupStatus},
+    session::VaultStatus,
+    sharing::types::{PinCheck, ReceivedSummary, SendRequest, SentCopy, SentRow},
+};
+
+commands! {
+    sync session::vault_status(state) -> VaultStatus;
+    async session::create_vault(state; password: String) -> ();
+    async session::unlock(state; password: String) -> ();
+    sync session::lock(state) -> ();
+    sync session::touch(state) -> ();
+    sync session::estimate_strength(; password: String) -> Strength;
+    sync session::get_settings(state) -> Settings;
+    sync session::save_settings(state; settings: Settings) -> ();
+
+    async entries::search_entries(state; query: SearchQuery) -> SearchResult;
+    sync entries::entry_rows(state; generation: u32, start: u32, count: u32) -> Vec<EntrySummary>;
+    async entries::list_tags(state) -> Vec<TagCount>;
+    async entries::get_entry(state; id: String) -> EntryDetail;
+    async entries::add_entry(state; entry: EntryInput) -> EntryDetail;
+    async entries::update_entry(state; id: String, entry: EntryInput) -> EntryDetail;
+    async entries::reveal_password(state; id: String) -> String;
+    async entries::password_history(state; id: String) -> Vec<HistoryRow>;
+    async entries::copy_password(app, state; id: String) -> CopyReceipt;
+    sync entries::generate_password(; request: PasswordSpec) -> String;
+    sync entries::generate_passphrase(; request: PassphraseSpec) -> String;
+
+    async bulk::preview_bulk_edit(state; selection: Selection, action: BulkAction) -> BulkSummary;
+    async bulk::bulk_edit(state; selection: Selection, action: BulkAction) -> BulkSummary;
+    async bulk::undo(state) -> Option<UndoneChange>;
+
+    async interchange::choose_import_file(app, state) -> ChosenFile;
+    async interchange::choose_export_file(app, state; suggested_name: String) -> ChosenFile;
+    async interchange::preview_import(state; path: String, format: Option<CsvFormat>)
+        -> ImportSummary;
+    async interchange::accept_import(state; token: u32) -> u32;
+    async interchange::export_csv(state; target: ExportTarget, format: CsvFormat) -> u32;
+    async interchange::export_pdf(state; target: ExportTarget) -> u32;
+
+    sync sharing::propose_pin() -> String;
+    sync sharing::check_pin(; pin: String) -> PinCheck;
+    async sharing::send_entries(state; request: SendRequest) -> Vec<SentCopy>;
+    sync sharing::sent_list(state) -> Vec<SentRow>;
+    sync sharing::sent_copy(state; id: String) -> SentCopy;
+    async sharing::sent_progress(state; id: String) -> OwnerStatus;
+    async sharing::revoke_sent(state; id: String) -> ();
+    async sharing::pickup_info(; link: String) -> PickupStatus;
+    async sharing::receive_pickup(state; link: String, pin: String, passphrase: Option<String>)
+        -> ReceivedSummary;
+    sync sharing::copy_text(app, state; text: String) -> CopyReceipt;
+    sync sharing::relay_info(state) -> RelayInfo;
+    sync sharing::take_opened_link(state) -> Option<String>;
+}

@@ -1,14 +1,24 @@
-//! Create, unlock and lock the vault; settings; the idle clock.
+//! The session: whether a vault exists, create, unlock and lock it, the idle clock, the
+//! strength meter of the master password, and the app's settings.
 
-use keypost_core::generator::estimate_strength as core_estimate_strength;
+use keypost_core::generator::{Strength, estimate_strength as core_estimate_strength};
 use keypost_core::vault::{HEADER_FILE, KdfParams, Vault};
+use serde::Serialize;
 use tauri::State;
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::error::CommandResult;
 use crate::settings::Settings;
 use crate::state::AppState;
-use crate::transport::{StrengthReading, VaultStatus};
+
+/// Whether a vault exists at the configured path and whether it is open.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct VaultStatus {
+    pub exists: bool,
+    pub unlocked: bool,
+    pub path: String,
+}
 
 #[tauri::command]
 pub fn vault_status(state: State<'_, AppState>) -> VaultStatus {
@@ -52,10 +62,11 @@ pub fn touch(state: State<'_, AppState>) {
     state.touch();
 }
 
+/// The core's reading (bits and a label); the UI words the label and draws the meter.
 #[tauri::command]
-pub fn estimate_strength(password: String) -> StrengthReading {
+pub fn estimate_strength(password: String) -> Strength {
     let password = Zeroizing::new(password);
-    core_estimate_strength(&password).into()
+    core_estimate_strength(&password)
 }
 
 #[tauri::command]

@@ -1,20 +1,22 @@
 //! Send to any email (the send dialog and the Sent tab) and receive a pickup (the Receive tab).
 
-use keypost_core::entry::Entry;
-use keypost_core::sharing::{PickupInbox, RelayClient, SendOptions, SentPickup, fields_of, qr_svg};
+pub mod types;
+
+use keypost_core::pickups::{
+    self, PickupInbox, RelayClient, SendOptions, SentPickup, fields_of, qr_svg,
+};
 use keypost_protocol::pickup::{Pin, is_weak_pin};
 use std::time::Duration;
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
-use crate::clipboard;
-use crate::commands::bulk::resolve;
+use crate::clipboard::{self, CopyReceipt};
+use crate::commands::entries::resolve;
 use crate::error::{CommandError, CommandResult, ErrorCode, capitalise};
+use crate::relay::RelayInfo;
 use crate::state::{AppState, PendingSource};
-use crate::transport::{
-    CopyReceipt, PickupInfo, PickupProgress, PinCheck, ReceivedSummary, RelayInfo, SendRequest,
-    SentCopy, SentRow,
-};
+use keypost_protocol::api::pickups::{OwnerStatus, PickupStatus};
+use types::{PinCheck, ReceivedSummary, SendRequest, SentCopy, SentRow};
 
 /// A PIN for the send dialog to propose: random, and never one the dialog would warn about.
 #[tauri::command]
@@ -85,7 +87,8 @@ fn copy_view(sent: &SentPickup) -> CommandResult<SentCopy> {
 }
 
 /// Seals copies of the selected entries and deposits them on the relay, which emails the link:
-/// one pickup for all, or one per entry with its own random PIN. Each is kept in the Sent list.
+/// one pickup for all, or one per entry with its own random PIN. Each is kept in the Sent list
+/// before it is deposited, so it can be followed even if the vault locks meanwhile.
 #[tauri::command]
 pub async fn send_entries(
     state: State<'_, AppState>,
@@ -96,39 +99,31 @@ pub async fn send_entries(
         return Err(CommandError::invalid("Choose at least one entry to send."));
     }
     let relay = RelayClient::new(&state.relay_url()?)?;
-    let entries = state.with_vault(|vault| vault.entries(&ids))?;
-    let batches: Vec<(&[Entry], SendOptions)> = if request.one_per_entry {
-        entries
-            .chunks(1)
-            .map(|entry| (entry, send_options(&request, Pin::make_random())))
-            .collect()
+    let state = &*state;
+    let sent = if request.one_per_entry {
+        let options = send_options(&request, Pin::make_random());
+        pickups::send_separately(state, &relay, &ids, &options).await?
     } else {
         let pin = Pin::parse(&request.pin)
             .map_err(|error| CommandError::invalid(capitalise(&error.to_string())))?;
-        vec![(entries.as_slice(), send_options(&request, pin))]
+        let options = send_options(&request, pin);
+        vec![pickups::send(state, &relay, &ids, &options).await?]
     };
-    let mut copies = Vec::with_capacity(batches.len());
-    for (batch, options) in batches {
-        let sent = relay.send(batch, &options).await?;
-        state.with_vault(|vault| vault.record_sent(&sent))?;
-        copies.push(copy_view(&sent)?);
-    }
-    Ok(copies)
+    // The name becomes the send dialog's default; a settings file that cannot be written does
+    // not hide a send that worked.
+    state.remember_sender_name(request.sender_name.trim()).ok();
+    sent.iter().map(copy_view).collect()
 }
 
 fn sent_record(state: &AppState, id: &str) -> CommandResult<SentPickup> {
-    state
-        .with_vault(|vault| vault.sent_pickups())?
-        .into_iter()
-        .find(|sent| sent.id == id)
-        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "That sent pickup is not listed."))
+    state.with_vault(|vault| vault.pickups().find(id))
 }
 
 /// Every pickup sent from this vault, newest first.
 #[tauri::command]
 pub fn sent_list(state: State<'_, AppState>) -> CommandResult<Vec<SentRow>> {
     Ok(state
-        .with_vault(|vault| vault.sent_pickups())?
+        .with_vault(|vault| vault.pickups().sent())?
         .iter()
         .map(SentRow::from)
         .collect())
@@ -142,29 +137,20 @@ pub fn sent_copy(state: State<'_, AppState>, id: String) -> CommandResult<SentCo
 
 /// What the relay says about a sent pickup now (also kept in the vault for the next listing).
 #[tauri::command]
-pub async fn sent_progress(
-    state: State<'_, AppState>,
-    id: String,
-) -> CommandResult<PickupProgress> {
-    let sent = sent_record(&state, &id)?;
-    let relay = RelayClient::new(&sent.relay_url)?;
-    let status = relay.owner_status(&sent.id, &sent.owner_token).await?;
-    state.with_vault(|vault| vault.remember_sent_status(&sent.id, &status))?;
-    Ok(status.into())
+pub async fn sent_progress(state: State<'_, AppState>, id: String) -> CommandResult<OwnerStatus> {
+    Ok(pickups::refresh_status(&*state, &id).await?)
 }
 
 /// Destroys a sent pickup on the relay; its link stops working.
 #[tauri::command]
 pub async fn revoke_sent(state: State<'_, AppState>, id: String) -> CommandResult<()> {
-    let sent = sent_record(&state, &id)?;
-    let relay = RelayClient::new(&sent.relay_url)?;
-    Ok(relay.revoke(&sent.id, &sent.owner_token).await?)
+    Ok(pickups::revoke(&*state, &id).await?)
 }
 
 /// Who sent a pickup, its message and how many tries are left; moves no counter.
 #[tauri::command]
-pub async fn pickup_info(link: String) -> CommandResult<PickupInfo> {
-    Ok(PickupInbox::from_link(&link)?.status().await?.into())
+pub async fn pickup_info(link: String) -> CommandResult<PickupStatus> {
+    Ok(PickupInbox::from_link(&link)?.status().await?)
 }
 
 /// Opens a pickup with its PIN. The entries wait, unsaved, for `accept_import` or an export.
@@ -182,10 +168,7 @@ pub async fn receive_pickup(
     let passphrase = passphrase.map(Zeroizing::new);
     let pin =
         Pin::parse(&pin).map_err(|error| CommandError::invalid(capitalise(&error.to_string())))?;
-    let inbox = PickupInbox::from_link(&link)?;
-    let payload = inbox
-        .open(&pin, passphrase.as_ref().map(|text| text.as_str()))
-        .await?;
+    let payload = pickups::open(&link, &pin, passphrase.as_ref().map(|text| text.as_str())).await?;
     let entries: Vec<_> = payload.entries.iter().map(fields_of).collect();
     let token = state.next_number();
     let summary = ReceivedSummary::new(

@@ -1,6 +1,8 @@
 //! The command line, as clap reads it. Scripts depend on these names: change them only with care.
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use keypost_core::interchange::csv::CsvFormat;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -342,18 +344,35 @@ pub enum BulkAction {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// `--format`: a CSV format of core's registry (by id or alias), or a printable PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormatArg {
-    Keypost,
-    Generic,
-    Bitwarden,
-    Chrome,
-    Keepassxc,
-    #[value(name = "1password")]
-    OnePassword,
-    Lastpass,
-    Firefox,
+    Csv(CsvFormat),
     Pdf,
+}
+
+/// Every value `--format` takes: the CSV formats in registry order, then `pdf`.
+const FORMAT_ARGS: [FormatArg; CsvFormat::ALL.len() + 1] = {
+    let mut all = [FormatArg::Pdf; CsvFormat::ALL.len() + 1];
+    let mut index = 0;
+    while index < CsvFormat::ALL.len() {
+        all[index] = FormatArg::Csv(CsvFormat::ALL[index]);
+        index += 1;
+    }
+    all
+};
+
+impl ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FORMAT_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            FormatArg::Csv(format) => PossibleValue::new(format.id()).aliases(format.aliases()),
+            FormatArg::Pdf => PossibleValue::new("pdf"),
+        })
+    }
 }
 
 #[derive(Debug, Args)]

@@ -1,12 +1,13 @@
 //! One function per command: read arguments, make the keypost-core call, print the result.
 
 use crate::args::{
-    AddArgs, BulkAction, Cli, Command, CopyField, EditArgs, ExportArgs, FormatArg, GenerateArgs,
-    ImportArgs, InitArgs, ListArgs, Selection,
+    AddArgs, BulkAction, CopyField, EditArgs, ExportArgs, FormatArg, GenerateArgs, ImportArgs,
+    InitArgs, ListArgs, Selection,
 };
 use crate::error::CliError;
-use crate::secrets::{PasswordSource, interactive};
-use crate::sending;
+use crate::secrets::interactive;
+use crate::session::Session;
+use keypost_core::entries::{BulkEdit, BulkOutcome, EntryQuery};
 use keypost_core::entry::{EntryFields, EntryId, EntrySummary};
 use keypost_core::generator::{
     PassphraseSpec, PasswordSpec, generate_passphrase, generate_password,
@@ -14,107 +15,61 @@ use keypost_core::generator::{
 use keypost_core::interchange;
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
-use keypost_core::vault::{
-    BulkEdit, BulkOutcome, EntryQuery, KdfParams, Vault, default_vault_path,
-};
+use keypost_core::vault::{KdfParams, Vault};
 use serde::Serialize;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use zeroize::Zeroizing;
 
-pub fn run(cli: Cli) -> Result<(), CliError> {
-    let secrets = PasswordSource::new(cli.password_stdin);
-    let vault_path = match cli.vault {
-        Some(path) => path,
-        None => default_vault_path()?,
-    };
-    let session = Session {
-        path: vault_path,
-        secrets,
-    };
-    match cli.command {
-        Command::Init(args) => init(&session, args),
-        Command::Add(args) => add(&session, args),
-        Command::Edit(args) => edit(&session, args),
-        Command::Rm { ids } => {
-            let mut vault = session.unlock()?;
-            let ids = parse_ids(&ids)?;
-            let outcome = vault.bulk_edit(&ids, &BulkEdit::Delete)?;
-            eprintln!("{}", outcome.description);
-            Ok(())
-        }
-        Command::Ls(args) => list(&session, args),
-        Command::Search { query, json } => {
-            let vault = session.unlock()?;
-            let entries = vault.list(&EntryQuery {
-                text: Some(query),
-                ..EntryQuery::default()
-            })?;
-            print_summaries(&entries, json)
-        }
-        Command::Show { id, reveal, json } => show(&session, &id, reveal, json),
-        Command::Copy {
-            id,
-            field,
-            clear_after,
-        } => copy(&session, &id, field, clear_after),
-        Command::Generate(args) => generate(args),
-        Command::Bulk { action } => bulk(&session, action),
-        Command::Undo => {
-            let mut vault = session.unlock()?;
-            match vault.undo()? {
-                Some(change) => eprintln!("undone: {}", change.description),
-                None => return Err(CliError::NothingToUndo),
-            }
-            Ok(())
-        }
-        Command::Import(args) => import(&session, args),
-        Command::Export(args) => export(&session, args),
-        Command::Passwd => {
-            let mut vault = session.unlock()?;
-            let new_password = session.secrets.replacement_password()?;
-            vault.change_master_password(&new_password)?;
-            eprintln!("master password changed");
-            Ok(())
-        }
-        Command::Send(args) => sending::send(&session, args),
-        Command::Sent { json } => sending::sent(&session, json),
-        Command::Revoke { id } => sending::revoke(&session, &id),
-        Command::Receive(args) => sending::receive(&session, args),
+pub fn remove(session: &Session, ids: &[String]) -> Result<(), CliError> {
+    let mut vault = session.unlock()?;
+    let ids = parse_ids(ids)?;
+    let outcome = vault.entries_mut().bulk_edit(&ids, &BulkEdit::Delete)?;
+    eprintln!("{}", outcome.description);
+    Ok(())
+}
+
+pub fn search(session: &Session, query: String, json: bool) -> Result<(), CliError> {
+    let vault = session.unlock()?;
+    let entries = vault.entries().list(&EntryQuery {
+        text: Some(query),
+        ..EntryQuery::default()
+    })?;
+    print_summaries(&entries, json)
+}
+
+pub fn undo(session: &Session) -> Result<(), CliError> {
+    let mut vault = session.unlock()?;
+    match vault.entries_mut().undo()? {
+        Some(change) => eprintln!("undone: {}", change.description),
+        None => return Err(CliError::NothingToUndo),
     }
+    Ok(())
 }
 
-/// The vault path and where its master password comes from.
-pub struct Session {
-    path: PathBuf,
-    secrets: PasswordSource,
+pub fn passwd(session: &Session) -> Result<(), CliError> {
+    let mut vault = session.unlock()?;
+    let new_password = session.secrets().replacement_password()?;
+    vault.change_master_password(&new_password)?;
+    eprintln!("master password changed");
+    Ok(())
 }
 
-impl Session {
-    pub fn unlock(&self) -> Result<Vault, CliError> {
-        if !self.path.exists() {
-            return Err(CliError::NoVault(self.path.clone()));
-        }
-        let password = self.secrets.master_password()?;
-        Ok(Vault::unlock(&self.path, &password)?)
-    }
-}
-
-fn init(session: &Session, args: InitArgs) -> Result<(), CliError> {
+pub fn init(session: &Session, args: InitArgs) -> Result<(), CliError> {
     let kdf = KdfParams {
         memory_kib: args.kdf_memory.saturating_mul(1024),
         iterations: args.kdf_iterations,
         parallelism: args.kdf_parallelism,
     };
     let password = session
-        .secrets
+        .secrets()
         .new_master_password("New master password: ")?;
-    Vault::create(&session.path, &password, kdf)?;
-    eprintln!("created vault at {}", session.path.display());
+    Vault::create(session.path(), &password, kdf)?;
+    eprintln!("created vault at {}", session.path().display());
     Ok(())
 }
 
-fn add(session: &Session, args: AddArgs) -> Result<(), CliError> {
+pub fn add(session: &Session, args: AddArgs) -> Result<(), CliError> {
     let password = match (args.password, args.generate) {
         (Some(password), _) => password,
         (None, true) => generate_password(&PasswordSpec::default())?,
@@ -132,7 +87,7 @@ fn add(session: &Session, args: AddArgs) -> Result<(), CliError> {
         ..EntryFields::default()
     };
     let mut vault = session.unlock()?;
-    let entry = vault.add(fields)?;
+    let entry = vault.entries_mut().add(fields)?;
     if args.json {
         print_json(&EntrySummary::from(&entry))
     } else {
@@ -141,10 +96,10 @@ fn add(session: &Session, args: AddArgs) -> Result<(), CliError> {
     }
 }
 
-fn edit(session: &Session, args: EditArgs) -> Result<(), CliError> {
+pub fn edit(session: &Session, args: EditArgs) -> Result<(), CliError> {
     let id = parse_id(&args.id)?;
     let mut vault = session.unlock()?;
-    let mut fields = vault.get(id)?.fields.clone();
+    let mut fields = vault.entries().get(id)?.fields.clone();
     if let Some(title) = args.title {
         fields.title = title;
     }
@@ -174,14 +129,14 @@ fn edit(session: &Session, args: EditArgs) -> Result<(), CliError> {
     if let Some(favourite) = args.favourite {
         fields.favourite = favourite;
     }
-    vault.update(id, fields)?;
+    vault.entries_mut().update(id, fields)?;
     eprintln!("updated {id}");
     Ok(())
 }
 
-fn list(session: &Session, args: ListArgs) -> Result<(), CliError> {
+pub fn list(session: &Session, args: ListArgs) -> Result<(), CliError> {
     let vault = session.unlock()?;
-    let entries = vault.list(&EntryQuery {
+    let entries = vault.entries().list(&EntryQuery {
         text: None,
         tag: args.tag,
         favourites_only: args.favourites,
@@ -214,10 +169,10 @@ struct ShownField<'a> {
 
 const HIDDEN: &str = "••••••••";
 
-fn show(session: &Session, id: &str, reveal: bool, json: bool) -> Result<(), CliError> {
+pub fn show(session: &Session, id: &str, reveal: bool, json: bool) -> Result<(), CliError> {
     let id = parse_id(id)?;
     let vault = session.unlock()?;
-    let entry = vault.get(id)?;
+    let entry = vault.entries().get(id)?;
     let fields = &entry.fields;
     let shown = ShownEntry {
         summary: EntrySummary::from(&entry),
@@ -275,11 +230,16 @@ fn show(session: &Session, id: &str, reveal: bool, json: bool) -> Result<(), Cli
     Ok(())
 }
 
-fn copy(session: &Session, id: &str, field: CopyField, clear_after: u64) -> Result<(), CliError> {
+pub fn copy(
+    session: &Session,
+    id: &str,
+    field: CopyField,
+    clear_after: u64,
+) -> Result<(), CliError> {
     let id = parse_id(id)?;
     let value = {
         let vault = session.unlock()?;
-        let entry = vault.get(id)?;
+        let entry = vault.entries().get(id)?;
         Zeroizing::new(match field {
             CopyField::Password => entry.fields.password.clone(),
             CopyField::Username => entry.fields.username.clone(),
@@ -300,7 +260,7 @@ fn copy(session: &Session, id: &str, field: CopyField, clear_after: u64) -> Resu
     Ok(())
 }
 
-fn generate(args: GenerateArgs) -> Result<(), CliError> {
+pub fn generate(args: GenerateArgs) -> Result<(), CliError> {
     let generated = match args.words {
         Some(words) => generate_passphrase(&PassphraseSpec {
             words,
@@ -320,7 +280,7 @@ fn generate(args: GenerateArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn bulk(session: &Session, action: BulkAction) -> Result<(), CliError> {
+pub fn bulk(session: &Session, action: BulkAction) -> Result<(), CliError> {
     let (edits, selection, dry_run) = match action {
         BulkAction::Tag {
             add,
@@ -375,9 +335,9 @@ fn bulk(session: &Session, action: BulkAction) -> Result<(), CliError> {
     let ids = select(&vault, &selection)?;
     for edit in &edits {
         let outcome: BulkOutcome = if dry_run {
-            vault.preview_bulk_edit(&ids, edit)?
+            vault.entries().preview_bulk_edit(&ids, edit)?
         } else {
-            vault.bulk_edit(&ids, edit)?
+            vault.entries_mut().bulk_edit(&ids, edit)?
         };
         let verb = if dry_run { "would change" } else { "changed" };
         eprintln!(
@@ -388,7 +348,7 @@ fn bulk(session: &Session, action: BulkAction) -> Result<(), CliError> {
     Ok(())
 }
 
-fn import(session: &Session, args: ImportArgs) -> Result<(), CliError> {
+pub fn import(session: &Session, args: ImportArgs) -> Result<(), CliError> {
     let format = args.format.map(csv_format).transpose()?;
     let bytes = std::fs::read(&args.file)
         .map_err(|error| CliError::Io(format!("cannot read {}: {error}", args.file.display())))?;
@@ -415,17 +375,19 @@ fn import(session: &Session, args: ImportArgs) -> Result<(), CliError> {
         return Err(CliError::Cancelled);
     }
     let mut vault = session.unlock()?;
-    let ids = vault.import(preview.entries)?;
+    let ids = vault.entries_mut().import(preview.entries)?;
     eprintln!("imported {} entries (undo with `keypost undo`)", ids.len());
     Ok(())
 }
 
-fn export(session: &Session, args: ExportArgs) -> Result<(), CliError> {
+pub fn export(session: &Session, args: ExportArgs) -> Result<(), CliError> {
     let vault = session.unlock()?;
     let entries = if args.selection.search.is_none() && args.selection.ids.is_empty() {
-        vault.all_entries()?
+        vault.entries().all()?
     } else {
-        vault.entries(&select(&vault, &args.selection)?)?
+        vault
+            .entries()
+            .get_many(&select(&vault, &args.selection)?)?
     };
     drop(vault);
     let bytes = match args.format {
@@ -449,25 +411,17 @@ fn export(session: &Session, args: ExportArgs) -> Result<(), CliError> {
 }
 
 pub fn csv_format(format: FormatArg) -> Result<CsvFormat, CliError> {
-    Ok(match format {
-        FormatArg::Keypost => CsvFormat::Keypost,
-        FormatArg::Generic => CsvFormat::Generic,
-        FormatArg::Bitwarden => CsvFormat::Bitwarden,
-        FormatArg::Chrome => CsvFormat::Chrome,
-        FormatArg::Keepassxc => CsvFormat::KeePassXc,
-        FormatArg::OnePassword => CsvFormat::OnePassword,
-        FormatArg::Lastpass => CsvFormat::LastPass,
-        FormatArg::Firefox => CsvFormat::Firefox,
-        FormatArg::Pdf => {
-            return Err(CliError::Input("pdf is an export format, not a CSV".into()));
-        }
-    })
+    match format {
+        FormatArg::Csv(format) => Ok(format),
+        FormatArg::Pdf => Err(CliError::Input("pdf is an export format, not a CSV".into())),
+    }
 }
 
 /// The entries a bulk action or export applies to: a search, or ids that must all exist.
 fn select(vault: &Vault, selection: &Selection) -> Result<Vec<EntryId>, CliError> {
     match &selection.search {
         Some(query) => Ok(vault
+            .entries()
             .list(&EntryQuery {
                 text: Some(query.clone()),
                 ..EntryQuery::default()
@@ -478,7 +432,7 @@ fn select(vault: &Vault, selection: &Selection) -> Result<Vec<EntryId>, CliError
         None => {
             let ids = parse_ids(&selection.ids)?;
             // Fetching proves every id exists before anything is written.
-            vault.entries(&ids)?;
+            vault.entries().get_many(&ids)?;
             Ok(ids)
         }
     }

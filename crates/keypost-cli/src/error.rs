@@ -1,6 +1,7 @@
 //! What can go wrong in a command, and the exit code a script sees for it.
 
-use keypost_core::sharing::SharingError;
+use keypost_core::entries::EntriesError;
+use keypost_core::pickups::PickupError;
 use keypost_core::vault::VaultError;
 use std::path::PathBuf;
 use thiserror::Error;
@@ -9,6 +10,8 @@ use thiserror::Error;
 pub enum CliError {
     #[error(transparent)]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    Entries(#[from] EntriesError),
     #[error("no vault at {} (create one with `keypost init`)", .0.display())]
     NoVault(PathBuf),
     #[error(transparent)]
@@ -20,7 +23,7 @@ pub enum CliError {
     #[error(transparent)]
     Generator(#[from] keypost_core::generator::GeneratorError),
     #[error(transparent)]
-    Sharing(#[from] keypost_core::sharing::SharingError),
+    Pickup(#[from] PickupError),
     #[error("{0}")]
     Input(String),
     #[error("nothing to undo")]
@@ -47,22 +50,27 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Vault(VaultError::WrongPassword) => exit::WRONG_PASSWORD,
-            CliError::Sharing(SharingError::WrongPin { .. }) => exit::WRONG_PIN,
-            CliError::Sharing(SharingError::Gone) => exit::GONE,
-            CliError::Sharing(
-                SharingError::Refused { .. }
-                | SharingError::Unreachable { .. }
-                | SharingError::BadAnswer(_),
+            CliError::Pickup(PickupError::WrongPin { .. }) => exit::WRONG_PIN,
+            CliError::Pickup(PickupError::Gone | PickupError::NotSent) => exit::GONE,
+            CliError::Pickup(
+                PickupError::Refused { .. }
+                | PickupError::Unreachable { .. }
+                | PickupError::BadAnswer(_),
             ) => exit::RELAY,
-            CliError::Sharing(_) => exit::BAD_INPUT,
+            CliError::Pickup(PickupError::Locked(_))
+            | CliError::Pickup(PickupError::CorruptRecord(_) | PickupError::Database(_)) => {
+                exit::ERROR
+            }
+            CliError::Pickup(PickupError::Entries(EntriesError::NotFound(_)))
+            | CliError::Entries(EntriesError::NotFound(_)) => exit::NOT_FOUND,
+            CliError::Pickup(PickupError::Entries(
+                EntriesError::Corrupt(_) | EntriesError::Database(_),
+            )) => exit::ERROR,
+            CliError::Pickup(_) => exit::BAD_INPUT,
             CliError::Vault(VaultError::InUse) => exit::IN_USE,
-            CliError::Vault(VaultError::EntryNotFound(_) | VaultError::NotFound { .. })
-            | CliError::NoVault(_) => exit::NOT_FOUND,
-            CliError::Vault(
-                VaultError::InvalidTag(_)
-                | VaultError::KdfOutOfRange(_)
-                | VaultError::AlreadyExists { .. },
-            )
+            CliError::Vault(VaultError::NotFound { .. }) | CliError::NoVault(_) => exit::NOT_FOUND,
+            CliError::Entries(EntriesError::InvalidTag(_))
+            | CliError::Vault(VaultError::KdfOutOfRange(_) | VaultError::AlreadyExists { .. })
             | CliError::Input(_)
             | CliError::Import(_)
             | CliError::Generator(_)

@@ -6,10 +6,11 @@
 //! Run: `cargo run --release -p keypost-core --example vault_bench`
 //! (results go to docs/benchmarks.md, section "Vault").
 
+use keypost_core::entries::{BulkEdit, EntryQuery};
 use keypost_core::entry::{EntryFields, EntryId};
+use keypost_core::vault::Vault;
 use keypost_core::vault::header::KdfParams;
 use keypost_core::vault::keys::derive_kek;
-use keypost_core::vault::{BulkEdit, EntryQuery, Vault};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -51,7 +52,7 @@ fn bench_size(
     println!("\n== {count} entries ==");
     let mut vault = Vault::create(&path, PASSWORD, kdf)?;
     let start = Instant::now();
-    let ids = vault.import(sample_entries(count))?;
+    let ids = vault.entries_mut().import(sample_entries(count))?;
     println!("import {count} (one transaction): {}", ms(start.elapsed()));
     drop(vault);
     let size: u64 = std::fs::read_dir(&path)?
@@ -80,7 +81,11 @@ fn bench_size(
     ] {
         let time = median(|| {
             let start = Instant::now();
-            let found = vault.list(query).map_err(|error| error.to_string())?.len();
+            let found = vault
+                .entries()
+                .list(query)
+                .map_err(|error| error.to_string())?
+                .len();
             let elapsed = start.elapsed();
             if found == expected {
                 Ok(elapsed)
@@ -92,13 +97,18 @@ fn bench_size(
     }
     let list_all = median(|| {
         let start = Instant::now();
-        vault.list(&EntryQuery::default()).map(|_| start.elapsed())
+        vault
+            .entries()
+            .list(&EntryQuery::default())
+            .map(|_| start.elapsed())
     })?;
     println!("list all {count}, in process: {}", ms(list_all));
 
     let selection: Vec<EntryId> = ids.iter().take(10_000).copied().collect();
     let start = Instant::now();
-    let outcome = vault.bulk_edit(&selection, &BulkEdit::AddTags(vec!["bench".into()]))?;
+    let outcome = vault
+        .entries_mut()
+        .bulk_edit(&selection, &BulkEdit::AddTags(vec!["bench".into()]))?;
     let bulk = start.elapsed();
     println!(
         "bulk edit (add tag) of {} entries: {}",
@@ -106,7 +116,7 @@ fn bench_size(
         ms(bulk)
     );
     let start = Instant::now();
-    vault.undo()?;
+    vault.entries_mut().undo()?;
     println!("undo of that bulk edit: {}", ms(start.elapsed()));
     drop(vault);
 
@@ -163,7 +173,7 @@ fn one_shot_search(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: vault_bench search VAULT QUERY HITS".into());
     };
     let vault = Vault::unlock(&PathBuf::from(path), PASSWORD)?;
-    let found = vault.list(&text_query(query))?;
+    let found = vault.entries().list(&text_query(query))?;
     if found.len() != hits.parse::<usize>()? {
         return Err(format!("expected {hits} hits, found {}", found.len()).into());
     }

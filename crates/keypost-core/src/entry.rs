@@ -12,9 +12,10 @@ use uuid::Uuid;
 use zeroize::Zeroize;
 
 /// Stable identity of an entry; survives edits, export and re-import into the same vault.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct EntryId(pub Uuid);
+pub struct EntryId(#[cfg_attr(feature = "ts", ts(type = "string"))] pub Uuid);
 
 impl EntryId {
     pub fn new_random() -> Self {
@@ -143,6 +144,7 @@ impl Entry {
 
 /// One row of the entry list: everything a list, search result or tag filter shows,
 /// and nothing secret (no password, notes, custom field values or history).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntrySummary {
     pub id: EntryId,
@@ -153,6 +155,7 @@ pub struct EntrySummary {
     pub folder: String,
     pub favourite: bool,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub modified: OffsetDateTime,
 }
 

@@ -1,9 +1,11 @@
 //! Keypost's vault and everything done to entries: see README.md for the tree and data flow.
 
+pub mod access;
+pub mod entries;
 pub mod entry;
 pub mod generator;
 pub mod interchange;
-pub mod sharing;
+pub mod pickups;
 mod store;
 pub mod vault;
 

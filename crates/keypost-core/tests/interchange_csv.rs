@@ -500,6 +500,49 @@ fn every_format_round_trips_through_our_importer() {
     }
 }
 
+/// The folder of golden files that the pickup page's exporter checks too.
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/csv");
+
+#[derive(serde::Deserialize)]
+struct GoldenInput {
+    entries: Vec<Entry>,
+}
+
+#[test]
+fn golden_files_are_what_every_format_writes() {
+    let input: GoldenInput =
+        serde_json::from_slice(&std::fs::read(format!("{GOLDEN}/entries.json")).unwrap()).unwrap();
+    let rewrite = std::env::var_os("KEYPOST_WRITE_CSV_VECTORS").is_some();
+    let mut expected_files = vec!["entries.json".to_owned()];
+    for format in CsvFormat::ALL {
+        for (suffix, spreadsheet_safe) in [("", false), (".spreadsheet_safe", true)] {
+            let name = format!("{}{suffix}.csv", format.id());
+            let mut written = Vec::new();
+            let options = CsvExportOptions { spreadsheet_safe };
+            write_csv(&input.entries, format, &options, &mut written).unwrap();
+            let path = format!("{GOLDEN}/{name}");
+            if rewrite {
+                std::fs::write(&path, &written).unwrap();
+            }
+            let golden = std::fs::read(&path).unwrap_or_else(|error| {
+                panic!("{path}: {error}; run with KEYPOST_WRITE_CSV_VECTORS=1 to write it")
+            });
+            assert!(
+                golden == written,
+                "{name} differs from what {format} writes; if the change is meant, run with KEYPOST_WRITE_CSV_VECTORS=1 and make the pickup page (crates/keypost-relay/page/src/app/csv.ts) write the same"
+            );
+            expected_files.push(name);
+        }
+    }
+    let mut files: Vec<String> = std::fs::read_dir(GOLDEN)
+        .unwrap()
+        .map(|file| file.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    expected_files.sort();
+    assert_eq!(files, expected_files, "a golden file of no format");
+}
+
 #[test]
 fn spreadsheet_safe_export_neutralises_formulas_only_when_asked() {
     let entries = sample_entries();

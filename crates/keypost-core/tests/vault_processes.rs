@@ -3,8 +3,9 @@
 //! `KEYPOST_TEST_CHILD` is set, the same test function plays the child's part.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use keypost_core::entries::{BulkEdit, EntryQuery};
 use keypost_core::entry::EntryFields;
-use keypost_core::vault::{BulkEdit, EntryQuery, KdfParams, Vault, VaultError};
+use keypost_core::vault::{KdfParams, Vault, VaultError};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -145,6 +146,7 @@ fn killing_a_bulk_edit_of_10000_entries_leaves_all_or_nothing() {
     if let Some(path) = child_vault_path() {
         let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
         let ids: Vec<_> = vault
+            .entries()
             .list(&EntryQuery::default())
             .unwrap()
             .into_iter()
@@ -153,6 +155,7 @@ fn killing_a_bulk_edit_of_10000_entries_leaves_all_or_nothing() {
         println!("editing");
         std::io::stdout().flush().unwrap();
         vault
+            .entries_mut()
             .bulk_edit(&ids, &BulkEdit::AddTags(vec!["rotated".into()]))
             .unwrap();
         println!("committed");
@@ -163,7 +166,7 @@ fn killing_a_bulk_edit_of_10000_entries_leaves_all_or_nothing() {
     let path = dir.path().join("v.keypost");
     {
         let mut vault = Vault::create(&path, PASSWORD, KdfParams::FLOOR).unwrap();
-        vault.import(entries(COUNT)).unwrap();
+        vault.entries_mut().import(entries(COUNT)).unwrap();
     }
     let mut outcomes = Vec::new();
     // Kill at several points: before, during and (for the last) likely after the commit.
@@ -179,6 +182,7 @@ fn killing_a_bulk_edit_of_10000_entries_leaves_all_or_nothing() {
 
         let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
         let tagged = vault
+            .entries()
             .list(&EntryQuery {
                 tag: Some("rotated".into()),
                 ..EntryQuery::default()
@@ -189,12 +193,12 @@ fn killing_a_bulk_edit_of_10000_entries_leaves_all_or_nothing() {
             tagged == 0 || tagged == COUNT,
             "partial bulk edit after kill at {delay_ms} ms: {tagged}"
         );
-        assert_eq!(vault.count().unwrap(), COUNT);
+        assert_eq!(vault.entries().count().unwrap(), COUNT);
         assert_eq!(vault.integrity_check().unwrap(), "ok");
         outcomes.push(tagged);
         if tagged == COUNT {
             // Committed before the kill: it is one undo step, and undo still works.
-            let undone = vault.undo().unwrap().unwrap();
+            let undone = vault.entries_mut().undo().unwrap().unwrap();
             assert_eq!(undone.entry_count, COUNT);
         }
     }

@@ -2,11 +2,10 @@
 //! password, damaged headers, KDF limits, encryption of the file, master password change.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use keypost_core::entries::EntryQuery;
 use keypost_core::entry::EntryFields;
 use keypost_core::vault::header::{HEADER_LEN, VaultHeader};
-use keypost_core::vault::{
-    DATABASE_FILE, EntryQuery, HEADER_FILE, HeaderError, KdfParams, Vault, VaultError,
-};
+use keypost_core::vault::{DATABASE_FILE, HEADER_FILE, HeaderError, KdfParams, Vault, VaultError};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,6 +16,7 @@ fn vault_with_entry(dir: &Path) -> PathBuf {
     let path = dir.join("v.keypost");
     let mut vault = Vault::create(&path, PASSWORD, KdfParams::FLOOR).unwrap();
     vault
+        .entries_mut()
         .add(EntryFields {
             title: "Canary title".into(),
             password: "canary-password-value".into(),
@@ -290,7 +290,10 @@ fn change_master_password_rewraps_without_reencrypting() {
         let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
         vault.change_master_password("new password").unwrap();
         // Still usable in the same session.
-        assert_eq!(vault.list(&EntryQuery::default()).unwrap().len(), 1);
+        assert_eq!(
+            vault.entries().list(&EntryQuery::default()).unwrap().len(),
+            1
+        );
     }
     let header_after = fs::read(path.join(HEADER_FILE)).unwrap();
     assert_ne!(header_before, header_after);
@@ -306,7 +309,7 @@ fn change_master_password_rewraps_without_reencrypting() {
     ));
     let vault = Vault::unlock(&path, "new password").unwrap();
     assert_eq!(
-        vault.list(&EntryQuery::default()).unwrap()[0].title,
+        vault.entries().list(&EntryQuery::default()).unwrap()[0].title,
         "Canary title"
     );
     drop(vault);

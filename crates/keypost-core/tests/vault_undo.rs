@@ -1,8 +1,9 @@
 //! Undo: every mutation is one step, stored in the encrypted database, kept for the last 50.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use keypost_core::entries::{BulkEdit, EntriesError, EntryQuery, UNDO_LIMIT};
 use keypost_core::entry::EntryFields;
-use keypost_core::vault::{BulkEdit, EntryQuery, KdfParams, UNDO_LIMIT, Vault, VaultError};
+use keypost_core::vault::{KdfParams, Vault};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -16,6 +17,7 @@ fn titled(title: &str) -> EntryFields {
 
 fn titles(vault: &Vault) -> Vec<String> {
     vault
+        .entries()
         .list(&EntryQuery::default())
         .unwrap()
         .into_iter()
@@ -27,27 +29,31 @@ fn titles(vault: &Vault) -> Vec<String> {
 fn nothing_to_undo_in_a_new_vault() {
     let dir = tempfile::tempdir().unwrap();
     let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
-    assert!(vault.undo().unwrap().is_none());
-    assert!(vault.undo_history().unwrap().is_empty());
+    assert!(vault.entries_mut().undo().unwrap().is_none());
+    assert!(vault.entries().undo_history().unwrap().is_empty());
 }
 
 #[test]
 fn each_kind_of_change_undoes_in_reverse_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
-    let a = vault.add(titled("A")).unwrap();
-    let b = vault.add(titled("B")).unwrap();
+    let a = vault.entries_mut().add(titled("A")).unwrap();
+    let b = vault.entries_mut().add(titled("B")).unwrap();
     let mut edited = a.fields.clone();
     edited.password = "changed".into();
     edited.title = "A2".into();
-    vault.update(a.id, edited).unwrap();
+    vault.entries_mut().update(a.id, edited).unwrap();
     vault
+        .entries_mut()
         .bulk_edit(&[a.id, b.id], &BulkEdit::AddTags(vec!["t".into()]))
         .unwrap();
-    vault.delete(b.id).unwrap();
-    vault.import(vec![titled("C"), titled("D")]).unwrap();
+    vault.entries_mut().delete(b.id).unwrap();
+    vault
+        .entries_mut()
+        .import(vec![titled("C"), titled("D")])
+        .unwrap();
 
-    let history = vault.undo_history().unwrap();
+    let history = vault.entries().undo_history().unwrap();
     let descriptions: Vec<&str> = history.iter().map(|c| c.description.as_str()).collect();
     assert_eq!(
         descriptions,
@@ -66,27 +72,27 @@ fn each_kind_of_change_undoes_in_reverse_order() {
 
     assert_eq!(titles(&vault), ["A2", "C", "D"]);
     assert_eq!(
-        vault.undo().unwrap().unwrap().description,
+        vault.entries_mut().undo().unwrap().unwrap().description,
         "Import 2 entries"
     );
     assert_eq!(titles(&vault), ["A2"]);
-    vault.undo().unwrap().unwrap(); // delete
+    vault.entries_mut().undo().unwrap().unwrap(); // delete
     assert_eq!(titles(&vault), ["A2", "B"]);
     assert_eq!(
-        vault.get(b.id).unwrap().fields.tags,
+        vault.entries().get(b.id).unwrap().fields.tags,
         ["t"],
         "restored as it was"
     );
-    vault.undo().unwrap().unwrap(); // bulk tag
-    assert!(vault.get(b.id).unwrap().fields.tags.is_empty());
-    vault.undo().unwrap().unwrap(); // edit: password and history revert too
-    let reverted = vault.get(a.id).unwrap();
+    vault.entries_mut().undo().unwrap().unwrap(); // bulk tag
+    assert!(vault.entries().get(b.id).unwrap().fields.tags.is_empty());
+    vault.entries_mut().undo().unwrap().unwrap(); // edit: password and history revert too
+    let reverted = vault.entries().get(a.id).unwrap();
     assert_eq!(reverted, a);
     assert!(reverted.password_history.is_empty());
-    vault.undo().unwrap().unwrap();
-    vault.undo().unwrap().unwrap();
+    vault.entries_mut().undo().unwrap().unwrap();
+    vault.entries_mut().undo().unwrap().unwrap();
     assert!(titles(&vault).is_empty());
-    assert!(vault.undo().unwrap().is_none());
+    assert!(vault.entries_mut().undo().unwrap().is_none());
 }
 
 #[test]
@@ -95,21 +101,22 @@ fn undo_works_after_reopening() {
     let path = dir.path().join("v");
     let id = {
         let mut vault = Vault::create(&path, PASSWORD, KdfParams::FLOOR).unwrap();
-        let entry = vault.add(titled("Keep")).unwrap();
+        let entry = vault.entries_mut().add(titled("Keep")).unwrap();
         vault
+            .entries_mut()
             .bulk_edit(&[entry.id], &BulkEdit::SetUsername("after".into()))
             .unwrap();
         entry.id
     };
     let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
-    assert_eq!(vault.undo_history().unwrap().len(), 2);
-    let undone = vault.undo().unwrap().unwrap();
+    assert_eq!(vault.entries().undo_history().unwrap().len(), 2);
+    let undone = vault.entries_mut().undo().unwrap().unwrap();
     assert_eq!(undone.entry_count, 1);
-    assert_eq!(vault.get(id).unwrap().fields.username, "");
+    assert_eq!(vault.entries().get(id).unwrap().fields.username, "");
     drop(vault);
     let vault = Vault::unlock(&path, PASSWORD).unwrap();
     assert_eq!(
-        vault.undo_history().unwrap().len(),
+        vault.entries().undo_history().unwrap().len(),
         1,
         "the undo itself is durable"
     );
@@ -121,16 +128,19 @@ fn only_the_last_fifty_changes_are_kept() {
     let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
     let total = usize::try_from(UNDO_LIMIT).unwrap() + 10;
     for i in 0..total {
-        vault.add(titled(&format!("E{i:02}"))).unwrap();
+        vault
+            .entries_mut()
+            .add(titled(&format!("E{i:02}")))
+            .unwrap();
     }
-    let history = vault.undo_history().unwrap();
+    let history = vault.entries().undo_history().unwrap();
     assert_eq!(history.len(), 50);
     assert_eq!(
         history[0].description,
         format!("Add \u{201c}E{}\u{201d}", total - 1)
     );
     assert_eq!(history[49].description, "Add \u{201c}E10\u{201d}");
-    while vault.undo().unwrap().is_some() {}
+    while vault.entries_mut().undo().unwrap().is_some() {}
     assert_eq!(
         titles(&vault).len(),
         10,
@@ -142,12 +152,15 @@ fn only_the_last_fifty_changes_are_kept() {
 fn undo_of_a_delete_restores_secrets_and_times() {
     let dir = tempfile::tempdir().unwrap();
     let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
-    let entry = vault.add(titled("Gone")).unwrap();
-    vault.bulk_edit(&[entry.id], &BulkEdit::Delete).unwrap();
+    let entry = vault.entries_mut().add(titled("Gone")).unwrap();
+    vault
+        .entries_mut()
+        .bulk_edit(&[entry.id], &BulkEdit::Delete)
+        .unwrap();
     assert!(matches!(
-        vault.get(entry.id),
-        Err(VaultError::EntryNotFound(_))
+        vault.entries().get(entry.id),
+        Err(EntriesError::NotFound(_))
     ));
-    vault.undo().unwrap().unwrap();
-    assert_eq!(vault.get(entry.id).unwrap(), entry);
+    vault.entries_mut().undo().unwrap().unwrap();
+    assert_eq!(vault.entries().get(entry.id).unwrap(), entry);
 }

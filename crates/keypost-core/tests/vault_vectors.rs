@@ -6,7 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keypost_core::vault::header::{HEADER_LEN, HeaderError, KdfParams, VaultHeader};
-use keypost_core::vault::keys::{self, SecretKey};
+use keypost_core::vault::keys;
+use keypost_protocol::vectors::secret_key;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -60,7 +61,7 @@ const PASSWORD: &str = "correct horse battery staple";
 fn success(name: &str, password: &str, kdf: KdfParams) -> (String, Vector) {
     let salt = fixed::<32>(0x00);
     let nonce = fixed::<24>(0x40);
-    let data_key = SecretKey::from_bytes(fixed::<32>(0x80));
+    let data_key = secret_key(fixed::<32>(0x80));
     let kek = keys::derive_kek(password, &salt, &kdf).unwrap();
     let header = keys::seal_header(&kek, kdf, salt, nonce, &data_key).unwrap();
     (
@@ -73,8 +74,8 @@ fn success(name: &str, password: &str, kdf: KdfParams) -> (String, Vector) {
             password: password.to_owned(),
             header: hex(&header.to_bytes()),
             expect: "success".into(),
-            kek: Some(hex(kek.as_bytes())),
-            data_key: Some(hex(data_key.as_bytes())),
+            kek: Some(kek.to_hex().to_string()),
+            data_key: Some(data_key.to_hex().to_string()),
         },
     )
 }
@@ -236,9 +237,13 @@ fn check(name: &str, vector: &Vector) {
             let kek = keys::derive_kek(&vector.password, &header.salt, &header.kdf).unwrap();
             let opened = keys::unwrap_data_key(&kek, &header);
             if vector.expect == "success" {
-                assert_eq!(Some(hex(kek.as_bytes())), vector.kek, "{name}: KEK");
+                assert_eq!(Some(kek.to_hex().to_string()), vector.kek, "{name}: KEK");
                 let data_key = opened.unwrap_or_else(|e| panic!("{name}: {e}"));
-                assert_eq!(Some(hex(data_key.as_bytes())), vector.data_key, "{name}");
+                assert_eq!(
+                    Some(data_key.to_hex().to_string()),
+                    vector.data_key,
+                    "{name}"
+                );
             } else {
                 assert!(
                     matches!(opened, Err(keys::KeyError::WrongPassword)),

@@ -5,7 +5,10 @@
 use std::fs;
 use std::path::PathBuf;
 
-use keypost_protocol::testkit::pickup_vectors;
+#[path = "../tests/support/vectors.rs"]
+mod generator;
+
+use generator::pickup_vectors;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/pickup");

@@ -24,7 +24,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, B64Error> {
     let bytes = URL_SAFE_NO_PAD
         .decode(text)
         .map_err(|_| B64Error::NotCanonical)?;
-    if URL_SAFE_NO_PAD.encode(&bytes) != text {
+    if encode(&bytes) != text {
         return Err(B64Error::NotCanonical);
     }
     Ok(bytes)

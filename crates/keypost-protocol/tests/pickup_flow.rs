@@ -3,11 +3,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keypost_protocol::b64;
+use keypost_protocol::crypto::KdfPolicy;
 use keypost_protocol::pickup::{
-    self, EntrySnapshot, KdfParams, LinkSecret, OpenError, OwnerToken, Payload, PickupLink, Pin,
-    SnapshotField,
+    self, EntrySnapshot, LinkSecret, OpenError, OwnerToken, Payload, PickupLink, Pin,
+    SnapshotField, proof_matches,
 };
-use keypost_protocol::proof::proof_matches;
 use time::macros::datetime;
 
 fn payload(title: &str) -> Payload {
@@ -37,7 +37,7 @@ fn send(title: &str, pin: &Pin, passphrase: Option<&str>) -> (LinkSecret, OwnerT
         pin,
         passphrase,
         &payload(title),
-        KdfParams::MINIMUM,
+        KdfPolicy::PICKUP_PASSPHRASE.floor,
     )
     .unwrap();
     let owner = OwnerToken::make_random();
@@ -90,7 +90,7 @@ fn sender_relay_and_recipient_agree() {
 
     // Recipient delete and sender ownership use values the relay can only compare.
     assert_eq!(
-        pickup::delete_verifier(&keys.delete_key),
+        pickup::delete_verifier(&keys.delete_key()),
         stored.sealed.delete_verifier
     );
     let presented = OwnerToken::from_base64(&owner.to_base64()).unwrap();

@@ -6,9 +6,13 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
+#[path = "support/vectors.rs"]
+mod generator;
+
+use generator::pickup_vectors;
 use keypost_protocol::b64;
 use keypost_protocol::pickup::{self, PickupLink, Pin};
-use keypost_protocol::testkit::pickup_vectors;
+use keypost_protocol::vectors::pickup_trace;
 use serde_json::Value;
 
 fn vector_dir() -> PathBuf {
@@ -102,14 +106,18 @@ fn check_open(vector: &Value) -> String {
         .try_into()
         .unwrap();
     let header = pickup::SealedHeader::parse(&sealed).unwrap();
-    let passphrase_key = header
-        .passphrase_kdf()
-        .map(|kdf| pickup::passphrase_key(passphrase.unwrap(), &keys.id, kdf).unwrap());
+    let kdf = header.passphrase_kdf();
+    let trace = pickup_trace(
+        link.secret(),
+        &pin,
+        kdf.map(|kdf| (passphrase.unwrap(), kdf)),
+    )
+    .unwrap();
     let actual = [
-        ("id", hex(&keys.id)),
-        ("auth_key", hex(&keys.auth_key)),
-        ("delete_key", hex(&keys.delete_key)),
-        ("payload_key_material", hex(&keys.payload_key_material)),
+        ("id", hex(keys.id().as_bytes())),
+        ("auth_key", hex(&trace.auth_key)),
+        ("delete_key", hex(&keys.delete_key())),
+        ("payload_key_material", hex(&trace.payload_key_material)),
         (
             "pin_verifier",
             hex(&pickup::pin_verifier(link.secret(), &pin)),
@@ -118,10 +126,7 @@ fn check_open(vector: &Value) -> String {
             "delete_verifier",
             hex(&pickup::delete_verifier(&pickup::delete_key(link.secret()))),
         ),
-        (
-            "payload_key",
-            hex(pickup::payload_key(&keys, &pin, passphrase_key.as_deref()).as_slice()),
-        ),
+        ("payload_key", hex(&trace.payload_key)),
         ("proof", hex(&keys.proof(&pin, &challenge))),
     ];
     for (name, value) in actual {
@@ -129,7 +134,7 @@ fn check_open(vector: &Value) -> String {
     }
     assert_eq!(
         derived["passphrase_key"].as_str().map(str::to_owned),
-        passphrase_key.map(|key| hex(key.as_slice()))
+        trace.passphrase_key.map(|key| hex(&key))
     );
     "ok".into()
 }

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use keypost_protocol::api::ChallengeResponse;
+use keypost_protocol::api::pickups::ChallengeResponse;
 use support::{Db, Pickup, RelayProcess};
 
 struct Options {
@@ -263,7 +263,7 @@ async fn run_backend(backend: &str, options: &Options) -> (Db, tempfile::TempDir
                         return Err(());
                     }
                     let challenge: ChallengeResponse = response.json().await.map_err(|_| ())?;
-                    let body = serde_json::to_vec(&keypost_protocol::api::OpenRequest {
+                    let body = serde_json::to_vec(&keypost_protocol::api::pickups::OpenRequest {
                         proof: pickup.proof(&challenge.challenge),
                         challenge: challenge.challenge,
                     })

@@ -1,13 +1,18 @@
-//! Every error answer of the API: `ErrorBody {code, message}`. Internal errors are logged
-//! here and answered with a generic message; no internal detail reaches a client.
+//! The relay's errors: [`ApiError`], every error answer of the API (`ErrorBody {code, message}`
+//! with a shared [`ErrorCode`]; internal errors are logged here and answered with a generic
+//! message, so no internal detail reaches a client), and [`RelayError`], why the server could
+//! not start or stopped.
+
+use std::net::SocketAddr;
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use keypost_protocol::api::{ErrorBody, ErrorDetail};
+use keypost_protocol::api::{ErrorBody, ErrorCode, ErrorDetail};
 
 use crate::pickups::PickupError;
 use crate::validate::ValidationError;
+use crate::{config, mail, store};
 
 /// The one answer for missing, expired, destroyed, used-up, deleted and revoked pickups.
 pub const GONE_MESSAGE: &str = "This pickup does not exist or is no longer available.";
@@ -43,19 +48,25 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    fn parts(&self) -> (StatusCode, &'static str, String) {
+    fn parts(&self) -> (StatusCode, ErrorCode, String) {
         let message = |text: &str| text.to_owned();
         match self {
-            Self::NotFound => (StatusCode::NOT_FOUND, "not_found", message(GONE_MESSAGE)),
-            Self::BadRequest(text) => (StatusCode::BAD_REQUEST, "bad_request", text.clone()),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                message(GONE_MESSAGE),
+            ),
+            Self::BadRequest(text) => {
+                (StatusCode::BAD_REQUEST, ErrorCode::BadRequest, text.clone())
+            }
             Self::UnsupportedMediaType(text) => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "bad_request",
+                ErrorCode::BadRequest,
                 text.clone(),
             ),
             Self::WrongPin { attempts_left } => (
                 StatusCode::FORBIDDEN,
-                "wrong_pin",
+                ErrorCode::WrongPin,
                 match attempts_left {
                     0 => message("Wrong PIN. No tries left: the pickup has been destroyed."),
                     1 => message("Wrong PIN. 1 try left."),
@@ -64,43 +75,47 @@ impl ApiError {
             ),
             Self::InvalidChallenge => (
                 StatusCode::BAD_REQUEST,
-                "invalid_challenge",
+                ErrorCode::InvalidChallenge,
                 message("The challenge is unknown, used or expired; request a new one."),
             ),
-            Self::Forbidden(text) => (StatusCode::FORBIDDEN, "forbidden", (*text).to_owned()),
+            Self::Forbidden(text) => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                (*text).to_owned(),
+            ),
             Self::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
-                "unauthorized",
+                ErrorCode::Unauthorized,
                 message("Send the owner token as `Authorization: Bearer <base64url>`."),
             ),
             Self::Conflict => (
                 StatusCode::CONFLICT,
-                "conflict",
+                ErrorCode::Conflict,
                 message("A pickup with this id already exists."),
             ),
             Self::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
                 message("The request body is too large."),
             ),
             Self::RateLimited => (
                 StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
+                ErrorCode::RateLimited,
                 message("Too many requests; try again later."),
             ),
             Self::Timeout => (
                 StatusCode::REQUEST_TIMEOUT,
-                "timeout",
+                ErrorCode::Timeout,
                 message("The request took too long."),
             ),
             Self::Overloaded => (
                 StatusCode::SERVICE_UNAVAILABLE,
-                "overloaded",
+                ErrorCode::Overloaded,
                 message("The relay is busy; try again shortly."),
             ),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
+                ErrorCode::Internal,
                 message("Internal error."),
             ),
         }
@@ -116,7 +131,7 @@ impl IntoResponse for ApiError {
         };
         let body = ErrorBody {
             error: ErrorDetail {
-                code: code.to_owned(),
+                code,
                 message,
                 attempts_left,
             },
@@ -149,4 +164,24 @@ impl From<ValidationError> for ApiError {
     fn from(error: ValidationError) -> Self {
         Self::BadRequest(error.to_string())
     }
+}
+
+/// Why the relay could not start, or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Mail(#[from] mail::MailError),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the HTTP server failed: {0}")]
+    Serve(std::io::Error),
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
 }

@@ -11,6 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
+use keypost_protocol::email::EmailAddress;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -19,8 +20,6 @@ use rand::RngCore;
 use time::OffsetDateTime;
 use time::macros::format_description;
 use zeroize::Zeroizing;
-
-use crate::validate::is_valid_email;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -143,9 +142,9 @@ impl Mailer {
     }
 
     pub async fn send(&self, notice: Notice<'_>) -> Result<Delivery, MailError> {
-        if !is_valid_email(notice.recipient) {
-            return Err(MailError::Address);
-        }
+        // The create request was checked already; checked again here because this is where the
+        // address becomes a mail header.
+        EmailAddress::parse(notice.recipient).map_err(|_| MailError::Address)?;
         let address: Address = notice.recipient.parse().map_err(|_| MailError::Address)?;
         let (plain, html) = render(&notice);
         let email = Message::builder()

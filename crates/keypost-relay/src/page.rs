@@ -54,7 +54,7 @@ fn with_headers(
             (header::CACHE_CONTROL, cache_control),
             (
                 header::CONTENT_SECURITY_POLICY,
-                crate::CONTENT_SECURITY_POLICY,
+                crate::headers::CONTENT_SECURITY_POLICY,
             ),
             (header::REFERRER_POLICY, "no-referrer"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

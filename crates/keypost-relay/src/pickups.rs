@@ -4,9 +4,9 @@
 //! Times are Unix seconds. Every "gone" state (missing, expired, destroyed, used up, deleted,
 //! revoked) is reported as [`Gone`](PickupError::Gone) so the API can answer the same 404.
 
-use keypost_protocol::api::{PickupEventKind, PickupState};
-use keypost_protocol::proof::proof_matches;
-use sha2::{Digest, Sha256};
+use keypost_protocol::api::pickups::{PickupEventKind, PickupState};
+use keypost_protocol::pickup::limits::PIN_ATTEMPTS;
+use keypost_protocol::pickup::{PickupId, delete_verifier, hash_owner_token, proof_matches};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use subtle::ConstantTimeEq;
@@ -14,8 +14,8 @@ use zeroize::Zeroizing;
 
 use crate::store::{Durability, OpFuture, Store, StoreError};
 
-/// Wrong PINs allowed before a pickup is destroyed (fixed by the protocol).
-pub const MAX_ATTEMPTS: i64 = 3;
+/// Wrong PINs allowed before a pickup is destroyed, as an SQL value.
+const MAX_ATTEMPTS: i64 = PIN_ATTEMPTS as i64;
 /// How long a challenge may be answered.
 pub const CHALLENGE_LIFETIME_SECONDS: i64 = 120;
 /// How long the sender's record and event log outlive the pickup's expiry.
@@ -379,8 +379,9 @@ async fn open_in_transaction(
         return Ok(OpenOutcome::Gone);
     };
     let verifier = Zeroizing::new(verifier);
-    let right = <&[u8; 32]>::try_from(verifier.as_slice())
-        .is_ok_and(|verifier| proof_matches(verifier, &id, &challenge, &proof));
+    let right = <&[u8; 32]>::try_from(verifier.as_slice()).is_ok_and(|verifier| {
+        proof_matches(verifier, &PickupId::from_bytes(id), &challenge, &proof)
+    });
     if right {
         let row = sqlx::query(
             "UPDATE pickups SET views_left = views_left - 1 \
@@ -436,7 +437,7 @@ pub async fn recipient_delete(
     delete_key: Zeroizing<[u8; 32]>,
     now: i64,
 ) -> Result<(), PickupError> {
-    let key_hash: [u8; 32] = Sha256::digest(delete_key.as_slice()).into();
+    let key_hash = delete_verifier(&delete_key);
     store
         .write(Durability::Durable, move |conn| {
             Box::pin(async move {
@@ -485,7 +486,7 @@ async fn authorize_owner(
         return Ok(None);
     };
     let stored: Vec<u8> = row.try_get("owner_token_hash")?;
-    let presented: [u8; 32] = Sha256::digest(owner_token).into();
+    let presented = hash_owner_token(owner_token);
     if bool::from(stored.as_slice().ct_eq(&presented)) {
         Ok(Some(row))
     } else {

@@ -2,7 +2,6 @@
 //! request body, link fragment, proof, verifier, ciphertext, email address or token.
 
 use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -10,63 +9,23 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request, S
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use keypost_protocol::api::{
+use keypost_protocol::api::pickups::{
     ChallengeResponse, CreatePickupRequest, CreatePickupResponse, DeleteRequest, OpenRequest,
     OpenResponse, OwnerStatus, PickupEvent, PickupStatus,
 };
 use keypost_protocol::b64;
+use keypost_protocol::pickup::PickupId;
 use rand::RngCore;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use zeroize::Zeroizing;
 
-use crate::AppState;
-use crate::config::Limits;
 use crate::error::ApiError;
 use crate::mail::{Delivery, Notice};
 use crate::pickups::{self, CHALLENGE_LIFETIME_SECONDS};
+use crate::state::AppState;
 use crate::validate;
-
-/// Per-sender and per-recipient limits on creating pickups (kept in memory per process).
-pub struct CreateLimits {
-    per_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    per_recipient: Option<DefaultKeyedRateLimiter<String>>,
-}
-
-impl CreateLimits {
-    pub fn new(limits: &Limits) -> Self {
-        Self {
-            per_ip: NonZeroU32::new(limits.creates_per_hour_per_ip)
-                .map(|n| RateLimiter::keyed(Quota::per_hour(n))),
-            per_recipient: NonZeroU32::new(limits.creates_per_hour_per_recipient)
-                .map(|n| RateLimiter::keyed(Quota::per_hour(n))),
-        }
-    }
-
-    fn allow(&self, ip: Option<IpAddr>, recipient: &str) -> bool {
-        let ip_ok = match (&self.per_ip, ip) {
-            (Some(limiter), Some(ip)) => limiter.check_key(&ip).is_ok(),
-            _ => true,
-        };
-        let recipient_ok = self
-            .per_recipient
-            .as_ref()
-            .is_none_or(|limiter| limiter.check_key(&recipient.to_ascii_lowercase()).is_ok());
-        ip_ok && recipient_ok
-    }
-
-    /// Forgets keys whose limits have fully recovered, bounding memory.
-    pub fn forget_idle(&self) {
-        if let Some(limiter) = &self.per_ip {
-            limiter.retain_recent();
-        }
-        if let Some(limiter) = &self.per_recipient {
-            limiter.retain_recent();
-        }
-    }
-}
 
 /// The client's IP address when the server records it (not under `oneshot` tests).
 pub struct PeerIp(pub Option<IpAddr>);
@@ -135,7 +94,8 @@ pub async fn create_pickup(
     let now = state.now();
     let valid = validate::create_request(request, now.unix_timestamp())?;
     let mut pickup = valid.pickup;
-    let id_text = b64::encode(&pickup.id);
+    let id = PickupId::from_bytes(pickup.id);
+    let id_text = id.to_string();
     if !state
         .create_limits()
         .allow(peer_ip, &pickup.recipient_email)
@@ -181,7 +141,7 @@ pub async fn create_pickup(
     pickups::create(state.store(), pickup).await?;
     tracing::info!(pickup = %id_text, "pickup created");
     let body = CreatePickupResponse {
-        id: id_text,
+        id,
         page_url,
         expires_at: rfc3339(expires_at_unix)?,
         emailed,
@@ -197,7 +157,7 @@ pub async fn pickup_status(
     let id = pickup_id(&id_text)?;
     let status = pickups::status(state.store(), &id, state.now().unix_timestamp()).await?;
     Ok(Json(PickupStatus {
-        id: id_text,
+        id: PickupId::from_bytes(id),
         sender_name: status.sender_name,
         message: status.message,
         expires_at: rfc3339(status.expires_at)?,
@@ -286,7 +246,6 @@ fn owner_token(headers: &HeaderMap) -> Result<Zeroizing<[u8; 32]>, ApiError> {
 
 async fn owner_view(
     state: &AppState,
-    id_text: String,
     id: [u8; 16],
     token: &Zeroizing<[u8; 32]>,
 ) -> Result<Json<OwnerStatus>, ApiError> {
@@ -300,7 +259,7 @@ async fn owner_view(
         });
     }
     Ok(Json(OwnerStatus {
-        id: id_text,
+        id: PickupId::from_bytes(id),
         recipient_email: view.recipient_email,
         state: view.state,
         created_at: rfc3339(view.created_at)?,
@@ -319,7 +278,7 @@ pub async fn owner_status(
 ) -> Result<Json<OwnerStatus>, ApiError> {
     let token = owner_token(&headers)?;
     let id = pickup_id(&id_text)?;
-    owner_view(&state, id_text, id, &token).await
+    owner_view(&state, id, &token).await
 }
 
 /// `POST /api/v1/owner/pickups/{id}/revoke` — ends the pickup now; answers the new status.
@@ -332,7 +291,7 @@ pub async fn owner_revoke(
     let id = pickup_id(&id_text)?;
     pickups::revoke(state.store(), id, &token, state.now().unix_timestamp()).await?;
     tracing::info!(pickup = %id_text, "pickup revoked by the sender");
-    owner_view(&state, id_text, id, &token).await
+    owner_view(&state, id, &token).await
 }
 
 /// `GET /p/{id}` — the pickup page; touches no data.

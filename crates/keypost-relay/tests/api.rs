@@ -4,10 +4,10 @@
 
 mod support;
 
-use keypost_protocol::api::{
-    CreatePickupResponse, ErrorBody, OpenResponse, OwnerStatus, PickupEventKind, PickupState,
-    PickupStatus,
+use keypost_protocol::api::pickups::{
+    CreatePickupResponse, OpenResponse, OwnerStatus, PickupEventKind, PickupState, PickupStatus,
 };
+use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
 use support::{Api, Db, Pickup, TestRelay};
 
@@ -59,7 +59,7 @@ async fn error_of(response: reqwest::Response) -> ErrorBody {
 async fn assert_gone(response: reqwest::Response) {
     assert_eq!(response.status(), 404);
     let body = error_of(response).await;
-    assert_eq!(body.error.code, "not_found");
+    assert_eq!(body.error.code, ErrorCode::NotFound);
     assert_eq!(
         body.error.message,
         keypost_relay::error::GONE_MESSAGE,
@@ -97,7 +97,7 @@ async fn three_wrong_pins_destroy_the_pickup_for_good(db: Db) {
         let response = api.open(&pickup, false).await;
         assert_eq!(response.status(), 403);
         let body = error_of(response).await;
-        assert_eq!(body.error.code, "wrong_pin");
+        assert_eq!(body.error.code, ErrorCode::WrongPin);
         assert_eq!(body.error.attempts_left, Some(expected_left));
     }
     assert_gone(api.open(&pickup, true).await).await;
@@ -146,7 +146,7 @@ async fn fifty_concurrent_wrong_proofs_count_as_exactly_three(db: Db) {
     let mut tasks = tokio::task::JoinSet::new();
     let open_url = relay.url(&format!("/api/v1/pickups/{}/open", pickup.id_text()));
     for challenge in &challenges {
-        let body = keypost_protocol::api::OpenRequest {
+        let body = keypost_protocol::api::pickups::OpenRequest {
             challenge: challenge.clone(),
             proof: pickup.wrong_proof(challenge),
         };
@@ -291,7 +291,10 @@ async fn replayed_challenge_and_proof_are_rejected(db: Db) {
     );
     let replay = api.open_with(&pickup, &challenge, &proof).await;
     assert_eq!(replay.status(), 400);
-    assert_eq!(error_of(replay).await.error.code, "invalid_challenge");
+    assert_eq!(
+        error_of(replay).await.error.code,
+        ErrorCode::InvalidChallenge
+    );
 
     // A challenge the relay never issued, with a proof that would match it.
     let invented = b64::encode(&[7u8; 32]);
@@ -318,7 +321,7 @@ async fn replayed_challenge_and_proof_are_rejected(db: Db) {
 }
 
 /// Spoils one field of a valid create request.
-type Breaker = Box<dyn Fn(&mut keypost_protocol::api::CreatePickupRequest)>;
+type Breaker = Box<dyn Fn(&mut keypost_protocol::api::pickups::CreatePickupRequest)>;
 
 async fn bad_requests_get_clear_errors(db: Db) {
     let relay = TestRelay::start(db).await;
@@ -352,7 +355,7 @@ async fn bad_requests_get_clear_errors(db: Db) {
         .unwrap();
     assert_eq!(response.status(), 400);
     let body = error_of(response).await;
-    assert_eq!(body.error.code, "bad_request");
+    assert_eq!(body.error.code, ErrorCode::BadRequest);
     assert!(
         body.error.message.contains("not valid JSON"),
         "{}",
@@ -403,7 +406,7 @@ async fn bad_requests_get_clear_errors(db: Db) {
             .unwrap();
         assert_eq!(response.status(), 400, "{field}");
         let body = error_of(response).await;
-        assert_eq!(body.error.code, "bad_request");
+        assert_eq!(body.error.code, ErrorCode::BadRequest);
         assert!(
             body.error.message.contains(field),
             "{field}: {}",
@@ -505,7 +508,7 @@ async fn recipient_delete_needs_the_right_key(db: Db) {
     let key = serde_json::json!({"delete_key": b64::encode(&kept.delete_key)});
     let response = relay.http.post(&url).json(&key).send().await.unwrap();
     assert_eq!(response.status(), 403);
-    assert_eq!(error_of(response).await.error.code, "forbidden");
+    assert_eq!(error_of(response).await.error.code, ErrorCode::Forbidden);
 }
 
 async fn owner_sees_events_and_can_revoke(db: Db) {

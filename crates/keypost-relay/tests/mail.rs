@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use keypost_protocol::api::{CreatePickupResponse, OwnerStatus, PickupEventKind};
+use keypost_protocol::api::pickups::{CreatePickupResponse, OwnerStatus, PickupEventKind};
 use keypost_protocol::b64;
 use keypost_relay::mail::{SmtpSettings, SmtpTls};
 use keypost_relay::{Limits, RelayConfig};

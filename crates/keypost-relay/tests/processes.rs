@@ -4,7 +4,8 @@
 
 mod support;
 
-use keypost_protocol::api::{ChallengeResponse, ErrorBody, OwnerStatus, PickupState};
+use keypost_protocol::api::ErrorBody;
+use keypost_protocol::api::pickups::{ChallengeResponse, OwnerStatus, PickupState};
 use keypost_protocol::b64;
 use support::{Api, Db, Pickup, RelayProcess};
 
@@ -72,7 +73,7 @@ async fn two_relay_processes_on_one_postgres_share_the_counters() {
     }
     let mut tasks = tokio::task::JoinSet::new();
     for (api, challenge) in challenges {
-        let body = keypost_protocol::api::OpenRequest {
+        let body = keypost_protocol::api::pickups::OpenRequest {
             proof: target.wrong_proof(&challenge),
             challenge,
         };
@@ -126,7 +127,7 @@ async fn try_open(http: &reqwest::Client, base: &str, pickup: &Pickup) -> bool {
         let challenge: ChallengeResponse = response.json().await.ok()?;
         let response = http
             .post(format!("{url}/open"))
-            .json(&keypost_protocol::api::OpenRequest {
+            .json(&keypost_protocol::api::pickups::OpenRequest {
                 proof: pickup.proof(&challenge.challenge),
                 challenge: challenge.challenge,
             })

@@ -41,6 +41,7 @@ pub enum GeneratorError {
 }
 
 /// Options for [`generate_password`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PasswordSpec {
@@ -67,6 +68,7 @@ impl Default for PasswordSpec {
 }
 
 /// Options for [`generate_passphrase`].
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PassphraseSpec {
@@ -90,6 +92,7 @@ impl Default for PassphraseSpec {
 }
 
 /// Strength as shown by the meter.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StrengthLabel {
@@ -100,6 +103,7 @@ pub enum StrengthLabel {
     VeryStrong,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Strength {
     /// Estimated entropy in bits.

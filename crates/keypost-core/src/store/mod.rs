@@ -1,78 +1,24 @@
 //! The SQLCipher database inside a vault folder (`vault.db`): opening it with the raw data key,
-//! the pragmas the spec requires, and schema migrations numbered by `PRAGMA user_version`.
+//! the pragmas the spec requires, and the runner of the schema migrations that the features
+//! contribute, numbered by `PRAGMA user_version`.
 //!
-//! Submodules hold the operations: [`entries`] (CRUD, list, search, tags), [`bulk`] (bulk edit)
-//! and [`undo`] (the change log that makes every mutation undoable, also after a restart).
+//! The store knows no feature: each feature keeps its tables, rows and SQL in its own module
+//! and works on the connection this module opened.
 
-pub mod bulk;
-pub mod entries;
-mod rows;
-pub mod sent;
-pub mod undo;
-
-use crate::entry::EntryId;
-use crate::vault::keys::SecretKey;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use thiserror::Error;
+use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-/// The schema version this build writes; older databases are migrated forward on open.
-pub const SCHEMA_VERSION: i64 = 2;
-
-/// Each entry is `(version it produces, SQL)`; applied in order inside one transaction.
-const MIGRATIONS: &[(i64, &str)] = &[
-    (
-        1,
-        "
-    -- Column order matters: list and search read only up to `search`, so the larger
-    -- `notes` and `secret` columns sit last and their overflow pages are never touched.
-    CREATE TABLE entries (
-        rowid     INTEGER PRIMARY KEY,
-        id        BLOB    NOT NULL UNIQUE,   -- 16-byte UUID
-        title     TEXT    NOT NULL,
-        username  TEXT    NOT NULL,
-        urls      TEXT    NOT NULL,          -- JSON array of strings
-        tags      TEXT    NOT NULL,          -- JSON array of strings
-        folder    TEXT    NOT NULL,
-        favourite INTEGER NOT NULL,
-        created   INTEGER NOT NULL,          -- Unix time, nanoseconds
-        modified  INTEGER NOT NULL,
-        search    TEXT    NOT NULL,          -- lower-cased title, username, urls, tags, notes
-        notes     TEXT    NOT NULL,
-        secret    TEXT    NOT NULL           -- JSON: password, custom fields, TOTP, history
-    );
-    CREATE TABLE changes (
-        id          INTEGER PRIMARY KEY,
-        description TEXT    NOT NULL,
-        at          INTEGER NOT NULL,
-        entry_count INTEGER NOT NULL
-    );
-    -- Before-images of every entry a change touched; `existed = 0` means the change created
-    -- the entry, so undo deletes it.
-    CREATE TABLE change_rows (
-        change_id INTEGER NOT NULL,
-        entry_id  BLOB    NOT NULL,
-        existed   INTEGER NOT NULL,
-        title TEXT, username TEXT, urls TEXT, tags TEXT, folder TEXT, favourite INTEGER,
-        created INTEGER, modified INTEGER, search TEXT, notes TEXT, secret TEXT
-    );
-    CREATE INDEX change_rows_by_change ON change_rows(change_id);
-    ",
-    ),
-    (
-        2,
-        "
-    -- Pickups this vault sent by email, so the sender can follow and revoke them. `record`
-    -- is the JSON of `sharing::SentPickup` (it holds the link, PIN and owner token).
-    CREATE TABLE sent_pickups (
-        id      TEXT    PRIMARY KEY,
-        sent_at INTEGER NOT NULL,             -- Unix time, nanoseconds
-        record  TEXT    NOT NULL
-    );
-    ",
-    ),
-];
+/// One step of the schema: the SQL that takes the database to `version`. Versions are global
+/// across features (the vault lists them all in `vault::SCHEMA`), so a database can be
+/// migrated forward from any earlier build.
+#[derive(Clone, Copy, Debug)]
+pub struct Migration {
+    pub version: i64,
+    pub sql: &'static str,
+}
 
 #[derive(Debug, Error)]
 #[non_exhaustive]
@@ -87,12 +33,6 @@ pub enum StoreError {
     NotADatabase,
     #[error("vault database has schema version {found}; this build knows up to {supported}")]
     SchemaTooNew { found: i64, supported: i64 },
-    #[error("entry {0} not found")]
-    EntryNotFound(EntryId),
-    #[error("stored entry data is damaged: {0}")]
-    CorruptRow(String),
-    #[error("tag {0:?} is empty or contains control characters")]
-    InvalidTag(String),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -104,6 +44,21 @@ pub struct Store {
     conn: Connection,
 }
 
+/// A stored time outside what the store can represent (Unix nanoseconds in an `i64`).
+#[derive(Debug, Error)]
+#[error("time {0} is out of range")]
+pub struct TimeOutOfRange(pub String);
+
+/// Times are stored as Unix nanoseconds; this covers years 1678..2262.
+pub fn to_nanos(time: OffsetDateTime) -> Result<i64, TimeOutOfRange> {
+    i64::try_from(time.unix_timestamp_nanos()).map_err(|_| TimeOutOfRange(time.to_string()))
+}
+
+pub fn from_nanos(nanos: i64) -> Result<OffsetDateTime, TimeOutOfRange> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(nanos))
+        .map_err(|_| TimeOutOfRange(nanos.to_string()))
+}
+
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Store")
@@ -111,21 +66,35 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Creates a new database file (which must not exist yet) and its schema.
-    pub fn create(path: &Path, data_key: &SecretKey) -> Result<Self> {
+    /// Creates a new database file (which must not exist yet) and its schema. `key_hex` is the
+    /// vault's data key in hex: SQLCipher's raw key.
+    pub fn create(
+        path: &Path,
+        key_hex: &Zeroizing<String>,
+        migrations: &[Migration],
+    ) -> Result<Self> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        Self::open_with(path, data_key, flags)
+        Self::open_with(path, key_hex, migrations, flags)
     }
 
     /// Opens an existing database, checks the key, and migrates the schema forward.
-    pub fn open(path: &Path, data_key: &SecretKey) -> Result<Self> {
+    pub fn open(
+        path: &Path,
+        key_hex: &Zeroizing<String>,
+        migrations: &[Migration],
+    ) -> Result<Self> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        Self::open_with(path, data_key, flags)
+        Self::open_with(path, key_hex, migrations, flags)
     }
 
-    fn open_with(path: &Path, data_key: &SecretKey, flags: OpenFlags) -> Result<Self> {
+    fn open_with(
+        path: &Path,
+        key_hex: &Zeroizing<String>,
+        migrations: &[Migration],
+        flags: OpenFlags,
+    ) -> Result<Self> {
         let conn = Connection::open_with_flags(path, flags)?;
         // Rule D1: a build without SQLCipher would silently ignore the key below.
         let cipher_version: Option<String> = conn
@@ -135,7 +104,7 @@ impl Store {
             return Err(StoreError::CipherUnavailable);
         }
         // Rule D2: the data key is the raw key, so SQLCipher's own PBKDF2 is skipped.
-        let key_sql = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", *data_key.to_hex()));
+        let key_sql = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", key_hex.as_str()));
         conn.execute_batch(&key_sql)?;
         // Reading the schema is the first access that decrypts a page: a wrong key or a
         // damaged file fails here.
@@ -157,30 +126,49 @@ impl Store {
             conn.execute_batch("PRAGMA journal_mode = DELETE;")?;
         }
         let mut store = Self { conn };
-        store.migrate()?;
+        store.migrate(migrations)?;
         Ok(store)
     }
 
-    fn migrate(&mut self) -> Result<()> {
+    /// Applies, in one transaction and in version order, every migration newer than the
+    /// database; refuses a database newer than the newest migration.
+    fn migrate(&mut self, migrations: &[Migration]) -> Result<()> {
+        let supported = migrations
+            .iter()
+            .map(|migration| migration.version)
+            .max()
+            .unwrap_or(0);
         let found: i64 = self
             .conn
             .query_row("PRAGMA user_version", [], |row| row.get(0))?;
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::SchemaTooNew {
-                found,
-                supported: SCHEMA_VERSION,
-            });
+        if found > supported {
+            return Err(StoreError::SchemaTooNew { found, supported });
         }
-        if found == SCHEMA_VERSION {
+        if found == supported {
             return Ok(());
         }
+        let mut pending: Vec<&Migration> = migrations
+            .iter()
+            .filter(|migration| migration.version > found)
+            .collect();
+        pending.sort_by_key(|migration| migration.version);
         let tx = self.conn.transaction()?;
-        for (version, sql) in MIGRATIONS.iter().filter(|(version, _)| *version > found) {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", version)?;
+        for migration in pending {
+            tx.execute_batch(migration.sql)?;
+            tx.pragma_update(None, "user_version", migration.version)?;
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The connection, for the features' own SQL.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection for writes (transactions need it mutable).
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// `PRAGMA integrity_check`, joined into one string ("ok" when intact).
@@ -204,18 +192,25 @@ impl Store {
 mod tests {
     use super::*;
 
+    const TABLE: &[Migration] = &[Migration {
+        version: 1,
+        sql: "CREATE TABLE things (id INTEGER PRIMARY KEY);",
+    }];
+
+    fn key(byte: char) -> Zeroizing<String> {
+        Zeroizing::new(byte.to_string().repeat(64))
+    }
+
     #[test]
     fn creates_reopens_and_refuses_another_key() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("vault.db");
-        let key = SecretKey::make_random();
-        let store = Store::create(&path, &key).unwrap();
+        let store = Store::create(&path, &key('a'), TABLE).unwrap();
         assert!(!store.cipher_version().unwrap().is_empty());
         drop(store);
-        Store::open(&path, &key).unwrap();
-        let other = SecretKey::make_random();
+        Store::open(&path, &key('a'), TABLE).unwrap();
         assert!(matches!(
-            Store::open(&path, &other),
+            Store::open(&path, &key('b'), TABLE),
             Err(StoreError::NotADatabase)
         ));
     }
@@ -224,16 +219,18 @@ mod tests {
     fn refuses_a_newer_schema() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("vault.db");
-        let key = SecretKey::make_random();
-        let store = Store::create(&path, &key).unwrap();
-        store
-            .conn
-            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-            .unwrap();
+        let store = Store::create(&path, &key('a'), TABLE).unwrap();
+        store.conn.pragma_update(None, "user_version", 2).unwrap();
         drop(store);
-        let result = Store::open(&path, &key);
+        let result = Store::open(&path, &key('a'), TABLE);
         assert!(
-            matches!(result, Err(StoreError::SchemaTooNew { found, .. }) if found == SCHEMA_VERSION + 1),
+            matches!(
+                result,
+                Err(StoreError::SchemaTooNew {
+                    found: 2,
+                    supported: 1
+                })
+            ),
             "{result:?}"
         );
     }

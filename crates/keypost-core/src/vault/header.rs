@@ -34,78 +34,9 @@ const OFFSET_CHECKSUM: usize = ASSOCIATED_DATA_LEN + WRAPPED_KEY_LEN;
 /// Total header length; a header of any other length is refused.
 pub const HEADER_LEN: usize = OFFSET_CHECKSUM + CHECKSUM_LEN;
 
-/// Argon2id cost parameters, stored in the header so every vault says how to open itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct KdfParams {
-    /// Memory in KiB (Argon2 `m`).
-    pub memory_kib: u32,
-    /// Passes (Argon2 `t`).
-    pub iterations: u32,
-    /// Lanes (Argon2 `p`).
-    pub parallelism: u32,
-}
-
-impl KdfParams {
-    /// RFC 9106's second recommendation, the default for new vaults: m=64 MiB, t=3, p=4.
-    pub const RECOMMENDED: Self = Self {
-        memory_kib: 64 * 1024,
-        iterations: 3,
-        parallelism: 4,
-    };
-    /// The weakest parameters a header may ask for (OWASP's Argon2id minimum). Tests use
-    /// exactly these to stay fast; a product vault never should.
-    pub const FLOOR: Self = Self {
-        memory_kib: 19 * 1024,
-        iterations: 2,
-        parallelism: 1,
-    };
-    /// The most a header may ask for, so a hostile header cannot make unlock hang or exhaust
-    /// memory.
-    pub const CEILING: Self = Self {
-        memory_kib: 4 * 1024 * 1024,
-        iterations: 64,
-        parallelism: 64,
-    };
-
-    /// Checks the floor and ceiling (spec: "MUST reject", rule 5).
-    pub fn check(&self) -> Result<(), KdfParamsError> {
-        let within = |value: u32, low: u32, high: u32| (low..=high).contains(&value);
-        if !within(
-            self.memory_kib,
-            Self::FLOOR.memory_kib,
-            Self::CEILING.memory_kib,
-        ) || !within(
-            self.iterations,
-            Self::FLOOR.iterations,
-            Self::CEILING.iterations,
-        ) || !within(
-            self.parallelism,
-            Self::FLOOR.parallelism,
-            Self::CEILING.parallelism,
-        ) {
-            return Err(KdfParamsError { params: *self });
-        }
-        Ok(())
-    }
-}
-
-impl Default for KdfParams {
-    fn default() -> Self {
-        Self::RECOMMENDED
-    }
-}
-
-/// KDF parameters below the floor or above the ceiling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
-#[error(
-    "Argon2id parameters m={} KiB, t={}, p={} are outside the accepted range (m 19456..=4194304 KiB, t 2..=64, p 1..=64)",
-    .params.memory_kib,
-    .params.iterations,
-    .params.parallelism
-)]
-pub struct KdfParamsError {
-    pub params: KdfParams,
-}
+/// The Argon2id cost type and its range are the crypto layer's, shared with pickups; the
+/// vault's numbers are [`KdfPolicy::VAULT`].
+pub use keypost_protocol::crypto::{KdfParams, KdfParamsError, KdfPolicy};
 
 /// Why a byte string is not a valid header.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -191,7 +122,7 @@ impl VaultHeader {
             iterations: read_u32(bytes, OFFSET_ITERATIONS),
             parallelism: read_u32(bytes, OFFSET_PARALLELISM),
         };
-        kdf.check()?;
+        KdfPolicy::VAULT.check(kdf)?;
         Ok(Self {
             kdf,
             salt: copy_array(bytes, OFFSET_SALT),
@@ -310,7 +241,7 @@ mod tests {
             VaultHeader::parse(&high.to_bytes()),
             Err(HeaderError::KdfParams(_))
         ));
-        assert!(KdfParams::RECOMMENDED.check().is_ok());
-        assert!(KdfParams::CEILING.check().is_ok());
+        assert!(KdfPolicy::VAULT.check(KdfParams::RECOMMENDED).is_ok());
+        assert!(KdfPolicy::VAULT.check(KdfParams::CEILING).is_ok());
     }
 }

@@ -1,5 +1,10 @@
-//! An unlocked vault: the folder on disk (`header`, `vault.db`, `lock`), the key hierarchy,
-//! and every operation on entries. The format is normative in `docs/spec/vault-format.md`.
+//! An unlocked vault: the folder on disk (`header`, `vault.db`, `lock`), the key hierarchy and
+//! its lifecycle (create, unlock, lock, change the master password). The format is normative in
+//! `docs/spec/vault-format.md`.
+//!
+//! What is stored inside belongs to the features: the vault hands out their handles
+//! ([`Vault::entries`], [`Vault::pickups`], …) and opens the database with the migrations they
+//! contribute (`SCHEMA`).
 //!
 //! Dropping a [`Vault`] locks it: the connection closes, the data key is wiped, and the
 //! process lock is released (in that order, by field order).
@@ -8,21 +13,20 @@ mod files;
 pub mod header;
 pub mod keys;
 
-pub use crate::store::bulk::{BulkEdit, BulkOutcome};
-pub use crate::store::entries::{EntryQuery, PASSWORD_HISTORY_LIMIT, TagCount};
-pub use crate::store::undo::{ChangeRecord, UNDO_LIMIT, UndoneChange};
 pub use files::{DATABASE_FILE, HEADER_FILE, LOCK_FILE};
 pub use header::{HeaderError, KdfParams, KdfParamsError, VaultHeader};
 
-use crate::entry::{Entry, EntryFields, EntryId, EntrySummary};
-use crate::sharing::SentPickup;
-use crate::store::{Store, StoreError};
+use crate::entries::{self, Entries, EntriesMut};
+use crate::pickups::{self, Pickups, PickupsMut, PickupsVault};
+use crate::store::{Migration, Store, StoreError};
 use files::{LockAttempt, ProcessLock, VaultPaths, replace_atomically};
-use keypost_protocol::api::OwnerStatus;
 use keys::{KeyError, SecretKey};
 use std::io;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
+
+/// Every feature's migrations, in schema order. A new feature appends its own version here.
+pub(crate) const SCHEMA: &[Migration] = &[entries::MIGRATION, pickups::MIGRATION];
 
 /// Folder name of the vault inside the OS data folder.
 pub const DEFAULT_VAULT_FOLDER: &str = "vault.keypost";
@@ -56,12 +60,6 @@ pub enum VaultError {
         "the vault was written by a newer Keypost (schema {found}, this build knows {supported})"
     )]
     SchemaTooNew { found: i64, supported: i64 },
-    #[error("entry {0} not found")]
-    EntryNotFound(EntryId),
-    #[error("tag {0:?} is empty or contains control characters")]
-    InvalidTag(String),
-    #[error("stored entry data is damaged: {0}")]
-    CorruptEntry(String),
     #[error("database error: {0}")]
     Database(rusqlite::Error),
     #[error("cannot {action} {}: {source}", path.display())]
@@ -84,9 +82,6 @@ impl From<StoreError> for VaultError {
             StoreError::SchemaTooNew { found, supported } => {
                 Self::SchemaTooNew { found, supported }
             }
-            StoreError::EntryNotFound(id) => Self::EntryNotFound(id),
-            StoreError::CorruptRow(reason) => Self::CorruptEntry(reason),
-            StoreError::InvalidTag(tag) => Self::InvalidTag(tag),
             StoreError::Sqlite(error) => Self::Database(error),
         }
     }
@@ -131,7 +126,7 @@ pub fn default_vault_path() -> Result<PathBuf> {
 impl Vault {
     /// Creates a new vault folder at `path` (which must not exist or be an empty folder).
     pub fn create(path: &Path, master_password: &str, kdf: KdfParams) -> Result<Vault> {
-        kdf.check()?;
+        header::KdfPolicy::VAULT.check(kdf)?;
         let paths = VaultPaths::new(path);
         if path.exists() && !is_empty_folder(path)? {
             return Err(VaultError::AlreadyExists {
@@ -143,7 +138,7 @@ impl Vault {
         let data_key = SecretKey::make_random();
         let header = keys::make_header(master_password, kdf, &data_key)?;
         // The database first, the header last: a folder with a header is a complete vault.
-        let store = Store::create(&paths.database, &data_key)?;
+        let store = Store::create(&paths.database, &data_key.to_hex(), SCHEMA)?;
         replace_atomically(&paths.header, &paths.header_temp, &header.to_bytes())
             .map_err(io_error("write", &paths.header))?;
         Ok(Vault {
@@ -178,7 +173,7 @@ impl Vault {
         if !paths.database.is_file() {
             return Err(VaultError::DatabaseDamaged);
         }
-        let store = Store::open(&paths.database, &data_key)?;
+        let store = Store::open(&paths.database, &data_key.to_hex(), SCHEMA)?;
         // A header.tmp left by a crash during a password change is either an unused copy or
         // already renamed; the header in place is the one that opened, so the copy can go.
         if paths.header_temp.exists() {
@@ -231,85 +226,38 @@ impl Vault {
         Ok(())
     }
 
-    pub fn add(&mut self, fields: EntryFields) -> Result<Entry> {
-        Ok(self.store.add(fields)?)
+    /// The entries, to read: get, list, search, tags, bulk-edit previews, undo history.
+    pub fn entries(&self) -> Entries<'_> {
+        Entries::new(self.store.connection())
     }
 
-    pub fn get(&self, id: EntryId) -> Result<Entry> {
-        Ok(self.store.get(id)?)
+    /// The entries, to change: add, update, delete, import, bulk edit, undo.
+    pub fn entries_mut(&mut self) -> EntriesMut<'_> {
+        EntriesMut::new(self.store.connection_mut())
     }
 
-    /// The entries with these ids, in order; an unknown id is an error.
-    pub fn entries(&self, ids: &[EntryId]) -> Result<Vec<Entry>> {
-        Ok(self.store.entries(ids)?)
+    /// The pickups this vault sent (the Sent list).
+    pub fn pickups(&self) -> Pickups<'_> {
+        Pickups::new(self.store.connection())
     }
 
-    /// Every entry with every field, sorted like [`Vault::list`] (whole-vault exports).
-    pub fn all_entries(&self) -> Result<Vec<Entry>> {
-        Ok(self.store.all_entries()?)
+    /// The sent log, to change: the pickup use cases write it around their network calls.
+    pub fn pickups_mut(&mut self) -> PickupsMut<'_> {
+        PickupsMut::new(self.store.connection_mut())
+    }
+}
+
+impl PickupsVault for Vault {
+    fn entries(&self) -> Entries<'_> {
+        Vault::entries(self)
     }
 
-    /// Replaces an entry's fields; a changed password moves into the password history.
-    pub fn update(&mut self, id: EntryId, fields: EntryFields) -> Result<Entry> {
-        Ok(self.store.update(id, fields)?)
+    fn pickups(&self) -> Pickups<'_> {
+        Vault::pickups(self)
     }
 
-    /// Deletes one entry (one undo step).
-    pub fn delete(&mut self, id: EntryId) -> Result<BulkOutcome> {
-        Ok(self.store.delete(id)?)
-    }
-
-    /// List/search/filter without secrets, sorted by title.
-    pub fn list(&self, query: &EntryQuery) -> Result<Vec<EntrySummary>> {
-        Ok(self.store.list(query)?)
-    }
-
-    pub fn tags(&self) -> Result<Vec<TagCount>> {
-        Ok(self.store.tags()?)
-    }
-
-    pub fn count(&self) -> Result<usize> {
-        Ok(self.store.count()?)
-    }
-
-    /// Adds all entries in one transaction and one undo step.
-    pub fn import(&mut self, entries: Vec<EntryFields>) -> Result<Vec<EntryId>> {
-        Ok(self.store.import(entries)?)
-    }
-
-    pub fn bulk_edit(&mut self, ids: &[EntryId], edit: &BulkEdit) -> Result<BulkOutcome> {
-        Ok(self.store.bulk_edit(ids, edit)?)
-    }
-
-    /// What [`Vault::bulk_edit`] would do, without writing (for `--dry-run` and the UI).
-    pub fn preview_bulk_edit(&self, ids: &[EntryId], edit: &BulkEdit) -> Result<BulkOutcome> {
-        Ok(self.store.preview_bulk_edit(ids, edit)?)
-    }
-
-    /// Reverts the newest change; `None` when nothing is left to undo.
-    pub fn undo(&mut self) -> Result<Option<UndoneChange>> {
-        Ok(self.store.undo()?)
-    }
-
-    /// Undoable changes, newest first (at most [`UNDO_LIMIT`]).
-    pub fn undo_history(&self) -> Result<Vec<ChangeRecord>> {
-        Ok(self.store.undo_history()?)
-    }
-
-    /// Remembers a pickup this vault sent, for the "Sent" list.
-    pub fn record_sent(&mut self, sent: &SentPickup) -> Result<()> {
-        Ok(self.store.record_sent(sent)?)
-    }
-
-    /// Sent pickups, newest first, each with when it was sent and its last known status.
-    pub fn sent_pickups(&self) -> Result<Vec<SentPickup>> {
-        Ok(self.store.sent_pickups()?)
-    }
-
-    /// Keeps the relay's latest answer about a sent pickup, for the Sent list to show at once;
-    /// `false` when this vault never sent `id`.
-    pub fn remember_sent_status(&mut self, id: &str, status: &OwnerStatus) -> Result<bool> {
-        Ok(self.store.remember_sent_status(id, status)?)
+    fn pickups_mut(&mut self) -> PickupsMut<'_> {
+        Vault::pickups_mut(self)
     }
 }
 

@@ -2,29 +2,23 @@
 
 use std::fmt;
 
-use hkdf::Hkdf;
-use hmac::{Hmac, Mac};
-use rand::RngCore;
-use rand::rngs::OsRng;
-use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use super::id::{ID_LEN, PickupId};
 use super::pin::Pin;
+use super::proof::make_proof;
 use crate::b64::{self, B64Error};
+use crate::crypto::SecretKey;
+use crate::crypto::primitives::{hkdf_sha256, random_bytes, sha256};
 
 /// Length of the link secret S in bytes.
 pub const SECRET_LEN: usize = 32;
-/// Length of a pickup id in bytes.
-pub const ID_LEN: usize = 16;
 
 pub const ID_LABEL: &[u8] = b"keypost/pickup/v1/id";
 pub const AUTH_LABEL: &[u8] = b"keypost/pickup/v1/auth";
 pub const DELETE_LABEL: &[u8] = b"keypost/pickup/v1/delete";
 pub const PAYLOAD_LABEL: &[u8] = b"keypost/pickup/v1/payload";
 pub const PIN_LABEL: &[u8] = b"keypost/pickup/v1/pin";
-
-/// A pickup id: public, derived from the link secret, names the pickup on the relay.
-pub type PickupId = [u8; ID_LEN];
 
 /// The 256-bit secret S that a pickup link carries in its fragment.
 ///
@@ -36,9 +30,7 @@ pub struct LinkSecret([u8; SECRET_LEN]);
 impl LinkSecret {
     /// A fresh secret from the operating system's CSPRNG.
     pub fn make_random() -> Self {
-        let mut bytes = [0u8; SECRET_LEN];
-        OsRng.fill_bytes(&mut bytes);
-        Self(bytes)
+        Self(random_bytes())
     }
 
     pub fn from_bytes(bytes: [u8; SECRET_LEN]) -> Self {
@@ -50,11 +42,6 @@ impl LinkSecret {
     pub fn from_fragment(fragment: &str) -> Result<Self, B64Error> {
         let bytes = Zeroizing::new(b64::decode_array::<SECRET_LEN>(fragment)?);
         Ok(Self(*bytes))
-    }
-
-    /// Parses a whole link, web (`https://…/p/<id>#<S>`) or deep (`keypost://pickup?u=…#<S>`).
-    pub fn from_link(link: &str) -> Result<Self, super::LinkError> {
-        Ok(super::PickupLink::parse(link)?.secret().clone())
     }
 
     /// The fragment form: canonical base64url of the 32 bytes.
@@ -83,59 +70,67 @@ impl fmt::Debug for LinkSecret {
     }
 }
 
-/// The values derived from S with HKDF-SHA256 (empty salt, one label each).
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+/// The values derived from S with HKDF-SHA256 (empty salt, one label each). The keys stay
+/// inside this crate; callers get the id, the verifiers, the proof and the delete key (which
+/// the recipient sends to the relay).
+#[derive(Clone)]
 pub struct PickupKeys {
-    /// Names the pickup on the relay; public.
-    pub id: PickupId,
+    id: PickupId,
     /// Keys the PIN verifier.
-    pub auth_key: [u8; 32],
-    /// Sent by the recipient to delete the pickup; the relay stores only its SHA-256.
-    pub delete_key: [u8; 32],
+    pub(crate) auth_key: SecretKey,
+    delete_key: Zeroizing<[u8; 32]>,
     /// Input to the payload key; never leaves the client.
-    pub payload_key_material: [u8; 32],
+    pub(crate) payload_key_material: SecretKey,
 }
 
 impl PickupKeys {
     pub fn derive(secret: &LinkSecret) -> Self {
-        let hkdf = Hkdf::<Sha256>::new(None, secret.as_bytes());
-        let mut keys = Self {
-            id: [0; ID_LEN],
-            auth_key: [0; 32],
-            delete_key: [0; 32],
-            payload_key_material: [0; 32],
+        let expand = |label: &[u8]| {
+            let mut out = [0u8; 32];
+            hkdf_sha256(None, secret.as_bytes(), &[label], &mut out);
+            Zeroizing::new(out)
         };
-        expand(&hkdf, ID_LABEL, &mut keys.id);
-        expand(&hkdf, AUTH_LABEL, &mut keys.auth_key);
-        expand(&hkdf, DELETE_LABEL, &mut keys.delete_key);
-        expand(&hkdf, PAYLOAD_LABEL, &mut keys.payload_key_material);
-        keys
+        let mut id = [0u8; ID_LEN];
+        hkdf_sha256(None, secret.as_bytes(), &[ID_LABEL], &mut id);
+        Self {
+            id: PickupId::from_bytes(id),
+            auth_key: SecretKey::from_bytes(*expand(AUTH_LABEL)),
+            delete_key: expand(DELETE_LABEL),
+            payload_key_material: SecretKey::from_bytes(*expand(PAYLOAD_LABEL)),
+        }
+    }
+
+    /// Names the pickup on the relay; public.
+    pub fn id(&self) -> PickupId {
+        self.id
+    }
+
+    /// Sent by the recipient to delete the pickup; the relay stores only its SHA-256.
+    pub fn delete_key(&self) -> [u8; 32] {
+        *self.delete_key
     }
 
     /// `V = HMAC-SHA256(auth_key, "keypost/pickup/v1/pin" || PIN)`: what the relay stores.
     pub fn pin_verifier(&self, pin: &Pin) -> [u8; 32] {
-        let mut mac = hmac_sha256(&self.auth_key);
-        mac.update(PIN_LABEL);
-        mac.update(pin.as_str().as_bytes());
-        mac.finalize().into_bytes().into()
+        self.auth_key.mac(&[PIN_LABEL, pin.as_str().as_bytes()])
     }
 
     /// `SHA-256(delete_key)`: what the relay stores to check a recipient's delete request.
     pub fn delete_verifier(&self) -> [u8; 32] {
-        sha256(&self.delete_key)
+        delete_verifier(&self.delete_key)
     }
 
-    /// The answer to a relay challenge for this pickup and PIN ([`crate::proof::make_proof`]).
+    /// The answer to a relay challenge for this pickup and PIN ([`make_proof`]).
     pub fn proof(&self, pin: &Pin, challenge: &[u8; 32]) -> [u8; 32] {
         let verifier = Zeroizing::new(self.pin_verifier(pin));
-        crate::proof::make_proof(&verifier, &self.id, challenge)
+        make_proof(&verifier, &self.id, challenge)
     }
 }
 
 impl fmt::Debug for PickupKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PickupKeys")
-            .field("id", &b64::encode(&self.id))
+            .field("id", &self.id)
             .finish_non_exhaustive()
     }
 }
@@ -147,7 +142,7 @@ pub fn pin_verifier(secret: &LinkSecret, pin: &Pin) -> [u8; 32] {
 
 /// The recipient's delete key for `secret`.
 pub fn delete_key(secret: &LinkSecret) -> [u8; 32] {
-    secret.keys().delete_key
+    secret.keys().delete_key()
 }
 
 /// `SHA-256(delete_key)`; the relay compares this (in constant time) with its stored verifier.
@@ -162,9 +157,7 @@ pub struct OwnerToken([u8; 32]);
 
 impl OwnerToken {
     pub fn make_random() -> Self {
-        let mut bytes = [0u8; 32];
-        OsRng.fill_bytes(&mut bytes);
-        Self(bytes)
+        Self(random_bytes())
     }
 
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
@@ -187,33 +180,19 @@ impl OwnerToken {
 
     /// `SHA-256(token)`: the `owner_token_hash` the relay stores.
     pub fn hash(&self) -> [u8; 32] {
-        sha256(&self.0)
+        hash_owner_token(&self.0)
     }
+}
+
+/// `SHA-256(token)` of a token as the relay receives it, to compare with the stored hash.
+pub fn hash_owner_token(token: &[u8; 32]) -> [u8; 32] {
+    sha256(token)
 }
 
 impl fmt::Debug for OwnerToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("OwnerToken(<redacted>)")
     }
-}
-
-pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
-    Sha256::digest(bytes).into()
-}
-
-fn hmac_sha256(key: &[u8]) -> Hmac<Sha256> {
-    <Hmac<Sha256> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
-}
-
-/// HKDF-Expand to at most 32 bytes, far below SHA-256's 255 × 32 limit.
-pub(crate) fn expand(hkdf: &Hkdf<Sha256>, info: &[u8], out: &mut [u8]) {
-    expand_parts(hkdf, &[info], out);
-}
-
-pub(crate) fn expand_parts(hkdf: &Hkdf<Sha256>, info: &[&[u8]], out: &mut [u8]) {
-    hkdf.expand_multi_info(info, out)
-        .unwrap_or_else(|_| unreachable!("output length is at most 32 bytes"));
 }
 
 #[cfg(test)]
@@ -223,10 +202,12 @@ mod tests {
     #[test]
     fn labels_give_distinct_values() {
         let keys = LinkSecret::from_bytes([7; 32]).keys();
-        assert_ne!(keys.auth_key, keys.delete_key);
-        assert_ne!(keys.auth_key, keys.payload_key_material);
-        assert_ne!(keys.delete_key, keys.payload_key_material);
-        assert_ne!(&keys.id[..], &keys.auth_key[..16]);
+        let auth = keys.auth_key.as_bytes();
+        let material = keys.payload_key_material.as_bytes();
+        assert_ne!(auth, &*keys.delete_key);
+        assert_ne!(auth, material);
+        assert_ne!(&*keys.delete_key, material);
+        assert_ne!(keys.id.as_bytes(), &auth[..16]);
     }
 
     #[test]
@@ -247,7 +228,7 @@ mod tests {
         let challenge = [9; 32];
         let proof = keys.proof(&pin, &challenge);
         let verifier = pin_verifier(&secret, &pin);
-        assert!(crate::proof::proof_matches(
+        assert!(crate::pickup::proof_matches(
             &verifier, &keys.id, &challenge, &proof
         ));
     }
@@ -261,6 +242,7 @@ mod tests {
         let token = OwnerToken::make_random();
         let parsed = OwnerToken::from_base64(&token.to_base64()).unwrap();
         assert_eq!(parsed.hash(), sha256(token.as_bytes()));
+        assert_eq!(hash_owner_token(token.as_bytes()), token.hash());
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use super::keys::{ID_LEN, LinkSecret};
+use super::id::ID_LEN;
+use super::keys::LinkSecret;
 use crate::b64::{self, B64Error};
 
 pub const DEEP_LINK_PREFIX: &str = "keypost://pickup?u=";
@@ -202,8 +203,10 @@ mod tests {
         assert!(deep.starts_with("keypost://pickup?u=http%3A%2F%2F127.0.0.1%3A8080%2Fp%2F"));
         assert_eq!(PickupLink::parse(&deep).unwrap(), link);
         assert_eq!(
-            LinkSecret::from_link(&format!("  {}\n", web.as_str())).unwrap(),
-            secret
+            PickupLink::parse(&format!("  {}\n", web.as_str()))
+                .unwrap()
+                .secret(),
+            &secret
         );
     }
 

@@ -10,13 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::sealed::MAX_PLAINTEXT_LEN;
+use super::limits::{MAX_ENTRIES, MAX_MESSAGE_CHARS, MAX_PLAINTEXT_LEN, MAX_SENDER_NAME_CHARS};
 
 pub const PAYLOAD_VERSION: u8 = 1;
-pub const MAX_ENTRIES: usize = 1_000;
-/// Limits in Unicode scalar values, the same as the relay's for its unsealed copy.
-pub const MAX_SENDER_NAME_CHARS: usize = 100;
-pub const MAX_MESSAGE_CHARS: usize = 500;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]

@@ -8,48 +8,27 @@
 
 use std::fmt;
 
-use argon2::{Algorithm, Argon2, Params, Version};
-use chacha20poly1305::aead::{Aead, KeyInit, Payload as AeadInput};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use hkdf::Hkdf;
-use rand::RngCore;
-use rand::rngs::OsRng;
-use sha2::Sha256;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use super::keys::{LinkSecret, PickupId, PickupKeys, expand_parts};
+use super::id::PickupId;
+use super::keys::{LinkSecret, PickupKeys};
+use super::limits::{MAX_PLAINTEXT_LEN, MAX_SEALED_LEN};
 use super::payload::{Payload, PayloadError};
 use super::pin::Pin;
+use crate::crypto::{KdfParams, KdfParamsError, KdfPolicy, SecretKey};
+
+pub use crate::crypto::{NONCE_LEN, TAG_LEN};
 
 pub const MAGIC: &[u8; 8] = b"KPPICKUP";
 pub const FORMAT_VERSION: u8 = 1;
 /// Flags bit 0: the key also needs a passphrase. Other bits are reserved and MUST be zero.
 pub const FLAG_PASSPHRASE: u8 = 0x01;
-pub const NONCE_LEN: usize = 24;
 pub const HEADER_LEN: usize = MAGIC.len() + 1 + 1 + 4 + 4 + NONCE_LEN;
-pub const TAG_LEN: usize = 16;
-/// The largest sealed payload anyone may make, store or open: 5 MiB.
-pub const MAX_SEALED_LEN: usize = 5 * 1024 * 1024;
-pub const MAX_PLAINTEXT_LEN: usize = MAX_SEALED_LEN - HEADER_LEN - TAG_LEN;
-/// Base64url length of the largest sealed payload, for the relay's body limit.
-pub const MAX_SEALED_BASE64_LEN: usize = MAX_SEALED_LEN.div_ceil(3) * 4;
+const _: () = assert!(MAX_PLAINTEXT_LEN == MAX_SEALED_LEN - HEADER_LEN - TAG_LEN);
 pub const KEY_LABEL: &[u8] = b"keypost/pickup/v1/key";
 /// A passphrase is 1 to 1,024 bytes of UTF-8 after NFC normalisation.
 pub const MAX_PASSPHRASE_BYTES: usize = 1_024;
-
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum KdfParamsError {
-    #[error(
-        "Argon2id memory must be {min}..={max} KiB and iterations {min_iterations}..={max_iterations}",
-        min = KdfParams::MIN_MEMORY_KIB,
-        max = KdfParams::MAX_MEMORY_KIB,
-        min_iterations = KdfParams::MIN_ITERATIONS,
-        max_iterations = KdfParams::MAX_ITERATIONS
-    )]
-    OutOfRange,
-}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
@@ -67,6 +46,9 @@ pub enum SealError {
     Payload(#[from] PayloadError),
     #[error(transparent)]
     Passphrase(#[from] PassphraseError),
+    /// The chosen Argon2id cost is outside [`KdfPolicy::PICKUP_PASSPHRASE`].
+    #[error(transparent)]
+    Kdf(#[from] KdfParamsError),
 }
 
 /// Why a sealed payload did not open. A wrong PIN, a wrong passphrase and any change to the
@@ -114,53 +96,6 @@ impl OpenError {
     }
 }
 
-/// Argon2id cost for the optional passphrase (p = 1 always, so a single-threaded JavaScript
-/// implementation computes the same key).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KdfParams {
-    memory_kib: u32,
-    iterations: u32,
-}
-
-impl KdfParams {
-    /// 19 MiB, 2 passes: about a second in a phone browser's JavaScript.
-    pub const DEFAULT: Self = Self {
-        memory_kib: 19_456,
-        iterations: 2,
-    };
-    pub const MIN_MEMORY_KIB: u32 = 8_192;
-    /// A ceiling so a sealed payload cannot make the recipient's browser allocate gigabytes.
-    pub const MAX_MEMORY_KIB: u32 = 65_536;
-    pub const MIN_ITERATIONS: u32 = 1;
-    pub const MAX_ITERATIONS: u32 = 4;
-    /// The cheapest allowed setting; tests use it to stay fast.
-    pub const MINIMUM: Self = Self {
-        memory_kib: Self::MIN_MEMORY_KIB,
-        iterations: Self::MIN_ITERATIONS,
-    };
-
-    pub fn new(memory_kib: u32, iterations: u32) -> Result<Self, KdfParamsError> {
-        let memory_ok = (Self::MIN_MEMORY_KIB..=Self::MAX_MEMORY_KIB).contains(&memory_kib);
-        let iterations_ok = (Self::MIN_ITERATIONS..=Self::MAX_ITERATIONS).contains(&iterations);
-        if memory_ok && iterations_ok {
-            Ok(Self {
-                memory_kib,
-                iterations,
-            })
-        } else {
-            Err(KdfParamsError::OutOfRange)
-        }
-    }
-
-    pub fn memory_kib(&self) -> u32 {
-        self.memory_kib
-    }
-
-    pub fn iterations(&self) -> u32 {
-        self.iterations
-    }
-}
-
 /// The parsed, not yet authenticated header of a sealed payload.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SealedHeader {
@@ -189,12 +124,14 @@ impl SealedHeader {
         let iterations = read_u32(sealed, 14);
         let passphrase_kdf = match flags {
             0 if memory_kib == 0 && iterations == 0 => None,
-            FLAG_PASSPHRASE => Some(KdfParams::new(memory_kib, iterations).map_err(|_| {
-                OpenError::KdfParamsOutOfRange {
-                    memory_kib,
-                    iterations,
-                }
-            })?),
+            FLAG_PASSPHRASE => Some(
+                KdfPolicy::PICKUP_PASSPHRASE
+                    .check(passphrase_kdf(memory_kib, iterations))
+                    .map_err(|_| OpenError::KdfParamsOutOfRange {
+                        memory_kib,
+                        iterations,
+                    })?,
+            ),
             _ => return Err(OpenError::MalformedHeader),
         };
         let mut nonce = [0u8; NONCE_LEN];
@@ -236,6 +173,15 @@ impl fmt::Debug for SealedHeader {
     }
 }
 
+/// The header stores m and t only: p is always 1 for a pickup passphrase.
+fn passphrase_kdf(memory_kib: u32, iterations: u32) -> KdfParams {
+    KdfParams {
+        memory_kib,
+        iterations,
+        parallelism: 1,
+    }
+}
+
 fn read_u32(bytes: &[u8], offset: usize) -> u32 {
     let mut word = [0u8; 4];
     word.copy_from_slice(&bytes[offset..offset + 4]);
@@ -255,24 +201,31 @@ pub struct SealedPickup {
 impl fmt::Debug for SealedPickup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SealedPickup")
-            .field("id", &crate::b64::encode(&self.id))
+            .field("id", &self.id)
             .field("ciphertext_len", &self.ciphertext.len())
             .finish_non_exhaustive()
     }
 }
 
-/// Seals `payload` for the link `secret` and `pin` (and `passphrase`, with the default
-/// Argon2id cost).
+/// Seals `payload` for the link `secret` and `pin` (and `passphrase`, with the recommended
+/// Argon2id cost of [`KdfPolicy::PICKUP_PASSPHRASE`]).
 pub fn seal(
     secret: &LinkSecret,
     pin: &Pin,
     passphrase: Option<&str>,
     payload: &Payload,
 ) -> Result<SealedPickup, SealError> {
-    seal_with_kdf(secret, pin, passphrase, payload, KdfParams::DEFAULT)
+    seal_with_kdf(
+        secret,
+        pin,
+        passphrase,
+        payload,
+        KdfPolicy::PICKUP_PASSPHRASE.recommended,
+    )
 }
 
-/// [`seal`] with a chosen Argon2id cost; `kdf` is unused without a passphrase.
+/// [`seal`] with a chosen Argon2id cost (within [`KdfPolicy::PICKUP_PASSPHRASE`]); `kdf` is
+/// unused without a passphrase.
 pub fn seal_with_kdf(
     secret: &LinkSecret,
     pin: &Pin,
@@ -280,9 +233,9 @@ pub fn seal_with_kdf(
     payload: &Payload,
     kdf: KdfParams,
 ) -> Result<SealedPickup, SealError> {
+    let kdf = KdfPolicy::PICKUP_PASSPHRASE.check(kdf)?;
     let plaintext = payload.to_canonical_json()?;
-    let mut nonce = [0u8; NONCE_LEN];
-    OsRng.fill_bytes(&mut nonce);
+    let nonce = SecretKey::make_random_nonce();
     seal_plaintext(secret, pin, passphrase, kdf, nonce, &plaintext)
 }
 
@@ -303,23 +256,15 @@ pub(crate) fn seal_plaintext(
     }
     .to_bytes();
     let passphrase_key = passphrase
-        .map(|text| passphrase_key(text, &keys.id, kdf))
+        .map(|text| passphrase_key(text, &keys.id(), kdf))
         .transpose()?;
-    let key = payload_key(&keys, pin, passphrase_key.as_deref());
-    let body = cipher(&key)
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            AeadInput {
-                msg: plaintext,
-                aad: &aad(&header, &keys.id),
-            },
-        )
-        .unwrap_or_else(|_| unreachable!("XChaCha20-Poly1305 encrypts any length below 256 GiB"));
+    let key = payload_key(&keys, pin, passphrase_key.as_ref());
+    let body = key.encrypt(&nonce, plaintext, &aad(&header, &keys.id()));
     let mut ciphertext = Vec::with_capacity(HEADER_LEN + body.len());
     ciphertext.extend_from_slice(&header);
     ciphertext.extend_from_slice(&body);
     Ok(SealedPickup {
-        id: keys.id,
+        id: keys.id(),
         ciphertext,
         pin_verifier: keys.pin_verifier(pin),
         delete_verifier: keys.delete_verifier(),
@@ -349,32 +294,25 @@ fn open_plaintext(
     let keys = secret.keys();
     let passphrase_key = match (header.passphrase_kdf, passphrase) {
         (Some(kdf), Some(text)) => {
-            Some(passphrase_key(text, &keys.id, kdf).map_err(OpenError::BadPassphrase)?)
+            Some(passphrase_key(text, &keys.id(), kdf).map_err(OpenError::BadPassphrase)?)
         }
         (Some(_), None) => return Err(OpenError::PassphraseRequired),
         (None, Some(_)) => return Err(OpenError::PassphraseNotExpected),
         (None, None) => None,
     };
-    let key = payload_key(&keys, pin, passphrase_key.as_deref());
+    let key = payload_key(&keys, pin, passphrase_key.as_ref());
     let (header_bytes, body) = sealed.split_at(HEADER_LEN);
-    cipher(&key)
-        .decrypt(
-            XNonce::from_slice(&header.nonce),
-            AeadInput {
-                msg: body,
-                aad: &aad(header_bytes, &keys.id),
-            },
-        )
-        .map(Zeroizing::new)
+    key.decrypt(&header.nonce, body, &aad(header_bytes, &keys.id()))
         .map_err(|_| OpenError::DecryptionFailed)
 }
 
-/// `Argon2id(NFC(passphrase), salt = id, m, t, p = 1)`, 32 bytes.
-pub fn passphrase_key(
+/// `Argon2id(NFC(passphrase), salt = id, m, t, p = 1)`, 32 bytes. `kdf` has passed
+/// [`KdfPolicy::PICKUP_PASSPHRASE`], whose every value Argon2 accepts.
+pub(crate) fn passphrase_key(
     passphrase: &str,
     id: &PickupId,
     kdf: KdfParams,
-) -> Result<Zeroizing<[u8; 32]>, PassphraseError> {
+) -> Result<SecretKey, PassphraseError> {
     let normalized = Zeroizing::new(passphrase.nfc().collect::<String>());
     if normalized.is_empty() {
         return Err(PassphraseError::Empty);
@@ -384,38 +322,36 @@ pub fn passphrase_key(
             max: MAX_PASSPHRASE_BYTES,
         });
     }
-    let params = Params::new(kdf.memory_kib, kdf.iterations, 1, Some(32))
-        .unwrap_or_else(|_| unreachable!("KdfParams only holds values Argon2 accepts"));
-    let mut key = Zeroizing::new([0u8; 32]);
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-        .hash_password_into(normalized.as_bytes(), id, key.as_mut())
-        .unwrap_or_else(|_| unreachable!("a 16-byte salt and 32-byte output are in range"));
-    Ok(key)
+    Ok(
+        SecretKey::derive_from_password(normalized.as_bytes(), id.as_bytes(), &kdf)
+            .unwrap_or_else(|_| unreachable!("the pickup policy only holds values Argon2 accepts")),
+    )
 }
 
 /// `K = HKDF-SHA256(ikm = payload_key_material, salt = id,
 ///                  info = "keypost/pickup/v1/key" || PIN || passphrase_key?)`.
-pub fn payload_key(
+pub(crate) fn payload_key(
     keys: &PickupKeys,
     pin: &Pin,
-    passphrase_key: Option<&[u8; 32]>,
-) -> Zeroizing<[u8; 32]> {
-    let hkdf = Hkdf::<Sha256>::new(Some(&keys.id), &keys.payload_key_material);
-    let mut key = Zeroizing::new([0u8; 32]);
+    passphrase_key: Option<&SecretKey>,
+) -> SecretKey {
+    let id = keys.id();
     let pin_bytes = pin.as_str().as_bytes();
+    let salt = Some(id.as_bytes().as_slice());
     match passphrase_key {
-        Some(extra) => expand_parts(&hkdf, &[KEY_LABEL, pin_bytes, extra], key.as_mut()),
-        None => expand_parts(&hkdf, &[KEY_LABEL, pin_bytes], key.as_mut()),
+        Some(extra) => SecretKey::derive_from_secret(
+            &keys.payload_key_material,
+            salt,
+            &[KEY_LABEL, pin_bytes, extra.as_bytes()],
+        ),
+        None => {
+            SecretKey::derive_from_secret(&keys.payload_key_material, salt, &[KEY_LABEL, pin_bytes])
+        }
     }
-    key
-}
-
-fn cipher(key: &[u8; 32]) -> XChaCha20Poly1305 {
-    XChaCha20Poly1305::new(key.into())
 }
 
 fn aad(header: &[u8], id: &PickupId) -> Vec<u8> {
-    [header, id.as_slice()].concat()
+    [header, id.as_bytes().as_slice()].concat()
 }
 
 #[cfg(test)]
@@ -460,14 +396,14 @@ mod tests {
             &pin("40917"),
             Some("tea"),
             &payload(),
-            KdfParams::MINIMUM,
+            KdfPolicy::PICKUP_PASSPHRASE.floor,
         )
         .unwrap();
         assert_eq!(
             SealedHeader::parse(&with.ciphertext)
                 .unwrap()
                 .passphrase_kdf(),
-            Some(KdfParams::MINIMUM)
+            Some(KdfPolicy::PICKUP_PASSPHRASE.floor)
         );
         assert_eq!(
             open(&secret, &pin("40917"), Some("tea"), &with.ciphertext).unwrap(),
@@ -537,7 +473,7 @@ mod tests {
             &pin("40917"),
             Some("tea"),
             &payload(),
-            KdfParams::MINIMUM,
+            KdfPolicy::PICKUP_PASSPHRASE.floor,
         )
         .unwrap()
         .ciphertext;
@@ -594,17 +530,21 @@ mod tests {
 
     #[test]
     fn kdf_params_and_passphrase_limits() {
-        assert!(KdfParams::new(8_191, 1).is_err());
-        assert!(KdfParams::new(65_537, 1).is_err());
-        assert!(KdfParams::new(8_192, 0).is_err());
-        assert!(KdfParams::new(8_192, 5).is_err());
-        assert_eq!(KdfParams::new(19_456, 2), Ok(KdfParams::DEFAULT));
-        let id = [0; 16];
+        let secret = LinkSecret::make_random();
+        let lanes = KdfParams {
+            parallelism: 2,
+            ..KdfPolicy::PICKUP_PASSPHRASE.floor
+        };
+        assert!(matches!(
+            seal_with_kdf(&secret, &pin("40917"), Some("tea"), &payload(), lanes),
+            Err(SealError::Kdf(_))
+        ));
+        let id = PickupId::from_bytes([0; 16]);
         assert_eq!(
             passphrase_key(
                 &"x".repeat(MAX_PASSPHRASE_BYTES + 1),
                 &id,
-                KdfParams::MINIMUM
+                KdfPolicy::PICKUP_PASSPHRASE.floor
             )
             .unwrap_err(),
             PassphraseError::TooLong {
@@ -613,8 +553,12 @@ mod tests {
         );
         // NFC: a precomposed and a decomposed "é" are the same passphrase.
         assert_eq!(
-            *passphrase_key("caf\u{e9}", &id, KdfParams::MINIMUM).unwrap(),
-            *passphrase_key("cafe\u{301}", &id, KdfParams::MINIMUM).unwrap()
+            passphrase_key("caf\u{e9}", &id, KdfPolicy::PICKUP_PASSPHRASE.floor)
+                .unwrap()
+                .to_hex(),
+            passphrase_key("cafe\u{301}", &id, KdfPolicy::PICKUP_PASSPHRASE.floor)
+                .unwrap()
+                .to_hex()
         );
     }
 }

@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use keypost_protocol::api::CreatePickupRequest;
+use keypost_protocol::api::pickups::CreatePickupRequest;
 use keypost_protocol::b64;
-use keypost_protocol::proof::make_proof;
+use keypost_protocol::pickup::{PickupId, make_proof};
 use keypost_relay::{Limits, RelayConfig, RunningRelay};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -351,7 +351,11 @@ impl Pickup {
     /// The proof of the right PIN over `challenge`.
     pub fn proof(&self, challenge: &str) -> String {
         let challenge = b64::decode_array::<32>(challenge).unwrap();
-        b64::encode(&make_proof(&self.verifier, &self.id, &challenge))
+        b64::encode(&make_proof(
+            &self.verifier,
+            &PickupId::from_bytes(self.id),
+            &challenge,
+        ))
     }
 
     /// A proof made with another PIN's verifier.
@@ -359,7 +363,11 @@ impl Pickup {
         let challenge = b64::decode_array::<32>(challenge).unwrap();
         let mut other = self.verifier;
         other[0] ^= 1;
-        b64::encode(&make_proof(&other, &self.id, &challenge))
+        b64::encode(&make_proof(
+            &other,
+            &PickupId::from_bytes(self.id),
+            &challenge,
+        ))
     }
 
     pub fn bearer(&self) -> String {
@@ -398,7 +406,8 @@ impl Api<'_> {
     pub async fn challenge_text(&self, pickup: &Pickup) -> String {
         let response = self.challenge(pickup).await;
         assert_eq!(response.status(), 200);
-        let body: keypost_protocol::api::ChallengeResponse = response.json().await.unwrap();
+        let body: keypost_protocol::api::pickups::ChallengeResponse =
+            response.json().await.unwrap();
         body.challenge
     }
 
@@ -414,7 +423,7 @@ impl Api<'_> {
                 self.base,
                 pickup.id_text()
             ))
-            .json(&keypost_protocol::api::OpenRequest {
+            .json(&keypost_protocol::api::pickups::OpenRequest {
                 challenge: challenge.to_owned(),
                 proof: proof.to_owned(),
             })
@@ -430,7 +439,7 @@ impl Api<'_> {
             return challenge;
         }
         let challenge = challenge
-            .json::<keypost_protocol::api::ChallengeResponse>()
+            .json::<keypost_protocol::api::pickups::ChallengeResponse>()
             .await
             .unwrap()
             .challenge;

@@ -1,7 +1,6 @@
 //! Writing entries as CSV in a chosen format.
 
-use super::CsvFormat;
-use super::formats;
+use super::formats::CsvFormat;
 use crate::entry::Entry;
 use ::csv::{QuoteStyle, Terminator, WriterBuilder};
 use serde::{Deserialize, Serialize};
@@ -35,19 +34,21 @@ pub fn write_csv<W: Write>(
     options: &CsvExportOptions,
     out: W,
 ) -> Result<(), ExportError> {
-    // KeePassXC and Firefox quote every value in their own exports; match them.
-    let quote_style = match format {
-        CsvFormat::KeePassXc | CsvFormat::Firefox => QuoteStyle::Always,
-        _ => QuoteStyle::Necessary,
+    let layout = format.layout();
+    let quote_style = if layout.quote_all {
+        QuoteStyle::Always
+    } else {
+        QuoteStyle::Necessary
     };
     let mut writer = WriterBuilder::new()
         .quote_style(quote_style)
         .terminator(Terminator::CRLF)
         .from_writer(out);
-    writer.write_record(format.header())?;
+    writer.write_record(layout.header)?;
     let mut cells: Zeroizing<Vec<String>> = Zeroizing::new(Vec::new());
     for entry in entries {
-        formats::write_row(format, entry, &mut cells)?;
+        cells.clear();
+        (layout.write)(entry, &mut cells)?;
         if options.spreadsheet_safe {
             for cell in cells.iter_mut() {
                 neutralise_formula(cell);

@@ -1,13 +1,12 @@
 //! Reading a CSV into a preview of entries, with every unreadable row reported by line.
 
-use super::CsvFormat;
-use super::formats::{self, HeaderIndex, Row};
+use super::formats::{self, CsvFormat};
+use super::layout::{HeaderIndex, ImportedMeta, Row};
 use super::mapping::ColumnMapping;
 use super::records::{RawRecord, RecordFault, RecordItem, RecordReader};
-use crate::entry::{EntryFields, EntryId};
+use crate::entry::EntryFields;
 use serde::Serialize;
 use std::borrow::Cow;
-use time::OffsetDateTime;
 use zeroize::{Zeroize, Zeroizing};
 
 /// Largest file read at all; bigger files are refused before parsing.
@@ -36,23 +35,12 @@ pub struct ImportPreview {
     pub skipped_rows: u64,
 }
 
-/// What a file said about an entry beyond its fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ImportedMeta {
-    /// Line on which the entry's row starts.
-    pub line: u64,
-    /// The entry's id in the file (Keypost CSV `id`, Firefox `guid`), to keep ids stable.
-    pub source_id: Option<EntryId>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub created: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub modified: Option<OffsetDateTime>,
-}
-
 /// A row that was skipped, or kept with a part left out. Never contains a field's value.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowProblem {
     /// 1-based physical line on which the row starts.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub line: u64,
     pub message: String,
 }
@@ -101,7 +89,7 @@ pub fn read_csv(bytes: &[u8], format: Option<CsvFormat>) -> Result<ImportPreview
             Some(mapping)
         }
         known => {
-            let missing = index.missing(formats::required_columns(known));
+            let missing = index.missing(known.layout().required);
             if !missing.is_empty() {
                 return Err(ImportError::MissingColumns {
                     format: known.display_name(),
@@ -328,9 +316,9 @@ fn read_record(
             }
         }
     }
-    let mut row = Row::new(&mut cells, index, headers, line);
-    let (fields, meta) = formats::read_row(format, mapping, &mut row)?;
-    Ok(Some((fields, meta, row.notices)))
+    let mut row = Row::new(&mut cells, index, headers, mapping, line);
+    let fields = (format.layout().read)(&mut row)?;
+    Ok(Some((fields, row.meta, row.notices)))
 }
 
 fn column_name(headers: &[String], column: usize) -> String {

@@ -1,10 +1,11 @@
 /**
  * CSV files for other password managers, built in the browser from the received entries.
  *
- * This is the twin of the Rust exporter (crates/keypost-core/src/interchange/csv, `write_row`
- * and `write_csv`): same headers, same column rules, same quoting, CRLF line ends, so a file
- * downloaded here and one written by `keypost export` are byte for byte the same for the same
- * entries. Values are written exactly (a password `=1+2` stays `=1+2`) unless the recipient
+ * This is the twin of the Rust exporter (crates/keypost-core/src/interchange/csv: one file per
+ * format under `formats/`, and `write_csv`): same headers, same column rules, same quoting, CRLF
+ * line ends, so a file downloaded here and one written by `keypost export` are byte for byte the
+ * same for the same entries. Both exporters are checked against the same golden files
+ * (tests/vectors/csv/), so neither can change a format alone. Values are written exactly (a password `=1+2` stays `=1+2`) unless the recipient
  * asks for the spreadsheet-safe variant.
  */
 import type { EntrySnapshot, SnapshotField } from '../crypto/index';

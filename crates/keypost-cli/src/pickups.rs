@@ -1,0 +1,243 @@
+//! `send`, `sent`, `revoke` and `receive`: the pickup-link commands over keypost-core's
+//! pickups use cases (the CLI only reads arguments and prints).
+
+use crate::args::{ReceiveArgs, SendArgs};
+use crate::commands::{csv_format, parse_ids, print_json, write_private_file};
+use crate::error::CliError;
+use crate::session::Session;
+use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, write_csv};
+use keypost_core::interchange::print::{PrintOptions, render_pdf};
+use keypost_core::pickups::{
+    self, PickupError, RelayClient, RelayClients, SendOptions, fields_of, qr_terminal,
+    unsaved_entries,
+};
+use keypost_core::vault::Vault;
+use keypost_protocol::api::pickups::OwnerStatus;
+use keypost_protocol::pickup::{Pin, is_weak_pin};
+use serde::Serialize;
+use std::future::Future;
+use std::sync::Mutex;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use zeroize::Zeroizing;
+
+const PASSPHRASE_ENV: &str = "KEYPOST_SEND_PASSPHRASE";
+
+/// The unlocked vault as the core use cases borrow it, one step at a time.
+fn unlocked(session: &Session) -> Result<Mutex<Option<Vault>>, CliError> {
+    Ok(Mutex::new(Some(session.unlock()?)))
+}
+
+fn block_on<F: Future>(future: F) -> Result<F::Output, CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| CliError::Io(format!("cannot start the network runtime: {error}")))?;
+    Ok(runtime.block_on(future))
+}
+
+pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
+    let pin = match &args.pin {
+        Some(text) => Pin::parse(text).map_err(|error| CliError::Input(error.to_string()))?,
+        None => Pin::make_random(),
+    };
+    if is_weak_pin(&pin) {
+        eprintln!(
+            "warning: PIN {} is easy to guess; consider a random one",
+            pin.as_str()
+        );
+    }
+    let expires_in_seconds = match (args.days, args.hours) {
+        (Some(days), _) => days.saturating_mul(86_400),
+        (None, Some(hours)) => hours.saturating_mul(3_600),
+        (None, None) => 7 * 86_400,
+    };
+    let passphrase = if args.passphrase {
+        Some(read_passphrase()?)
+    } else {
+        None
+    };
+    let options = SendOptions {
+        recipient_email: args.to,
+        sender_name: args.name,
+        message: args.message,
+        pin,
+        passphrase,
+        expires_in_seconds,
+        max_views: args.views,
+        retrieval_step: !args.no_retrieval_step,
+        recipient_delete: !args.no_recipient_delete,
+        include_notes: args.include_notes,
+    };
+    let client = RelayClient::new(&args.relay)?;
+    let ids = parse_ids(&args.ids)?;
+    let vault = unlocked(session)?;
+    let sent = block_on(pickups::send(&vault, &client, &ids, &options))??;
+    drop(vault);
+    if args.json {
+        return print_json(&sent);
+    }
+    println!("Link: {}", sent.link);
+    println!("PIN:  {}", sent.pin);
+    println!("Expires: {}", sent.expires_at);
+    if let Ok(code) = qr_terminal(&sent.link) {
+        println!("{code}");
+    }
+    eprintln!(
+        "{} to {}. Tell them the PIN another way (phone or SMS), never in the same message.",
+        if sent.emailed {
+            "Emailed"
+        } else {
+            "Deposited (not emailed)"
+        },
+        sent.recipient_email
+    );
+    Ok(())
+}
+
+/// One row of `keypost sent`: what was sent, and what the relay says now.
+#[derive(Serialize)]
+struct SentRow<'a> {
+    id: &'a str,
+    recipient_email: &'a str,
+    entry_titles: &'a [String],
+    /// RFC 3339, when known.
+    sent_at: Option<String>,
+    expires_at: &'a str,
+    /// The relay's owner status, or why it could not be read.
+    status: Result<OwnerStatus, String>,
+    /// When the relay could not be read: the last status the vault kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_known: Option<&'a OwnerStatus>,
+}
+
+/// "Active, 3 tries left; last: Opened at …".
+fn describe_status(status: &OwnerStatus) -> String {
+    let last = status
+        .events
+        .last()
+        .map(|event| format!("{:?} at {}", event.kind, event.at))
+        .unwrap_or_default();
+    format!(
+        "{:?}, {} tries left; last: {last}",
+        status.state, status.attempts_left
+    )
+}
+
+pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
+    let vault = unlocked(session)?;
+    let followed = block_on(pickups::refresh_all(
+        &vault,
+        &mut RelayClients::default(),
+        |_| true,
+    ))??;
+    drop(vault);
+    let rows: Vec<SentRow> = followed
+        .iter()
+        .map(|followed| {
+            let record = &followed.sent;
+            let status = followed
+                .status
+                .as_ref()
+                .map(Clone::clone)
+                .map_err(ToString::to_string);
+            SentRow {
+                id: &record.id,
+                recipient_email: &record.recipient_email,
+                entry_titles: &record.entry_titles,
+                sent_at: record.sent_at.and_then(|at| at.format(&Rfc3339).ok()),
+                expires_at: &record.expires_at,
+                last_known: status.as_ref().err().and(record.last_status.as_ref()),
+                status,
+            }
+        })
+        .collect();
+    if json {
+        return print_json(&rows);
+    }
+    for row in rows {
+        let state = match (&row.status, row.last_known) {
+            (Ok(status), _) => describe_status(status),
+            (Err(reason), Some(known)) => {
+                format!("{reason} Last known: {}", describe_status(known))
+            }
+            (Err(reason), None) => reason.clone(),
+        };
+        let sent_at = row
+            .sent_at
+            .map(|at| format!("sent {at}, "))
+            .unwrap_or_default();
+        println!(
+            "{}  to {}  ({})  {sent_at}{state}",
+            row.id,
+            row.recipient_email,
+            row.entry_titles.join(", ")
+        );
+    }
+    Ok(())
+}
+
+pub fn revoke(session: &Session, id: &str) -> Result<(), CliError> {
+    let vault = unlocked(session)?;
+    block_on(pickups::revoke(&vault, id))?.map_err(|error| match error {
+        PickupError::NotListed(id) => {
+            CliError::Input(format!("no sent pickup {id:?} (see `keypost sent`)"))
+        }
+        error => CliError::from(error),
+    })?;
+    eprintln!("revoked {id}: the link no longer opens");
+    Ok(())
+}
+
+pub fn receive(session: &Session, args: ReceiveArgs) -> Result<(), CliError> {
+    let pin = Pin::parse(&args.pin).map_err(|error| CliError::Input(error.to_string()))?;
+    let payload = block_on(pickups::open(&args.link, &pin, args.passphrase.as_deref()))??;
+    eprintln!(
+        "{} entries from {}{}",
+        payload.entries.len(),
+        payload.sender_name,
+        if payload.message.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", payload.message)
+        }
+    );
+    if args.import {
+        let ids = pickups::save(&mut session.unlock()?.entries_mut(), &payload)?;
+        eprintln!("imported {} entries (undo with `keypost undo`)", ids.len());
+    }
+    let entries = unsaved_entries(&payload.entries, OffsetDateTime::now_utc());
+    if let Some(path) = &args.csv {
+        let format = args
+            .format
+            .map(csv_format)
+            .transpose()?
+            .unwrap_or(CsvFormat::Keypost);
+        let mut buffer = Vec::new();
+        write_csv(&entries, format, &CsvExportOptions::default(), &mut buffer)?;
+        write_private_file(path, &buffer)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.pdf {
+        write_private_file(path, &render_pdf(&entries, &PrintOptions::default())?)?;
+        eprintln!("wrote {}", path.display());
+    }
+    if args.json {
+        return print_json(&payload.entries.iter().map(fields_of).collect::<Vec<_>>());
+    }
+    Ok(())
+}
+
+fn read_passphrase() -> Result<Zeroizing<String>, CliError> {
+    if let Ok(value) = std::env::var(PASSPHRASE_ENV) {
+        return Ok(Zeroizing::new(value));
+    }
+    if !crate::secrets::interactive() {
+        return Err(CliError::Input(format!(
+            "--passphrase needs {PASSPHRASE_ENV} when not run from a terminal"
+        )));
+    }
+    rpassword::prompt_password("Passphrase for the recipient: ")
+        .map(Zeroizing::new)
+        .map_err(|error| CliError::Io(format!("cannot read the passphrase: {error}")))
+}

@@ -1,0 +1,234 @@
+//! Entry operations: add, get, update, list/search, tags, import. Each mutation is one
+//! transaction and one undo step.
+
+use super::rows::{
+    ENTRY_COLUMNS, SUMMARY_COLUMNS, UPSERT_SQL, entry_from_row, id_param, summary_from_row, upsert,
+};
+use super::undo::ChangeLog;
+use super::{Entries, EntriesError, EntriesMut, Result};
+use crate::entry::{Entry, EntryFields, EntryId, EntrySummary, PasswordHistoryItem};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// How many previous passwords an entry keeps.
+pub const PASSWORD_HISTORY_LIMIT: usize = 50;
+
+/// What the entry list shows. All conditions must hold; an empty query lists everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EntryQuery {
+    /// Case-insensitive substring of title, username, any URL, any tag or the notes.
+    pub text: Option<String>,
+    /// Exact tag name.
+    pub tag: Option<String>,
+    pub favourites_only: bool,
+}
+
+/// A tag and how many entries carry it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagCount {
+    pub tag: String,
+    pub count: usize,
+}
+
+impl Entries<'_> {
+    pub fn get(&self, id: EntryId) -> Result<Entry> {
+        self.find(&id)?.ok_or(EntriesError::NotFound(id))
+    }
+
+    fn find(&self, id: &EntryId) -> Result<Option<Entry>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE id = ?1"
+        ))?;
+        let found = statement
+            .query_row([id_param(id)], |row| Ok(entry_from_row(row)))
+            .optional()?;
+        found.transpose()
+    }
+
+    /// The entries with these ids, in the same order; fails on the first unknown id.
+    pub fn get_many(&self, ids: &[EntryId]) -> Result<Vec<Entry>> {
+        ids.iter().map(|id| self.get(*id)).collect()
+    }
+
+    /// Every entry, in list order (title, then age), read in one pass: an export of the whole
+    /// vault, without a lookup per entry.
+    pub fn all(&self) -> Result<Vec<Entry>> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries ORDER BY title COLLATE NOCASE, rowid"
+        ))?;
+        let rows = statement.query_map([], |row| Ok(entry_from_row(row)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row??);
+        }
+        Ok(out)
+    }
+
+    /// The list view: entries matching `query`, sorted by title, without secrets.
+    pub fn list(&self, query: &EntryQuery) -> Result<Vec<EntrySummary>> {
+        let text = query
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(str::to_lowercase);
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM entries
+             WHERE (?1 IS NULL OR instr(search, ?1) > 0)
+               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(entries.tags)
+                                           WHERE json_each.value = ?2))
+               AND (?3 = 0 OR favourite = 1)
+             ORDER BY title COLLATE NOCASE, rowid"
+        ))?;
+        let rows = statement.query_map(params![text, query.tag, query.favourites_only], |row| {
+            Ok(summary_from_row(row))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(row??);
+        }
+        Ok(out)
+    }
+
+    /// Every tag in use with its number of entries, sorted by name.
+    pub fn tags(&self) -> Result<Vec<TagCount>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT json_each.value, count(*) FROM entries, json_each(entries.tags)
+             GROUP BY json_each.value ORDER BY json_each.value COLLATE NOCASE",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok(TagCount {
+                tag: row.get(0)?,
+                count: usize::try_from(row.get::<_, i64>(1)?).unwrap_or(0),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Number of entries in the vault.
+    pub fn count(&self) -> Result<usize> {
+        let count: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM entries", [], |row| row.get(0))?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+}
+
+impl EntriesMut<'_> {
+    pub fn add(&mut self, mut fields: EntryFields) -> Result<Entry> {
+        normalise(&mut fields)?;
+        let now = OffsetDateTime::now_utc();
+        let entry = Entry {
+            id: EntryId::new_random(),
+            fields,
+            created: now,
+            modified: now,
+            password_history: Vec::new(),
+        };
+        let tx = self.conn.transaction()?;
+        let mut log =
+            ChangeLog::begin(&tx, &format!("Add \u{201c}{}\u{201d}", entry.fields.title))?;
+        log.capture_new(&tx, &entry.id)?;
+        {
+            let mut statement = tx.prepare_cached(UPSERT_SQL)?;
+            upsert(&mut statement, &entry)?;
+        }
+        log.finish(&tx)?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
+    /// Replaces the fields of an entry. A changed password moves the old one into the
+    /// password history. Unchanged fields make no write and no undo step.
+    pub fn update(&mut self, id: EntryId, mut fields: EntryFields) -> Result<Entry> {
+        normalise(&mut fields)?;
+        let mut entry = self.read().get(id)?;
+        if entry.fields == fields {
+            return Ok(entry);
+        }
+        let now = OffsetDateTime::now_utc();
+        if entry.fields.password != fields.password && !entry.fields.password.is_empty() {
+            entry.password_history.insert(
+                0,
+                PasswordHistoryItem {
+                    password: std::mem::take(&mut entry.fields.password),
+                    replaced_at: now,
+                },
+            );
+            entry.password_history.truncate(PASSWORD_HISTORY_LIMIT);
+        }
+        entry.fields = fields;
+        entry.modified = now;
+        let tx = self.conn.transaction()?;
+        let mut log =
+            ChangeLog::begin(&tx, &format!("Edit \u{201c}{}\u{201d}", entry.fields.title))?;
+        log.capture_existing(&tx, &id)?;
+        {
+            let mut statement = tx.prepare_cached(UPSERT_SQL)?;
+            upsert(&mut statement, &entry)?;
+        }
+        log.finish(&tx)?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
+    /// Adds many entries in one transaction and one undo step; returns their new ids in order.
+    pub fn import(&mut self, entries: Vec<EntryFields>) -> Result<Vec<EntryId>> {
+        let now = OffsetDateTime::now_utc();
+        let tx = self.conn.transaction()?;
+        let mut log = ChangeLog::begin(&tx, &format!("Import {} entries", entries.len()))?;
+        let mut ids = Vec::with_capacity(entries.len());
+        {
+            let mut statement = tx.prepare_cached(UPSERT_SQL)?;
+            for mut fields in entries {
+                normalise(&mut fields)?;
+                let entry = Entry {
+                    id: EntryId::new_random(),
+                    fields,
+                    created: now,
+                    modified: now,
+                    password_history: Vec::new(),
+                };
+                log.capture_new(&tx, &entry.id)?;
+                upsert(&mut statement, &entry)?;
+                ids.push(entry.id);
+            }
+        }
+        log.finish(&tx)?;
+        tx.commit()?;
+        Ok(ids)
+    }
+}
+
+/// Cleans user input the same way on every path in: trimmed, non-empty, de-duplicated tags
+/// and URLs. Tags with control characters are refused (they could not be typed back).
+pub fn normalise(fields: &mut EntryFields) -> Result<()> {
+    fields.tags = clean_tags(std::mem::take(&mut fields.tags))?;
+    let mut urls: Vec<String> = Vec::with_capacity(fields.urls.len());
+    for url in fields.urls.drain(..) {
+        let url = url.trim();
+        if !url.is_empty() && !urls.iter().any(|known| known == url) {
+            urls.push(url.to_owned());
+        }
+    }
+    fields.urls = urls;
+    Ok(())
+}
+
+/// Trims tags, drops empty ones and duplicates, refuses control characters.
+pub fn clean_tags(tags: Vec<String>) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let trimmed = tag.trim();
+        if trimmed.chars().any(char::is_control) {
+            return Err(EntriesError::InvalidTag(tag));
+        }
+        if !trimmed.is_empty() && !out.iter().any(|known| known == trimmed) {
+            out.push(trimmed.to_owned());
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,153 @@
+//! The change log. Every mutation writes, in its own transaction, one `changes` row and the
+//! before-image of each entry it touches into `change_rows`; undo puts the before-images back.
+//! The log lives in the encrypted database, so undo works after a restart.
+
+use super::rows::id_param;
+use super::{Entries, EntriesError, EntriesMut, Result};
+use crate::entry::EntryId;
+use crate::store::{from_nanos, to_nanos};
+use rusqlite::{Transaction, params};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// How many changes stay undoable; older ones are dropped when a new one is recorded.
+pub const UNDO_LIMIT: i64 = 50;
+
+/// One undoable change, as the history list shows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRecord {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub description: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub time: OffsetDateTime,
+    pub entry_count: usize,
+}
+
+/// What [`EntriesMut::undo`] reverted.
+pub type UndoneChange = ChangeRecord;
+
+/// An open change: rows captured so far belong to it.
+pub struct ChangeLog {
+    change_id: i64,
+    captured: usize,
+}
+
+impl ChangeLog {
+    /// Starts a change inside `tx`.
+    pub fn begin(tx: &Transaction<'_>, description: &str) -> Result<Self> {
+        tx.execute(
+            "INSERT INTO changes (description, at, entry_count) VALUES (?1, ?2, 0)",
+            params![description, to_nanos(OffsetDateTime::now_utc())?],
+        )?;
+        Ok(Self {
+            change_id: tx.last_insert_rowid(),
+            captured: 0,
+        })
+    }
+
+    /// Saves the current row of an existing entry before it is changed or deleted.
+    pub fn capture_existing(&mut self, tx: &Transaction<'_>, id: &EntryId) -> Result<()> {
+        let mut statement = tx.prepare_cached(
+            "INSERT INTO change_rows (change_id, entry_id, existed, title, username, urls, tags,
+                                      folder, favourite, created, modified, search, notes, secret)
+             SELECT ?1, id, 1, title, username, urls, tags, folder, favourite, created, modified,
+                    search, notes, secret
+             FROM entries WHERE id = ?2",
+        )?;
+        if statement.execute(params![self.change_id, id_param(id)])? == 0 {
+            return Err(EntriesError::NotFound(*id));
+        }
+        self.captured += 1;
+        Ok(())
+    }
+
+    /// Notes that the change creates `id`, so undo deletes it.
+    pub fn capture_new(&mut self, tx: &Transaction<'_>, id: &EntryId) -> Result<()> {
+        let mut statement = tx.prepare_cached(
+            "INSERT INTO change_rows (change_id, entry_id, existed) VALUES (?1, ?2, 0)",
+        )?;
+        statement.execute(params![self.change_id, id_param(id)])?;
+        self.captured += 1;
+        Ok(())
+    }
+
+    /// Records the entry count and drops changes beyond [`UNDO_LIMIT`]; call before commit.
+    pub fn finish(self, tx: &Transaction<'_>) -> Result<()> {
+        let count = i64::try_from(self.captured).unwrap_or(i64::MAX);
+        tx.execute(
+            "UPDATE changes SET entry_count = ?1 WHERE id = ?2",
+            params![count, self.change_id],
+        )?;
+        let oldest_kept = self.change_id - UNDO_LIMIT + 1;
+        tx.execute(
+            "DELETE FROM change_rows WHERE change_id < ?1",
+            params![oldest_kept],
+        )?;
+        tx.execute("DELETE FROM changes WHERE id < ?1", params![oldest_kept])?;
+        Ok(())
+    }
+}
+
+impl EntriesMut<'_> {
+    /// Reverts the newest change, or returns `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<UndoneChange>> {
+        let tx = self.conn.transaction()?;
+        let Some(record) = newest_changes(&tx, 1)?.into_iter().next() else {
+            return Ok(None);
+        };
+        tx.execute(
+            "DELETE FROM entries WHERE id IN (SELECT entry_id FROM change_rows WHERE change_id = ?1)",
+            params![record.id],
+        )?;
+        tx.execute(
+            "INSERT INTO entries (id, title, username, urls, tags, folder, favourite, created,
+                                  modified, search, notes, secret)
+             SELECT entry_id, title, username, urls, tags, folder, favourite, created, modified,
+                    search, notes, secret
+             FROM change_rows WHERE change_id = ?1 AND existed = 1",
+            params![record.id],
+        )?;
+        tx.execute(
+            "DELETE FROM change_rows WHERE change_id = ?1",
+            params![record.id],
+        )?;
+        tx.execute("DELETE FROM changes WHERE id = ?1", params![record.id])?;
+        tx.commit()?;
+        Ok(Some(record))
+    }
+}
+
+impl Entries<'_> {
+    /// The undoable changes, newest first (at most [`UNDO_LIMIT`]).
+    pub fn undo_history(&self) -> Result<Vec<ChangeRecord>> {
+        newest_changes(self.conn, UNDO_LIMIT)
+    }
+}
+
+fn newest_changes(conn: &rusqlite::Connection, limit: i64) -> Result<Vec<ChangeRecord>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, description, at, entry_count FROM changes ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = statement.query_map([limit], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, i64>(2)?,
+            row.get::<_, i64>(3)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, description, at, count) = row?;
+        out.push(ChangeRecord {
+            id,
+            description,
+            time: from_nanos(at)?,
+            entry_count: usize::try_from(count).unwrap_or(0),
+        });
+    }
+    Ok(out)
+}

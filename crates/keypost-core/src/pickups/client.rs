@@ -1,0 +1,220 @@
+//! Talking to a relay (docs/spec/pickup.md, "Relay API"): the sender deposits a sealed copy
+//! and follows it with the owner token; the recipient proves the PIN and opens it.
+//!
+//! Only ciphertext, verifiers and hashes go to the relay, plus the link fragment that the relay
+//! needs for the email and must not keep (see `CreatePickupRequest::link_fragment`).
+
+use super::{PickupError, Result};
+use keypost_protocol::api::pickups::{
+    ChallengeResponse, CreatePickupRequest, CreatePickupResponse, DeleteRequest, OpenRequest,
+    OpenResponse, OwnerStatus, PickupStatus,
+};
+use keypost_protocol::api::{ErrorBody, ErrorCode};
+use keypost_protocol::b64;
+use keypost_protocol::pickup::{Payload, PickupLink, Pin, delete_key, open};
+use reqwest::StatusCode;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+#[derive(Clone, Debug)]
+pub struct RelayClient {
+    base_url: String,
+    http: reqwest::Client,
+}
+
+impl RelayClient {
+    /// `relay_url` is the relay's base URL, e.g. `http://127.0.0.1:8080`.
+    pub fn new(relay_url: &str) -> Result<Self> {
+        let base_url = relay_url.trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(PickupError::InvalidInput(format!(
+                "relay URL {relay_url:?} must start with https:// or http://"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("keypost/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| PickupError::InvalidInput(format!("HTTP client: {error}")))?;
+        Ok(Self { base_url, http })
+    }
+
+    pub fn relay_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Deposits a sealed pickup; the relay stores it and emails the link.
+    pub(crate) async fn deposit(
+        &self,
+        request: &CreatePickupRequest,
+    ) -> Result<CreatePickupResponse> {
+        self.post_json("/api/v1/pickups", request, None).await
+    }
+
+    /// The sender's view: state and event log (opened, wrong PIN, destroyed, …).
+    pub async fn owner_status(&self, id: &str, owner_token: &str) -> Result<OwnerStatus> {
+        let path = format!("/api/v1/owner/pickups/{}", path_id(id)?);
+        self.request(self.http.get(self.url(&path)), Some(owner_token))
+            .await
+    }
+
+    /// Destroys the copy at once; the recipient's link stops working.
+    pub async fn revoke(&self, id: &str, owner_token: &str) -> Result<()> {
+        let path = format!("/api/v1/owner/pickups/{}/revoke", path_id(id)?);
+        self.expect_no_content(self.http.post(self.url(&path)), Some(owner_token))
+            .await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    async fn post_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        bearer: Option<&str>,
+    ) -> Result<T> {
+        self.request(self.http.post(self.url(path)).json(body), bearer)
+            .await
+    }
+
+    async fn send_request(
+        &self,
+        request: reqwest::RequestBuilder,
+        bearer: Option<&str>,
+    ) -> Result<reqwest::Response> {
+        let request = match bearer {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        let response = request
+            .send()
+            .await
+            .map_err(|error| PickupError::Unreachable {
+                url: self.base_url.clone(),
+                connected: !error.is_connect(),
+                reason: error.without_url().to_string(),
+            })?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        Err(error_from(response).await)
+    }
+
+    async fn request<T: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+        bearer: Option<&str>,
+    ) -> Result<T> {
+        let response = self.send_request(request, bearer).await?;
+        response
+            .json::<T>()
+            .await
+            .map_err(|error| PickupError::BadAnswer(error.without_url().to_string()))
+    }
+
+    async fn expect_no_content(
+        &self,
+        request: reqwest::RequestBuilder,
+        bearer: Option<&str>,
+    ) -> Result<()> {
+        self.send_request(request, bearer).await.map(drop)
+    }
+}
+
+/// A pickup as the recipient sees it, before and after the PIN.
+#[derive(Clone, Debug)]
+pub struct PickupInbox {
+    client: RelayClient,
+    link: PickupLink,
+    id: String,
+}
+
+impl PickupInbox {
+    /// Parses a pickup link (web or `keypost://` form).
+    pub fn from_link(link: &str) -> Result<Self> {
+        let link = PickupLink::parse(link)?;
+        let client = RelayClient::new(link.relay_url())?;
+        let id = b64::encode(&link.secret().id());
+        Ok(Self { client, link, id })
+    }
+
+    /// Sender, message, expiry and tries left; moves no counter.
+    pub async fn status(&self) -> Result<PickupStatus> {
+        let path = format!("/api/v1/pickups/{}", self.id);
+        self.client
+            .request(self.client.http.get(self.client.url(&path)), None)
+            .await
+    }
+
+    /// Proves the PIN and opens the copy. A wrong PIN costs one of the three tries.
+    pub async fn open(&self, pin: &Pin, passphrase: Option<&str>) -> Result<Payload> {
+        let challenge: ChallengeResponse = self
+            .client
+            .post_json(
+                &format!("/api/v1/pickups/{}/challenge", self.id),
+                &serde_json::json!({}),
+                None,
+            )
+            .await?;
+        let challenge_bytes = b64::decode_array::<32>(&challenge.challenge)
+            .map_err(|error| PickupError::BadAnswer(format!("challenge: {error}")))?;
+        let proof = self.link.secret().keys().proof(pin, &challenge_bytes);
+        let opened: OpenResponse = self
+            .client
+            .post_json(
+                &format!("/api/v1/pickups/{}/open", self.id),
+                &OpenRequest {
+                    challenge: challenge.challenge,
+                    proof: b64::encode(&proof),
+                },
+                None,
+            )
+            .await?;
+        let sealed = Zeroizing::new(
+            b64::decode(&opened.ciphertext)
+                .map_err(|error| PickupError::BadAnswer(format!("ciphertext: {error}")))?,
+        );
+        Ok(open(self.link.secret(), pin, passphrase, &sealed)?)
+    }
+
+    /// Destroys the copy on the relay (when the sender allowed it).
+    pub async fn delete(&self) -> Result<()> {
+        let request = DeleteRequest {
+            delete_key: b64::encode(&delete_key(self.link.secret())),
+        };
+        let path = format!("/api/v1/pickups/{}/delete", self.id);
+        self.client
+            .expect_no_content(
+                self.client.http.post(self.client.url(&path)).json(&request),
+                None,
+            )
+            .await
+    }
+}
+
+/// Ids are base64url; anything else would change the request path.
+fn path_id(id: &str) -> Result<&str> {
+    b64::decode_array::<16>(id)
+        .map(|_| id)
+        .map_err(|_| PickupError::InvalidInput(format!("{id:?} is not a pickup id")))
+}
+
+async fn error_from(response: reqwest::Response) -> PickupError {
+    let status = response.status();
+    let body = response.json::<ErrorBody>().await.ok();
+    match (status, body) {
+        (StatusCode::NOT_FOUND, _) => PickupError::Gone,
+        (_, Some(body)) if body.error.code == ErrorCode::WrongPin => PickupError::WrongPin {
+            attempts_left: body.error.attempts_left.unwrap_or(0),
+        },
+        (_, Some(body)) => PickupError::Refused {
+            code: body.error.code,
+            message: body.error.message,
+        },
+        (status, None) => PickupError::BadAnswer(format!("HTTP {status}")),
+    }
+}

@@ -1,0 +1,292 @@
+//! Send to any email, end to end through a real relay on 127.0.0.1 with its outbox folder:
+//! vault → seal → relay → email → PIN → open, and every way it can end.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use keypost_core::entry::EntryFields;
+use keypost_core::pickups::{self, PickupError, PickupInbox, RelayClient, SendOptions, SentPickup};
+use keypost_core::vault::{KdfParams, Vault};
+use keypost_protocol::api::pickups::{PickupEventKind, PickupState};
+use keypost_protocol::pickup::Pin;
+use keypost_relay::{RelayConfig, RunningRelay};
+use std::sync::Mutex;
+use tempfile::TempDir;
+use zeroize::Zeroizing;
+
+struct World {
+    dir: TempDir,
+    relay: RunningRelay,
+    /// As the app holds it: the use cases borrow it one step at a time.
+    vault: Mutex<Option<Vault>>,
+}
+
+async fn world() -> World {
+    let dir = TempDir::new().unwrap();
+    let relay = keypost_relay::start(RelayConfig::local(dir.path()))
+        .await
+        .unwrap();
+    let mut vault = Vault::create(
+        &dir.path().join("vault.keypost"),
+        "master",
+        KdfParams::FLOOR,
+    )
+    .unwrap();
+    for (title, password) in [("Mail", "m4il=secret"), ("Bank", "b4nk-secret")] {
+        vault
+            .entries_mut()
+            .add(EntryFields {
+                title: title.into(),
+                username: "ana".into(),
+                password: password.into(),
+                urls: vec![format!("https://{}.example.com", title.to_lowercase())],
+                notes: "private notes".into(),
+                tags: vec!["private-tag".into()],
+                ..EntryFields::default()
+            })
+            .unwrap();
+    }
+    World {
+        dir,
+        relay,
+        vault: Mutex::new(Some(vault)),
+    }
+}
+
+fn options(pin: &str) -> SendOptions {
+    SendOptions {
+        recipient_email: "bob@example.com".into(),
+        sender_name: "Ana".into(),
+        message: "The shop's accounts".into(),
+        pin: Pin::parse(pin).unwrap(),
+        passphrase: None,
+        expires_in_seconds: 86_400,
+        max_views: None,
+        retrieval_step: true,
+        recipient_delete: true,
+        include_notes: false,
+    }
+}
+
+impl World {
+    fn vault(&self) -> std::sync::MutexGuard<'_, Option<Vault>> {
+        self.vault.lock().unwrap()
+    }
+
+    fn sent_pickups(&self) -> Vec<SentPickup> {
+        self.vault().as_ref().unwrap().pickups().sent().unwrap()
+    }
+
+    async fn send(&self, options: &SendOptions) -> SentPickup {
+        let ids: Vec<_> = self
+            .vault()
+            .as_ref()
+            .unwrap()
+            .entries()
+            .list(&Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|summary| summary.id)
+            .collect();
+        let client = RelayClient::new(self.relay.public_url()).unwrap();
+        pickups::send(&self.vault, &client, &ids, options)
+            .await
+            .unwrap()
+    }
+
+    fn emails(&self) -> Vec<String> {
+        std::fs::read_dir(self.dir.path().join("outbox"))
+            .unwrap()
+            .map(|file| std::fs::read_to_string(file.unwrap().path()).unwrap())
+            .collect()
+    }
+
+    async fn owner_state(&self, sent: &SentPickup) -> (PickupState, Vec<PickupEventKind>) {
+        let client = RelayClient::new(&sent.relay_url).unwrap();
+        let status = client
+            .owner_status(&sent.id, &sent.owner_token)
+            .await
+            .unwrap();
+        (
+            status.state,
+            status.events.iter().map(|event| event.kind).collect(),
+        )
+    }
+}
+
+#[tokio::test]
+async fn the_recipient_opens_a_copy_with_the_pin_after_one_wrong_try() {
+    let world = world().await;
+    let sent = world.send(&options("24680")).await;
+    let listed = world.sent_pickups();
+    assert_eq!(listed.len(), 1);
+    let sent_at = listed[0].sent_at.expect("the sent log knows when");
+    assert!(
+        (time::OffsetDateTime::now_utc() - sent_at)
+            .whole_seconds()
+            .abs()
+            < 60
+    );
+    let without_time = SentPickup {
+        sent_at: None,
+        ..listed[0].clone()
+    };
+    assert_eq!(without_time, sent);
+
+    let emails = world.emails();
+    assert_eq!(emails.len(), 1);
+    let email = &emails[0];
+    assert!(email.contains("bob@example.com"));
+    assert!(
+        email.contains(sent.link.split('#').nth(1).unwrap()),
+        "the link is in the email"
+    );
+    for secret in ["24680", "m4il=secret", "b4nk-secret", "private notes"] {
+        assert!(
+            !email.contains(secret),
+            "the email must not contain {secret:?}"
+        );
+    }
+
+    let inbox = PickupInbox::from_link(&sent.link).unwrap();
+    let status = inbox.status().await.unwrap();
+    assert_eq!(
+        (status.sender_name.as_str(), status.attempts_left),
+        ("Ana", 3)
+    );
+
+    let wrong = inbox
+        .open(&Pin::parse("13579").unwrap(), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(wrong, PickupError::WrongPin { attempts_left: 2 }),
+        "{wrong:?}"
+    );
+
+    let payload = inbox
+        .open(&Pin::parse("24680").unwrap(), None)
+        .await
+        .unwrap();
+    let mut titles: Vec<_> = payload.entries.iter().map(|e| e.title.as_str()).collect();
+    titles.sort_unstable();
+    assert_eq!(titles, ["Bank", "Mail"]);
+    assert!(
+        payload.entries.iter().all(|e| e.notes.is_empty()),
+        "notes were not asked for"
+    );
+    assert_eq!(payload.message, "The shop's accounts");
+
+    let (state, events) = world.owner_state(&sent).await;
+    assert_eq!(state, PickupState::Active);
+    assert!(events.contains(&PickupEventKind::WrongPin));
+    assert!(events.contains(&PickupEventKind::Opened));
+}
+
+#[tokio::test]
+async fn three_wrong_pins_destroy_the_copy_and_the_sender_sees_it() {
+    let world = world().await;
+    let sent = world.send(&options("24680")).await;
+    let inbox = PickupInbox::from_link(&sent.link).unwrap();
+    for left in [2, 1, 0] {
+        match inbox.open(&Pin::parse("11111").unwrap(), None).await {
+            Err(PickupError::WrongPin { attempts_left }) => assert_eq!(attempts_left, left),
+            Err(PickupError::Gone) => assert_eq!(left, 0),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let after = inbox
+        .open(&Pin::parse("24680").unwrap(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(after, PickupError::Gone), "{after:?}");
+    assert!(matches!(
+        inbox.status().await.unwrap_err(),
+        PickupError::Gone
+    ));
+    let (state, events) = world.owner_state(&sent).await;
+    assert_eq!(state, PickupState::Destroyed);
+    assert!(events.contains(&PickupEventKind::Destroyed));
+
+    // The sender's vault keeps the last answer, so the Sent list can show it at once.
+    let status = pickups::refresh_status(&world.vault, &sent.id)
+        .await
+        .unwrap();
+    assert_eq!(status.state, PickupState::Destroyed);
+    assert!(matches!(
+        pickups::refresh_status(&world.vault, "never-sent").await,
+        Err(PickupError::NotListed(_))
+    ));
+    let listed = world.sent_pickups();
+    let cached = listed[0].last_status.as_ref().expect("a cached status");
+    assert_eq!(cached.state, PickupState::Destroyed);
+    assert_eq!(listed[0].pin, sent.pin, "the record is otherwise unchanged");
+}
+
+#[tokio::test]
+async fn revoke_recipient_delete_views_and_passphrase() {
+    let world = world().await;
+
+    let revoked = world.send(&options("24680")).await;
+    pickups::revoke(&world.vault, &revoked.id).await.unwrap();
+    let inbox = PickupInbox::from_link(&revoked.link).unwrap();
+    assert!(matches!(
+        inbox.status().await.unwrap_err(),
+        PickupError::Gone
+    ));
+    assert_eq!(world.owner_state(&revoked).await.0, PickupState::Revoked);
+
+    let deleted = world.send(&options("24680")).await;
+    let inbox = PickupInbox::from_link(&deleted.link).unwrap();
+    inbox.delete().await.unwrap();
+    assert!(matches!(
+        inbox.status().await.unwrap_err(),
+        PickupError::Gone
+    ));
+    assert_eq!(world.owner_state(&deleted).await.0, PickupState::Deleted);
+
+    let once = world
+        .send(&SendOptions {
+            max_views: Some(1),
+            include_notes: true,
+            passphrase: Some(Zeroizing::new("blue harbour lamp".into())),
+            ..options("86420")
+        })
+        .await;
+    let inbox = PickupInbox::from_link(&once.link).unwrap();
+    let pin = Pin::parse("86420").unwrap();
+    assert!(inbox.status().await.unwrap().passphrase_required);
+    let payload = inbox.open(&pin, Some("blue harbour lamp")).await.unwrap();
+    assert!(payload.entries.iter().all(|e| e.notes == "private notes"));
+    let used_up = inbox
+        .open(&pin, Some("blue harbour lamp"))
+        .await
+        .unwrap_err();
+    assert!(matches!(used_up, PickupError::Gone), "{used_up:?}");
+    assert_eq!(world.owner_state(&once).await.0, PickupState::UsedUp);
+}
+
+#[tokio::test]
+async fn bad_send_options_are_refused_before_anything_is_sent() {
+    let world = world().await;
+    let client = RelayClient::new(world.relay.public_url()).unwrap();
+    for bad in [
+        SendOptions {
+            recipient_email: "bob@example.com\r\nBcc: eve@example.com".into(),
+            ..options("24680")
+        },
+        SendOptions {
+            expires_in_seconds: 60,
+            ..options("24680")
+        },
+        SendOptions {
+            max_views: Some(101),
+            ..options("24680")
+        },
+    ] {
+        let error = pickups::send(&world.vault, &client, &[], &bad)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "invalid_input", "{error:?}");
+    }
+    assert!(!world.dir.path().join("outbox").exists() || world.emails().is_empty());
+    assert!(world.sent_pickups().is_empty(), "nothing pending either");
+}

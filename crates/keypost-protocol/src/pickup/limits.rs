@@ -1,0 +1,104 @@
+//! Every number a pickup must stay within (docs/spec/pickup.md, "Limits" and "Relay API").
+//!
+//! The sender's app checks these before sealing, the relay checks them again on create, and
+//! the UI shows them (through [`PickupLimits::CURRENT`]); declaring them once here is what keeps
+//! the three from drifting apart.
+
+use serde::Serialize;
+
+/// Entries in one pickup: 1 to this many.
+pub const MAX_ENTRIES: usize = 1_000;
+/// The sender's name as the recipient sees it, in characters (Unicode scalar values), the same
+/// inside the sealed payload and in the relay's unsealed copy.
+pub const MAX_SENDER_NAME_CHARS: usize = 100;
+/// The message to the recipient, in characters (may be empty).
+pub const MAX_MESSAGE_CHARS: usize = 500;
+/// A recipient address, in bytes (RFC 5321's path limit minus the angle brackets).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// The local part of a recipient address, in bytes (RFC 5321).
+pub const MAX_EMAIL_LOCAL_CHARS: usize = 64;
+/// The shortest lifetime a sender may choose: 1 hour.
+pub const MIN_EXPIRY_SECONDS: u64 = 3_600;
+/// The longest lifetime a sender may choose: 90 days.
+pub const MAX_EXPIRY_SECONDS: u64 = 90 * 86_400;
+/// Successful opens a sender may allow; `None` on the wire means no view limit.
+pub const MAX_VIEWS: u32 = 100;
+/// Wrong PINs a pickup survives: the relay destroys the copy at the last one (the
+/// `attempts_left` a new pickup starts with).
+pub const PIN_ATTEMPTS: u32 = 3;
+/// The largest sealed payload anyone may make, store or open: 5 MiB.
+pub const MAX_SEALED_LEN: usize = 5 * 1024 * 1024;
+/// The largest canonical JSON payload: the sealed limit minus the header (42 bytes) and the
+/// AEAD tag (16 bytes); `sealed.rs` checks the arithmetic at compile time.
+pub const MAX_PLAINTEXT_LEN: usize = MAX_SEALED_LEN - 42 - 16;
+/// Base64url length of the largest sealed payload, for the relay's body limit.
+pub const MAX_SEALED_BASE64_LEN: usize = MAX_SEALED_LEN.div_ceil(3) * 4;
+
+// The UI reads the seconds as JavaScript numbers, exact below 2^53.
+const _: () = assert!(MAX_EXPIRY_SECONDS < 1 << 53);
+
+/// The limits as one value, for the desktop UI (generated TypeScript under the `ts` feature).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PickupLimits {
+    pub max_entries: u32,
+    pub max_sender_name_chars: u32,
+    pub max_message_chars: u32,
+    pub max_email_chars: u32,
+    /// Seconds; a `number` in TypeScript (the values fit exactly in a double).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub min_expiry_seconds: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub max_expiry_seconds: u64,
+    pub max_views: u32,
+}
+
+impl PickupLimits {
+    /// The limits this version of the protocol enforces (the tests below check the `as` casts
+    /// lose nothing).
+    pub const CURRENT: Self = Self {
+        max_entries: MAX_ENTRIES as u32,
+        max_sender_name_chars: MAX_SENDER_NAME_CHARS as u32,
+        max_message_chars: MAX_MESSAGE_CHARS as u32,
+        max_email_chars: MAX_EMAIL_CHARS as u32,
+        min_expiry_seconds: MIN_EXPIRY_SECONDS,
+        max_expiry_seconds: MAX_EXPIRY_SECONDS,
+        max_views: MAX_VIEWS,
+    };
+
+    /// True when `seconds` is a lifetime a sender may choose.
+    pub fn expiry_allowed(seconds: u64) -> bool {
+        (MIN_EXPIRY_SECONDS..=MAX_EXPIRY_SECONDS).contains(&seconds)
+    }
+
+    /// True when `max_views` is a view limit a sender may choose (`None`: no limit).
+    pub fn views_allowed(max_views: Option<u32>) -> bool {
+        max_views.is_none_or(|views| (1..=MAX_VIEWS).contains(&views))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn current_limits_match_the_constants() {
+        let limits = PickupLimits::CURRENT;
+        assert_eq!(limits.max_entries as usize, MAX_ENTRIES);
+        assert_eq!(limits.max_sender_name_chars as usize, MAX_SENDER_NAME_CHARS);
+        assert_eq!(limits.max_message_chars as usize, MAX_MESSAGE_CHARS);
+        assert_eq!(limits.max_email_chars as usize, MAX_EMAIL_CHARS);
+    }
+
+    #[test]
+    fn expiry_and_views_bounds() {
+        assert!(!PickupLimits::expiry_allowed(3_599));
+        assert!(PickupLimits::expiry_allowed(3_600));
+        assert!(PickupLimits::expiry_allowed(7_776_000));
+        assert!(!PickupLimits::expiry_allowed(7_776_001));
+        assert!(PickupLimits::views_allowed(None));
+        assert!(!PickupLimits::views_allowed(Some(0)));
+        assert!(PickupLimits::views_allowed(Some(100)));
+        assert!(!PickupLimits::views_allowed(Some(101)));
+    }
+}

@@ -1,0 +1,126 @@
+//! What sending to any email and receiving a pickup send and receive. The relay's answers
+//! travel as protocol types (`OwnerStatus`, `PickupStatus`); the sender's own record is shown
+//! through [`SentRow`] (no PIN, link or owner token) and [`SentCopy`] (link, QR and PIN, to
+//! show again on request).
+
+use keypost_core::entry::EntryFields;
+use keypost_core::pickups::SentPickup;
+use keypost_protocol::api::pickups::{OwnerStatus, PickupEventKind};
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use ts_rs::TS;
+use zeroize::Zeroize;
+
+use crate::commands::entries::types::Selection;
+use crate::commands::interchange::types::ImportRow;
+
+/// The send dialog, as submitted. No `Debug`: it holds the PIN and the passphrase.
+#[derive(Clone, Deserialize, TS)]
+pub struct SendRequest {
+    pub selection: Selection,
+    pub recipient_email: String,
+    /// Shown to the recipient, and remembered in Settings for the next send.
+    pub sender_name: String,
+    pub message: String,
+    /// The PIN of the one pickup; unused with `one_per_entry`, where each gets a random PIN.
+    pub pin: String,
+    pub one_per_entry: bool,
+    pub expires_in_hours: u32,
+    pub max_views: Option<u32>,
+    pub retrieval_step: bool,
+    pub recipient_delete: bool,
+    pub passphrase: Option<String>,
+    pub include_notes: bool,
+}
+
+impl Drop for SendRequest {
+    fn drop(&mut self) {
+        self.pin.zeroize();
+        self.passphrase.zeroize();
+    }
+}
+
+/// A sent pickup as the sender is shown it: link, QR code of the link and PIN.
+#[derive(Clone, Serialize, TS)]
+pub struct SentCopy {
+    pub id: String,
+    pub link: String,
+    /// A complete SVG document.
+    pub qr_svg: String,
+    pub pin: String,
+    pub recipient_email: String,
+    pub expires_at: String,
+    pub emailed: bool,
+    pub entry_titles: Vec<String>,
+}
+
+/// What the send dialog says under the PIN field.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PinCheck {
+    pub valid: bool,
+    pub weak: bool,
+    pub message: String,
+}
+
+/// One line of the Sent tab (no PIN, link or token).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SentRow {
+    pub id: String,
+    pub recipient_email: String,
+    pub entry_titles: Vec<String>,
+    /// RFC 3339; null for a record without a send time.
+    pub sent_at: Option<String>,
+    pub expires_at: String,
+    /// The relay's last answer kept in the vault, shown until a fresh one arrives.
+    pub last_progress: Option<OwnerStatus>,
+}
+
+impl From<&SentPickup> for SentRow {
+    fn from(sent: &SentPickup) -> Self {
+        Self {
+            id: sent.id.clone(),
+            recipient_email: sent.recipient_email.clone(),
+            entry_titles: sent.entry_titles.clone(),
+            sent_at: sent.sent_at.and_then(|at| at.format(&Rfc3339).ok()),
+            expires_at: sent.expires_at.clone(),
+            last_progress: sent.last_status.clone(),
+        }
+    }
+}
+
+/// Something new happened to a sent pickup (the `pickup-event` event): a kind, which the UI
+/// puts into words.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PickupNews {
+    pub id: String,
+    pub recipient_email: String,
+    pub kind: PickupEventKind,
+    pub at: String,
+}
+
+/// An opened pickup, waiting to be saved (`accept_import`) or exported; no passwords.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReceivedSummary {
+    pub token: u32,
+    pub sender_name: String,
+    pub message: String,
+    pub total: u32,
+    pub rows: Vec<ImportRow>,
+}
+
+impl ReceivedSummary {
+    pub fn new(token: u32, sender_name: String, message: String, entries: &[EntryFields]) -> Self {
+        let rows = entries
+            .iter()
+            .zip(1..)
+            .map(|(fields, number)| ImportRow::new(number, fields))
+            .collect();
+        Self {
+            token,
+            sender_name,
+            message,
+            total: u32::try_from(entries.len()).unwrap_or(u32::MAX),
+            rows,
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest'
+import type { OwnerStatus, Selection } from '../../lib/bindings'
+import {
+  defaultSendForm,
+  emailProblem,
+  expiryHours,
+  lastEvent,
+  mapLimited,
+  MAX_EXPIRY_HOURS,
+  messageCounter,
+  newsText,
+  pickupLinkProblem,
+  sendRequest,
+  statusChip,
+  timeLeft,
+  viewLimit,
+} from './sending'
+
+const selection: Selection = { kind: 'ids', ids: ['6f1c1c84-9d3a-4d1e-9b1c-2f7c0e0b6a11'] }
+
+function progress(overrides: Partial<OwnerStatus> = {}): OwnerStatus {
+  return {
+    id: 'p1',
+    recipient_email: 'ana@example.com',
+    state: 'active',
+    created_at: '2026-11-20T10:00:00Z',
+    expires_at: '2026-11-27T10:00:00Z',
+    attempts_left: 3,
+    views_left: null,
+    events: [],
+    ...overrides,
+  }
+}
+
+describe('email check', () => {
+  it('accepts one plain address, trimmed', () => {
+    expect(emailProblem('ana@example.com')).toBeNull()
+    expect(emailProblem('  ana.maria+keys@mail.example.co.uk ')).toBeNull()
+  })
+
+  it('rejects empty, partial, and several addresses', () => {
+    expect(emailProblem('')).toMatch(/Type the email/)
+    expect(emailProblem('ana')).toMatch(/does not look like/)
+    expect(emailProblem('ana@')).toMatch(/does not look like/)
+    expect(emailProblem('ana@example')).toMatch(/does not look like/)
+    expect(emailProblem('ana@example.')).toMatch(/does not look like/)
+    expect(emailProblem('@example.com')).toMatch(/does not look like/)
+    expect(emailProblem('a@b@example.com')).toMatch(/does not look like/)
+    expect(emailProblem('ana@example.com, bo@example.com')).toMatch(/one email address/)
+    expect(emailProblem('ana@example.com;bo@example.com')).toMatch(/one email address/)
+  })
+})
+
+describe('message counter', () => {
+  it('counts up to 500 characters', () => {
+    expect(messageCounter('')).toEqual({ used: 0, left: 500, over: false, label: '0 / 500' })
+    expect(messageCounter('x'.repeat(500)).over).toBe(false)
+    const over = messageCounter('x'.repeat(503))
+    expect(over.over).toBe(true)
+    expect(over.label).toBe('3 characters too many')
+  })
+
+  it('counts characters the way Rust does, not UTF-16 units', () => {
+    expect(messageCounter('🔑'.repeat(500)).over).toBe(false)
+    expect(messageCounter('🔑').used).toBe(1)
+  })
+})
+
+describe('expiry', () => {
+  it('turns days and hours into hours', () => {
+    expect(expiryHours(7, 'days')).toBe(168)
+    expect(expiryHours(1, 'hours')).toBe(1)
+    expect(expiryHours(90, 'days')).toBe(MAX_EXPIRY_HOURS)
+    expect(expiryHours(2160, 'hours')).toBe(2160)
+  })
+
+  it('keeps to 1 hour .. 90 days and whole numbers', () => {
+    expect(typeof expiryHours(0, 'hours')).toBe('string')
+    expect(typeof expiryHours(91, 'days')).toBe('string')
+    expect(typeof expiryHours(2161, 'hours')).toBe('string')
+    expect(typeof expiryHours(1.5, 'days')).toBe('string')
+    expect(typeof expiryHours(null, 'days')).toBe('string')
+    expect(typeof expiryHours(-3, 'days')).toBe('string')
+  })
+})
+
+describe('view limit', () => {
+  it('is null when off and 1..100 when on', () => {
+    expect(viewLimit(false, null)).toBeNull()
+    expect(viewLimit(true, 1)).toBe(1)
+    expect(viewLimit(true, 100)).toBe(100)
+    expect(typeof viewLimit(true, 0)).toBe('string')
+    expect(typeof viewLimit(true, 101)).toBe('string')
+    expect(typeof viewLimit(true, null)).toBe('string')
+  })
+})
+
+describe('send request', () => {
+  function valid() {
+    const form = defaultSendForm('Ada')
+    form.email = ' ana@example.com '
+    form.pin = '48213'
+    return form
+  }
+
+  it('starts with the safe defaults', () => {
+    const form = defaultSendForm('Ada')
+    expect(form).toMatchObject({
+      name: 'Ada',
+      expiryAmount: 7,
+      expiryUnit: 'days',
+      retrievalStep: true,
+      recipientDelete: true,
+      includeNotes: false,
+      usePassphrase: false,
+      limitViews: false,
+    })
+  })
+
+  it('builds the command payload', () => {
+    const form = valid()
+    form.limitViews = true
+    form.views = 2
+    form.usePassphrase = true
+    form.passphrase = 'river otter'
+    expect(sendRequest(form, selection)).toEqual({
+      selection,
+      recipient_email: 'ana@example.com',
+      sender_name: 'Ada',
+      message: '',
+      pin: '48213',
+      one_per_entry: false,
+      expires_in_hours: 168,
+      max_views: 2,
+      retrieval_step: true,
+      recipient_delete: true,
+      passphrase: 'river otter',
+      include_notes: false,
+    })
+  })
+
+  it('names the first thing to fix', () => {
+    expect(sendRequest({ ...valid(), email: 'ana' }, selection)).toMatch(/email/)
+    expect(sendRequest({ ...valid(), name: '  ' }, selection)).toMatch(/your name/)
+    expect(sendRequest({ ...valid(), message: 'x'.repeat(501) }, selection)).toMatch(/500/)
+    expect(sendRequest({ ...valid(), pin: '1234' }, selection)).toMatch(/5 digits/)
+    expect(sendRequest({ ...valid(), pin: '1234a' }, selection)).toMatch(/5 digits/)
+    expect(sendRequest({ ...valid(), expiryAmount: 100 }, selection)).toMatch(/90 days/)
+    expect(sendRequest({ ...valid(), limitViews: true, views: 0 }, selection)).toMatch(/Views/)
+    expect(sendRequest({ ...valid(), usePassphrase: true }, selection)).toMatch(/passphrase/)
+  })
+
+  it('does not need the PIN field when every entry gets its own PIN', () => {
+    const request = sendRequest({ ...valid(), pin: '', onePerEntry: true }, selection)
+    expect(typeof request).toBe('object')
+    expect(request).toMatchObject({ one_per_entry: true, passphrase: null, max_views: null })
+  })
+})
+
+describe('status chip', () => {
+  it('says Waiting, then Opened, with tries and views left', () => {
+    expect(statusChip(progress())).toMatchObject({ label: 'Waiting', tone: 'waiting', detail: '3 tries left', last: '' })
+    const opened = statusChip(
+      progress({
+        attempts_left: 1,
+        views_left: 2,
+        events: [
+          { kind: 'created', at: '2026-11-20T10:00:00Z' },
+          { kind: 'opened', at: '2026-11-20T12:00:00Z' },
+          { kind: 'emailed', at: '2026-11-20T10:00:01Z' },
+        ],
+      }),
+    )
+    expect(opened).toMatchObject({ label: 'Opened', tone: 'opened', detail: '1 try left, 2 views left' })
+    expect(opened.last).toMatch(/^Opened · /)
+  })
+
+  it('names every final state', () => {
+    expect(statusChip(progress({ state: 'destroyed', attempts_left: 0 }))).toMatchObject({
+      label: 'Destroyed (3 wrong PINs)',
+      tone: 'destroyed',
+      detail: '',
+    })
+    expect(statusChip(progress({ state: 'expired' })).label).toBe('Expired')
+    expect(statusChip(progress({ state: 'deleted' })).label).toBe('Deleted by recipient')
+    expect(statusChip(progress({ state: 'revoked' })).label).toBe('Revoked')
+    expect(statusChip(progress({ state: 'used_up' })).label).toBe('Used up')
+  })
+
+  it('finds the latest event by time', () => {
+    expect(lastEvent([])).toBeNull()
+    expect(
+      lastEvent([
+        { kind: 'wrong_pin', at: '2026-11-20T11:00:00Z' },
+        { kind: 'created', at: '2026-11-20T10:00:00Z' },
+      ])?.kind,
+    ).toBe('wrong_pin')
+  })
+})
+
+describe('notification text', () => {
+  const news = { id: 'p1', recipient_email: 'ana@example.com', at: '2026-11-20T10:00:00Z' }
+
+  it('says who did what', () => {
+    expect(newsText({ ...news, kind: 'opened' })).toEqual({ text: 'ana@example.com opened your pickup.', tone: 'info' })
+    expect(newsText({ ...news, kind: 'deleted' }).text).toBe('ana@example.com deleted your pickup.')
+    expect(newsText({ ...news, kind: 'destroyed' })).toMatchObject({ tone: 'error' })
+    expect(newsText({ ...news, kind: 'destroyed' }).text).toMatch(/3 wrong PINs/)
+    expect(newsText({ ...news, kind: 'wrong_pin' }).tone).toBe('error')
+    expect(newsText({ ...news, kind: 'expired' }).text).toMatch(/expired/)
+    expect(newsText({ ...news, kind: 'used_up' }).text).toMatch(/views/)
+  })
+})
+
+describe('pickup link shape', () => {
+  const secret = 'q5rLwlE0c1eX0mbh5PYvI0A8w7fXmRkVUzxMRbIb4Rk'
+
+  it('accepts the web and the app form', () => {
+    expect(pickupLinkProblem(`https://relay.example/p/abc#${secret}`)).toBeNull()
+    expect(pickupLinkProblem(` https://relay.example/keypost/p/abc#${secret}\n`)).toBeNull()
+    expect(pickupLinkProblem(`http://127.0.0.1:47810/p/abc#${secret}`)).toBeNull()
+    expect(pickupLinkProblem(`keypost://pickup?u=https%3A%2F%2Frelay.example%2Fp%2Fabc#${secret}`)).toBeNull()
+  })
+
+  it('explains what is wrong', () => {
+    expect(pickupLinkProblem('')).toMatch(/Paste/)
+    expect(pickupLinkProblem('hello')).toMatch(/not a pickup link/)
+    expect(pickupLinkProblem(`https://relay.example/abc#${secret}`)).toMatch(/not a pickup link/)
+    expect(pickupLinkProblem('https://relay.example/p/abc')).toMatch(/after #/)
+    expect(pickupLinkProblem('https://relay.example/p/abc#')).toMatch(/after #/)
+  })
+})
+
+describe('helpers', () => {
+  it('says how long is left', () => {
+    const now = new Date('2026-11-20T10:00:00Z')
+    expect(timeLeft('2026-11-27T10:00:00Z', now)).toBe('in 7 days')
+    expect(timeLeft('2026-11-20T13:30:00Z', now)).toBe('in 3 hours')
+    expect(timeLeft('2026-11-20T10:01:30Z', now)).toBe('in 1 minute')
+    expect(timeLeft('2026-11-20T09:00:00Z', now)).toBe('expired')
+  })
+
+  it('runs at most N at a time and keeps the order', async () => {
+    let running = 0
+    let most = 0
+    const results = await mapLimited([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+      running++
+      most = Math.max(most, running)
+      await new Promise((resolve) => setTimeout(resolve, 5 * (8 - n)))
+      running--
+      return n * 10
+    })
+    expect(results).toEqual([10, 20, 30, 40, 50, 60, 70])
+    expect(most).toBe(3)
+  })
+})

@@ -44,6 +44,8 @@ pub enum ErrorCode {
     RelayUnreachable,
     /// The relay refused the request; the message says why.
     RelayRefused,
+    /// A sent pickup never reached the relay: there is nothing to follow or revoke.
+    NotSent,
 }
 
 /// What a failed command sends to the UI.
@@ -140,7 +142,8 @@ impl From<PickupError> for CommandError {
     fn from(error: PickupError) -> Self {
         let code = match &error {
             PickupError::WrongPin { .. } => ErrorCode::WrongPin,
-            PickupError::Gone | PickupError::NotSent => ErrorCode::Gone,
+            PickupError::Gone => ErrorCode::Gone,
+            PickupError::NotSent => ErrorCode::NotSent,
             PickupError::Link(_) => ErrorCode::InvalidLink,
             PickupError::Unreachable { .. } | PickupError::BadAnswer(_) => {
                 ErrorCode::RelayUnreachable

@@ -2,12 +2,14 @@
 //! search result the list pages through, a pending import, settings and the idle clock.
 
 use keypost_core::access::{Locked, VaultAccess};
-use keypost_core::entry::{EntryFields, EntryId, EntrySummary};
+use keypost_core::entry::{Entry, EntryFields, EntryId, EntrySummary};
+use keypost_core::pickups::unsaved_entries;
 use keypost_core::vault::Vault;
-use keypost_protocol::pickup::PickupLink;
+use keypost_protocol::pickup::{Payload, PickupLink};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use time::OffsetDateTime;
 
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::relay::{BuiltInRelay, RelayInfo};
@@ -20,22 +22,20 @@ pub struct ResultSet {
     pub rows: Vec<EntrySummary>,
 }
 
-/// A parsed CSV or an opened pickup, waiting for the person to accept the preview; nothing is
-/// written to the vault before that.
+/// A parsed CSV waiting for the person to accept the preview; nothing is written to the vault
+/// before that.
 pub struct PendingImport {
     pub token: u32,
     pub entries: Vec<EntryFields>,
-    /// Received entries stay after they are saved, so they can still be exported until the
-    /// next pickup is opened or the vault locks; they are saved only once.
-    saved: bool,
 }
 
-/// Where pending entries came from. Each source has its own slot, so previewing a CSV does not
-/// drop a received pickup that may no longer be on the relay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PendingSource {
-    CsvFile,
-    Pickup,
+/// An opened pickup. Its entries stay after they are saved, so they can still be exported until
+/// the next pickup is opened or the vault locks; they are saved only once. A slot of its own, so
+/// previewing a CSV does not drop a pickup that may no longer be on the relay.
+pub struct ReceivedPickup {
+    pub token: u32,
+    pub payload: Payload,
+    saved: bool,
 }
 
 pub struct AppState {
@@ -49,7 +49,7 @@ pub struct AppState {
     vault: Mutex<Option<Vault>>,
     results: Mutex<Option<ResultSet>>,
     pending_csv: Mutex<Option<PendingImport>>,
-    pending_pickup: Mutex<Option<PendingImport>>,
+    received: Mutex<Option<ReceivedPickup>>,
     /// A `keypost://` link the app was opened with, until the UI takes it.
     opened_link: Mutex<Option<PickupLink>>,
     settings: Mutex<Settings>,
@@ -81,7 +81,7 @@ impl AppState {
             vault: Mutex::new(None),
             results: Mutex::new(None),
             pending_csv: Mutex::new(None),
-            pending_pickup: Mutex::new(None),
+            received: Mutex::new(None),
             opened_link: Mutex::new(None),
             settings: Mutex::new(settings),
             last_activity: Mutex::new(Instant::now()),
@@ -120,7 +120,7 @@ impl AppState {
         let was_unlocked = guard(&self.vault).take().is_some();
         *guard(&self.results) = None;
         *guard(&self.pending_csv) = None;
-        *guard(&self.pending_pickup) = None;
+        *guard(&self.received) = None;
         was_unlocked
     }
 
@@ -240,59 +240,67 @@ impl AppState {
         guard(&self.opened_link).take()
     }
 
-    fn pending_slot(&self, source: PendingSource) -> &Mutex<Option<PendingImport>> {
-        match source {
-            PendingSource::CsvFile => &self.pending_csv,
-            PendingSource::Pickup => &self.pending_pickup,
-        }
+    pub fn set_pending_import(&self, token: u32, entries: Vec<EntryFields>) {
+        *guard(&self.pending_csv) = Some(PendingImport { token, entries });
     }
 
-    pub fn set_pending_import(&self, source: PendingSource, token: u32, entries: Vec<EntryFields>) {
-        *guard(self.pending_slot(source)) = Some(PendingImport {
+    /// Keeps an opened pickup for saving and export; it replaces the one opened before.
+    pub fn set_received(&self, token: u32, payload: Payload) {
+        *guard(&self.received) = Some(ReceivedPickup {
             token,
-            entries,
+            payload,
             saved: false,
         });
     }
 
-    /// A copy of the pending entries, leaving them pending (exporting received entries).
-    pub fn pending_import(&self, token: u32) -> CommandResult<Vec<EntryFields>> {
-        [PendingSource::CsvFile, PendingSource::Pickup]
-            .into_iter()
-            .find_map(|source| match guard(self.pending_slot(source)).as_ref() {
-                Some(import) if import.token == token => Some(import.entries.clone()),
-                Some(_) | None => None,
-            })
-            .ok_or_else(pending_import_gone)
+    /// The pending entries of `token` (a CSV preview or an opened pickup) as unsaved entries
+    /// made `now`, leaving them pending (exporting received entries).
+    pub fn pending_entries(&self, token: u32, now: OffsetDateTime) -> CommandResult<Vec<Entry>> {
+        if let Some(import) = guard(&self.pending_csv).as_ref()
+            && import.token == token
+        {
+            let entries = import.entries.iter().cloned();
+            return Ok(entries.map(|fields| Entry::new(fields, now)).collect());
+        }
+        match guard(&self.received).as_ref() {
+            Some(received) if received.token == token => {
+                Ok(unsaved_entries(&received.payload.entries, now))
+            }
+            Some(_) | None => Err(pending_import_gone()),
+        }
     }
 
-    /// The entries to save into the vault for `token`. A CSV preview is used up; received
-    /// entries stay (for export) until [`Self::mark_saved`], and cannot be saved twice.
+    /// The entries of the CSV preview `token`, which saving uses up.
     pub fn entries_to_import(&self, token: u32) -> CommandResult<Vec<EntryFields>> {
         let mut csv = guard(&self.pending_csv);
-        if csv.as_ref().is_some_and(|import| import.token == token) {
-            return csv
-                .take()
-                .map(|import| import.entries)
-                .ok_or_else(pending_import_gone);
+        match csv.take() {
+            Some(import) if import.token == token => Ok(import.entries),
+            other => {
+                *csv = other;
+                Err(pending_import_gone())
+            }
         }
-        drop(csv);
-        match guard(&self.pending_pickup).as_ref() {
-            Some(import) if import.token == token && import.saved => Err(CommandError::new(
+    }
+
+    /// The opened pickup `token` to save into the vault; it stays (for export) until
+    /// [`Self::mark_saved`], and cannot be saved twice.
+    pub fn received_to_save(&self, token: u32) -> CommandResult<Payload> {
+        match guard(&self.received).as_ref() {
+            Some(received) if received.token == token && received.saved => Err(CommandError::new(
                 ErrorCode::InvalidInput,
                 "These entries are already saved in the vault.",
             )),
-            Some(import) if import.token == token => Ok(import.entries.clone()),
+            Some(received) if received.token == token => Ok(received.payload.clone()),
             Some(_) | None => Err(pending_import_gone()),
         }
     }
 
     /// Records that the received entries of `token` are in the vault now.
     pub fn mark_saved(&self, token: u32) {
-        if let Some(import) = guard(&self.pending_pickup).as_mut()
-            && import.token == token
+        if let Some(received) = guard(&self.received).as_mut()
+            && received.token == token
         {
-            import.saved = true;
+            received.saved = true;
         }
     }
 }
@@ -330,6 +338,7 @@ fn pending_import_gone() -> CommandError {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use keypost_protocol::pickup::EntrySnapshot;
 
     fn state(dir: &tempfile::TempDir) -> AppState {
         AppState::new(
@@ -347,33 +356,52 @@ mod tests {
         }
     }
 
+    fn received(title: &str) -> Payload {
+        let mut snapshot = EntrySnapshot::default();
+        snapshot.title = title.to_owned();
+        Payload::new("Ana", "", OffsetDateTime::now_utc(), vec![snapshot])
+    }
+
     #[test]
     fn received_entries_are_saved_once_and_stay_for_export() {
         let dir = tempfile::tempdir().unwrap();
         let state = state(&dir);
-        state.set_pending_import(PendingSource::Pickup, 7, vec![titled("Mail")]);
+        state.set_received(7, received("Mail"));
 
-        assert_eq!(state.entries_to_import(7).unwrap().len(), 1);
+        assert_eq!(state.received_to_save(7).unwrap().entries.len(), 1);
         // Until the vault took them, they can be saved again (a failed save can be retried).
-        assert_eq!(state.entries_to_import(7).unwrap().len(), 1);
+        assert_eq!(state.received_to_save(7).unwrap().entries.len(), 1);
         state.mark_saved(7);
-        let again = state.entries_to_import(7).unwrap_err();
+        let again = state.received_to_save(7).unwrap_err();
         assert_eq!(again.code, ErrorCode::InvalidInput);
-        assert_eq!(state.pending_import(7).unwrap()[0].title, "Mail");
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(
+            state.pending_entries(7, now).unwrap()[0].fields.title,
+            "Mail"
+        );
     }
 
     #[test]
     fn a_csv_preview_is_used_up_by_saving_and_leaves_received_entries_alone() {
         let dir = tempfile::tempdir().unwrap();
         let state = state(&dir);
-        state.set_pending_import(PendingSource::Pickup, 1, vec![titled("Received")]);
-        state.set_pending_import(PendingSource::CsvFile, 2, vec![titled("From CSV")]);
+        state.set_received(1, received("Received"));
+        state.set_pending_import(2, vec![titled("From CSV")]);
 
+        assert_eq!(
+            state.entries_to_import(1).unwrap_err().code,
+            ErrorCode::NotFound,
+            "received entries are saved with save_received"
+        );
         assert_eq!(state.entries_to_import(2).unwrap()[0].title, "From CSV");
         assert_eq!(
             state.entries_to_import(2).unwrap_err().code,
             ErrorCode::NotFound
         );
-        assert_eq!(state.pending_import(1).unwrap()[0].title, "Received");
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(
+            state.pending_entries(1, now).unwrap()[0].fields.title,
+            "Received"
+        );
     }
 }

@@ -1,14 +1,14 @@
 //! Tells the sender what happens to their pickups while the app runs: every little while, the
 //! relay's owner status of each sent pickup still waiting is read, and each new event (opened,
-//! wrong PIN, destroyed, expired, deleted, used up) becomes a system notification and a
-//! `pickup-event` for the UI.
+//! wrong PIN, destroyed, expired, deleted, used up) becomes a `pickup-event` carrying its kind.
+//! The UI words it, as a toast and as the system notification (`ui/src/Shell.svelte`): the
+//! window lives as long as the app, so the sentence has one home, next to the toast's.
 
 use keypost_core::pickups::{self, PickupError, RelayClients, SentPickup};
 use keypost_protocol::api::pickups::{OwnerStatus, PickupEventKind, PickupState};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-use tauri_plugin_notification::NotificationExt;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -67,25 +67,6 @@ fn is_news(kind: PickupEventKind) -> bool {
     )
 }
 
-/// The notification's sentence.
-fn headline(news: &PickupNews) -> String {
-    let to = &news.recipient_email;
-    match news.kind {
-        PickupEventKind::Opened => format!("{to} opened your pickup."),
-        PickupEventKind::WrongPin => format!("A wrong PIN was entered for your pickup to {to}."),
-        PickupEventKind::Destroyed => {
-            format!("Your pickup to {to} was destroyed after three wrong PINs.")
-        }
-        PickupEventKind::Expired => format!("Your pickup to {to} expired."),
-        PickupEventKind::Deleted => format!("{to} deleted your pickup."),
-        PickupEventKind::UsedUp => format!("Your pickup to {to} was opened its last time."),
-        PickupEventKind::EmailFailed => format!("The email to {to} could not be sent."),
-        PickupEventKind::Created | PickupEventKind::Emailed | PickupEventKind::Revoked => {
-            format!("Your pickup to {to} changed.")
-        }
-    }
-}
-
 pub fn start<R: Runtime>(app: AppHandle<R>) {
     let since = OffsetDateTime::now_utc();
     tauri::async_runtime::spawn(async move {
@@ -122,13 +103,6 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
 }
 
 fn announce<R: Runtime>(app: &AppHandle<R>, news: &PickupNews) {
-    // Without a notification service (a bare X server, say) the UI's toast still shows it.
-    app.notification()
-        .builder()
-        .title("Keypost")
-        .body(headline(news))
-        .show()
-        .ok();
     app.emit(PICKUP_EVENT, news).ok();
 }
 
@@ -205,10 +179,8 @@ mod tests {
         });
         let news = seen.news(&sent(), &second, since);
         assert_eq!(news.len(), 1);
-        assert_eq!(
-            headline(&news[0]),
-            "Your pickup to ana@example.com was destroyed after three wrong PINs."
-        );
+        assert_eq!(news[0].kind, PickupEventKind::Destroyed);
+        assert_eq!(news[0].recipient_email, "ana@example.com");
         assert!(seen.finished.contains(&sent().id), "no more polling");
     }
 }

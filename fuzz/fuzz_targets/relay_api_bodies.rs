@@ -8,7 +8,11 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(request) = serde_json::from_slice::<CreatePickupRequest>(data) {
-        for field in [&request.id, &request.ciphertext, &request.pin_verifier] {
+        assert_eq!(
+            serde_json::to_value(request.id).ok(),
+            Some(request.id.to_base64().into())
+        );
+        for field in [&request.ciphertext, &request.pin_verifier] {
             if let Ok(bytes) = b64::decode(field) {
                 assert_eq!(&b64::encode(&bytes), field);
             }

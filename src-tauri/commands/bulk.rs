@@ -88,29 +88,42 @@ fn sample_titles(state: &AppState, selection: &Selection, changed: &[EntryId]) -
         .unwrap_or_default()
 }
 
+/// Runs `action` over the entries `selection` stands for: a preview lists some of the titles
+/// that would change and changes nothing.
+fn run_bulk_edit(
+    state: &AppState,
+    selection: &Selection,
+    action: BulkAction,
+    preview: bool,
+) -> CommandResult<BulkSummary> {
+    let ids = resolve(state, selection)?;
+    let edit = BulkEdit::from(action);
+    if !preview {
+        let outcome = state.with_vault(|vault| vault.entries_mut().bulk_edit(&ids, &edit))?;
+        return Ok(BulkSummary::new(&outcome, Vec::new()));
+    }
+    let outcome = state.with_vault(|vault| vault.entries().preview_bulk_edit(&ids, &edit))?;
+    let titles = sample_titles(state, selection, &outcome.changed_ids);
+    Ok(BulkSummary::new(&outcome, titles))
+}
+
 #[tauri::command]
 pub async fn preview_bulk_edit(
     state: State<'_, AppState>,
     selection: Selection,
     action: BulkAction,
 ) -> CommandResult<BulkSummary> {
-    let ids = resolve(&state, &selection)?;
-    let edit = BulkEdit::from(action);
-    let outcome = state.with_vault(|vault| vault.entries().preview_bulk_edit(&ids, &edit))?;
-    let titles = sample_titles(&state, &selection, &outcome.changed_ids);
-    Ok(BulkSummary::new(&outcome, titles))
+    run_bulk_edit(&state, &selection, action, true)
 }
 
+/// Applies the action; one undo step.
 #[tauri::command]
 pub async fn bulk_edit(
     state: State<'_, AppState>,
     selection: Selection,
     action: BulkAction,
 ) -> CommandResult<BulkSummary> {
-    let ids = resolve(&state, &selection)?;
-    let edit = BulkEdit::from(action);
-    let outcome = state.with_vault(|vault| vault.entries_mut().bulk_edit(&ids, &edit))?;
-    Ok(BulkSummary::new(&outcome, Vec::new()))
+    run_bulk_edit(&state, &selection, action, false)
 }
 
 /// Reverts the newest change (bulk edit, import, edit or delete); `None` when there is none.

@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 
 use crate::commands::entries::resolve;
 use crate::error::{CommandError, CommandResult, ErrorCode};
-use crate::state::{AppState, PendingSource};
+use crate::state::AppState;
 use types::{ChosenFile, ExportSource, ExportTarget, ImportSummary};
 
 /// The file read when dialogs are bypassed for tests (`KEYPOST_E2E_SAVE_DIR`).
@@ -92,17 +92,15 @@ pub async fn preview_import(
     let preview = read_csv(&bytes, format)?;
     let token = state.next_number();
     let summary = ImportSummary::new(token, &preview);
-    state.set_pending_import(PendingSource::CsvFile, token, preview.entries);
+    state.set_pending_import(token, preview.entries);
     Ok(summary)
 }
 
-/// Imports the previewed entries (from a CSV or a received pickup) as one undoable change;
-/// returns how many were added.
+/// Imports the previewed CSV entries as one undoable change; returns how many were added.
 #[tauri::command]
 pub async fn accept_import(state: State<'_, AppState>, token: u32) -> CommandResult<u32> {
     let entries = state.entries_to_import(token)?;
     let ids = state.with_vault(|vault| vault.entries_mut().import(entries))?;
-    state.mark_saved(token);
     Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
 }
 
@@ -115,12 +113,7 @@ fn export_entries(state: &AppState, target: &ExportTarget) -> CommandResult<Vec<
             state.with_vault(|vault| vault.entries().get_many(&ids))
         }
         ExportSource::Received { token } => {
-            let now = OffsetDateTime::now_utc();
-            Ok(state
-                .pending_import(*token)?
-                .into_iter()
-                .map(|fields| Entry::unsaved(fields, now))
-                .collect())
+            state.pending_entries(*token, OffsetDateTime::now_utc())
         }
     }
 }

@@ -110,14 +110,17 @@ commands! {
 
     sync sharing::propose_pin() -> String;
     sync sharing::check_pin(; pin: String) -> PinCheck;
+    sync sharing::check_email(; address: String) -> String;
     async sharing::send_entries(state; request: SendRequest) -> Vec<SentCopy>;
     sync sharing::sent_list(state) -> Vec<SentRow>;
     sync sharing::sent_copy(state; id: String) -> SentCopy;
     async sharing::sent_progress(state; id: String) -> OwnerStatus;
     async sharing::revoke_sent(state; id: String) -> ();
+    sync sharing::forget_sent(state; id: String) -> ();
     async sharing::pickup_info(; link: String) -> PickupStatus;
     async sharing::receive_pickup(state; link: String, pin: String, passphrase: Option<String>)
         -> ReceivedSummary;
+    async sharing::save_received(state; token: u32) -> u32;
     sync sharing::copy_text(app, state; text: String) -> CopyReceipt;
     sync sharing::relay_info(state) -> RelayInfo;
     sync sharing::take_opened_link(state) -> Option<String>;

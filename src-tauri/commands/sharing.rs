@@ -2,9 +2,8 @@
 
 pub mod types;
 
-use keypost_core::pickups::{
-    self, PickupInbox, RelayClient, SendOptions, SentPickup, fields_of, qr_svg,
-};
+use keypost_core::pickups::{self, PickupInbox, RelayClient, SendOptions, SentPickup, qr_svg};
+use keypost_protocol::email::EmailAddress;
 use keypost_protocol::pickup::{Pin, is_weak_pin};
 use std::time::Duration;
 use tauri::{AppHandle, State};
@@ -14,7 +13,7 @@ use crate::clipboard::{self, CopyReceipt};
 use crate::commands::entries::resolve;
 use crate::error::{CommandError, CommandResult, ErrorCode, capitalise};
 use crate::relay::RelayInfo;
-use crate::state::{AppState, PendingSource};
+use crate::state::AppState;
 use keypost_protocol::api::pickups::{OwnerStatus, PickupStatus};
 use types::{PinCheck, ReceivedSummary, SendRequest, SentCopy, SentRow};
 
@@ -46,6 +45,17 @@ pub fn check_pin(pin: String) -> PinCheck {
             message: capitalise(&error.to_string()),
         },
     }
+}
+
+/// The recipient address as a send will use it (trimmed), or why it cannot be one. The rule is
+/// keypost-protocol's `EmailAddress`, the one the core and the relay apply.
+#[tauri::command]
+pub fn check_email(address: String) -> CommandResult<String> {
+    EmailAddress::parse(address.trim())
+        .map(EmailAddress::into_string)
+        .map_err(|_| {
+            CommandError::invalid("This does not look like an email address (name@example.com).")
+        })
 }
 
 fn send_options(request: &SendRequest, pin: Pin) -> SendOptions {
@@ -147,6 +157,12 @@ pub async fn revoke_sent(state: State<'_, AppState>, id: String) -> CommandResul
     Ok(pickups::revoke(&*state, &id).await?)
 }
 
+/// Removes a pickup the relay never received from the Sent list.
+#[tauri::command]
+pub fn forget_sent(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    Ok(pickups::forget(&*state, &id)?)
+}
+
 /// Who sent a pickup, its message and how many tries are left; moves no counter.
 #[tauri::command]
 pub async fn pickup_info(link: String) -> CommandResult<PickupStatus> {
@@ -169,16 +185,20 @@ pub async fn receive_pickup(
     let pin =
         Pin::parse(&pin).map_err(|error| CommandError::invalid(capitalise(&error.to_string())))?;
     let payload = pickups::open(&link, &pin, passphrase.as_ref().map(|text| text.as_str())).await?;
-    let entries: Vec<_> = payload.entries.iter().map(fields_of).collect();
     let token = state.next_number();
-    let summary = ReceivedSummary::new(
-        token,
-        payload.sender_name.clone(),
-        payload.message.clone(),
-        &entries,
-    );
-    state.set_pending_import(PendingSource::Pickup, token, entries);
+    let summary = ReceivedSummary::new(token, &payload);
+    state.set_received(token, payload);
     Ok(summary)
+}
+
+/// Saves the opened pickup `token` into the vault as new entries (one undo step), once; they
+/// stay for export until the next pickup is opened or the vault locks. Returns how many.
+#[tauri::command]
+pub async fn save_received(state: State<'_, AppState>, token: u32) -> CommandResult<u32> {
+    let payload = state.received_to_save(token)?;
+    let ids = state.with_vault(|vault| pickups::save(&mut vault.entries_mut(), &payload))?;
+    state.mark_saved(token);
+    Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
 }
 
 /// Copies a link or PIN of a sent pickup; cleared like a password.

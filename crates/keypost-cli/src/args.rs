@@ -184,12 +184,9 @@ pub struct InitArgs {
     pub kdf_parallelism: u32,
 }
 
+/// The entry's password as `add` and `edit` take it: given, or generated.
 #[derive(Debug, Args)]
-pub struct AddArgs {
-    #[arg(long)]
-    pub title: String,
-    #[arg(long, default_value = "")]
-    pub username: String,
+pub struct PasswordArgs {
     /// The password; prefer --generate, or KEYPOST_ENTRY_PASSWORD, so it is not in shell history.
     #[arg(
         long,
@@ -201,6 +198,16 @@ pub struct AddArgs {
     /// Generate a random 20-character password.
     #[arg(long)]
     pub generate: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    pub title: String,
+    #[arg(long, default_value = "")]
+    pub username: String,
+    #[command(flatten)]
+    pub password: PasswordArgs,
     #[arg(long = "url", value_name = "URL")]
     pub urls: Vec<String>,
     #[arg(long, default_value = "")]
@@ -222,15 +229,8 @@ pub struct EditArgs {
     pub title: Option<String>,
     #[arg(long)]
     pub username: Option<String>,
-    #[arg(
-        long,
-        env = "KEYPOST_ENTRY_PASSWORD",
-        hide_env_values = true,
-        conflicts_with = "generate"
-    )]
-    pub password: Option<String>,
-    #[arg(long)]
-    pub generate: bool,
+    #[command(flatten)]
+    pub password: PasswordArgs,
     /// Replace all URLs with these.
     #[arg(long = "url", value_name = "URL")]
     pub urls: Vec<String>,

@@ -2,7 +2,7 @@
 
 use crate::args::{
     AddArgs, BulkAction, CopyField, EditArgs, ExportArgs, FormatArg, GenerateArgs, ImportArgs,
-    InitArgs, ListArgs, Selection,
+    InitArgs, ListArgs, PasswordArgs, Selection,
 };
 use crate::error::CliError;
 use crate::secrets::interactive;
@@ -69,16 +69,20 @@ pub fn init(session: &Session, args: InitArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The password the person gave or asked to generate; `None` when neither.
+fn chosen_password(args: PasswordArgs) -> Result<Option<String>, CliError> {
+    if args.generate {
+        Ok(Some(generate_password(&PasswordSpec::default())?))
+    } else {
+        Ok(args.password)
+    }
+}
+
 pub fn add(session: &Session, args: AddArgs) -> Result<(), CliError> {
-    let password = match (args.password, args.generate) {
-        (Some(password), _) => password,
-        (None, true) => generate_password(&PasswordSpec::default())?,
-        (None, false) => String::new(),
-    };
     let fields = EntryFields {
         title: args.title,
         username: args.username,
-        password,
+        password: chosen_password(args.password)?.unwrap_or_default(),
         urls: args.urls,
         notes: args.notes,
         tags: args.tags,
@@ -106,9 +110,7 @@ pub fn edit(session: &Session, args: EditArgs) -> Result<(), CliError> {
     if let Some(username) = args.username {
         fields.username = username;
     }
-    if args.generate {
-        fields.password = generate_password(&PasswordSpec::default())?;
-    } else if let Some(password) = args.password {
+    if let Some(password) = chosen_password(args.password)? {
         fields.password = password;
     }
     if !args.urls.is_empty() {

@@ -53,14 +53,7 @@ impl Fixture {
     }
 
     fn json(&self, args: &[&str]) -> Value {
-        let output = self
-            .keypost(args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&output).unwrap()
+        json_output(self.keypost(args))
     }
 
     fn add(&self, title: &str, username: &str, password: &str, url: &str, tags: &[&str]) -> String {
@@ -208,16 +201,16 @@ fn password_stdin_unlocks_and_passwd_changes_the_master_password() {
 
 impl Fixture {
     fn json_with_password(&self, args: &[&str], password: &str) -> Value {
-        let output = self
-            .keypost(args)
-            .env("KEYPOST_PASSWORD", password)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&output).unwrap()
+        let mut command = self.keypost(args);
+        command.env("KEYPOST_PASSWORD", password);
+        json_output(command)
     }
+}
+
+/// What a successful run printed, as JSON.
+fn json_output(mut command: Command) -> Value {
+    let output = command.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&output).unwrap()
 }
 
 #[test]
@@ -227,74 +220,38 @@ fn bulk_tag_over_a_search_then_undo() {
     fixture.add("Client A wiki", "a", "2", "https://wiki.a.example.com", &[]);
     fixture.add("Personal", "me", "3", "https://me.example.org", &[]);
 
+    let list_client_a = ["ls", "--tag", "client-a", "--json"];
+    let tag_client_a = [
+        "bulk",
+        "tag",
+        "--add",
+        "client-a",
+        "--search",
+        "a.example.com",
+    ];
     fixture
-        .keypost(&[
-            "bulk",
-            "tag",
-            "--add",
-            "client-a",
-            "--search",
-            "a.example.com",
-            "--dry-run",
-        ])
+        .keypost(&[&tag_client_a[..], &["--dry-run"]].concat())
         .assert()
         .success()
         .stderr(predicate::str::contains("would change 2 of 2"));
-    assert!(
-        fixture
-            .json(&["ls", "--tag", "client-a", "--json"])
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    assert!(titles(&fixture.json(&list_client_a)).is_empty());
 
-    fixture
-        .keypost(&[
-            "bulk",
-            "tag",
-            "--add",
-            "client-a",
-            "--search",
-            "a.example.com",
-        ])
-        .assert()
-        .success();
-    let tagged = fixture.json(&["ls", "--tag", "client-a", "--json"]);
+    fixture.keypost(&tag_client_a).assert().success();
+    let tagged = fixture.json(&list_client_a);
     assert_eq!(titles(&tagged), ["Client A mail", "Client A wiki"]);
 
-    fixture
-        .keypost(&[
-            "bulk",
-            "set",
-            "--username",
-            "team-a",
-            "--search",
-            "client a",
-        ])
-        .assert()
-        .success();
-    fixture
-        .keypost(&[
-            "bulk",
-            "append",
-            "--notes",
-            "handed over",
-            "--search",
-            "client a",
-        ])
-        .assert()
-        .success();
+    for change in [
+        ["set", "--username", "team-a"],
+        ["append", "--notes", "handed over"],
+    ] {
+        let args = [&["bulk"], &change[..], &["--search", "client a"]].concat();
+        fixture.keypost(&args).assert().success();
+    }
 
     for _ in 0..3 {
         fixture.keypost(&["undo"]).assert().success();
     }
-    assert!(
-        fixture
-            .json(&["ls", "--tag", "client-a", "--json"])
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    assert!(titles(&fixture.json(&list_client_a)).is_empty());
     let all = fixture.json(&["ls", "--json"]);
     assert!(
         all.as_array()

@@ -37,7 +37,7 @@ fn sample_entry(index: usize) -> Entry {
         },
         ..EntryFields::default()
     };
-    Entry::unsaved(fields, OffsetDateTime::now_utc())
+    Entry::new(fields, OffsetDateTime::now_utc())
 }
 
 fn measure(

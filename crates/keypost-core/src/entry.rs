@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::OffsetDateTime;
 use uuid::Uuid;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Stable identity of an entry; survives edits, export and re-import into the same vault.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -37,7 +37,10 @@ impl std::str::FromStr for EntryId {
 }
 
 /// A name/value pair beyond the standard fields; `hidden` values are masked like passwords.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, Zeroize)]
+/// The entry window shows and edits it as it is; the value is wiped when dropped, and `Debug`
+/// never prints a hidden one.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct CustomField {
     pub name: String,
     pub value: String,
@@ -129,9 +132,10 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// An entry that exists only in memory (received, not saved): it gets a fresh id and
-    /// `at` as both times, so it can be exported or printed like a stored one.
-    pub fn unsaved(fields: EntryFields, at: OffsetDateTime) -> Self {
+    /// A new entry made at `at`: a fresh id, `at` as both times, no history. The vault stores
+    /// it on add and import; received entries are exported or printed as such without being
+    /// saved.
+    pub fn new(fields: EntryFields, at: OffsetDateTime) -> Self {
         Self {
             id: EntryId::new_random(),
             fields,

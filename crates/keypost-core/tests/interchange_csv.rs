@@ -31,6 +31,20 @@ fn field(name: &str, value: &str) -> CustomField {
     }
 }
 
+fn titles(preview: &ImportPreview) -> Vec<&str> {
+    preview.entries.iter().map(|e| e.title.as_str()).collect()
+}
+
+/// Exactly one problem, on `line`, whose message says each of `words`.
+fn assert_one_problem(preview: &ImportPreview, line: u64, words: &[&str]) {
+    assert_eq!(preview.problems.len(), 1, "{:?}", preview.problems);
+    let problem = &preview.problems[0];
+    assert_eq!(problem.line, line);
+    for word in words {
+        assert!(problem.message.contains(word), "{}", problem.message);
+    }
+}
+
 fn assert_no_problems(preview: &ImportPreview) {
     assert!(preview.problems.is_empty(), "{:?}", preview.problems);
     assert_eq!(preview.skipped_rows, 0);
@@ -589,45 +603,20 @@ fn formula_looking_values_are_imported_exactly() {
 #[test]
 fn broken_quote_is_reported_with_its_line_and_later_rows_survive() {
     let preview = import("broken_quote.csv");
-    assert_eq!(
-        preview
-            .entries
-            .iter()
-            .map(|e| e.title.as_str())
-            .collect::<Vec<_>>(),
-        ["ok1", "ok2"]
-    );
+    assert_eq!(titles(&preview), ["ok1", "ok2"]);
     assert_eq!(preview.skipped_rows, 1);
-    assert_eq!(preview.problems.len(), 1);
-    assert_eq!(preview.problems[0].line, 3);
-    assert!(preview.problems[0].message.contains("row skipped"));
+    assert_one_problem(&preview, 3, &["row skipped"]);
 
     // A quote left open in the last column would swallow the rest of the file.
     let at_end = import("broken_quote_at_end.csv");
-    assert_eq!(
-        at_end
-            .entries
-            .iter()
-            .map(|e| e.title.as_str())
-            .collect::<Vec<_>>(),
-        ["ok1", "swallowed"]
-    );
-    assert_eq!(at_end.problems.len(), 1);
-    assert_eq!(at_end.problems[0].line, 3);
-    assert!(at_end.problems[0].message.contains("never closed"));
+    assert_eq!(titles(&at_end), ["ok1", "swallowed"]);
+    assert_one_problem(&at_end, 3, &["never closed"]);
 }
 
 #[test]
 fn wrong_column_counts_are_reported_per_line() {
     let preview = import("wrong_columns.csv");
-    assert_eq!(
-        preview
-            .entries
-            .iter()
-            .map(|e| e.title.as_str())
-            .collect::<Vec<_>>(),
-        ["ok1", "ok2"]
-    );
+    assert_eq!(titles(&preview), ["ok1", "ok2"]);
     assert_eq!(preview.skipped_rows, 2);
     assert_eq!(
         preview.problems.iter().map(|p| p.line).collect::<Vec<_>>(),
@@ -642,16 +631,8 @@ fn wrong_column_counts_are_reported_per_line() {
 fn invalid_utf8_names_the_line_and_column_but_not_the_value() {
     let preview = import("invalid_utf8.csv");
     assert_eq!(preview.entries.len(), 2);
-    assert_eq!(preview.problems.len(), 1);
-    let problem = &preview.problems[0];
-    assert_eq!(problem.line, 3);
-    assert!(
-        problem.message.contains("'password'"),
-        "{}",
-        problem.message
-    );
-    assert!(problem.message.contains("UTF-8"));
-    assert!(!problem.message.contains("caf"));
+    assert_one_problem(&preview, 3, &["'password'", "UTF-8"]);
+    assert!(!preview.problems[0].message.contains("caf"));
 }
 
 #[test]
@@ -682,18 +663,8 @@ fn a_ten_megabyte_field_skips_its_row_and_oversized_files_are_refused() {
     file.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
     file.extend_from_slice(b"\"\nafter,https://c.example,u,p,\n");
     let preview = read_csv(&file, None).unwrap();
-    assert_eq!(
-        preview
-            .entries
-            .iter()
-            .map(|e| e.title.as_str())
-            .collect::<Vec<_>>(),
-        ["before", "after"]
-    );
-    assert_eq!(preview.problems.len(), 1);
-    assert_eq!(preview.problems[0].line, 3);
-    assert!(preview.problems[0].message.contains("'note'"));
-    assert!(preview.problems[0].message.contains("larger than 1 MiB"));
+    assert_eq!(titles(&preview), ["before", "after"]);
+    assert_one_problem(&preview, 3, &["'note'", "larger than 1 MiB"]);
 
     let just_fits = vec![b'a'; MAX_FIELD_BYTES];
     let mut file = b"name,url,username,password,note\nfits,https://a.example,u,p,".to_vec();

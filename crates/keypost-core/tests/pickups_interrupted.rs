@@ -7,24 +7,25 @@
 //! when `KEYPOST_TEST_CHILD` is set, the same test function plays the child's part.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use keypost_core::entry::{EntryFields, EntryId};
 use keypost_core::pickups::{self, PickupError, RelayClient, SendOptions, SentState};
 use keypost_core::vault::{KdfParams, Vault};
 use keypost_protocol::api::pickups::PickupState;
-use keypost_protocol::pickup::Pin;
 use keypost_relay::{RelayConfig, RunningRelay};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 
+use support::{all_entry_ids, child_process, child_vault_path, sent_pickups};
+
 const PASSWORD: &str = "master";
-const CHILD_ENV: &str = "KEYPOST_TEST_CHILD";
-const VAULT_ENV: &str = "KEYPOST_TEST_VAULT";
 const RELAY_ENV: &str = "KEYPOST_TEST_RELAY";
 
 /// Forwards connections to the relay, but keeps the relay's answers until [`Proxy::release`].
@@ -122,18 +123,7 @@ async fn forward(
 }
 
 fn options() -> SendOptions {
-    SendOptions {
-        recipient_email: "bob@example.com".into(),
-        sender_name: "Ana".into(),
-        message: String::new(),
-        pin: Pin::parse("24680").unwrap(),
-        passphrase: None,
-        expires_in_seconds: 86_400,
-        max_views: None,
-        retrieval_step: true,
-        recipient_delete: true,
-        include_notes: false,
-    }
+    support::send_options("", "24680")
 }
 
 /// A relay and a vault with one entry (the vault closed again, at `vault_path`).
@@ -161,14 +151,7 @@ fn emails(dir: &Path) -> usize {
 /// After the interruption: the pickup is listed (pending), a refresh finds it on the relay
 /// and marks it sent, and revoking it works.
 async fn assert_followable_and_revocable(slot: &Mutex<Option<Vault>>) {
-    let listed = slot
-        .lock()
-        .unwrap()
-        .as_ref()
-        .unwrap()
-        .pickups()
-        .sent()
-        .unwrap();
+    let listed = sent_pickups(slot);
     assert_eq!(listed.len(), 1, "{listed:?}");
     let pending = &listed[0];
     assert_eq!(pending.state, SentState::Pending);
@@ -177,14 +160,7 @@ async fn assert_followable_and_revocable(slot: &Mutex<Option<Vault>>) {
 
     let status = pickups::refresh_status(slot, &pending.id).await.unwrap();
     assert_eq!(status.state, PickupState::Active);
-    let listed = slot
-        .lock()
-        .unwrap()
-        .as_ref()
-        .unwrap()
-        .pickups()
-        .sent()
-        .unwrap();
+    let listed = sent_pickups(slot);
     assert_eq!(listed[0].state, SentState::Sent, "the relay knows it: sent");
     assert!(listed[0].emailed);
 
@@ -217,22 +193,12 @@ async fn locking_during_the_deposit_leaves_a_pickup_to_follow_and_revoke() {
 
 #[tokio::test]
 async fn a_process_killed_after_the_deposit_leaves_a_pickup_to_follow_and_revoke() {
-    if std::env::var_os(CHILD_ENV).is_some() {
+    if let Some(path) = child_vault_path() {
         // Child: send through the proxy; the parent kills us while the answer is held.
-        let path = PathBuf::from(std::env::var_os(VAULT_ENV).unwrap());
         let url = std::env::var(RELAY_ENV).unwrap();
-        let slot = Mutex::new(Some(Vault::unlock(&path, PASSWORD).unwrap()));
-        let ids = slot
-            .lock()
-            .unwrap()
-            .as_ref()
-            .unwrap()
-            .entries()
-            .list(&Default::default())
-            .unwrap()
-            .iter()
-            .map(|summary| summary.id)
-            .collect::<Vec<_>>();
+        let vault = Vault::unlock(&path, PASSWORD).unwrap();
+        let ids = all_entry_ids(&vault);
+        let slot = Mutex::new(Some(vault));
         let client = RelayClient::new(&url).unwrap();
         let outcome = pickups::send(&slot, &client, &ids, &options()).await;
         panic!("the parent should have killed this process, but the send ended: {outcome:?}");
@@ -240,19 +206,14 @@ async fn a_process_killed_after_the_deposit_leaves_a_pickup_to_follow_and_revoke
     let dir = TempDir::new().unwrap();
     let (relay, path, _) = setup(&dir).await;
     let proxy = Proxy::start(relay.local_addr()).await;
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "a_process_killed_after_the_deposit_leaves_a_pickup_to_follow_and_revoke",
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CHILD_ENV, "1")
-        .env(VAULT_ENV, &path)
-        .env(RELAY_ENV, &proxy.url)
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = child_process(
+        "a_process_killed_after_the_deposit_leaves_a_pickup_to_follow_and_revoke",
+        &path,
+    )
+    .env(RELAY_ENV, &proxy.url)
+    .stdout(Stdio::null())
+    .spawn()
+    .unwrap();
     proxy.answered.notified().await;
     // The relay has stored the pickup; the sender dies before it hears back.
     child.kill().unwrap();
@@ -279,14 +240,7 @@ async fn a_deposit_the_relay_never_received_is_shown_as_not_sent() {
     }
     proxy.release();
     assert_eq!(emails(dir.path()), 0);
-    let listed = slot
-        .lock()
-        .unwrap()
-        .as_ref()
-        .unwrap()
-        .pickups()
-        .sent()
-        .unwrap();
+    let listed = sent_pickups(&slot);
     assert_eq!(listed[0].state, SentState::Pending);
     let id = listed[0].id.clone();
 
@@ -295,17 +249,12 @@ async fn a_deposit_the_relay_never_received_is_shown_as_not_sent() {
         matches!(refreshed, Err(PickupError::NotSent)),
         "{refreshed:?}"
     );
-    let listed = slot
-        .lock()
-        .unwrap()
-        .as_ref()
-        .unwrap()
-        .pickups()
-        .sent()
-        .unwrap();
+    let listed = sent_pickups(&slot);
     assert_eq!(listed[0].state, SentState::NotSent, "the Sent list says so");
     let revoked = pickups::revoke(&slot, &id).await;
     assert!(matches!(revoked, Err(PickupError::NotSent)), "{revoked:?}");
+    pickups::forget(&slot, &id).unwrap();
+    assert!(sent_pickups(&slot).is_empty(), "forgotten");
 }
 
 #[tokio::test]
@@ -328,13 +277,6 @@ async fn a_refused_deposit_leaves_nothing_behind() {
         ),
         "{sent:?}"
     );
-    let listed = slot
-        .lock()
-        .unwrap()
-        .as_ref()
-        .unwrap()
-        .pickups()
-        .sent()
-        .unwrap();
+    let listed = sent_pickups(&slot);
     assert!(listed.is_empty(), "{listed:?}");
 }

@@ -2,6 +2,8 @@
 //! vault → seal → relay → email → PIN → open, and every way it can end.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use keypost_core::entry::EntryFields;
 use keypost_core::pickups::{self, PickupError, PickupInbox, RelayClient, SendOptions, SentPickup};
 use keypost_core::vault::{KdfParams, Vault};
@@ -9,6 +11,7 @@ use keypost_protocol::api::pickups::{PickupEventKind, PickupState};
 use keypost_protocol::pickup::Pin;
 use keypost_relay::{RelayConfig, RunningRelay};
 use std::sync::Mutex;
+use support::{all_entry_ids, sent_pickups};
 use tempfile::TempDir;
 use zeroize::Zeroizing;
 
@@ -52,40 +55,16 @@ async fn world() -> World {
 }
 
 fn options(pin: &str) -> SendOptions {
-    SendOptions {
-        recipient_email: "bob@example.com".into(),
-        sender_name: "Ana".into(),
-        message: "The shop's accounts".into(),
-        pin: Pin::parse(pin).unwrap(),
-        passphrase: None,
-        expires_in_seconds: 86_400,
-        max_views: None,
-        retrieval_step: true,
-        recipient_delete: true,
-        include_notes: false,
-    }
+    support::send_options("The shop's accounts", pin)
 }
 
 impl World {
-    fn vault(&self) -> std::sync::MutexGuard<'_, Option<Vault>> {
-        self.vault.lock().unwrap()
-    }
-
     fn sent_pickups(&self) -> Vec<SentPickup> {
-        self.vault().as_ref().unwrap().pickups().sent().unwrap()
+        sent_pickups(&self.vault)
     }
 
     async fn send(&self, options: &SendOptions) -> SentPickup {
-        let ids: Vec<_> = self
-            .vault()
-            .as_ref()
-            .unwrap()
-            .entries()
-            .list(&Default::default())
-            .unwrap()
-            .into_iter()
-            .map(|summary| summary.id)
-            .collect();
+        let ids = all_entry_ids(self.vault.lock().unwrap().as_ref().unwrap());
         let client = RelayClient::new(self.relay.public_url()).unwrap();
         pickups::send(&self.vault, &client, &ids, options)
             .await
@@ -226,6 +205,12 @@ async fn revoke_recipient_delete_views_and_passphrase() {
     let world = world().await;
 
     let revoked = world.send(&options("24680")).await;
+    let kept = pickups::forget(&world.vault, &revoked.id).unwrap_err();
+    assert_eq!(
+        kept.code(),
+        "invalid_input",
+        "a sent pickup is revoked, not forgotten"
+    );
     pickups::revoke(&world.vault, &revoked.id).await.unwrap();
     let inbox = PickupInbox::from_link(&revoked.link).unwrap();
     assert!(matches!(

@@ -1,6 +1,8 @@
 //! Every entry operation against a real vault folder on disk.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use keypost_core::entries::{BulkEdit, EntriesError, EntryQuery, TagCount};
 use keypost_core::entry::{CustomField, EntryFields};
 use keypost_core::vault::{KdfParams, Vault};
@@ -449,13 +451,7 @@ fn all_entries_reads_every_field_in_list_order() {
         .unwrap();
 
     let all = vault.entries().all().unwrap();
-    let listed: Vec<_> = vault
-        .entries()
-        .list(&EntryQuery::default())
-        .unwrap()
-        .into_iter()
-        .map(|summary| summary.id)
-        .collect();
+    let listed = support::all_entry_ids(&vault);
     assert_eq!(all.iter().map(|entry| entry.id).collect::<Vec<_>>(), listed);
     assert_eq!(
         listed,

@@ -3,34 +3,27 @@
 //! `KEYPOST_TEST_CHILD` is set, the same test function plays the child's part.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use keypost_core::entries::{BulkEdit, EntryQuery};
 use keypost_core::entry::EntryFields;
 use keypost_core::vault::{KdfParams, Vault, VaultError};
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::time::Duration;
+use support::{all_entry_ids, child_process, child_vault_path};
 
 const PASSWORD: &str = "correct horse battery staple";
 const SECOND_PASSWORD: &str = "second password";
-const CHILD_ENV: &str = "KEYPOST_TEST_CHILD";
-const VAULT_ENV: &str = "KEYPOST_TEST_VAULT";
 
 /// Starts this test binary running only `test_name`, in the child role.
 fn spawn_child(test_name: &str, vault: &Path) -> Child {
-    Command::new(std::env::current_exe().unwrap())
-        .args([test_name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, "1")
-        .env(VAULT_ENV, vault)
+    child_process(test_name, vault)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap()
-}
-
-fn child_vault_path() -> Option<PathBuf> {
-    std::env::var_os(CHILD_ENV)?;
-    std::env::var_os(VAULT_ENV).map(PathBuf::from)
 }
 
 /// Reads the child's stdout until a line equal to `marker` appears.
@@ -145,13 +138,7 @@ fn killing_a_bulk_edit_of_10000_entries_leaves_all_or_nothing() {
     const COUNT: usize = 10_000;
     if let Some(path) = child_vault_path() {
         let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
-        let ids: Vec<_> = vault
-            .entries()
-            .list(&EntryQuery::default())
-            .unwrap()
-            .into_iter()
-            .map(|summary| summary.id)
-            .collect();
+        let ids = all_entry_ids(&vault);
         println!("editing");
         std::io::stdout().flush().unwrap();
         vault

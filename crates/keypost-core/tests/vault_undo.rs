@@ -1,7 +1,9 @@
 //! Undo: every mutation is one step, stored in the encrypted database, kept for the last 50.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keypost_core::entries::{BulkEdit, EntriesError, EntryQuery, UNDO_LIMIT};
+mod support;
+
+use keypost_core::entries::{BulkEdit, EntriesError, UNDO_LIMIT};
 use keypost_core::entry::EntryFields;
 use keypost_core::vault::{KdfParams, Vault};
 
@@ -16,13 +18,8 @@ fn titled(title: &str) -> EntryFields {
 }
 
 fn titles(vault: &Vault) -> Vec<String> {
-    vault
-        .entries()
-        .list(&EntryQuery::default())
-        .unwrap()
-        .into_iter()
-        .map(|summary| summary.title)
-        .collect()
+    let list = support::entry_list(vault);
+    list.into_iter().map(|entry| entry.title).collect()
 }
 
 #[test]

@@ -3,10 +3,8 @@
 //! vault vectors. Only with the `vectors` feature, which dev-dependencies enable and no shipped
 //! crate does: outside it, no public function takes or returns raw key bytes.
 
-use crate::crypto::{KdfParams, NONCE_LEN, SecretKey};
-use crate::pickup::{
-    self, LinkSecret, PassphraseError, PickupId, Pin, SealError, SealedPickup, delete_key,
-};
+use crate::crypto::{KdfParams, SecretKey};
+use crate::pickup::{self, LinkSecret, PassphraseError, PickupId, Pin, delete_key};
 
 /// A key with chosen bytes, so a vector's output does not change between runs.
 pub fn secret_key(bytes: [u8; 32]) -> SecretKey {
@@ -49,15 +47,4 @@ pub fn pickup_trace(
     })
 }
 
-/// Seals any plaintext, canonical or not, with a chosen nonce: [`pickup::seal`] seals only
-/// valid payloads under a random nonce, and the vectors also need broken ones.
-pub fn seal_plaintext(
-    secret: &LinkSecret,
-    pin: &Pin,
-    passphrase: Option<&str>,
-    kdf: KdfParams,
-    nonce: [u8; NONCE_LEN],
-    plaintext: &[u8],
-) -> Result<SealedPickup, SealError> {
-    pickup::seal_plaintext(secret, pin, passphrase, kdf, nonce, plaintext)
-}
+pub use crate::pickup::sealed::seal_plaintext;

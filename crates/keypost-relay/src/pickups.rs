@@ -383,51 +383,77 @@ async fn open_in_transaction(
         proof_matches(verifier, &PickupId::from_bytes(id), &challenge, &proof)
     });
     if right {
-        let row = sqlx::query(
+        let Some(row) = count_down(
+            conn,
             "UPDATE pickups SET views_left = views_left - 1 \
              WHERE id = $1 AND expires_at > $2 AND attempts_left > 0 \
              AND (views_left IS NULL OR views_left > 0) \
              RETURNING views_left, ciphertext",
+            &id,
+            now,
         )
-        .bind(id.to_vec())
-        .bind(now)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some(row) = row else {
+        .await?
+        else {
             return Ok(OpenOutcome::Gone);
         };
         let views_left = row.try_get::<Option<i64>, _>("views_left")?.map(to_u32);
         let ciphertext: Vec<u8> = row.try_get("ciphertext")?;
-        insert_event(conn, &id, PickupEventKind::Opened, now).await?;
-        if views_left == Some(0) {
-            delete_pickup(conn, &id).await?;
-            insert_event(conn, &id, PickupEventKind::UsedUp, now).await?;
-        }
+        let used_up = (views_left == Some(0)).then_some(PickupEventKind::UsedUp);
+        record_count(conn, &id, PickupEventKind::Opened, used_up, now).await?;
         Ok(OpenOutcome::Opened(Opened {
             ciphertext,
             views_left,
         }))
     } else {
-        let row = sqlx::query(
+        let Some(row) = count_down(
+            conn,
             "UPDATE pickups SET attempts_left = attempts_left - 1 \
              WHERE id = $1 AND expires_at > $2 AND attempts_left > 0 \
              RETURNING attempts_left",
+            &id,
+            now,
         )
-        .bind(id.to_vec())
-        .bind(now)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some(row) = row else {
+        .await?
+        else {
             return Ok(OpenOutcome::Gone);
         };
         let attempts_left = to_u32(row.try_get("attempts_left")?);
-        insert_event(conn, &id, PickupEventKind::WrongPin, now).await?;
-        if attempts_left == 0 {
-            delete_pickup(conn, &id).await?;
-            insert_event(conn, &id, PickupEventKind::Destroyed, now).await?;
-        }
+        let destroyed = (attempts_left == 0).then_some(PickupEventKind::Destroyed);
+        record_count(conn, &id, PickupEventKind::WrongPin, destroyed, now).await?;
         Ok(OpenOutcome::WrongPin(attempts_left))
     }
+}
+
+/// Runs `update` (`UPDATE pickups … WHERE id = $1 AND expires_at > $2 … RETURNING …`) on a
+/// live pickup; `None` when it is gone.
+async fn count_down(
+    conn: &mut AnyConnection,
+    update: &str,
+    id: &[u8; 16],
+    now: i64,
+) -> Result<Option<AnyRow>, sqlx::Error> {
+    sqlx::query(update)
+        .bind(id.to_vec())
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Logs the event of an open attempt; `ended` (the last view, the last wrong PIN) also
+/// deletes the pickup and logs why.
+async fn record_count(
+    conn: &mut AnyConnection,
+    id: &[u8; 16],
+    event: PickupEventKind,
+    ended: Option<PickupEventKind>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    insert_event(conn, id, event, now).await?;
+    if let Some(ended) = ended {
+        delete_pickup(conn, id).await?;
+        insert_event(conn, id, ended, now).await?;
+    }
+    Ok(())
 }
 
 /// The recipient deletes the copy with the delete key derived from the link secret.

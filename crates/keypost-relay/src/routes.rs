@@ -233,6 +233,27 @@ pub async fn recipient_delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The pickup an owner route names, and the owner token (`Authorization: Bearer …`) that
+/// proves the right to it.
+pub struct OwnerAccess {
+    id_text: String,
+    id: [u8; 16],
+    token: Zeroizing<[u8; 32]>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for OwnerAccess {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let token = owner_token(&parts.headers)?;
+        let Path(id_text) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+        let id = pickup_id(&id_text)?;
+        Ok(Self { id_text, id, token })
+    }
+}
+
 fn owner_token(headers: &HeaderMap) -> Result<Zeroizing<[u8; 32]>, ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
@@ -273,25 +294,20 @@ async fn owner_view(
 /// `GET /api/v1/owner/pickups/{id}` with `Authorization: Bearer <owner token>`.
 pub async fn owner_status(
     State(state): State<AppState>,
-    Path(id_text): Path<String>,
-    headers: HeaderMap,
+    owner: OwnerAccess,
 ) -> Result<Json<OwnerStatus>, ApiError> {
-    let token = owner_token(&headers)?;
-    let id = pickup_id(&id_text)?;
-    owner_view(&state, id, &token).await
+    owner_view(&state, owner.id, &owner.token).await
 }
 
 /// `POST /api/v1/owner/pickups/{id}/revoke` — ends the pickup now; answers the new status.
 pub async fn owner_revoke(
     State(state): State<AppState>,
-    Path(id_text): Path<String>,
-    headers: HeaderMap,
+    owner: OwnerAccess,
 ) -> Result<Json<OwnerStatus>, ApiError> {
-    let token = owner_token(&headers)?;
-    let id = pickup_id(&id_text)?;
-    pickups::revoke(state.store(), id, &token, state.now().unix_timestamp()).await?;
-    tracing::info!(pickup = %id_text, "pickup revoked by the sender");
-    owner_view(&state, id, &token).await
+    let now = state.now().unix_timestamp();
+    pickups::revoke(state.store(), owner.id, &owner.token, now).await?;
+    tracing::info!(pickup = %owner.id_text, "pickup revoked by the sender");
+    owner_view(&state, owner.id, &owner.token).await
 }
 
 /// `GET /p/{id}` — the pickup page; touches no data.

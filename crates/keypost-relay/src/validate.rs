@@ -63,7 +63,7 @@ pub fn create_request(
     let link_fragment = Zeroizing::new(std::mem::take(&mut request.link_fragment));
     // Only the shape is checked; the decoded bytes are wiped at once.
     Zeroizing::new(binary::<32>("link_fragment", &link_fragment)?);
-    let id = binary::<16>("id", &request.id)?;
+    let id = *request.id.as_bytes();
     let pin_verifier = Zeroizing::new(binary::<32>("pin_verifier", &request.pin_verifier)?);
     let delete_verifier = request
         .delete_verifier

@@ -5,13 +5,13 @@
 mod support;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use keypost_protocol::api::pickups::{CreatePickupResponse, OwnerStatus, PickupEventKind};
 use keypost_protocol::b64;
 use keypost_relay::mail::{SmtpSettings, SmtpTls};
-use keypost_relay::{Limits, RelayConfig};
+use keypost_relay::{Limits, RelayConfig, RunningRelay};
 use support::smtp::SmtpSink;
 use support::{Api, Pickup, free_port};
 
@@ -29,6 +29,27 @@ fn config(db: &support::Db, outbox: PathBuf, smtp: Option<SmtpSettings>) -> Rela
 }
 
 /// Decodes the quoted-printable or base64 parts lettre may choose, so links can be found.
+/// A relay that mails through the SMTP server on 127.0.0.1:`port` (no TLS, no login), with
+/// `outbox` as its unused outbox folder.
+async fn relay_mailing_through(db: &support::Db, outbox: &Path, port: u16) -> RunningRelay {
+    let smtp = SmtpSettings::Server {
+        host: "127.0.0.1".to_owned(),
+        port,
+        tls: SmtpTls::None,
+        username: None,
+        password: None,
+    };
+    keypost_relay::start(config(db, outbox.to_path_buf(), Some(smtp)))
+        .await
+        .unwrap()
+}
+
+/// The kinds of the events the relay logged for `pickup`, as its owner sees them.
+async fn events_of(api: &Api<'_>, pickup: &Pickup) -> Vec<PickupEventKind> {
+    let owner: OwnerStatus = api.owner_status(pickup).await.json().await.unwrap();
+    owner.events.iter().map(|event| event.kind).collect()
+}
+
 fn decoded_parts(raw: &str) -> Vec<(String, String)> {
     let mut parts = Vec::new();
     let boundary_marker = "boundary=\"";
@@ -92,33 +113,16 @@ async fn smtp_server_receives_the_link_without_pin_or_content() {
     let sink = SmtpSink::start();
     let db = support::Db::sqlite();
     let outbox = tempfile::tempdir().unwrap();
-    let smtp = SmtpSettings::Server {
-        host: "127.0.0.1".to_owned(),
-        port: sink.port,
-        tls: SmtpTls::None,
-        username: None,
-        password: None,
-    };
-    let relay = keypost_relay::start(config(&db, outbox.path().to_path_buf(), Some(smtp)))
-        .await
-        .unwrap();
+    let relay = relay_mailing_through(&db, outbox.path(), sink.port).await;
     let http = reqwest::Client::new();
-    let api = Api {
-        http: &http,
-        base: relay.public_url().to_owned(),
-    };
+    let api = Api::new(&http, relay.public_url());
     // The "entry content" is inside the ciphertext; use recognisable bytes to look for it.
     let mut pickup = Pickup::new(0);
     pickup.ciphertext = b"entry-password-Tr0ub4dor&3".repeat(8);
     let pin = "48213";
     let mut request = pickup.request(Some(2));
     request.message = "Here are the Wi-Fi and router logins <b>bold?</b>".to_owned();
-    let response = http
-        .post(format!("{}/api/v1/pickups", relay.public_url()))
-        .json(&request)
-        .send()
-        .await
-        .unwrap();
+    let response = api.create_request(&request).await;
     assert_eq!(response.status(), 201);
     let created: CreatePickupResponse = response.json().await.unwrap();
     assert!(created.emailed);
@@ -170,12 +174,10 @@ async fn smtp_server_receives_the_link_without_pin_or_content() {
         assert!(!body.contains(&b64::encode(&pickup.verifier)));
     }
 
-    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
     assert!(
-        owner
-            .events
-            .iter()
-            .any(|event| event.kind == PickupEventKind::Emailed)
+        events_of(&api, &pickup)
+            .await
+            .contains(&PickupEventKind::Emailed)
     );
     relay.shutdown().await.unwrap();
 }
@@ -190,12 +192,9 @@ async fn without_smtp_each_email_becomes_an_eml_file_in_the_outbox() {
         .unwrap();
     let http = reqwest::Client::new();
     let pickup = Pickup::new(100);
-    let response = http
-        .post(format!("{}/api/v1/pickups", relay.public_url()))
-        .json(&pickup.request(None))
-        .send()
-        .await
-        .unwrap();
+    let response = Api::new(&http, relay.public_url())
+        .create(&pickup, None)
+        .await;
     assert_eq!(response.status(), 201);
     let created: CreatePickupResponse = response.json().await.unwrap();
     assert!(created.emailed);
@@ -220,32 +219,19 @@ async fn without_smtp_each_email_becomes_an_eml_file_in_the_outbox() {
 async fn unreachable_smtp_still_stores_the_pickup_and_says_not_emailed() {
     let db = support::Db::sqlite();
     let outbox = tempfile::tempdir().unwrap();
-    let smtp = SmtpSettings::Server {
-        host: "127.0.0.1".to_owned(),
-        port: free_port(),
-        tls: SmtpTls::None,
-        username: None,
-        password: None,
-    };
-    let relay = keypost_relay::start(config(&db, outbox.path().to_path_buf(), Some(smtp)))
-        .await
-        .unwrap();
+    // Nothing listens on that port.
+    let relay = relay_mailing_through(&db, outbox.path(), free_port()).await;
     let http = reqwest::Client::new();
-    let api = Api {
-        http: &http,
-        base: relay.public_url().to_owned(),
-    };
+    let api = Api::new(&http, relay.public_url());
     let pickup = Pickup::new(100);
     let response = api.create(&pickup, None).await;
     assert_eq!(response.status(), 201);
     let created: CreatePickupResponse = response.json().await.unwrap();
     assert!(!created.emailed);
-    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
     assert!(
-        owner
-            .events
-            .iter()
-            .any(|event| event.kind == PickupEventKind::EmailFailed)
+        events_of(&api, &pickup)
+            .await
+            .contains(&PickupEventKind::EmailFailed)
     );
     relay.shutdown().await.unwrap();
 }

@@ -23,14 +23,8 @@ async fn two_relay_processes_on_one_postgres_share_the_counters() {
     let second = relay(db.url(), &scratch.path().join("b"), scratch.path());
     assert_ne!(first.base, second.base);
     let http = reqwest::Client::new();
-    let via_first = Api {
-        http: &http,
-        base: first.base.clone(),
-    };
-    let via_second = Api {
-        http: &http,
-        base: second.base.clone(),
-    };
+    let via_first = Api::new(&http, &first.base);
+    let via_second = Api::new(&http, &second.base);
 
     // Views: created on one, opened alternately on both, the limit holds across them.
     let pickup = Pickup::new(4096);
@@ -44,20 +38,10 @@ async fn two_relay_processes_on_one_postgres_share_the_counters() {
     assert_eq!(via_second.create(&guarded, None).await.status(), 201);
     let challenge: ChallengeResponse = via_first.challenge(&guarded).await.json().await.unwrap();
     let proof = guarded.proof(&challenge.challenge);
-    assert_eq!(
-        via_second
-            .open_with(&guarded, &challenge.challenge, &proof)
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        via_first
-            .open_with(&guarded, &challenge.challenge, &proof)
-            .await
-            .status(),
-        400
-    );
+    for (api, expected) in [(&via_second, 200), (&via_first, 400)] {
+        let response = api.open_with(&guarded, &challenge.challenge, &proof).await;
+        assert_eq!(response.status(), expected);
+    }
 
     // Wrong PINs sent concurrently to both processes still count as exactly 3.
     let target = Pickup::new(64);
@@ -71,25 +55,18 @@ async fn two_relay_processes_on_one_postgres_share_the_counters() {
         };
         challenges.push((api, api.challenge_text(&target).await));
     }
-    let mut tasks = tokio::task::JoinSet::new();
-    for (api, challenge) in challenges {
-        let body = keypost_protocol::api::pickups::OpenRequest {
-            proof: target.wrong_proof(&challenge),
-            challenge,
-        };
-        let url = format!("{}/api/v1/pickups/{}/open", api.base, target.id_text());
-        let http = http.clone();
-        tasks.spawn(async move {
-            http.post(url)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        });
-    }
-    let statuses = tasks.join_all().await;
+    let requests = challenges
+        .into_iter()
+        .map(|(api, challenge)| {
+            let body = keypost_protocol::api::pickups::OpenRequest {
+                proof: target.wrong_proof(&challenge),
+                challenge,
+            };
+            let url = format!("{}/api/v1/pickups/{}/open", api.base, target.id_text());
+            (http.clone(), url, body)
+        })
+        .collect();
+    let statuses = support::open_all_at_once(requests).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 403).count(),
         3,
@@ -178,10 +155,7 @@ async fn every_answered_write_survives_a_kill() {
     for _ in 0..3 {
         let answered = answers_until_killed(&http, &mut running).await;
         running = relay(db.url(), &outbox, scratch.path());
-        let api = Api {
-            http: &http,
-            base: running.base.clone(),
-        };
+        let api = Api::new(&http, &running.base);
         let mut creates = 0;
         let mut opens = 0;
         for (created, opened_pickup, opened) in &answered {
@@ -222,10 +196,7 @@ async fn logs_contain_no_secret() {
             .starts_with("keypost-relay listening on http://127.0.0.1:")
     );
     let http = reqwest::Client::new();
-    let api = Api {
-        http: &http,
-        base: relay.base.clone(),
-    };
+    let api = Api::new(&http, &relay.base);
     let pickup = Pickup::new(2048);
     let request = pickup.request(Some(3));
     assert_eq!(api.create(&pickup, Some(3)).await.status(), 201);
@@ -255,28 +226,13 @@ async fn logs_contain_no_secret() {
     // Bad requests must not echo secrets into the log either.
     let mut broken = pickup.request(None);
     broken.expires_in_seconds = 1;
-    let response = http
-        .post(format!("{}/api/v1/pickups", relay.base))
-        .json(&broken)
-        .send()
-        .await
-        .unwrap();
+    let response = api.create_request(&broken).await;
     assert_eq!(response.status(), 400);
     let body: ErrorBody = response.json().await.unwrap();
     for secret in &secrets {
         assert!(!body.error.message.contains(secret.as_str()));
     }
-    let revoke = http
-        .post(format!(
-            "{}/api/v1/owner/pickups/{}/revoke",
-            relay.base,
-            pickup.id_text()
-        ))
-        .header("authorization", pickup.bearer())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(revoke.status(), 200);
+    assert_eq!(api.owner_revoke(&pickup).await.status(), 200);
 
     let stdout_line = relay.stdout_first_line.clone();
     let logs = relay.stop();

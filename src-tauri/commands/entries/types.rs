@@ -65,29 +65,18 @@ pub enum Selection {
     },
 }
 
-/// A custom field as the entry window shows and edits it. Not core's `CustomField`: this one
-/// wipes its value when dropped, and is not `Debug` (hidden values are secrets).
+/// What the entry window shows and edits of an entry: every field but the password.
 #[derive(Clone, Serialize, Deserialize, TS)]
-pub struct CustomFieldData {
-    pub name: String,
-    pub value: String,
-    pub hidden: bool,
-}
-
-impl From<&CustomField> for CustomFieldData {
-    fn from(field: &CustomField) -> Self {
-        Self {
-            name: field.name.clone(),
-            value: field.value.clone(),
-            hidden: field.hidden,
-        }
-    }
-}
-
-impl Drop for CustomFieldData {
-    fn drop(&mut self) {
-        self.value.zeroize();
-    }
+pub struct EntryForm {
+    pub title: String,
+    pub username: String,
+    pub urls: Vec<String>,
+    pub notes: String,
+    pub tags: Vec<String>,
+    pub folder: String,
+    pub custom_fields: Vec<CustomField>,
+    pub totp: String,
+    pub favourite: bool,
 }
 
 /// An entry as the entry window shows it: every field except the password, which comes only
@@ -95,16 +84,10 @@ impl Drop for CustomFieldData {
 #[derive(Clone, Serialize, TS)]
 pub struct EntryDetail {
     pub id: String,
-    pub title: String,
-    pub username: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub form: EntryForm,
     pub has_password: bool,
-    pub urls: Vec<String>,
-    pub notes: String,
-    pub tags: Vec<String>,
-    pub folder: String,
-    pub custom_fields: Vec<CustomFieldData>,
-    pub totp: String,
-    pub favourite: bool,
     pub created: String,
     pub modified: String,
     pub password_history_count: u32,
@@ -115,20 +98,18 @@ impl From<&Entry> for EntryDetail {
         let fields = &entry.fields;
         Self {
             id: entry.id.to_string(),
-            title: fields.title.clone(),
-            username: fields.username.clone(),
+            form: EntryForm {
+                title: fields.title.clone(),
+                username: fields.username.clone(),
+                urls: fields.urls.clone(),
+                notes: fields.notes.clone(),
+                tags: fields.tags.clone(),
+                folder: fields.folder.clone(),
+                custom_fields: fields.custom_fields.clone(),
+                totp: fields.totp.clone(),
+                favourite: fields.favourite,
+            },
             has_password: !fields.password.is_empty(),
-            urls: fields.urls.clone(),
-            notes: fields.notes.clone(),
-            tags: fields.tags.clone(),
-            folder: fields.folder.clone(),
-            custom_fields: fields
-                .custom_fields
-                .iter()
-                .map(CustomFieldData::from)
-                .collect(),
-            totp: fields.totp.clone(),
-            favourite: fields.favourite,
             created: timestamp(entry.created),
             modified: timestamp(entry.modified),
             password_history_count: u32::try_from(entry.password_history.len()).unwrap_or(u32::MAX),
@@ -140,16 +121,10 @@ impl From<&Entry> for EntryDetail {
 /// fields never needs the secret in the UI.
 #[derive(Deserialize, TS)]
 pub struct EntryInput {
-    pub title: String,
-    pub username: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub form: EntryForm,
     pub password: Option<String>,
-    pub urls: Vec<String>,
-    pub notes: String,
-    pub tags: Vec<String>,
-    pub folder: String,
-    pub custom_fields: Vec<CustomFieldData>,
-    pub totp: String,
-    pub favourite: bool,
 }
 
 impl Drop for EntryInput {
@@ -164,25 +139,18 @@ impl EntryInput {
     /// The core's fields for this form; `kept_password` is used when the form left the
     /// password untouched. Cleaning (trimming, tag rules) is the core's job.
     pub fn into_fields(mut self, kept_password: Option<String>) -> EntryFields {
+        let form = &mut self.form;
         EntryFields {
-            title: std::mem::take(&mut self.title),
-            username: std::mem::take(&mut self.username),
+            title: std::mem::take(&mut form.title),
+            username: std::mem::take(&mut form.username),
+            urls: std::mem::take(&mut form.urls),
+            notes: std::mem::take(&mut form.notes),
+            tags: std::mem::take(&mut form.tags),
+            folder: std::mem::take(&mut form.folder),
+            custom_fields: std::mem::take(&mut form.custom_fields),
+            totp: std::mem::take(&mut form.totp),
+            favourite: form.favourite,
             password: self.password.take().or(kept_password).unwrap_or_default(),
-            urls: std::mem::take(&mut self.urls),
-            notes: std::mem::take(&mut self.notes),
-            tags: std::mem::take(&mut self.tags),
-            folder: std::mem::take(&mut self.folder),
-            custom_fields: self
-                .custom_fields
-                .iter()
-                .map(|field| CustomField {
-                    name: field.name.clone(),
-                    value: field.value.clone(),
-                    hidden: field.hidden,
-                })
-                .collect(),
-            totp: std::mem::take(&mut self.totp),
-            favourite: self.favourite,
         }
     }
 }

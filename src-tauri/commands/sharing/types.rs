@@ -3,9 +3,9 @@
 //! through [`SentRow`] (no PIN, link or owner token) and [`SentCopy`] (link, QR and PIN, to
 //! show again on request).
 
-use keypost_core::entry::EntryFields;
-use keypost_core::pickups::SentPickup;
+use keypost_core::pickups::{SentPickup, SentState, fields_of};
 use keypost_protocol::api::pickups::{OwnerStatus, PickupEventKind};
+use keypost_protocol::pickup::Payload;
 use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use ts_rs::TS;
@@ -71,6 +71,8 @@ pub struct SentRow {
     /// RFC 3339; null for a record without a send time.
     pub sent_at: Option<String>,
     pub expires_at: String,
+    /// Pending until the relay is known to have it; not sent when it never received it.
+    pub state: SentState,
     /// The relay's last answer kept in the vault, shown until a fresh one arrives.
     pub last_progress: Option<OwnerStatus>,
 }
@@ -83,6 +85,7 @@ impl From<&SentPickup> for SentRow {
             entry_titles: sent.entry_titles.clone(),
             sent_at: sent.sent_at.and_then(|at| at.format(&Rfc3339).ok()),
             expires_at: sent.expires_at.clone(),
+            state: sent.state,
             last_progress: sent.last_status.clone(),
         }
     }
@@ -109,17 +112,18 @@ pub struct ReceivedSummary {
 }
 
 impl ReceivedSummary {
-    pub fn new(token: u32, sender_name: String, message: String, entries: &[EntryFields]) -> Self {
-        let rows = entries
+    pub fn new(token: u32, payload: &Payload) -> Self {
+        let rows = payload
+            .entries
             .iter()
             .zip(1..)
-            .map(|(fields, number)| ImportRow::new(number, fields))
+            .map(|(snapshot, number)| ImportRow::new(number, &fields_of(snapshot)))
             .collect();
         Self {
             token,
-            sender_name,
-            message,
-            total: u32::try_from(entries.len()).unwrap_or(u32::MAX),
+            sender_name: payload.sender_name.clone(),
+            message: payload.message.clone(),
+            total: u32::try_from(payload.entries.len()).unwrap_or(u32::MAX),
             rows,
         }
     }

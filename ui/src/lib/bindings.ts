@@ -21,12 +21,12 @@ export type ChosenFile = { path: string | null, };
 export type CommandError = { code: ErrorCode, message: string, };
 export type CopyReceipt = { clear_after_seconds: number, };
 export type CsvFormat = "keypost" | "generic" | "bitwarden" | "chrome" | "keepassxc" | "1password" | "lastpass" | "firefox";
-export type CustomFieldData = { name: string, value: string, hidden: boolean, };
-export type EntryDetail = { id: string, title: string, username: string, has_password: boolean, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<CustomFieldData>, totp: string, favourite: boolean, created: string, modified: string, password_history_count: number, };
+export type CustomField = { name: string, value: string, hidden: boolean, };
+export type EntryDetail = { id: string, has_password: boolean, created: string, modified: string, password_history_count: number, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<CustomField>, totp: string, favourite: boolean, };
 export type EntryId = string;
-export type EntryInput = { title: string, username: string, password: string | null, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<CustomFieldData>, totp: string, favourite: boolean, };
+export type EntryInput = { password: string | null, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<CustomField>, totp: string, favourite: boolean, };
 export type EntrySummary = { id: EntryId, title: string, username: string, urls: Array<string>, tags: Array<string>, folder: string, favourite: boolean, modified: string, };
-export type ErrorCode = "wrong_password" | "vault_in_use" | "locked" | "no_vault" | "vault_exists" | "corrupt" | "not_found" | "invalid_input" | "io" | "internal" | "wrong_pin" | "gone" | "invalid_link" | "relay_unreachable" | "relay_refused";
+export type ErrorCode = "wrong_password" | "vault_in_use" | "locked" | "no_vault" | "vault_exists" | "corrupt" | "not_found" | "invalid_input" | "io" | "internal" | "wrong_pin" | "gone" | "invalid_link" | "relay_unreachable" | "relay_refused" | "not_sent";
 export type ExportSource = { "kind": "vault" } | { "kind": "selection", selection: Selection, } | { "kind": "received", token: number, };
 export type ExportTarget = { source: ExportSource, path: string, };
 export type HistoryRow = { password: string, replaced_at: string, };
@@ -110,9 +110,14 @@ export type SentRow = { id: string, recipient_email: string, entry_titles: Array
  */
 sent_at: string | null, expires_at: string, 
 /**
+ * Pending until the relay is known to have it; not sent when it never received it.
+ */
+state: SentState, 
+/**
  * The relay's last answer kept in the vault, shown until a fresh one arrives.
  */
 last_progress: OwnerStatus | null, };
+export type SentState = "pending" | "sent" | "not_sent";
 export type Settings = { 
 /**
  * Lock the vault after this many minutes without activity in the app.
@@ -171,13 +176,16 @@ export const commands = {
   exportPdf: (target: ExportTarget): Promise<number> => invoke('export_pdf', { target }),
   proposePin: (): Promise<string> => invoke('propose_pin'),
   checkPin: (pin: string): Promise<PinCheck> => invoke('check_pin', { pin }),
+  checkEmail: (address: string): Promise<string> => invoke('check_email', { address }),
   sendEntries: (request: SendRequest): Promise<Array<SentCopy>> => invoke('send_entries', { request }),
   sentList: (): Promise<Array<SentRow>> => invoke('sent_list'),
   sentCopy: (id: string): Promise<SentCopy> => invoke('sent_copy', { id }),
   sentProgress: (id: string): Promise<OwnerStatus> => invoke('sent_progress', { id }),
   revokeSent: (id: string): Promise<void> => invoke('revoke_sent', { id }),
+  forgetSent: (id: string): Promise<void> => invoke('forget_sent', { id }),
   pickupInfo: (link: string): Promise<PickupStatus> => invoke('pickup_info', { link }),
   receivePickup: (link: string, pin: string, passphrase: string | null): Promise<ReceivedSummary> => invoke('receive_pickup', { link, pin, passphrase }),
+  saveReceived: (token: number): Promise<number> => invoke('save_received', { token }),
   copyText: (text: string): Promise<CopyReceipt> => invoke('copy_text', { text }),
   relayInfo: (): Promise<RelayInfo> => invoke('relay_info'),
   takeOpenedLink: (): Promise<string | null> => invoke('take_opened_link'),

@@ -121,13 +121,7 @@ impl EntriesMut<'_> {
     pub fn add(&mut self, mut fields: EntryFields) -> Result<Entry> {
         normalise(&mut fields)?;
         let now = OffsetDateTime::now_utc();
-        let entry = Entry {
-            id: EntryId::new_random(),
-            fields,
-            created: now,
-            modified: now,
-            password_history: Vec::new(),
-        };
+        let entry = Entry::new(fields, now);
         let tx = self.conn.transaction()?;
         let mut log =
             ChangeLog::begin(&tx, &format!("Add \u{201c}{}\u{201d}", entry.fields.title))?;
@@ -185,13 +179,7 @@ impl EntriesMut<'_> {
             let mut statement = tx.prepare_cached(UPSERT_SQL)?;
             for mut fields in entries {
                 normalise(&mut fields)?;
-                let entry = Entry {
-                    id: EntryId::new_random(),
-                    fields,
-                    created: now,
-                    modified: now,
-                    password_history: Vec::new(),
-                };
+                let entry = Entry::new(fields, now);
                 log.capture_new(&tx, &entry.id)?;
                 upsert(&mut statement, &entry)?;
                 ids.push(entry.id);

@@ -1,5 +1,5 @@
 //! Follow what happens to sent pickups (owner status) and revoke them, with the owner token
-//! from the sent log. Each answer that differs from the one kept is stored, so the Sent list
+//! from the sent log; forget the ones the relay never received. Each answer that differs from the one kept is stored, so the Sent list
 //! shows a status before the relay answers and while it cannot be reached.
 //!
 //! A pending record (its send was interrupted) is settled here: the relay knows it (sent) or
@@ -87,6 +87,23 @@ where
         }
         outcome => outcome,
     }
+}
+
+/// Drops a pickup the relay never received from the sent log: there is nothing to follow or
+/// revoke. One the relay has, or may have (pending), is kept.
+pub fn forget<A>(access: &A, id: &str) -> Result<()>
+where
+    A: VaultAccess,
+    A::Vault: PickupsVault,
+{
+    access.with_vault(|vault| {
+        if vault.pickups().find(id)?.state != SentState::NotSent {
+            return Err(PickupError::InvalidInput(
+                "only a pickup the relay never received can be forgotten; revoke it instead".into(),
+            ));
+        }
+        vault.pickups_mut().forget(id)
+    })?
 }
 
 async fn follow<A>(access: &A, client: &RelayClient, sent: &SentPickup) -> Result<OwnerStatus>

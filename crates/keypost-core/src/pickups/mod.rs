@@ -23,7 +23,7 @@ mod sent_log;
 mod snapshot;
 
 pub use client::{PickupInbox, RelayClient};
-pub use following::{Followed, RelayClients, refresh_all, refresh_status, revoke};
+pub use following::{Followed, RelayClients, forget, refresh_all, refresh_status, revoke};
 pub use qr::{QrError, qr_svg, qr_terminal};
 pub use receiving::{open, save};
 pub use sending::{SendOptions, send, send_separately};
@@ -96,7 +96,8 @@ impl PickupError {
         match self {
             Self::InvalidInput(_) | Self::Payload(_) | Self::Seal(_) => "invalid_input",
             Self::WrongPin { .. } => "wrong_pin",
-            Self::Gone | Self::NotSent => "gone",
+            Self::Gone => "gone",
+            Self::NotSent => "not_sent",
             Self::Refused { .. } => "relay_refused",
             Self::Unreachable { .. } | Self::BadAnswer(_) => "relay_unreachable",
             Self::Link(_) => "invalid_link",

@@ -146,7 +146,7 @@ impl Sealed {
         let passphrase = options.passphrase.as_ref().map(|text| text.as_str());
         let sealed = seal(&secret, &options.pin, passphrase, &payload)?;
         let owner_token = OwnerToken::make_random();
-        let id = b64::encode(&sealed.id);
+        let id = sealed.id.to_base64();
         // The relay serves the page at `<relay>/p/<id>` (spec, "Links"); its answer replaces
         // this link once it has the pickup.
         let link = PickupLink::new(
@@ -176,7 +176,7 @@ impl Sealed {
             last_status: None,
         };
         let request = CreatePickupRequest {
-            id,
+            id: sealed.id,
             ciphertext: b64::encode(&sealed.ciphertext),
             pin_verifier: b64::encode(&sealed.pin_verifier),
             delete_verifier: options

@@ -27,6 +27,7 @@ pub(crate) const MIGRATION: Migration = Migration {
 };
 
 /// Where a sent pickup stands, as far as this vault knows.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SentState {

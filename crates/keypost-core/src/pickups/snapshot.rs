@@ -58,7 +58,7 @@ pub fn fields_of(snapshot: &EntrySnapshot) -> EntryFields {
 pub fn unsaved_entries(snapshots: &[EntrySnapshot], received_at: OffsetDateTime) -> Vec<Entry> {
     snapshots
         .iter()
-        .map(|snapshot| Entry::unsaved(fields_of(snapshot), received_at))
+        .map(|snapshot| Entry::new(fields_of(snapshot), received_at))
         .collect()
 }
 

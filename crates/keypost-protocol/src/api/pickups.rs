@@ -10,9 +10,9 @@ use crate::pickup::PickupId;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePickupRequest {
-    /// Pickup id derived from the link secret (16 bytes, base64url). A string here, unlike the
-    /// answers' [`PickupId`], so the relay's 400 answer can name the field that is wrong.
-    pub id: String,
+    /// Pickup id derived from the link secret (16 bytes, base64url on the wire). A malformed
+    /// one fails the body's deserialisation, whose 400 answer names the field.
+    pub id: PickupId,
     /// The sealed payload (base64url), opaque to the relay.
     pub ciphertext: String,
     /// HMAC of the PIN under the auth key (32 bytes, base64url); the relay never sees the PIN.

@@ -15,7 +15,7 @@ mod link;
 mod payload;
 mod pin;
 mod proof;
-mod sealed;
+pub(crate) mod sealed;
 
 pub use id::{ID_LEN, PickupId};
 pub use keys::{
@@ -37,4 +37,4 @@ pub use sealed::{
 };
 
 #[cfg(feature = "vectors")]
-pub(crate) use sealed::{passphrase_key, payload_key, seal_plaintext};
+pub(crate) use sealed::{passphrase_key, payload_key};

@@ -239,9 +239,10 @@ pub fn seal_with_kdf(
     seal_plaintext(secret, pin, passphrase, kdf, nonce, &plaintext)
 }
 
-/// Seals raw plaintext bytes. The public functions pass only canonical payloads; the test
-/// vector generator also passes broken ones.
-pub(crate) fn seal_plaintext(
+/// Seals any plaintext, canonical or not, with a chosen nonce: [`seal`] seals only valid
+/// payloads under a random nonce, and the test vectors also need broken ones. Reachable from
+/// outside only through `keypost_protocol::vectors` (the `vectors` feature).
+pub fn seal_plaintext(
     secret: &LinkSecret,
     pin: &Pin,
     passphrase: Option<&str>,
@@ -375,10 +376,21 @@ mod tests {
         Pin::parse(text).unwrap()
     }
 
+    /// The test payload with PIN 40917.
+    fn seal_without_passphrase(secret: &LinkSecret) -> SealedPickup {
+        seal(secret, &pin("40917"), None, &payload()).unwrap()
+    }
+
+    /// The test payload with PIN 40917 and passphrase "tea", at the passphrase KDF floor.
+    fn seal_with_tea(secret: &LinkSecret) -> SealedPickup {
+        let floor = KdfPolicy::PICKUP_PASSPHRASE.floor;
+        seal_with_kdf(secret, &pin("40917"), Some("tea"), &payload(), floor).unwrap()
+    }
+
     #[test]
     fn round_trip_without_and_with_passphrase() {
         let secret = LinkSecret::make_random();
-        let sealed = seal(&secret, &pin("40917"), None, &payload()).unwrap();
+        let sealed = seal_without_passphrase(&secret);
         assert_eq!(sealed.id, secret.id());
         assert_eq!(
             sealed.pin_verifier,
@@ -391,14 +403,7 @@ mod tests {
         let header = SealedHeader::parse(&sealed.ciphertext).unwrap();
         assert!(!header.needs_passphrase());
 
-        let with = seal_with_kdf(
-            &secret,
-            &pin("40917"),
-            Some("tea"),
-            &payload(),
-            KdfPolicy::PICKUP_PASSPHRASE.floor,
-        )
-        .unwrap();
+        let with = seal_with_tea(&secret);
         assert_eq!(
             SealedHeader::parse(&with.ciphertext)
                 .unwrap()
@@ -430,17 +435,15 @@ mod tests {
     #[test]
     fn seals_are_fresh_each_time() {
         let secret = LinkSecret::make_random();
-        let one = seal(&secret, &pin("40917"), None, &payload()).unwrap();
-        let two = seal(&secret, &pin("40917"), None, &payload()).unwrap();
+        let one = seal_without_passphrase(&secret);
+        let two = seal_without_passphrase(&secret);
         assert_ne!(one.ciphertext, two.ciphertext);
     }
 
     #[test]
     fn wrong_pin_and_any_flipped_bit_fail_the_same_way() {
         let secret = LinkSecret::make_random();
-        let sealed = seal(&secret, &pin("40917"), None, &payload())
-            .unwrap()
-            .ciphertext;
+        let sealed = seal_without_passphrase(&secret).ciphertext;
         assert_eq!(
             open(&secret, &pin("40918"), None, &sealed),
             Err(OpenError::DecryptionFailed)
@@ -465,18 +468,8 @@ mod tests {
     #[test]
     fn header_rules_are_enforced_before_any_work() {
         let secret = LinkSecret::make_random();
-        let sealed = seal(&secret, &pin("40917"), None, &payload())
-            .unwrap()
-            .ciphertext;
-        let with = seal_with_kdf(
-            &secret,
-            &pin("40917"),
-            Some("tea"),
-            &payload(),
-            KdfPolicy::PICKUP_PASSPHRASE.floor,
-        )
-        .unwrap()
-        .ciphertext;
+        let sealed = seal_without_passphrase(&secret).ciphertext;
+        let with = seal_with_tea(&secret).ciphertext;
         let edit = |source: &[u8], index: usize, value: u8| {
             let mut copy = source.to_vec();
             copy[index] = value;

@@ -16,6 +16,8 @@ export const PAGE_DIR = resolve(E2E_DIR, '..');
 export const REPO_DIR = resolve(PAGE_DIR, '../../..');
 /** Debian's interpreter: python3-aiosmtpd is installed for it, not for other Pythons on PATH. */
 const SYSTEM_PYTHON = '/usr/bin/python3';
+/** The SMTP server script the relay's own mail tests use too. */
+const SMTP_SINK = resolve(PAGE_DIR, '../tests/fixtures/smtp_sink.py');
 
 function targetDir(): string {
   return process.env.CARGO_TARGET_DIR ?? join(REPO_DIR, 'target');
@@ -94,11 +96,9 @@ export class SmtpServer {
       throw new Error('python3-aiosmtpd is missing: run `scripts/dev setup` (Debian package python3-aiosmtpd)');
     }
     const port = await freePort();
-    const child = spawn(
-      SYSTEM_PYTHON,
-      ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'mail_saver.SaveToFolder', folder],
-      { env: { ...process.env, PYTHONPATH: E2E_DIR }, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const child = spawn(SYSTEM_PYTHON, [SMTP_SINK, String(port), folder], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let errors = '';
     child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     await waitFor(`the SMTP server on port ${port}${errors ? `: ${errors}` : ''}`, async () =>

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use keypost_protocol::api::pickups::CreatePickupRequest;
+use keypost_protocol::api::pickups::{CreatePickupRequest, OpenRequest};
 use keypost_protocol::b64;
 use keypost_protocol::pickup::{PickupId, make_proof};
 use keypost_relay::{Limits, RelayConfig, RunningRelay};
@@ -332,7 +332,7 @@ impl Pickup {
 
     pub fn request(&self, max_views: Option<u32>) -> CreatePickupRequest {
         CreatePickupRequest {
-            id: b64::encode(&self.id),
+            id: PickupId::from_bytes(self.id),
             ciphertext: b64::encode(&self.ciphertext),
             pin_verifier: b64::encode(&self.verifier),
             delete_verifier: Some(b64::encode(&Sha256::digest(self.delete_key))),
@@ -381,11 +381,36 @@ pub struct Api<'a> {
     pub base: String,
 }
 
-impl Api<'_> {
+impl<'a> Api<'a> {
+    pub fn new(http: &'a reqwest::Client, base: &str) -> Self {
+        Api {
+            http,
+            base: base.to_owned(),
+        }
+    }
+
     pub async fn create(&self, pickup: &Pickup, max_views: Option<u32>) -> reqwest::Response {
+        self.create_request(&pickup.request(max_views)).await
+    }
+
+    pub async fn create_request(&self, request: &CreatePickupRequest) -> reqwest::Response {
         self.http
             .post(format!("{}/api/v1/pickups", self.base))
-            .json(&pickup.request(max_views))
+            .json(request)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The recipient's delete with `delete_key`.
+    pub async fn delete(&self, pickup: &Pickup, delete_key: &[u8]) -> reqwest::Response {
+        self.http
+            .post(format!(
+                "{}/api/v1/pickups/{}/delete",
+                self.base,
+                pickup.id_text()
+            ))
+            .json(&serde_json::json!({"delete_key": b64::encode(delete_key)}))
             .send()
             .await
             .unwrap()
@@ -423,7 +448,7 @@ impl Api<'_> {
                 self.base,
                 pickup.id_text()
             ))
-            .json(&keypost_protocol::api::pickups::OpenRequest {
+            .json(&OpenRequest {
                 challenge: challenge.to_owned(),
                 proof: proof.to_owned(),
             })
@@ -460,17 +485,50 @@ impl Api<'_> {
     }
 
     pub async fn owner_status(&self, pickup: &Pickup) -> reqwest::Response {
+        self.owner_request(reqwest::Method::GET, pickup, "").await
+    }
+
+    pub async fn owner_revoke(&self, pickup: &Pickup) -> reqwest::Response {
+        self.owner_request(reqwest::Method::POST, pickup, "/revoke")
+            .await
+    }
+
+    /// `/api/v1/owner/pickups/{id}{suffix}` with the pickup's owner token.
+    async fn owner_request(
+        &self,
+        method: reqwest::Method,
+        pickup: &Pickup,
+        suffix: &str,
+    ) -> reqwest::Response {
+        let url = format!(
+            "{}/api/v1/owner/pickups/{}{suffix}",
+            self.base,
+            pickup.id_text()
+        );
         self.http
-            .get(format!(
-                "{}/api/v1/owner/pickups/{}",
-                self.base,
-                pickup.id_text()
-            ))
+            .request(method, url)
             .header("authorization", pickup.bearer())
             .send()
             .await
             .unwrap()
     }
+}
+
+/// Sends every open request at once, each on its own task, and returns the status codes.
+pub async fn open_all_at_once(requests: Vec<(reqwest::Client, String, OpenRequest)>) -> Vec<u16> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (http, url, body) in requests {
+        tasks.spawn(async move {
+            http.post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    tasks.join_all().await
 }
 
 /// POSTs a JSON body over a raw connection, writing on one task and reading the answer on

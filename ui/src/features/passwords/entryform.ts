@@ -1,5 +1,5 @@
 // The entry window's form state and its conversion to the command payload.
-import type { CustomFieldData, EntryDetail, EntryInput } from '../../lib/bindings'
+import type { CustomField, EntryDetail, EntryInput } from '../../lib/bindings'
 
 export type EntryForm = {
   title: string
@@ -10,7 +10,7 @@ export type EntryForm = {
   notes: string
   tags: string
   folder: string
-  customFields: CustomFieldData[]
+  customFields: CustomField[]
   totp: string
   favourite: boolean
 }

@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte'
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { emit } from '@tauri-apps/api/event'
 import type {
   ExportTarget,
@@ -14,6 +14,7 @@ import type {
   Settings,
 } from '../../lib/bindings'
 import { forgetReceived, received } from './received.svelte'
+import { ownerStatus } from './fixtures'
 import { dismissToast, toasts } from '../../lib/toasts.svelte'
 import ReceiveTab from './ReceiveTab.svelte'
 import SendDialog from './SendDialog.svelte'
@@ -54,6 +55,12 @@ function mockSending(options: { copies?: SentCopy[] } = {}) {
         return settings
       case 'propose_pin':
         return '48213'
+      case 'check_email': {
+        // Rust's rule stands in as: a name, an @ and a dotted domain.
+        const address = (args as { address: string }).address
+        if (/^[^@]+@[^@]+\.[^@]+$/.test(address)) return address
+        throw { code: 'invalid_input', message: 'This does not look like an email address (name@example.com).' }
+      }
       case 'check_pin': {
         const pin = (args as { pin: string }).pin
         const check: PinCheck = /^\d{5}$/.test(pin)
@@ -87,14 +94,17 @@ describe('SendDialog', () => {
 
     const email = screen.getByTestId('send-email')
     await fireEvent.input(email, { target: { value: 'ana@' } })
-    expect(screen.getByTestId('send-email-error').textContent).toMatch(/does not look like an email/)
+    await waitFor(() => expect(screen.getByTestId('send-email-error').textContent).toMatch(/does not look like an email/))
     await fireEvent.input(email, { target: { value: 'ana@example.com' } })
-    expect(screen.queryByTestId('send-email-error')).toBeNull()
+    await waitFor(() => expect(screen.queryByTestId('send-email-error')).toBeNull())
+    expect(calls.filter((call) => call.command === 'check_email').map((call) => call.args)).toContainEqual({
+      address: 'ana@example.com',
+    })
 
     await fireEvent.input(screen.getByTestId('send-message'), { target: { value: 'x'.repeat(501) } })
     expect(screen.getByTestId('send-message-count').textContent).toBe('1 character too many')
     await fireEvent.click(screen.getByTestId('send-submit'))
-    expect(screen.getByTestId('send-error').textContent).toMatch(/500 characters/)
+    await waitFor(() => expect(screen.getByTestId('send-error').textContent).toMatch(/500 characters/))
     expect(calls.some((call) => call.command === 'send_entries')).toBe(false)
 
     await fireEvent.input(screen.getByTestId('send-message'), { target: { value: 'Your mail login' } })
@@ -194,6 +204,7 @@ describe('SendDialog', () => {
       if (command === 'get_settings') return settings
       if (command === 'propose_pin') return '48213'
       if (command === 'check_pin') return { valid: true, weak: false, message: '' }
+      if (command === 'check_email') return 'ana@example.com'
       if (command === 'send_entries') throw { code: 'relay_unreachable', message: 'The relay cannot be reached.' }
       throw new Error(`unexpected ${command}`)
     })
@@ -214,6 +225,7 @@ describe('SentTab', () => {
       entry_titles: ['Bank', 'Mail', 'VPN', 'Wiki'],
       sent_at: '2029-12-19T09:00:00Z',
       expires_at: '2030-01-08T10:00:00Z',
+      state: 'sent',
       last_progress: null,
     },
     {
@@ -222,9 +234,16 @@ describe('SentTab', () => {
       entry_titles: ['Mail'],
       sent_at: null,
       expires_at: '2030-01-01T10:00:00Z',
+      state: 'sent',
       last_progress: null,
     },
   ]
+
+  /** p1 as the relay tells of it while nobody has opened it yet (the dates these rows show). */
+  function activeStatus(overrides: Partial<OwnerStatus> = {}): OwnerStatus {
+    return ownerStatus({ created_at: '2029-12-19T10:00:00Z', expires_at: '2030-01-01T10:00:00Z', ...overrides })
+  }
+
 
   function mockSent(states: Record<string, OwnerStatus>, listed: SentRow[] = rows) {
     const calls: Array<{ command: string; args: unknown }> = []
@@ -285,16 +304,7 @@ describe('SentTab', () => {
   })
 
   it('shows the last known status until the relay answers, and keeps it when the relay is down', async () => {
-    const known: OwnerStatus = {
-      id: 'p1',
-      recipient_email: 'ana@example.com',
-      created_at: '2029-12-19T10:00:00Z',
-      expires_at: '2030-01-01T10:00:00Z',
-      state: 'active',
-      attempts_left: 3,
-      views_left: 1,
-      events: [{ kind: 'opened', at: '2029-12-19T12:00:00Z' }],
-    }
+    const known = activeStatus({ views_left: 1, events: [{ kind: 'opened', at: '2029-12-19T12:00:00Z' }] })
     mockSent({}, [{ ...rows[1], last_progress: known }])
     render(SentTab)
     await waitFor(() => expect(screen.getByTestId('sent-cached').textContent).toBe('Last known (relay unreachable)'))
@@ -318,6 +328,72 @@ describe('SentTab', () => {
     })
     render(SentTab)
     expect((await screen.findByTestId('sent-empty')).textContent).toMatch(/Send…/)
+  })
+
+  describe('a send that did not finish', () => {
+    const waiting = activeStatus()
+
+    /** Rust's stand-in: `progress` answers sent_progress for p1 (a status, or an error). */
+    function mockUnfinished(state: SentRow['state'], progress: () => OwnerStatus) {
+      const calls: Array<{ command: string; args: unknown }> = []
+      mockIPC((command, args) => {
+        calls.push({ command, args })
+        switch (command) {
+          case 'sent_list':
+            return [{ ...rows[1], state }]
+          case 'sent_progress':
+            return progress()
+          case 'forget_sent':
+            return undefined
+          default:
+            throw new Error(`unexpected ${command}`)
+        }
+      })
+      return calls
+    }
+
+    it('shows a pending pickup as Sending… with revoke, while the relay cannot be asked', async () => {
+      mockUnfinished('pending', () => {
+        throw { code: 'relay_unreachable', message: 'The relay cannot be reached.' }
+      })
+      render(SentTab)
+      await waitFor(() => expect(screen.getByTestId('sent-pending').textContent).toMatch(/cannot be reached/))
+      expect(screen.getByTestId('sent-status').textContent).toBe('Sending…')
+      expect((screen.getByTestId('sent-revoke') as HTMLButtonElement).disabled).toBe(false)
+      expect(screen.queryByTestId('sent-forget')).toBeNull()
+    })
+
+    it('shows the live status once the relay knows a pending pickup', async () => {
+      mockUnfinished('pending', () => waiting)
+      render(SentTab)
+      await waitFor(() => expect(screen.getByTestId('sent-status').textContent).toBe('Waiting'))
+      expect(screen.queryByTestId('sent-pending')).toBeNull()
+    })
+
+    it('shows a pickup the relay never received as not sent, not gone, and forgets it', async () => {
+      const calls = mockUnfinished('not_sent', () => waiting)
+      render(SentTab)
+      await waitFor(() =>
+        expect(screen.getByTestId('sent-status').textContent).toBe('Not sent — the relay never received it'),
+      )
+      expect(calls.some((call) => call.command === 'sent_progress')).toBe(false)
+      expect(screen.queryByTestId('sent-revoke')).toBeNull()
+      expect(screen.queryByTestId('sent-show')).toBeNull()
+      await fireEvent.click(screen.getByTestId('sent-forget'))
+      await waitFor(() => expect(screen.queryByTestId('sent-row')).toBeNull())
+      expect(calls.find((call) => call.command === 'forget_sent')?.args).toEqual({ id: 'p1' })
+    })
+
+    it('turns a pending pickup into not sent when the relay says it never received it', async () => {
+      mockUnfinished('pending', () => {
+        throw { code: 'not_sent', message: 'This pickup was not sent: the relay never received it.' }
+      })
+      render(SentTab)
+      await waitFor(() =>
+        expect(screen.getByTestId('sent-status').textContent).toBe('Not sent — the relay never received it'),
+      )
+      expect(screen.getByTestId('sent-forget')).not.toBeNull()
+    })
   })
 
   it('shows link and PIN again and revokes after a confirm step', async () => {
@@ -384,7 +460,7 @@ describe('ReceiveTab', () => {
           }
           return summary
         }
-        case 'accept_import':
+        case 'save_received':
           return 2
         case 'choose_export_file':
           return { path: '/tmp/received.csv' }
@@ -444,7 +520,7 @@ describe('ReceiveTab', () => {
 
     await fireEvent.click(screen.getByTestId('receive-import'))
     await waitFor(() => expect(screen.getByTestId('receive-import').textContent?.trim()).toBe('Saved 2 entries'))
-    expect(calls.find((call) => call.command === 'accept_import')?.args).toEqual({ token: 7 })
+    expect(calls.find((call) => call.command === 'save_received')?.args).toEqual({ token: 7 })
     expect(toasts.map((toast) => toast.text)).toContain('Saved 2 entries to your vault.')
     expect(screen.getByTestId('receive-saved-hint')).not.toBeNull()
     // Saved entries can still be exported from here (Rust keeps them until the next pickup or lock).
@@ -455,7 +531,7 @@ describe('ReceiveTab', () => {
 
   it('starts over when Rust no longer holds the opened entries', async () => {
     mockIPC((command) => {
-      if (command === 'accept_import') {
+      if (command === 'save_received') {
         throw { code: 'not_found', message: 'That preview is no longer open.' }
       }
       if (command === 'pickup_info') {
@@ -556,7 +632,14 @@ describe('Shell', () => {
     return counts
   }
 
-  it('toasts pickup news and reloads the Sent tab', async () => {
+  it('toasts pickup news, raises the same words as a system notification, and reloads the Sent tab', async () => {
+    const notifications: Array<{ title: string; body: string | undefined }> = []
+    vi.stubGlobal(
+      'Notification',
+      vi.fn(function (title: string, options?: NotificationOptions) {
+        notifications.push({ title, body: options?.body })
+      }),
+    )
     const counts = mockShell()
     render(Shell)
     await fireEvent.click(screen.getByTestId('tab-sent'))
@@ -564,6 +647,8 @@ describe('Shell', () => {
     expect(counts.sentLists).toBe(1)
     await emit('pickup-event', { id: 'p1', recipient_email: 'ana@example.com', kind: 'opened', at: '2030-01-01T10:00:00Z' })
     await waitFor(() => expect(toasts.map((toast) => toast.text)).toContain('ana@example.com opened your pickup.'))
+    expect(notifications).toEqual([{ title: 'Keypost', body: 'ana@example.com opened your pickup.' }])
+    vi.unstubAllGlobals()
     await waitFor(() => expect(counts.sentLists).toBe(2))
     expect(screen.getByTestId('tab-receive')).not.toBeNull()
     // Unmount while the mocked event plugin is still there: the listener is removed async.

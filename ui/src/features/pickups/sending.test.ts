@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest'
-import type { OwnerStatus, Selection } from '../../lib/bindings'
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Selection } from '../../lib/bindings'
 import {
   defaultSendForm,
-  emailProblem,
+  checkRecipient,
   expiryHours,
   lastEvent,
   mapLimited,
@@ -15,39 +16,50 @@ import {
   timeLeft,
   viewLimit,
 } from './sending'
+import { ownerStatus } from './fixtures'
 
 const selection: Selection = { kind: 'ids', ids: ['6f1c1c84-9d3a-4d1e-9b1c-2f7c0e0b6a11'] }
 
-function progress(overrides: Partial<OwnerStatus> = {}): OwnerStatus {
-  return {
-    id: 'p1',
-    recipient_email: 'ana@example.com',
-    state: 'active',
-    created_at: '2026-11-20T10:00:00Z',
-    expires_at: '2026-11-27T10:00:00Z',
-    attempts_left: 3,
-    views_left: null,
-    events: [],
-    ...overrides,
-  }
-}
+
+/** The addresses Rust's stand-in accepts; it answers anything else as Rust does. */
+const VALID_ADDRESSES = ['ana@example.com', 'ana.maria+keys@mail.example.co.uk']
+const NOT_AN_ADDRESS = 'This does not look like an email address (name@example.com).'
+let checked: string[] = []
+
+beforeEach(() => {
+  checked = []
+  mockIPC((command, args) => {
+    if (command !== 'check_email') throw new Error(`unexpected ${command}`)
+    const address = (args as { address: string }).address
+    checked.push(address)
+    if (VALID_ADDRESSES.includes(address)) return address
+    throw { code: 'invalid_input', message: NOT_AN_ADDRESS }
+  })
+})
+
+afterEach(() => clearMocks())
 
 describe('email check', () => {
-  it('accepts one plain address, trimmed', () => {
-    expect(emailProblem('ana@example.com')).toBeNull()
-    expect(emailProblem('  ana.maria+keys@mail.example.co.uk ')).toBeNull()
+  it('takes the address Rust accepts, trimmed', async () => {
+    expect(await checkRecipient('ana@example.com')).toEqual({ email: 'ana@example.com' })
+    expect(await checkRecipient('  ana.maria+keys@mail.example.co.uk ')).toEqual({
+      email: 'ana.maria+keys@mail.example.co.uk',
+    })
+    expect(checked).toEqual(['ana@example.com', 'ana.maria+keys@mail.example.co.uk'])
   })
 
-  it('rejects empty, partial, and several addresses', () => {
-    expect(emailProblem('')).toMatch(/Type the email/)
-    expect(emailProblem('ana')).toMatch(/does not look like/)
-    expect(emailProblem('ana@')).toMatch(/does not look like/)
-    expect(emailProblem('ana@example')).toMatch(/does not look like/)
-    expect(emailProblem('ana@example.')).toMatch(/does not look like/)
-    expect(emailProblem('@example.com')).toMatch(/does not look like/)
-    expect(emailProblem('a@b@example.com')).toMatch(/does not look like/)
-    expect(emailProblem('ana@example.com, bo@example.com')).toMatch(/one email address/)
-    expect(emailProblem('ana@example.com;bo@example.com')).toMatch(/one email address/)
+  it('shows Rust’s answer for what is not an address', async () => {
+    for (const text of ['ana', 'ana@', 'ana@example', '@example.com', 'a@b@example.com']) {
+      expect(await checkRecipient(text)).toEqual({ problem: NOT_AN_ADDRESS })
+    }
+  })
+
+  it('words an empty field and several addresses without asking Rust', async () => {
+    expect(await checkRecipient('  ')).toEqual({ problem: 'Type the email address of the recipient.' })
+    for (const text of ['ana@example.com, bo@example.com', 'ana@example.com;bo@example.com', 'ana@example.com bo@example.com']) {
+      expect(await checkRecipient(text)).toEqual({ problem: 'Type one email address (one recipient per pickup).' })
+    }
+    expect(checked).toEqual([])
   })
 })
 
@@ -117,13 +129,13 @@ describe('send request', () => {
     })
   })
 
-  it('builds the command payload', () => {
+  it('builds the command payload', async () => {
     const form = valid()
     form.limitViews = true
     form.views = 2
     form.usePassphrase = true
     form.passphrase = 'river otter'
-    expect(sendRequest(form, selection)).toEqual({
+    expect(await sendRequest(form, selection)).toEqual({
       selection,
       recipient_email: 'ana@example.com',
       sender_name: 'Ada',
@@ -139,19 +151,19 @@ describe('send request', () => {
     })
   })
 
-  it('names the first thing to fix', () => {
-    expect(sendRequest({ ...valid(), email: 'ana' }, selection)).toMatch(/email/)
-    expect(sendRequest({ ...valid(), name: '  ' }, selection)).toMatch(/your name/)
-    expect(sendRequest({ ...valid(), message: 'x'.repeat(501) }, selection)).toMatch(/500/)
-    expect(sendRequest({ ...valid(), pin: '1234' }, selection)).toMatch(/5 digits/)
-    expect(sendRequest({ ...valid(), pin: '1234a' }, selection)).toMatch(/5 digits/)
-    expect(sendRequest({ ...valid(), expiryAmount: 100 }, selection)).toMatch(/90 days/)
-    expect(sendRequest({ ...valid(), limitViews: true, views: 0 }, selection)).toMatch(/Views/)
-    expect(sendRequest({ ...valid(), usePassphrase: true }, selection)).toMatch(/passphrase/)
+  it('names the first thing to fix', async () => {
+    expect(await sendRequest({ ...valid(), email: 'ana' }, selection)).toMatch(/email/)
+    expect(await sendRequest({ ...valid(), name: '  ' }, selection)).toMatch(/your name/)
+    expect(await sendRequest({ ...valid(), message: 'x'.repeat(501) }, selection)).toMatch(/500/)
+    expect(await sendRequest({ ...valid(), pin: '1234' }, selection)).toMatch(/5 digits/)
+    expect(await sendRequest({ ...valid(), pin: '1234a' }, selection)).toMatch(/5 digits/)
+    expect(await sendRequest({ ...valid(), expiryAmount: 100 }, selection)).toMatch(/90 days/)
+    expect(await sendRequest({ ...valid(), limitViews: true, views: 0 }, selection)).toMatch(/Views/)
+    expect(await sendRequest({ ...valid(), usePassphrase: true }, selection)).toMatch(/passphrase/)
   })
 
-  it('does not need the PIN field when every entry gets its own PIN', () => {
-    const request = sendRequest({ ...valid(), pin: '', onePerEntry: true }, selection)
+  it('does not need the PIN field when every entry gets its own PIN', async () => {
+    const request = await sendRequest({ ...valid(), pin: '', onePerEntry: true }, selection)
     expect(typeof request).toBe('object')
     expect(request).toMatchObject({ one_per_entry: true, passphrase: null, max_views: null })
   })
@@ -159,9 +171,9 @@ describe('send request', () => {
 
 describe('status chip', () => {
   it('says Waiting, then Opened, with tries and views left', () => {
-    expect(statusChip(progress())).toMatchObject({ label: 'Waiting', tone: 'waiting', detail: '3 tries left', last: '' })
+    expect(statusChip(ownerStatus())).toMatchObject({ label: 'Waiting', tone: 'waiting', detail: '3 tries left', last: '' })
     const opened = statusChip(
-      progress({
+      ownerStatus({
         attempts_left: 1,
         views_left: 2,
         events: [
@@ -176,15 +188,15 @@ describe('status chip', () => {
   })
 
   it('names every final state', () => {
-    expect(statusChip(progress({ state: 'destroyed', attempts_left: 0 }))).toMatchObject({
+    expect(statusChip(ownerStatus({ state: 'destroyed', attempts_left: 0 }))).toMatchObject({
       label: 'Destroyed (3 wrong PINs)',
       tone: 'destroyed',
       detail: '',
     })
-    expect(statusChip(progress({ state: 'expired' })).label).toBe('Expired')
-    expect(statusChip(progress({ state: 'deleted' })).label).toBe('Deleted by recipient')
-    expect(statusChip(progress({ state: 'revoked' })).label).toBe('Revoked')
-    expect(statusChip(progress({ state: 'used_up' })).label).toBe('Used up')
+    expect(statusChip(ownerStatus({ state: 'expired' })).label).toBe('Expired')
+    expect(statusChip(ownerStatus({ state: 'deleted' })).label).toBe('Deleted by recipient')
+    expect(statusChip(ownerStatus({ state: 'revoked' })).label).toBe('Revoked')
+    expect(statusChip(ownerStatus({ state: 'used_up' })).label).toBe('Used up')
   })
 
   it('finds the latest event by time', () => {

@@ -9,6 +9,7 @@ import type {
   SendRequest,
 } from '../../lib/bindings'
 import { PICKUP_LIMITS } from '../../lib/bindings'
+import { api, errorMessage } from '../../lib/api'
 
 // The limits come from keypost-protocol (generated), so the dialog and the relay agree.
 export const MESSAGE_LIMIT = PICKUP_LIMITS.max_message_chars
@@ -20,15 +21,25 @@ export const PIN_LENGTH = 5
 
 export type ExpiryUnit = 'hours' | 'days'
 
-/** Why `text` cannot be the recipient, or `null` when it looks like one email address. */
-export function emailProblem(text: string): string | null {
+/** What separates the addresses of someone who typed several. */
+const ADDRESS_SEPARATORS = [',', ';', ' ']
+
+/**
+ * The recipient address as the send will use it, or why `text` cannot be one. Whether it is
+ * an address is Rust's rule (`check_email`: keypost-protocol's EmailAddress, the one the relay
+ * applies); the UI only words the empty field and several addresses.
+ */
+export async function checkRecipient(text: string): Promise<{ email: string } | { problem: string }> {
   const email = text.trim()
-  if (email.length === 0) return 'Type the email address of the recipient.'
-  if (/[,;]/.test(email) || /\s/.test(email)) return 'Type one email address (one recipient per pickup).'
-  if (email.length > PICKUP_LIMITS.max_email_chars || !/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email)) {
-    return 'This does not look like an email address (name@example.com).'
+  if (email.length === 0) return { problem: 'Type the email address of the recipient.' }
+  if (ADDRESS_SEPARATORS.some((separator) => email.includes(separator))) {
+    return { problem: 'Type one email address (one recipient per pickup).' }
   }
-  return null
+  try {
+    return { email: await api.checkEmail(email) }
+  } catch (failure) {
+    return { problem: errorMessage(failure) }
+  }
 }
 
 /** Characters as Rust counts them (Unicode scalar values, not UTF-16 units). */
@@ -109,9 +120,9 @@ export function defaultSendForm(name = ''): SendForm {
 }
 
 /** The command payload, or the first thing the person still has to fix. */
-export function sendRequest(form: SendForm, selection: Selection): SendRequest | string {
-  const email = emailProblem(form.email)
-  if (email) return email
+export async function sendRequest(form: SendForm, selection: Selection): Promise<SendRequest | string> {
+  const recipient = await checkRecipient(form.email)
+  if ('problem' in recipient) return recipient.problem
   if (form.name.trim().length === 0) return 'Type your name as the recipient should see it.'
   if (messageCounter(form.message).over) return `The message can be at most ${MESSAGE_LIMIT} characters.`
   if (!form.onePerEntry && !isPinShaped(form.pin)) return `The PIN must be exactly ${PIN_LENGTH} digits.`
@@ -122,7 +133,7 @@ export function sendRequest(form: SendForm, selection: Selection): SendRequest |
   if (form.usePassphrase && form.passphrase.length === 0) return 'Type the passphrase, or untick it.'
   return {
     selection,
-    recipient_email: form.email.trim(),
+    recipient_email: recipient.email,
     sender_name: form.name.trim(),
     message: form.message,
     // Ignored by Rust when every entry gets its own PIN.

@@ -111,6 +111,13 @@ impl Identity {
     pub(crate) fn hpke_secret(&self) -> &HpkePrivateKey {
         &self.hpke_secret
     }
+
+    #[cfg(feature = "vectors")]
+    pub(crate) fn secret_key_bytes(&self) -> ([u8; 32], [u8; 32]) {
+        let mut hpke = [0u8; 32];
+        hpke.copy_from_slice(&self.hpke_secret.to_bytes());
+        (self.signing.to_bytes(), hpke)
+    }
 }
 
 impl std::fmt::Debug for Identity {

@@ -112,7 +112,7 @@ impl InviteKeys {
         }
     }
 
-    fn seal(&self, direction: Direction, nonce: &Nonce, plaintext: &[u8]) -> Vec<u8> {
+    pub(crate) fn seal(&self, direction: Direction, nonce: &Nonce, plaintext: &[u8]) -> Vec<u8> {
         let mut sealed = Vec::with_capacity(INVITE_HEADER_LEN + plaintext.len() + TAG_LEN);
         sealed.extend_from_slice(INVITE_MAGIC);
         sealed.push(direction as u8);

@@ -11,6 +11,7 @@ use keypost_protocol::inbox::{
     Answer, Fingerprint, Identity, IdentitySeed, InviteLink, InviteSecret, KeyBundle, Offer,
     Signature, SignatureKind, verify_connect,
 };
+use keypost_protocol::vectors::message_inner;
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -254,7 +255,14 @@ fn check_message(vector: &Value) -> String {
     assert_eq!(unpadded, sealed::INNER_FIXED_LEN + payload.len());
     let padded = sealed::padme(unpadded);
     assert_eq!(padded as u64, derived["padded_inner_len"].as_u64().unwrap());
-    assert_eq!(text(derived, "inner").len(), 2 * padded);
+    let signature = sender.sign(
+        SignatureKind::Message,
+        &[header.to_bytes().as_slice(), &payload].concat(),
+    );
+    assert_eq!(b64::encode(signature.as_bytes()), derived["signature"]);
+    let inner = message_inner(sender.bundle().as_bytes(), &signature, &payload);
+    assert_eq!(inner.len(), padded);
+    assert_eq!(hex(&inner), derived["inner"]);
     assert_eq!(sealed.len(), sealed::HEADER_LEN + padded + sealed::TAG_LEN);
     assert_eq!(
         b64::encode(&sealed[sealed::HEADER_LEN..]),

@@ -255,6 +255,13 @@ impl InviteFixture {
     }
 }
 
+/// Name, description, sealed offer, the link's relay, expected outcome.
+type OfferCase<'a> = (&'a str, &'a str, Vec<u8>, &'a str, &'a str);
+/// Name, description, sealed offer, sealed answer, expected outcome.
+type AnswerCase<'a> = (&'a str, &'a str, &'a [u8], Vec<u8>, &'a str);
+/// Name, description, sealed message, zero bytes to append, expected outcome.
+type MessageCase<'a> = (&'a str, &'a str, Vec<u8>, usize, &'a str);
+
 fn flipped(bytes: &[u8], index: usize) -> Vec<u8> {
     let mut copy = bytes.to_vec();
     copy[index] ^= 0x01;
@@ -326,7 +333,7 @@ fn invite_vectors(out: &mut Vec<Vector>) -> Result<(), InboxVectorError> {
     let mut huge = sealed_offer.clone();
     huge.resize(MAX_SEALED_INVITE_LEN + 1, 0);
     let invalid_json = offer_plaintext.replace("\"note\"", " \"note\"");
-    let offer_cases: Vec<(&str, &str, Vec<u8>, &str, &str)> = vec![
+    let offer_cases: Vec<OfferCase> = vec![
         (
             "offer_too_large",
             "One byte over 16 KiB.",
@@ -443,7 +450,7 @@ fn invite_vectors(out: &mut Vec<Vector>) -> Result<(), InboxVectorError> {
     }
 
     let carol = identity("carol");
-    let answer_cases: Vec<(&str, &str, &[u8], Vec<u8>, &str)> = vec![
+    let answer_cases: Vec<AnswerCase> = vec![
         (
             "answer_ok",
             "Bob's answer opens and its transcript signature verifies.",
@@ -634,7 +641,7 @@ fn message_vectors(out: &mut Vec<Vector>) -> Result<(), InboxVectorError> {
     let mut altered_bundle = *alice.bundle().as_bytes();
     altered_bundle[70] ^= 0x01;
     let not_canonical = String::from_utf8_lossy(&plaintext).replacen("\"note\"", " \"note\"", 1);
-    let cases: Vec<(&str, &str, Vec<u8>, usize, &str)> = vec![
+    let cases: Vec<MessageCase> = vec![
         (
             "message_too_large",
             "The sealed message followed by zero bytes up to 4 MiB + 1.",

@@ -15,8 +15,7 @@ use keypost_protocol::vectors::message_inner;
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::hex;
-use super::read_vectors;
+use super::{hex, hex_to_bytes, read_vectors};
 
 fn text<'a>(vector: &'a Value, field: &str) -> &'a str {
     vector[field]
@@ -25,11 +24,7 @@ fn text<'a>(vector: &'a Value, field: &str) -> &'a str {
 }
 
 fn bytes32(hex_text: &str) -> [u8; 32] {
-    (0..32)
-        .map(|at| u8::from_str_radix(&hex_text[2 * at..2 * at + 2], 16).unwrap())
-        .collect::<Vec<_>>()
-        .try_into()
-        .unwrap()
+    hex_to_bytes(hex_text).try_into().unwrap()
 }
 
 fn identity_of(vector: &Value, field: &str) -> Identity {
@@ -125,20 +120,13 @@ fn check_signature(vector: &Value) -> String {
         .into_iter()
         .find(|kind| kind.label() == text(vector, "signature_kind"))
         .unwrap();
-    let content = hex_to_vec(text(vector, "content"));
+    let content = hex_to_bytes(text(vector, "content"));
     let signature = Signature::from_bytes(b64_field(vector, "signature").try_into().unwrap());
     assert_eq!(signer.sign(kind, &content), signature);
     match signer.bundle().verify(kind, &content, &signature) {
         Ok(()) => "ok".into(),
         Err(_) => "bad_signature".into(),
     }
-}
-
-fn hex_to_vec(hex_text: &str) -> Vec<u8> {
-    (0..hex_text.len())
-        .step_by(2)
-        .map(|at| u8::from_str_radix(&hex_text[at..at + 2], 16).unwrap())
-        .collect()
 }
 
 fn check_invite(vector: &Value) -> String {

@@ -1,14 +1,12 @@
 //! Password and passphrase generation from the OS random generator, and the entropy estimate
 //! behind the strength meter.
 //!
-//! Passphrases use the EFF large wordlist (7,776 words, log2(7776) ≈ 12.925 bits per word),
-//! © Electronic Frontier Foundation, CC BY 3.0 US, bundled in `eff_large_wordlist.txt`.
+//! Passphrases use the EFF large wordlist that `keypost_protocol::wordlist` bundles.
 
 use rand::Rng;
 use rand::rngs::OsRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
 use thiserror::Error;
 
 const LOWER: &str = "abcdefghijklmnopqrstuvwxyz";
@@ -18,9 +16,7 @@ const SYMBOLS: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 /// Characters that are easy to misread in some fonts (avoid_ambiguous removes them).
 const AMBIGUOUS: &str = "Il1O0o|`'\";:.,{}[]()/\\";
 
-const WORDLIST_TEXT: &str = include_str!("eff_large_wordlist.txt");
-/// Number of words in the bundled list.
-pub const WORDLIST_LEN: usize = 7776;
+pub use keypost_protocol::wordlist::{WORDLIST_LEN, wordlist};
 
 pub const MAX_PASSWORD_LENGTH: usize = 1024;
 pub const MAX_PASSPHRASE_WORDS: usize = 64;
@@ -162,12 +158,6 @@ pub fn generate_password(spec: &PasswordSpec) -> Result<String, GeneratorError> 
     }
 }
 
-/// The bundled word list, parsed once.
-pub fn wordlist() -> &'static [&'static str] {
-    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
-    WORDS.get_or_init(|| WORDLIST_TEXT.lines().filter(|w| !w.is_empty()).collect())
-}
-
 /// Random words from the bundled list, each chosen uniformly and independently.
 pub fn generate_passphrase(spec: &PassphraseSpec) -> Result<String, GeneratorError> {
     if spec.words == 0 || spec.words > MAX_PASSPHRASE_WORDS {
@@ -298,19 +288,6 @@ const COMMON_PASSWORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wordlist_is_the_eff_large_list() {
-        let list = wordlist();
-        assert_eq!(list.len(), WORDLIST_LEN);
-        assert_eq!(list[0], "abacus");
-        assert_eq!(list[22], "abstract");
-        assert_eq!(list[WORDLIST_LEN - 1], "zoom");
-        assert!(
-            list.windows(2).all(|pair| pair[0] < pair[1]),
-            "sorted and unique"
-        );
-    }
 
     #[test]
     fn password_has_length_and_every_class() {

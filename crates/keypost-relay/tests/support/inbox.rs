@@ -113,9 +113,14 @@ impl Relay {
 
     /// A fresh identity, registered and logged in.
     pub async fn account(&self) -> Account {
-        let identity = new_identity();
+        let identity = Arc::new(new_identity());
         let id = AccountId::random();
         assert_eq!(self.register(&identity, id).await.status(), 201);
+        self.log_in(identity, id).await
+    }
+
+    /// A new session for a registered account.
+    pub async fn log_in(&self, identity: Arc<Identity>, id: AccountId) -> Account {
         let challenge = self.challenge(id).await;
         let response = self
             .login_with(&identity, id, &challenge, SignatureKind::Login)
@@ -123,7 +128,7 @@ impl Relay {
         assert_eq!(response.status(), 200);
         let session = response.json::<SessionResponse>().await.unwrap().session;
         Account {
-            identity: Arc::new(identity),
+            identity,
             id,
             session,
             relay: self.clone(),
@@ -143,6 +148,11 @@ pub struct Account {
 impl Account {
     pub fn bearer(&self) -> String {
         format!("Bearer {}", self.session)
+    }
+
+    /// The same account with a new session (the old one expired).
+    pub async fn log_in_again(&self) -> Account {
+        self.relay.log_in(self.identity.clone(), self.id).await
     }
 
     /// This account's session on another process of the same relay.

@@ -12,14 +12,14 @@ use keypost_protocol::api::accounts::{BundleResponse, SessionResponse, VerifyEma
 use keypost_protocol::api::invites::{
     AcceptInviteRequest, CreateInviteRequest, InviteList, InviteOffer, InviteState,
 };
-use keypost_protocol::api::mailbox::{
-    AckResponse, DeliveryResponse, DeliveryStatus, DepositResponse, MailboxFetch,
-};
+use keypost_protocol::api::mailbox::{DeliveryResponse, DeliveryStatus, DepositResponse};
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
 use keypost_protocol::inbox::{AccountId, InviteId, MessageId, SignatureKind};
 use keypost_relay::Limits;
-use support::inbox::{Account, Relay, new_identity, registration, sha256_b64};
+use support::inbox::{
+    Account, Relay, new_identity, other_code, registration, sha256_b64, take_code,
+};
 use support::random;
 use support::{Db, RelayProcess, TestRelay};
 use time::OffsetDateTime;
@@ -50,31 +50,6 @@ async fn assert_error(response: reqwest::Response, status: u16, code: ErrorCode)
     let (got, body) = error_of(response).await;
     assert_eq!((got, body.error.code), (status, code), "{body:?}");
     body
-}
-
-/// The code of the one email in the outbox, which is then removed.
-fn take_code(outbox: &Path) -> (String, String) {
-    let started = Instant::now();
-    loop {
-        let emails: Vec<_> = std::fs::read_dir(outbox)
-            .map(|dir| {
-                dir.map(|entry| entry.unwrap().path())
-                    .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if let [email] = emails.as_slice() {
-            let text = std::fs::read_to_string(email).unwrap();
-            std::fs::remove_file(email).unwrap();
-            let start = text.find("code is ").unwrap() + "code is ".len();
-            let code = text[start..start + 8].to_owned();
-            assert!(code.bytes().all(|b| b.is_ascii_digit()), "{text}");
-            return (code, text);
-        }
-        assert!(emails.len() < 2, "more than one email: {emails:?}");
-        assert!(started.elapsed() < Duration::from_secs(10), "no email");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn expires_in(seconds: i64) -> String {
@@ -247,11 +222,7 @@ async fn email_codes_verify_and_five_wrong_codes_delete_the_code(db: Db) {
         !email.contains(&account.id.to_string()),
         "the email names no account"
     );
-    let wrong = if code == "00000000" {
-        "11111111"
-    } else {
-        "00000000"
-    };
+    let wrong = other_code(&code);
     let verify = |code: &str| serde_json::json!({ "code": code });
     for left in [4u32, 3] {
         let response = account
@@ -278,11 +249,7 @@ async fn email_codes_verify_and_five_wrong_codes_delete_the_code(db: Db) {
         202
     );
     let (code, _) = take_code(outbox);
-    let wrong = if code == "00000000" {
-        "11111111"
-    } else {
-        "00000000"
-    };
+    let wrong = other_code(&code);
     for left in [4u32, 3, 2, 1, 0] {
         let response = account
             .post("/api/v1/account/email/verify", &verify(wrong))
@@ -496,14 +463,14 @@ async fn grants_deposits_fetch_ack_and_delivery_status(db: Db) {
         assert_eq!((body.message_id, body.status), (id, DeliveryStatus::Queued));
         sent.push((id, sealed));
     }
-    let fetched: MailboxFetch = owner.get("/api/v1/mailbox").await.json().await.unwrap();
+    let fetched = owner.fetch("").await;
     let got: Vec<_> = fetched
         .messages
         .iter()
         .map(|m| (m.message_id, b64::decode(&m.sealed).unwrap()))
         .collect();
     assert_eq!(got, sent, "oldest first, bytes unchanged");
-    let nothing: MailboxFetch = sender.get("/api/v1/mailbox").await.json().await.unwrap();
+    let nothing = sender.fetch("").await;
     assert!(nothing.messages.is_empty(), "only the owner fetches");
 
     let status_path = format!("/api/v1/deliveries/{}", sent[0].0);
@@ -512,31 +479,13 @@ async fn grants_deposits_fetch_ack_and_delivery_status(db: Db) {
     assert_error(owner.get(&status_path).await, 404, ErrorCode::NotFound).await;
 
     // Someone else's ack deletes nothing.
-    let ack = serde_json::json!({ "message_ids": [sent[0].0, sent[1].0] });
-    let body: AckResponse = sender
-        .post("/api/v1/mailbox/ack", &ack)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(body.acknowledged, 0);
-    let body: AckResponse = owner
-        .post("/api/v1/mailbox/ack", &ack)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(body.acknowledged, 2);
-    let body: AckResponse = owner
-        .post("/api/v1/mailbox/ack", &ack)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(body.acknowledged, 0, "acknowledging twice is harmless");
+    let ack = [sent[0].0, sent[1].0];
+    assert_eq!(sender.ack(&ack).await, 0);
+    assert_eq!(owner.ack(&ack).await, 2);
+    assert_eq!(owner.ack(&ack).await, 0, "acknowledging twice is harmless");
     let status: DeliveryResponse = sender.get(&status_path).await.json().await.unwrap();
     assert_eq!(status.status, DeliveryStatus::Delivered);
-    let left: MailboxFetch = owner.get("/api/v1/mailbox").await.json().await.unwrap();
+    let left = owner.fetch("").await;
     assert_eq!(left.messages.len(), 1);
     assert_eq!(left.messages[0].message_id, sent[2].0);
     let counters = test
@@ -606,10 +555,9 @@ async fn mailbox_quota_duplicates_and_revoked_grants_are_refused(db: Db) {
     let revoke = format!("/api/v1/grants/{grant}/revoke");
     assert_error(other.post_empty(&revoke).await, 404, ErrorCode::NotFound).await;
     assert_eq!(owner.post_empty(&revoke).await.status(), 200);
-    let fetched: MailboxFetch = owner.get("/api/v1/mailbox").await.json().await.unwrap();
+    let fetched = owner.fetch("").await;
     let ids: Vec<_> = fetched.messages.iter().map(|m| m.message_id).collect();
-    let ack = serde_json::json!({ "message_ids": ids });
-    assert_eq!(owner.post("/api/v1/mailbox/ack", &ack).await.status(), 200);
+    assert_eq!(owner.ack(&ids).await, 3);
     let response = other
         .deposit(owner.id, &token, MessageId::random(), &[7; 10])
         .await;
@@ -632,24 +580,14 @@ async fn a_deposit_wakes_a_long_poll(db: Db) {
     let (_, token) = owner.grant().await;
 
     let started = Instant::now();
-    let empty: MailboxFetch = owner
-        .get("/api/v1/mailbox?wait=1")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let empty = owner.fetch("?wait=1").await;
     assert!(empty.messages.is_empty());
     assert!(started.elapsed() >= Duration::from_millis(900), "it waited");
 
     let waiting = {
         let owner = owner.clone();
         tokio::spawn(async move {
-            let fetched: MailboxFetch = owner
-                .get("/api/v1/mailbox?wait=10")
-                .await
-                .json()
-                .await
-                .unwrap();
+            let fetched = owner.fetch("?wait=10").await;
             (fetched, Instant::now())
         })
     };
@@ -857,12 +795,20 @@ async fn acknowledged_ciphertext_is_gone_from_the_sqlite_file() {
     let mut ciphertext = pattern.repeat(2048);
     ciphertext.extend_from_slice(&tail);
     let id = MessageId::random();
-    assert_eq!(owner.deposit(owner.id, &token, id, &ciphertext).await.status(), 201);
+    assert_eq!(
+        owner
+            .deposit(owner.id, &token, id, &ciphertext)
+            .await
+            .status(),
+        201
+    );
     // SQLite splits a large value over pages, so the probes are short.
-    assert!(test.db.holds_on_disk(pattern).await, "the probe finds stored ciphertext");
-    let ack = serde_json::json!({ "message_ids": [id] });
-    let body: AckResponse = owner.post("/api/v1/mailbox/ack", &ack).await.json().await.unwrap();
-    assert_eq!(body.acknowledged, 1);
+    assert!(
+        test.db.holds_on_disk(pattern).await,
+        "the probe finds stored ciphertext"
+    );
+    let ack = [id];
+    assert_eq!(owner.ack(&ack).await, 1);
     assert!(
         !test.db.holds_on_disk(pattern).await,
         "acknowledged ciphertext is still in the SQLite file"
@@ -926,11 +872,7 @@ async fn logs_contain_no_token_code_email_challenge_or_ciphertext() {
         202
     );
     let (code, _) = take_code(&outbox);
-    let wrong_code = if code == "00000000" {
-        "11111111"
-    } else {
-        "00000000"
-    };
+    let wrong_code = other_code(&code);
     let verify = |code: &str| serde_json::json!({ "code": code });
     assert_eq!(
         owner
@@ -978,10 +920,9 @@ async fn logs_contain_no_token_code_email_challenge_or_ciphertext() {
         .deposit(owner.id, &random(), MessageId::random(), &sealed)
         .await;
     assert_eq!(bad.status(), 403);
-    let fetched: MailboxFetch = owner.get("/api/v1/mailbox").await.json().await.unwrap();
+    let fetched = owner.fetch("").await;
     assert_eq!(fetched.messages.len(), 1);
-    let ack = serde_json::json!({ "message_ids": [message] });
-    assert_eq!(owner.post("/api/v1/mailbox/ack", &ack).await.status(), 200);
+    assert_eq!(owner.ack(&[message]).await, 1);
 
     let logs = process.stop();
     assert!(

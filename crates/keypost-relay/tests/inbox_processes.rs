@@ -12,7 +12,7 @@ use keypost_protocol::api::invites::{AcceptInviteRequest, CreateInviteRequest};
 use keypost_protocol::api::mailbox::MailboxFetch;
 use keypost_protocol::b64;
 use keypost_protocol::inbox::{InviteId, MessageId};
-use support::inbox::{Account, Relay, sha256_b64};
+use support::inbox::{Account, Relay, other_code, sha256_b64, take_code};
 use support::random;
 use support::{Db, RelayProcess};
 use time::OffsetDateTime;
@@ -65,7 +65,7 @@ impl TwoRelays {
 
     /// The base URL of process `n % 2`.
     fn base(&self, n: usize) -> &str {
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             &self.first.base
         } else {
             &self.second.base
@@ -137,19 +137,8 @@ async fn fifty_concurrent_wrong_email_codes_count_exactly_five() {
         account.post("/api/v1/account/email", &set).await.status(),
         202
     );
-    let email = std::fs::read_dir(&relays.outbox)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap();
-    let text = std::fs::read_to_string(email.path()).unwrap();
-    let start = text.find("code is ").unwrap() + "code is ".len();
-    let code = &text[start..start + 8];
-    let wrong = if code == "00000000" {
-        "11111111"
-    } else {
-        "00000000"
-    };
+    let (code, _) = take_code(&relays.outbox);
+    let wrong = other_code(&code);
     let requests = (0..50)
         .map(|n| {
             let account = account.via(relays.base(n));
@@ -160,7 +149,7 @@ async fn fifty_concurrent_wrong_email_codes_count_exactly_five() {
     let statuses = all_at_once(requests).await;
     assert_eq!(count(&statuses, 400), 5, "{statuses:?}");
     assert_eq!(count(&statuses, 404), 45, "{statuses:?}");
-    let body = serde_json::json!({ "code": code });
+    let body = serde_json::json!({ "code": &code });
     let response = account.post("/api/v1/account/email/verify", &body).await;
     assert_eq!(
         response.status(),
@@ -193,7 +182,7 @@ async fn the_mailbox_quota_is_exact_under_100_concurrent_deposits() {
     let statuses = all_at_once(requests).await;
     assert_eq!(count(&statuses, 201), 20, "{statuses:?}");
     assert_eq!(count(&statuses, 409), 80, "{statuses:?}");
-    let fetched: MailboxFetch = owner.get("/api/v1/mailbox").await.json().await.unwrap();
+    let fetched = owner.fetch("").await;
     assert_eq!(fetched.messages.len(), 20);
     let full = senders[0]
         .deposit(owner.id, &token, MessageId::random(), b"one more")
@@ -251,14 +240,10 @@ async fn a_deposit_on_one_process_wakes_a_long_poll_on_the_other() {
         // Land between two of the waiter's 1-second re-checks.
         tokio::time::sleep(Duration::from_millis(1_400)).await;
         let id = MessageId::random();
+        let response = sender.deposit(owner.id, &token, id, b"wake up").await;
+        // Committed (and notified) when the deposit is answered.
         let deposited_at = Instant::now();
-        assert_eq!(
-            sender
-                .deposit(owner.id, &token, id, b"wake up")
-                .await
-                .status(),
-            201
-        );
+        assert_eq!(response.status(), 201);
         let (fetched, returned) = waiting.await.unwrap();
         assert_eq!(fetched.messages.len(), 1);
         assert_eq!(fetched.messages[0].message_id, id);
@@ -266,9 +251,8 @@ async fn a_deposit_on_one_process_wakes_a_long_poll_on_the_other() {
             b64::decode(&fetched.messages[0].sealed).unwrap(),
             b"wake up"
         );
-        latencies.push(returned.duration_since(deposited_at));
-        let ack = serde_json::json!({ "message_ids": [id] });
-        assert_eq!(owner.post("/api/v1/mailbox/ack", &ack).await.status(), 200);
+        latencies.push(returned.saturating_duration_since(deposited_at));
+        assert_eq!(owner.ack(&[id]).await, 1);
     }
     println!("cross-process wake latencies: {latencies:?}");
     for latency in &latencies {

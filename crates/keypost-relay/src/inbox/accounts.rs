@@ -4,7 +4,7 @@ use keypost_protocol::inbox::limits::CHALLENGE_SECONDS;
 use keypost_protocol::inbox::{AccountId, KeyBundle};
 use sqlx::Row;
 
-use super::{InboxError, corrupt};
+use super::{InboxError, change_rows, corrupt};
 use crate::store::{Durability, OpFuture, Store};
 
 /// How a registration went.
@@ -64,10 +64,13 @@ pub async fn issue_challenge(
     now: i64,
 ) -> Result<i64, InboxError> {
     let expires_at = now.saturating_add(CHALLENGE_SECONDS.cast_signed());
-    let stored = store
-        .write(Durability::Ephemeral, move |conn| {
+    change_rows(
+        store,
+        Durability::Ephemeral,
+        InboxError::NotFound("account"),
+        move |conn| {
             Box::pin(async move {
-                let inserted = sqlx::query(
+                Ok(sqlx::query(
                     "INSERT INTO login_challenges (challenge_hash, account_id, expires_at) \
                      SELECT $1, id, $2 FROM accounts WHERE id = $3",
                 )
@@ -76,16 +79,12 @@ pub async fn issue_challenge(
                 .bind(account.to_vec())
                 .execute(conn)
                 .await?
-                .rows_affected();
-                Ok(inserted > 0)
-            }) as OpFuture<'_, bool>
-        })
-        .await?;
-    if stored {
-        Ok(expires_at)
-    } else {
-        Err(InboxError::NotFound("account"))
-    }
+                .rows_affected())
+            }) as OpFuture<'_, u64>
+        },
+    )
+    .await?;
+    Ok(expires_at)
 }
 
 /// The bundle an account registered.

@@ -3,7 +3,7 @@
 
 use keypost_protocol::inbox::{AccountId, GrantId};
 
-use super::InboxError;
+use super::{InboxError, change_rows};
 use crate::store::{Durability, OpFuture, Store};
 
 pub async fn create(
@@ -13,10 +13,13 @@ pub async fn create(
     token_hash: [u8; 32],
     now: i64,
 ) -> Result<(), InboxError> {
-    let created = store
-        .write(Durability::Durable, move |conn| {
+    change_rows(
+        store,
+        Durability::Durable,
+        InboxError::Conflict("a grant with this id or token"),
+        move |conn| {
             Box::pin(async move {
-                let inserted = sqlx::query(
+                Ok(sqlx::query(
                     "INSERT INTO grants (id, mailbox, token_hash, created_at) \
                      VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                 )
@@ -26,36 +29,31 @@ pub async fn create(
                 .bind(now)
                 .execute(conn)
                 .await?
-                .rows_affected();
-                Ok(inserted > 0)
-            }) as OpFuture<'_, bool>
-        })
-        .await?;
-    if created {
-        Ok(())
-    } else {
-        Err(InboxError::Conflict("a grant with this id or token"))
-    }
+                .rows_affected())
+            }) as OpFuture<'_, u64>
+        },
+    )
+    .await
 }
 
 /// Deletes one of the owner's grants.
 pub async fn revoke(store: &Store, id: GrantId, mailbox: AccountId) -> Result<(), InboxError> {
-    let deleted = store
-        .write(Durability::Durable, move |conn| {
+    change_rows(
+        store,
+        Durability::Durable,
+        InboxError::NotFound("grant"),
+        move |conn| {
             Box::pin(async move {
-                let deleted = sqlx::query("DELETE FROM grants WHERE id = $1 AND mailbox = $2")
-                    .bind(id.to_vec())
-                    .bind(mailbox.to_vec())
-                    .execute(conn)
-                    .await?
-                    .rows_affected();
-                Ok(deleted > 0)
-            }) as OpFuture<'_, bool>
-        })
-        .await?;
-    if deleted {
-        Ok(())
-    } else {
-        Err(InboxError::NotFound("grant"))
-    }
+                Ok(
+                    sqlx::query("DELETE FROM grants WHERE id = $1 AND mailbox = $2")
+                        .bind(id.to_vec())
+                        .bind(mailbox.to_vec())
+                        .execute(conn)
+                        .await?
+                        .rows_affected(),
+                )
+            }) as OpFuture<'_, u64>
+        },
+    )
+    .await
 }

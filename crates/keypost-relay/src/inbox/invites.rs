@@ -9,7 +9,7 @@ use keypost_protocol::api::invites::InviteState;
 use keypost_protocol::inbox::{AccountId, InviteId};
 use sqlx::Row;
 
-use super::{InboxError, stored_id};
+use super::{InboxError, change_rows, stored_id};
 use crate::store::{Durability, OpFuture, Store};
 
 const OPEN: &str = "open";
@@ -41,11 +41,14 @@ pub struct Summary {
 }
 
 pub async fn create(store: &Store, invite: NewInvite, now: i64) -> Result<(), InboxError> {
-    let created = store
-        .write(Durability::Durable, move |conn| {
+    change_rows(
+        store,
+        Durability::Durable,
+        InboxError::Conflict("an invite with this id"),
+        move |conn| {
             let invite = invite.clone();
             Box::pin(async move {
-                let inserted = sqlx::query(
+                Ok(sqlx::query(
                     "INSERT INTO invites (id, inviter, accept_token_hash, sealed_offer, \
                      target_email, created_at, expires_at, state) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
@@ -60,16 +63,11 @@ pub async fn create(store: &Store, invite: NewInvite, now: i64) -> Result<(), In
                 .bind(OPEN)
                 .execute(conn)
                 .await?
-                .rows_affected();
-                Ok(inserted > 0)
-            }) as OpFuture<'_, bool>
-        })
-        .await?;
-    if created {
-        Ok(())
-    } else {
-        Err(InboxError::Conflict("an invite with this id"))
-    }
+                .rows_affected())
+            }) as OpFuture<'_, u64>
+        },
+    )
+    .await
 }
 
 /// The offer of an open, unexpired invite.
@@ -186,22 +184,22 @@ pub async fn list(
 
 /// Deletes one of the inviter's invites in any state.
 pub async fn revoke(store: &Store, id: InviteId, inviter: AccountId) -> Result<(), InboxError> {
-    let deleted = store
-        .write(Durability::Durable, move |conn| {
+    change_rows(
+        store,
+        Durability::Durable,
+        InboxError::NotFound("invite"),
+        move |conn| {
             Box::pin(async move {
-                let deleted = sqlx::query("DELETE FROM invites WHERE id = $1 AND inviter = $2")
-                    .bind(id.to_vec())
-                    .bind(inviter.to_vec())
-                    .execute(conn)
-                    .await?
-                    .rows_affected();
-                Ok(deleted > 0)
-            }) as OpFuture<'_, bool>
-        })
-        .await?;
-    if deleted {
-        Ok(())
-    } else {
-        Err(InboxError::NotFound("invite"))
-    }
+                Ok(
+                    sqlx::query("DELETE FROM invites WHERE id = $1 AND inviter = $2")
+                        .bind(id.to_vec())
+                        .bind(inviter.to_vec())
+                        .execute(conn)
+                        .await?
+                        .rows_affected(),
+                )
+            }) as OpFuture<'_, u64>
+        },
+    )
+    .await
 }

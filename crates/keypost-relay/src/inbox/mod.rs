@@ -27,10 +27,11 @@ use std::num::NonZeroU32;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use keypost_protocol::inbox::AccountId;
 use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
 
 use crate::config::Limits;
 use crate::mail::MailError;
-use crate::store::StoreError;
+use crate::store::{Durability, OpFuture, Store, StoreError};
 
 /// Why an inbox operation was refused; the API maps each to one status and code.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +65,24 @@ pub enum InboxError {
 impl From<sqlx::Error> for InboxError {
     fn from(error: sqlx::Error) -> Self {
         Self::Store(StoreError::Database(error))
+    }
+}
+
+/// Runs `op`, one write that answers how many rows it changed; when none, the answer is
+/// `refused`.
+pub(crate) async fn change_rows<F>(
+    store: &Store,
+    durability: Durability,
+    refused: InboxError,
+    op: F,
+) -> Result<(), InboxError>
+where
+    F: for<'c> Fn(&'c mut AnyConnection) -> OpFuture<'c, u64> + Send + 'static,
+{
+    if store.write(durability, op).await? > 0 {
+        Ok(())
+    } else {
+        Err(refused)
     }
 }
 

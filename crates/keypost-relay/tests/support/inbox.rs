@@ -5,13 +5,17 @@
 use keypost_protocol::api::accounts::{
     LoginChallenge, RegisterRequest, SessionRequest, SessionResponse,
 };
-use keypost_protocol::api::mailbox::{CreateGrantRequest, DepositRequest};
+use keypost_protocol::api::mailbox::{
+    AckRequest, AckResponse, CreateGrantRequest, DepositRequest, MailboxFetch,
+};
 use keypost_protocol::b64;
 use keypost_protocol::inbox::signing::{login_content, registration_content};
 use keypost_protocol::inbox::{
     AccountId, GrantId, Identity, IdentitySeed, MessageId, SignatureKind,
 };
+use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::random;
 use serde::Serialize;
@@ -194,6 +198,23 @@ impl Account {
             .unwrap()
     }
 
+    /// `GET /api/v1/mailbox` with `query` (e.g. `?wait=10`).
+    pub async fn fetch(&self, query: &str) -> MailboxFetch {
+        let response = self.get(&format!("/api/v1/mailbox{query}")).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// Acknowledges messages; answers how many were deleted.
+    pub async fn ack(&self, ids: &[MessageId]) -> u32 {
+        let request = AckRequest {
+            message_ids: ids.to_vec(),
+        };
+        let response = self.post("/api/v1/mailbox/ack", &request).await;
+        assert_eq!(response.status(), 200);
+        response.json::<AckResponse>().await.unwrap().acknowledged
+    }
+
     /// Creates a grant on this account's mailbox; answers (grant id, token).
     pub async fn grant(&self) -> (GrantId, [u8; 32]) {
         let token = random::<32>();
@@ -221,5 +242,39 @@ impl Account {
         };
         self.post(&format!("/api/v1/mailboxes/{mailbox}/messages"), &request)
             .await
+    }
+}
+
+/// The code of the one email in the outbox, which is then removed.
+pub fn take_code(outbox: &Path) -> (String, String) {
+    let started = Instant::now();
+    loop {
+        let emails: Vec<_> = std::fs::read_dir(outbox)
+            .map(|dir| {
+                dir.map(|entry| entry.unwrap().path())
+                    .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let [email] = emails.as_slice() {
+            let text = std::fs::read_to_string(email).unwrap();
+            std::fs::remove_file(email).unwrap();
+            let start = text.find("code is ").unwrap() + "code is ".len();
+            let code = text[start..start + 8].to_owned();
+            assert!(code.bytes().all(|b| b.is_ascii_digit()), "{text}");
+            return (code, text);
+        }
+        assert!(emails.len() < 2, "more than one email: {emails:?}");
+        assert!(started.elapsed() < Duration::from_secs(10), "no email");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A well-formed code that is not `code`.
+pub fn other_code(code: &str) -> &'static str {
+    if code == "00000000" {
+        "11111111"
+    } else {
+        "00000000"
     }
 }

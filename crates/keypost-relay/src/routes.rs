@@ -74,7 +74,7 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
     }
 }
 
-fn rfc3339(unix_seconds: i64) -> Result<String, ApiError> {
+pub(crate) fn rfc3339(unix_seconds: i64) -> Result<String, ApiError> {
     OffsetDateTime::from_unix_timestamp(unix_seconds)
         .ok()
         .and_then(|at| at.format(&Rfc3339).ok())
@@ -245,7 +245,7 @@ impl<S: Send + Sync> FromRequestParts<S> for OwnerAccess {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let token = owner_token(&parts.headers)?;
+        let token = bearer_token(&parts.headers)?;
         let Path(id_text) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::NotFound)?;
@@ -254,7 +254,8 @@ impl<S: Send + Sync> FromRequestParts<S> for OwnerAccess {
     }
 }
 
-fn owner_token(headers: &HeaderMap) -> Result<Zeroizing<[u8; 32]>, ApiError> {
+/// The 32-byte token of `Authorization: Bearer <base64url>` (owner tokens, sessions).
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<Zeroizing<[u8; 32]>, ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())

@@ -4,6 +4,7 @@ pub mod access;
 pub mod entries;
 pub mod entry;
 pub mod generator;
+pub mod identity;
 pub mod interchange;
 pub mod pickups;
 mod store;

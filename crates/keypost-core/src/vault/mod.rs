@@ -17,6 +17,7 @@ pub use files::{DATABASE_FILE, HEADER_FILE, LOCK_FILE};
 pub use header::{HeaderError, KdfParams, KdfParamsError, VaultHeader};
 
 use crate::entries::{self, Entries, EntriesMut};
+use crate::identity::{self, Identities, IdentitiesMut};
 use crate::pickups::{self, Pickups, PickupsMut, PickupsVault};
 use crate::store::{Migration, Store, StoreError};
 use files::{LockAttempt, ProcessLock, VaultPaths, replace_atomically};
@@ -26,7 +27,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 /// Every feature's migrations, in schema order. A new feature appends its own version here.
-pub(crate) const SCHEMA: &[Migration] = &[entries::MIGRATION, pickups::MIGRATION];
+pub(crate) const SCHEMA: &[Migration] = &[entries::MIGRATION, pickups::MIGRATION, identity::MIGRATION];
 
 /// Folder name of the vault inside the OS data folder.
 pub const DEFAULT_VAULT_FOLDER: &str = "vault.keypost";
@@ -234,6 +235,16 @@ impl Vault {
     /// The entries, to change: add, update, delete, import, bulk edit, undo.
     pub fn entries_mut(&mut self) -> EntriesMut<'_> {
         EntriesMut::new(self.store.connection_mut())
+    }
+
+    /// The inbox identity: its keys, bundle and 7 words.
+    pub fn identity(&self) -> Identities<'_> {
+        Identities::new(self.store.connection())
+    }
+
+    /// The inbox identity, to make or rename.
+    pub fn identity_mut(&mut self) -> IdentitiesMut<'_> {
+        IdentitiesMut::new(self.store.connection_mut())
     }
 
     /// The pickups this vault sent (the Sent list).

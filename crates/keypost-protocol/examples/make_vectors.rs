@@ -1,5 +1,6 @@
-//! Writes the pickup test vectors to `tests/vectors/pickup/` (docs/spec/pickup.md, "Test
-//! vectors"). Run after a deliberate format change, then review the diff:
+//! Writes the pickup and inbox test vectors to `tests/vectors/pickup/` and
+//! `tests/vectors/inbox/` (docs/spec/pickup.md and docs/spec/inbox.md, "Test vectors"). Run
+//! after a deliberate format change, then review the diff:
 //! `cargo run -p keypost-protocol --example make_vectors`.
 
 use std::fs;
@@ -7,11 +8,22 @@ use std::path::PathBuf;
 
 #[path = "../tests/support/vectors.rs"]
 mod generator;
+#[path = "../tests/support/inbox_vectors.rs"]
+mod inbox_generator;
 
-use generator::pickup_vectors;
+use generator::{Vector, pickup_vectors};
+use inbox_generator::inbox_vectors;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/pickup");
+    write_vectors("pickup", &pickup_vectors()?)?;
+    write_vectors("inbox", &inbox_vectors()?)?;
+    Ok(())
+}
+
+fn write_vectors(folder: &str, vectors: &[Vector]) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/vectors")
+        .join(folder);
     fs::create_dir_all(&dir)?;
     // Remove the old files first, so a renamed or dropped vector does not linger.
     for entry in fs::read_dir(&dir)? {
@@ -20,8 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             fs::remove_file(path)?;
         }
     }
-    let vectors = pickup_vectors()?;
-    for vector in &vectors {
+    for vector in vectors {
         fs::write(dir.join(vector.file_name()), vector.file_text())?;
     }
     println!("wrote {} vectors to {}", vectors.len(), dir.display());

@@ -6,11 +6,14 @@
 
 pub mod api;
 pub mod b64;
+mod canonical_json;
 pub mod crypto;
 pub mod email;
 pub mod inbox;
+mod percent;
 pub mod pickup;
 mod public_id;
+mod secret_token;
 #[cfg(feature = "vectors")]
 pub mod vectors;
 pub mod wordlist;

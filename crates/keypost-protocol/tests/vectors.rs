@@ -1,5 +1,6 @@
-//! Checks tests/vectors/pickup/*.json: the files are what the generator makes, and this
-//! implementation meets every vector's `expect` (docs/spec/pickup.md, "Test vectors").
+//! Checks tests/vectors/{pickup,inbox}/*.json: the files are what the generators make, and this
+//! implementation meets every vector's `expect` (docs/spec/pickup.md and docs/spec/inbox.md,
+//! "Test vectors").
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
@@ -8,20 +9,24 @@ use std::path::PathBuf;
 
 #[path = "support/vectors.rs"]
 mod generator;
+#[path = "support/inbox_checks.rs"]
+mod inbox_checks;
+#[path = "support/inbox_vectors.rs"]
+mod inbox_generator;
 
-use generator::pickup_vectors;
+use generator::{Vector, hex, pickup_vectors};
+use inbox_generator::inbox_vectors;
 use keypost_protocol::b64;
 use keypost_protocol::pickup::{self, PickupLink, Pin};
 use keypost_protocol::vectors::pickup_trace;
 use serde_json::Value;
 
-fn vector_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/pickup")
-}
-
-fn read_vectors() -> BTreeMap<String, String> {
-    fs::read_dir(vector_dir())
-        .expect("tests/vectors/pickup exists")
+fn read_vectors(folder: &str) -> BTreeMap<String, String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/vectors")
+        .join(folder);
+    fs::read_dir(dir)
+        .expect("the vector folder exists")
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
         .map(|path| {
@@ -31,18 +36,18 @@ fn read_vectors() -> BTreeMap<String, String> {
         .collect()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+#[test]
+fn vector_files_are_exactly_what_the_generators_make() {
+    assert_files_match("pickup", pickup_vectors().unwrap());
+    assert_files_match("inbox", inbox_vectors().unwrap());
 }
 
-#[test]
-fn vector_files_are_exactly_what_the_generator_makes() {
-    let generated: BTreeMap<String, String> = pickup_vectors()
-        .unwrap()
+fn assert_files_match(folder: &str, vectors: Vec<Vector>) {
+    let generated: BTreeMap<String, String> = vectors
         .into_iter()
         .map(|vector| (vector.file_name(), vector.file_text()))
         .collect();
-    let on_disk = read_vectors();
+    let on_disk = read_vectors(folder);
     assert_eq!(
         generated.keys().collect::<Vec<_>>(),
         on_disk.keys().collect::<Vec<_>>(),
@@ -56,7 +61,7 @@ fn vector_files_are_exactly_what_the_generator_makes() {
 #[test]
 fn every_vector_meets_its_expectation() {
     let mut counts = BTreeMap::<String, usize>::new();
-    for (file, text) in read_vectors() {
+    for (file, text) in read_vectors("pickup") {
         let vector: Value = serde_json::from_str(&text).unwrap();
         let kind = vector["kind"].as_str().unwrap().to_owned();
         let expect = vector["expect"].as_str().unwrap();

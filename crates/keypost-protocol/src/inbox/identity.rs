@@ -3,14 +3,13 @@
 //! contacts pin, and its [`Fingerprint`] shown as 7 words.
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
-use hpke::kem::X25519HkdfSha256;
-use hpke::{Deserializable, Kem, Serializable};
+use hpke::{Deserializable, Serializable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::signing::{Signature, SignatureError, SignatureKind};
 use crate::b64;
-use crate::crypto::primitives;
+use crate::crypto::primitives::{self, HpkePrivateKey, HpkePublicKey};
 use crate::wordlist::{WORDLIST_LEN, wordlist};
 
 /// Length of an identity seed.
@@ -28,9 +27,6 @@ const SIGNED_LEN: usize = BUNDLE_LEN - 64;
 const ED25519_INFO: &[u8] = b"keypost/inbox/v1/identity/ed25519";
 const X25519_INFO: &[u8] = b"keypost/inbox/v1/identity/x25519";
 const FINGERPRINT_LABEL: &[u8] = b"keypost/inbox/v1/fingerprint\0";
-
-pub(crate) type HpkePrivateKey = <X25519HkdfSha256 as Kem>::PrivateKey;
-pub(crate) type HpkePublicKey = <X25519HkdfSha256 as Kem>::PublicKey;
 
 /// The 32 random bytes every key of an identity comes from. It lives in the encrypted vault
 /// and never leaves it; wiped on drop, never printed.
@@ -77,7 +73,7 @@ impl Identity {
         let signing = SigningKey::from_bytes(&signing_bytes);
         let mut hpke_ikm = Zeroizing::new([0u8; 32]);
         primitives::hkdf_sha256(None, &seed.0, &[X25519_INFO], hpke_ikm.as_mut());
-        let (hpke_secret, hpke_public) = X25519HkdfSha256::derive_keypair(hpke_ikm.as_ref());
+        let (hpke_secret, hpke_public) = primitives::hpke_derive_keypair(&hpke_ikm);
 
         let mut bytes = [0u8; BUNDLE_LEN];
         bytes[..4].copy_from_slice(BUNDLE_MAGIC);
@@ -114,6 +110,13 @@ impl Identity {
 
     pub(crate) fn hpke_secret(&self) -> &HpkePrivateKey {
         &self.hpke_secret
+    }
+
+    #[cfg(feature = "vectors")]
+    pub(crate) fn secret_key_bytes(&self) -> ([u8; 32], [u8; 32]) {
+        let mut hpke = [0u8; 32];
+        hpke.copy_from_slice(&self.hpke_secret.to_bytes());
+        (self.signing.to_bytes(), hpke)
     }
 }
 
@@ -199,9 +202,7 @@ impl KeyBundle {
 
     /// `SHA-256("keypost/inbox/v1/fingerprint" || 0x00 || ed25519_pk || x25519_pk)`.
     pub fn fingerprint(&self) -> Fingerprint {
-        Fingerprint(primitives::sha256(
-            &[FINGERPRINT_LABEL, &self.bytes[5..69]].concat(),
-        ))
+        Fingerprint::of_bundle_bytes(&self.bytes)
     }
 
     /// Strict Ed25519 verification of a signature of `kind` over `content`.
@@ -271,6 +272,14 @@ impl ts_rs::TS for KeyBundle {
 pub struct Fingerprint([u8; FINGERPRINT_LEN]);
 
 impl Fingerprint {
+    /// The fingerprint of the keys that bundle bytes hold, without verifying them: a sealed
+    /// message's opener compares it with the header's sender before it checks the bundle.
+    pub(crate) fn of_bundle_bytes(bundle: &[u8; BUNDLE_LEN]) -> Self {
+        Self(primitives::sha256(
+            &[FINGERPRINT_LABEL, &bundle[5..69]].concat(),
+        ))
+    }
+
     pub fn from_bytes(bytes: [u8; FINGERPRINT_LEN]) -> Self {
         Self(bytes)
     }
@@ -334,7 +343,10 @@ mod tests {
     use crate::inbox::signing::{login_content, registration_content};
 
     fn identity(byte: u8) -> Identity {
-        Identity::from_seed(&IdentitySeed::from_vault_bytes([byte; SEED_LEN]), 1_800_000_000)
+        Identity::from_seed(
+            &IdentitySeed::from_vault_bytes([byte; SEED_LEN]),
+            1_800_000_000,
+        )
     }
 
     #[test]
@@ -378,7 +390,11 @@ mod tests {
             let signature = alice.sign(signed, &content);
             for checked in SignatureKind::ALL {
                 let outcome = alice.bundle().verify(checked, &content, &signature);
-                assert_eq!(outcome.is_ok(), signed == checked, "{signed:?} as {checked:?}");
+                assert_eq!(
+                    outcome.is_ok(),
+                    signed == checked,
+                    "{signed:?} as {checked:?}"
+                );
             }
         }
     }

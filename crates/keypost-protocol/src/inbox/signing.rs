@@ -7,6 +7,7 @@
 //! another (a message), whatever the content.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use zeroize::Zeroizing;
 
 use super::ids::AccountId;
 use crate::b64;
@@ -49,10 +50,13 @@ impl SignatureKind {
         }
     }
 
-    /// The exact bytes that are signed for `content`.
-    pub(crate) fn signed_bytes(self, content: &[u8]) -> Vec<u8> {
+    /// The exact bytes that are signed for `content` (wiped on drop: a message's content
+    /// holds passwords).
+    pub(crate) fn signed_bytes(self, content: &[u8]) -> Zeroizing<Vec<u8>> {
         let label = self.label();
-        let mut bytes = Vec::with_capacity(PREFIX.len() + label.len() + 1 + content.len());
+        let mut bytes = Zeroizing::new(Vec::with_capacity(
+            PREFIX.len() + label.len() + 1 + content.len(),
+        ));
         bytes.extend_from_slice(PREFIX.as_bytes());
         bytes.extend_from_slice(label.as_bytes());
         bytes.push(0);

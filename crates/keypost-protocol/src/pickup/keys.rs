@@ -150,49 +150,16 @@ pub fn delete_verifier(delete_key: &[u8; 32]) -> [u8; 32] {
     sha256(delete_key)
 }
 
-/// The sender's proof of ownership: 32 random bytes, sent as `Authorization: Bearer <b64>`.
-/// The relay stores only its SHA-256.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
-pub struct OwnerToken([u8; 32]);
-
-impl OwnerToken {
-    pub fn make_random() -> Self {
-        Self(random_bytes())
-    }
-
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(bytes)
-    }
-
-    /// Parses the canonical base64url form (43 characters).
-    pub fn from_base64(text: &str) -> Result<Self, B64Error> {
-        let bytes = Zeroizing::new(b64::decode_array::<32>(text)?);
-        Ok(Self(*bytes))
-    }
-
-    pub fn to_base64(&self) -> Zeroizing<String> {
-        Zeroizing::new(b64::encode(&self.0))
-    }
-
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
-    /// `SHA-256(token)`: the `owner_token_hash` the relay stores.
-    pub fn hash(&self) -> [u8; 32] {
-        hash_owner_token(&self.0)
-    }
-}
+crate::secret_token::secret_token!(
+    /// The sender's proof of ownership: 32 random bytes, sent as
+    /// `Authorization: Bearer <b64>`. The relay stores only its SHA-256.
+    OwnerToken,
+    "an owner token"
+);
 
 /// `SHA-256(token)` of a token as the relay receives it, to compare with the stored hash.
 pub fn hash_owner_token(token: &[u8; 32]) -> [u8; 32] {
     sha256(token)
-}
-
-impl fmt::Debug for OwnerToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("OwnerToken(<redacted>)")
-    }
 }
 
 #[cfg(test)]

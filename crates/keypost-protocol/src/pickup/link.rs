@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 use super::id::ID_LEN;
 use super::keys::LinkSecret;
 use crate::b64::{self, B64Error};
+use crate::percent;
 
 pub const DEEP_LINK_PREFIX: &str = "keypost://pickup?u=";
 /// The relay serves the pickup page for id `I` at `<relay_url>/p/<I>`.
@@ -64,7 +65,7 @@ impl PickupLink {
         let (before, fragment) = link.split_once('#').ok_or(LinkError::MissingFragment)?;
         let secret = LinkSecret::from_fragment(fragment)?;
         let page_url = match before.strip_prefix(DEEP_LINK_PREFIX) {
-            Some(encoded) => percent_decode(encoded)?,
+            Some(encoded) => percent::decode(encoded).ok_or(LinkError::NotAPickupLink)?,
             None => before.to_owned(),
         };
         Self::new(&page_url, secret)
@@ -97,7 +98,7 @@ impl PickupLink {
     pub fn to_deep_link(&self) -> Zeroizing<String> {
         Zeroizing::new(format!(
             "{DEEP_LINK_PREFIX}{}#{}",
-            percent_encode(&self.page_url),
+            percent::encode(&self.page_url),
             self.secret.to_fragment().as_str()
         ))
     }
@@ -132,45 +133,6 @@ fn check_page_url(page_url: &str, secret: &LinkSecret) -> Result<(), LinkError> 
         return Err(LinkError::IdMismatch);
     }
     Ok(())
-}
-
-/// Encodes every byte except RFC 3986 unreserved characters, as `%XX` with upper-case hex.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// Accepts only unreserved characters and `%XX` (either case); the result must be UTF-8.
-fn percent_decode(text: &str) -> Result<String, LinkError> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let byte = bytes[index];
-        if byte == b'%' {
-            let hex = bytes
-                .get(index + 1..index + 3)
-                .and_then(|pair| std::str::from_utf8(pair).ok())
-                .filter(|pair| pair.bytes().all(|b| b.is_ascii_hexdigit()))
-                .ok_or(LinkError::NotAPickupLink)?;
-            let value = u8::from_str_radix(hex, 16).map_err(|_| LinkError::NotAPickupLink)?;
-            out.push(value);
-            index += 3;
-        } else if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(byte);
-            index += 1;
-        } else {
-            return Err(LinkError::NotAPickupLink);
-        }
-    }
-    String::from_utf8(out).map_err(|_| LinkError::NotAPickupLink)
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::canonical_json::{self, CanonicalError, encode, utc_seconds};
+
 use super::limits::{MAX_ENTRIES, MAX_MESSAGE_CHARS, MAX_PLAINTEXT_LEN, MAX_SENDER_NAME_CHARS};
 
 pub const PAYLOAD_VERSION: u8 = 1;
@@ -30,6 +32,15 @@ pub enum PayloadError {
     MessageTooLong { max: usize },
     #[error("the payload is {len} bytes, more than the {max} a pickup may hold")]
     TooLarge { len: usize, max: usize },
+}
+
+impl From<CanonicalError> for PayloadError {
+    fn from(error: CanonicalError) -> Self {
+        match error {
+            CanonicalError::Malformed { line, column } => Self::Malformed { line, column },
+            CanonicalError::NotCanonical => Self::NotCanonical,
+        }
+    }
 }
 
 /// A custom field of an entry as sent.
@@ -91,7 +102,7 @@ pub struct Payload {
     pub sender_name: String,
     pub message: String,
     /// Whole seconds, UTC, `YYYY-MM-DDTHH:MM:SSZ` on the wire.
-    #[serde(with = "sent_at_format")]
+    #[serde(with = "crate::canonical_json::utc_seconds")]
     pub sent_at: OffsetDateTime,
     pub entries: Vec<EntrySnapshot>,
 }
@@ -104,12 +115,11 @@ impl Payload {
         sent_at: OffsetDateTime,
         entries: Vec<EntrySnapshot>,
     ) -> Self {
-        let sent_at = sent_at.to_offset(time::UtcOffset::UTC);
         Self {
             v: PayloadVersion,
             sender_name: sender_name.into(),
             message: message.into(),
-            sent_at: sent_at - time::Duration::nanoseconds(i64::from(sent_at.nanosecond())),
+            sent_at: utc_seconds::truncate(sent_at),
             entries,
         }
     }
@@ -157,24 +167,10 @@ impl Payload {
                 max: MAX_PLAINTEXT_LEN,
             });
         }
-        let payload: Self =
-            serde_json::from_slice(bytes).map_err(|error| PayloadError::Malformed {
-                line: error.line(),
-                column: error.column(),
-            })?;
-        if encode(&payload).as_slice() != bytes {
-            return Err(PayloadError::NotCanonical);
-        }
+        let payload: Self = canonical_json::decode(bytes)?;
         payload.check_limits()?;
         Ok(payload)
     }
-}
-
-fn encode(payload: &Payload) -> Zeroizing<Vec<u8>> {
-    Zeroizing::new(
-        serde_json::to_vec(payload)
-            .unwrap_or_else(|_| unreachable!("structs of strings, bools and vectors serialize")),
-    )
 }
 
 /// The format version inside the plaintext: always `1`; anything else is malformed.
@@ -195,47 +191,6 @@ impl<'de> Deserialize<'de> for PayloadVersion {
         } else {
             Err(serde::de::Error::custom("unsupported payload version"))
         }
-    }
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ`, nothing else: no fraction, no other offset.
-mod sent_at_format {
-    use serde::{Deserialize, Deserializer, Serializer};
-    use time::macros::format_description;
-    use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
-
-    const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-
-    pub fn serialize<S: Serializer>(
-        value: &OffsetDateTime,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        let utc = value.to_offset(UtcOffset::UTC);
-        let text = utc.format(FORMAT).map_err(serde::ser::Error::custom)?;
-        serializer.serialize_str(&text)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<OffsetDateTime, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let shape_ok = text.len() == 20
-            && text.bytes().enumerate().all(|(index, byte)| match index {
-                4 | 7 => byte == b'-',
-                10 => byte == b'T',
-                13 | 16 => byte == b':',
-                19 => byte == b'Z',
-                _ => byte.is_ascii_digit(),
-            });
-        if !shape_ok {
-            return Err(serde::de::Error::custom(
-                "sent_at is not YYYY-MM-DDTHH:MM:SSZ",
-            ));
-        }
-        PrimitiveDateTime::parse(&text, FORMAT)
-            .map(PrimitiveDateTime::assume_utc)
-            .map_err(|_| serde::de::Error::custom("sent_at is not a valid time"))
     }
 }
 

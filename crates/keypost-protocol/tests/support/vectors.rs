@@ -78,7 +78,7 @@ fn nonce(label: &str) -> [u8; NONCE_LEN] {
     nonce
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 

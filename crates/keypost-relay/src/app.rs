@@ -14,6 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
 use crate::headers::{SECURITY_HEADERS, SMALL_BODY_LIMIT};
+use crate::inbox::routes as inbox;
 use crate::state::AppState;
 use crate::{page, routes, validate};
 
@@ -53,6 +54,45 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/owner/pickups/{id}/revoke",
             post(routes::owner_revoke),
         )
+        .route("/api/v1/accounts", post(inbox::register))
+        .route(
+            "/api/v1/accounts/{account_id}/challenge",
+            post(inbox::login_challenge),
+        )
+        .route(
+            "/api/v1/accounts/{account_id}/bundle",
+            get(inbox::account_bundle),
+        )
+        .route("/api/v1/sessions", post(inbox::start_session))
+        .route("/api/v1/account/email", post(inbox::set_email))
+        .route("/api/v1/account/email/verify", post(inbox::verify_email))
+        .route(
+            "/api/v1/invites",
+            get(inbox::list_invites)
+                .post(inbox::create_invite)
+                .layer(DefaultBodyLimit::max(inbox::INVITE_BODY_LIMIT)),
+        )
+        .route("/api/v1/invites/{invite_id}", get(inbox::invite_offer))
+        .route(
+            "/api/v1/invites/{invite_id}/accept",
+            post(inbox::accept_invite).layer(DefaultBodyLimit::max(inbox::INVITE_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/invites/{invite_id}/revoke",
+            post(inbox::revoke_invite),
+        )
+        .route("/api/v1/grants", post(inbox::create_grant))
+        .route(
+            "/api/v1/grants/{grant_id}/revoke",
+            post(inbox::revoke_grant),
+        )
+        .route(
+            "/api/v1/mailboxes/{account_id}/messages",
+            post(inbox::deposit).layer(DefaultBodyLimit::max(inbox::DEPOSIT_BODY_LIMIT)),
+        )
+        .route("/api/v1/mailbox", get(inbox::fetch))
+        .route("/api/v1/mailbox/ack", post(inbox::acknowledge))
+        .route("/api/v1/deliveries/{message_id}", get(inbox::delivery))
         .route("/api/v1/health", get(routes::health))
         .route("/p/{id}", get(routes::pickup_page))
         .fallback(routes::not_found)

@@ -9,6 +9,8 @@ use clap::Parser;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
+use keypost_protocol::inbox::limits::{MAILBOX_MAX_BYTES, MAILBOX_MAX_MESSAGES};
+
 use crate::mail::{SmtpSettings, SmtpTls};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -55,6 +57,15 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Requests processed at once; beyond it new ones get 503 at once (load shedding).
     pub max_concurrent_requests: usize,
+    /// Messages one account may deposit per minute, over all mailboxes (in memory, per
+    /// process).
+    pub deposits_per_minute_per_sender: u32,
+    /// Messages one mailbox holds before deposits are refused (exact across processes).
+    pub mailbox_max_messages: u32,
+    /// Bytes of sealed messages one mailbox holds before deposits are refused.
+    pub mailbox_max_bytes: u64,
+    /// Only accounts with a verified email may invite (for public relays).
+    pub require_verified_email_to_invite: bool,
 }
 
 impl Default for Limits {
@@ -66,6 +77,10 @@ impl Default for Limits {
             creates_per_hour_per_recipient: 20,
             request_timeout: Duration::from_secs(15),
             max_concurrent_requests: 1024,
+            deposits_per_minute_per_sender: 60,
+            mailbox_max_messages: MAILBOX_MAX_MESSAGES,
+            mailbox_max_bytes: MAILBOX_MAX_BYTES,
+            require_verified_email_to_invite: false,
         }
     }
 }
@@ -78,6 +93,7 @@ impl Limits {
             burst_per_ip: 0,
             creates_per_hour_per_ip: 0,
             creates_per_hour_per_recipient: 0,
+            deposits_per_minute_per_sender: 0,
             ..Self::default()
         }
     }
@@ -96,7 +112,7 @@ pub struct RelayConfig {
     pub smtp: Option<SmtpSettings>,
     pub mail_from: String,
     pub limits: Limits,
-    /// How often expired pickups, stale challenges and old records are purged.
+    /// How often expired pickups, inbox rows and old records are purged.
     pub purge_interval: Duration,
 }
 
@@ -212,6 +228,29 @@ pub struct Settings {
     /// Seconds between purges of expired pickups and stale challenges. [default: 60]
     #[arg(long, env = "KEYPOST_RELAY_PURGE_INTERVAL", value_name = "SECONDS")]
     pub purge_interval: Option<u64>,
+    /// Messages one account may deposit per minute; 0 turns it off. [default: 60]
+    #[arg(
+        long,
+        env = "KEYPOST_RELAY_DEPOSITS_PER_SENDER_PER_MINUTE",
+        value_name = "N"
+    )]
+    pub deposits_per_sender_per_minute: Option<u32>,
+    /// Messages one mailbox may hold. [default: 1000]
+    #[arg(long, env = "KEYPOST_RELAY_MAILBOX_MAX_MESSAGES", value_name = "N")]
+    pub mailbox_max_messages: Option<u32>,
+    /// Bytes of sealed messages one mailbox may hold. [default: 268435456 (256 MiB)]
+    #[arg(long, env = "KEYPOST_RELAY_MAILBOX_MAX_BYTES", value_name = "BYTES")]
+    pub mailbox_max_bytes: Option<u64>,
+    /// Only accounts that verified an email may create invites (for public relays).
+    /// [default: false]
+    #[arg(
+        long,
+        env = "KEYPOST_RELAY_REQUIRE_VERIFIED_EMAIL_TO_INVITE",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        default_missing_value = "true"
+    )]
+    pub require_verified_email_to_invite: Option<bool>,
 }
 
 impl Settings {
@@ -256,6 +295,14 @@ impl Settings {
                 .max_concurrent_requests
                 .or(other.max_concurrent_requests),
             purge_interval: self.purge_interval.or(other.purge_interval),
+            deposits_per_sender_per_minute: self
+                .deposits_per_sender_per_minute
+                .or(other.deposits_per_sender_per_minute),
+            mailbox_max_messages: self.mailbox_max_messages.or(other.mailbox_max_messages),
+            mailbox_max_bytes: self.mailbox_max_bytes.or(other.mailbox_max_bytes),
+            require_verified_email_to_invite: self
+                .require_verified_email_to_invite
+                .or(other.require_verified_email_to_invite),
         }
     }
 
@@ -318,6 +365,16 @@ impl Settings {
                 max_concurrent_requests: self
                     .max_concurrent_requests
                     .unwrap_or(defaults.max_concurrent_requests),
+                deposits_per_minute_per_sender: self
+                    .deposits_per_sender_per_minute
+                    .unwrap_or(defaults.deposits_per_minute_per_sender),
+                mailbox_max_messages: self
+                    .mailbox_max_messages
+                    .unwrap_or(defaults.mailbox_max_messages),
+                mailbox_max_bytes: self.mailbox_max_bytes.unwrap_or(defaults.mailbox_max_bytes),
+                require_verified_email_to_invite: self
+                    .require_verified_email_to_invite
+                    .unwrap_or(defaults.require_verified_email_to_invite),
             },
             purge_interval: Duration::from_secs(self.purge_interval.unwrap_or(60).max(1)),
         })

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use keypost_protocol::api::{ErrorBody, ErrorCode, ErrorDetail};
 
+use crate::inbox::InboxError;
 use crate::pickups::PickupError;
 use crate::validate::ValidationError;
 use crate::{config, mail, store};
@@ -45,6 +46,22 @@ pub enum ApiError {
     Overloaded,
     #[error("internal error")]
     Internal,
+    #[error("no such {0}")]
+    Missing(&'static str),
+    #[error("{0} already exists")]
+    Taken(&'static str),
+    #[error("missing, malformed or expired session")]
+    SessionRequired,
+    #[error("bad signature")]
+    BadSignature,
+    #[error("wrong code")]
+    WrongCode { attempts_left: u32 },
+    #[error("grant refused")]
+    GrantRefused,
+    #[error("mailbox full")]
+    MailboxFull,
+    #[error("email not verified")]
+    EmailNotVerified,
 }
 
 impl ApiError {
@@ -118,6 +135,53 @@ impl ApiError {
                 ErrorCode::Internal,
                 message("Internal error."),
             ),
+            Self::Missing(what) => (
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                format!("No such {what}, or it is no longer available."),
+            ),
+            Self::Taken(what) => (
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                format!("{} already exists.", capitalized(what)),
+            ),
+            Self::SessionRequired => (
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                message(
+                    "Log in first: send the session as `Authorization: Bearer <base64url>`; \
+                     a session lasts 1 hour.",
+                ),
+            ),
+            Self::BadSignature => (
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadSignature,
+                message("The signature does not verify with this account's key bundle."),
+            ),
+            Self::WrongCode { attempts_left } => (
+                StatusCode::BAD_REQUEST,
+                ErrorCode::WrongCode,
+                match attempts_left {
+                    0 => message("Wrong code. No tries left: ask for a new code."),
+                    1 => message("Wrong code. 1 try left."),
+                    n => format!("Wrong code. {n} tries left."),
+                },
+            ),
+            Self::GrantRefused => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::GrantRefused,
+                message("This mailbox does not accept messages with this grant."),
+            ),
+            Self::MailboxFull => (
+                StatusCode::CONFLICT,
+                ErrorCode::MailboxFull,
+                message("The recipient's mailbox is full; try again after they fetch."),
+            ),
+            Self::EmailNotVerified => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::EmailNotVerified,
+                message("This relay lets only accounts with a verified email invite."),
+            ),
         }
     }
 }
@@ -126,7 +190,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = self.parts();
         let attempts_left = match self {
-            Self::WrongPin { attempts_left } => Some(attempts_left),
+            Self::WrongPin { attempts_left } | Self::WrongCode { attempts_left } => {
+                Some(attempts_left)
+            }
             _ => None,
         };
         let body = ErrorBody {
@@ -158,6 +224,41 @@ impl From<PickupError> for ApiError {
             }
         }
     }
+}
+
+impl From<InboxError> for ApiError {
+    fn from(error: InboxError) -> Self {
+        match error {
+            InboxError::NotFound(what) => Self::Missing(what),
+            InboxError::Conflict(what) => Self::Taken(what),
+            InboxError::BadSignature => Self::BadSignature,
+            InboxError::InvalidChallenge => Self::InvalidChallenge,
+            InboxError::WrongCode { attempts_left } => Self::WrongCode { attempts_left },
+            InboxError::EmailMismatch => {
+                Self::Forbidden("This invite is for another verified email address.")
+            }
+            InboxError::EmailNotVerified => Self::EmailNotVerified,
+            InboxError::GrantRefused => Self::GrantRefused,
+            InboxError::MailboxFull => Self::MailboxFull,
+            InboxError::RateLimited => Self::RateLimited,
+            InboxError::Mail(error) => {
+                tracing::warn!(kind = error.kind(), "verification email failed");
+                Self::Internal
+            }
+            InboxError::Store(error) => {
+                tracing::error!(%error, "storage error");
+                Self::Internal
+            }
+        }
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 impl From<ValidationError> for ApiError {

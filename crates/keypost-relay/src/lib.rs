@@ -1,5 +1,6 @@
-//! The Keypost relay (docs/spec/pickup.md, "Relay API"): stores sealed pickups, emails the
-//! pickup link, serves the pickup page. It never sees a password, a PIN or a key; it sees the
+//! The Keypost relay (docs/spec/pickup.md and docs/spec/inbox-contract.draft.md, "Relay
+//! API"): stores sealed pickups, emails the pickup link, serves the pickup page; keeps inbox
+//! accounts, invites, grants and mailboxes of sealed messages. It never sees a password, a PIN or a key; it sees the
 //! link secret only transiently to put it into the email (see [`mail`]).
 //!
 //! - [`router`] builds the whole HTTP service (testable with `tower::ServiceExt::oneshot`).
@@ -7,14 +8,16 @@
 //!   (the desktop app embeds a local relay this way); [`serve`] is the binary's main loop.
 //!
 //! This file only declares modules and re-exports. Each module uses only modules listed before
-//! it here, so there are no cycles: `headers`, `mail`, `config`, `store`, `pickups`, `validate`,
-//! `error`, `create_limits`, `state`, `page`, `routes`, `app`, `server`.
+//! it here, so there are no cycles: `headers`, `mail`, `config`, `store`, `pickups`, `inbox`
+//! (except `inbox::routes`), `validate`, `error`, `create_limits`, `state`, `page`, `routes`,
+//! `inbox::routes`, `app`, `server`.
 
 mod app;
 pub mod config;
 mod create_limits;
 pub mod error;
 mod headers;
+pub mod inbox;
 pub mod mail;
 pub mod page;
 pub mod pickups;
@@ -29,4 +32,4 @@ pub use config::{Limits, RelayConfig, Settings};
 pub use error::RelayError;
 pub use headers::{CONTENT_SECURITY_POLICY, SECURITY_HEADERS, SMALL_BODY_LIMIT};
 pub use server::{RunningRelay, serve, start, start_with_clock};
-pub use state::{AppState, Clock, system_clock};
+pub use state::{AppState, Clock, PurgeError, Purged, system_clock};

@@ -1,5 +1,6 @@
-//! The notification email: SMTP through lettre when configured, else one `.eml` file per
-//! email in an outbox folder.
+//! The emails the relay sends — the pickup notification and the inbox's email verification
+//! code — through SMTP (lettre) when configured, else as one `.eml` file per email in an outbox
+//! folder.
 //!
 //! The email must carry the full link with the secret fragment `#S`, so the relay holds S for
 //! the moment it builds and sends this email: it arrives in the create request, is checked,
@@ -12,6 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use keypost_protocol::email::EmailAddress;
+use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -158,6 +160,32 @@ impl Mailer {
                 plain.to_string(),
                 html.to_string(),
             ))?;
+        self.deliver(email).await
+    }
+
+    /// Emails an inbox verification code. The email says only the code and how long it is
+    /// valid: no link, no account, no name.
+    pub async fn send_code(
+        &self,
+        recipient: &EmailAddress,
+        code: &str,
+        valid_minutes: u64,
+    ) -> Result<Delivery, MailError> {
+        let address: Address = recipient.as_str().parse().map_err(|_| MailError::Address)?;
+        let body = Zeroizing::new(format!(
+            "Your Keypost verification code is {code}.\n\n\
+             It is valid for {valid_minutes} minutes.\n"
+        ));
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(Mailbox::new(None, address))
+            .subject("Your Keypost verification code")
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_string())?;
+        self.deliver(email).await
+    }
+
+    async fn deliver(&self, email: Message) -> Result<Delivery, MailError> {
         match &self.transport {
             Transport::Smtp(transport) => {
                 transport.send(email).await?;

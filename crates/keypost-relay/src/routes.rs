@@ -74,7 +74,7 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
     }
 }
 
-fn rfc3339(unix_seconds: i64) -> Result<String, ApiError> {
+pub(crate) fn rfc3339(unix_seconds: i64) -> Result<String, ApiError> {
     OffsetDateTime::from_unix_timestamp(unix_seconds)
         .ok()
         .and_then(|at| at.format(&Rfc3339).ok())
@@ -233,7 +233,8 @@ pub async fn recipient_delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn owner_token(headers: &HeaderMap) -> Result<Zeroizing<[u8; 32]>, ApiError> {
+/// The 32-byte token of `Authorization: Bearer <base64url>` (owner tokens, sessions).
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<Zeroizing<[u8; 32]>, ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -276,7 +277,7 @@ pub async fn owner_status(
     Path(id_text): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<OwnerStatus>, ApiError> {
-    let token = owner_token(&headers)?;
+    let token = bearer_token(&headers)?;
     let id = pickup_id(&id_text)?;
     owner_view(&state, id, &token).await
 }
@@ -287,7 +288,7 @@ pub async fn owner_revoke(
     Path(id_text): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<OwnerStatus>, ApiError> {
-    let token = owner_token(&headers)?;
+    let token = bearer_token(&headers)?;
     let id = pickup_id(&id_text)?;
     pickups::revoke(state.store(), id, &token, state.now().unix_timestamp()).await?;
     tracing::info!(pickup = %id_text, "pickup revoked by the sender");

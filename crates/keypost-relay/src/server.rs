@@ -1,6 +1,7 @@
 //! Running the relay: [`start`] binds and spawns it on the current tokio runtime (the desktop
-//! app embeds a local relay this way), [`serve`] is the binary's main loop, and a task purges
-//! expired data on a schedule.
+//! app embeds a local relay this way), [`serve`] is the binary's main loop, a task purges
+//! expired data on a schedule, and on PostgreSQL a task listens for deposits made by other
+//! relay processes to wake this process's long-polls.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -12,8 +13,9 @@ use tokio::task::JoinHandle;
 use crate::app::router;
 use crate::config::RelayConfig;
 use crate::error::RelayError;
-use crate::pickups;
-use crate::state::{AppState, Clock, system_clock};
+use crate::inbox::notify;
+use crate::state::{AppState, Clock, Purged, system_clock};
+use crate::store::Backend;
 
 /// A relay running on a tokio runtime. Dropping it (or [`RunningRelay::shutdown`]) stops it.
 pub struct RunningRelay {
@@ -113,6 +115,14 @@ pub async fn start_with_clock(
     );
     let (stop, stopped) = watch::channel(false);
     spawn_purge(state.clone(), config.purge_interval, stopped.clone());
+    if state.store().backend() == Backend::Postgres {
+        let waiters = state.clone();
+        tokio::spawn(notify::listen(
+            config.database_url.clone(),
+            move |account| waiters.inbox().notifier().wake(account),
+            stopped.clone(),
+        ));
+    }
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let mut stopped_server = stopped;
     let server = tokio::spawn(async move {
@@ -142,11 +152,18 @@ fn spawn_purge(state: AppState, interval: Duration, mut stopped: watch::Receiver
                 _ = stopped.wait_for(|stop| *stop) => return,
             }
             match state.purge().await {
-                Ok(purged) if purged != pickups::Purged::default() => {
+                Ok(purged) if purged != Purged::default() => {
+                    let (pickups, inbox) = (purged.pickups, purged.inbox);
                     tracing::info!(
-                        expired = purged.expired_pickups,
-                        challenges = purged.stale_challenges,
-                        records = purged.old_records,
+                        expired = pickups.expired_pickups,
+                        challenges = pickups.stale_challenges,
+                        records = pickups.old_records,
+                        login_challenges = inbox.login_challenges,
+                        sessions = inbox.sessions,
+                        email_codes = inbox.email_codes,
+                        invites = inbox.invites,
+                        expired_messages = inbox.expired_messages,
+                        deliveries = inbox.old_deliveries,
                         "purged"
                     );
                 }

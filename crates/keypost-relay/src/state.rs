@@ -1,4 +1,5 @@
-//! [`AppState`]: what every handler shares (store, mailer, clock, limits).
+//! [`AppState`]: what every handler shares (store, mailer, clock, limits, the inbox's
+//! waiters and deposit limit).
 
 use std::sync::Arc;
 
@@ -11,8 +12,9 @@ use tower_governor::key_extractor::PeerIpKeyExtractor;
 use crate::config::{Limits, RelayConfig};
 use crate::create_limits::CreateLimits;
 use crate::error::{ApiError, RelayError};
+use crate::inbox::{self, InboxError, InboxShared};
 use crate::mail::Mailer;
-use crate::pickups;
+use crate::pickups::{self, PickupError};
 use crate::store::Store;
 
 /// The current time; tests inject a movable clock to exercise expiry.
@@ -32,6 +34,22 @@ struct Shared {
     limits: Limits,
     create_limits: CreateLimits,
     ip_governor: Option<Arc<IpGovernor>>,
+    inbox: InboxShared,
+}
+
+/// What one purge pass removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub pickups: pickups::Purged,
+    pub inbox: inbox::purge::Purged,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeError {
+    #[error(transparent)]
+    Pickups(#[from] PickupError),
+    #[error(transparent)]
+    Inbox(#[from] InboxError),
 }
 
 /// Everything the handlers share. Cheap to clone.
@@ -60,6 +78,7 @@ impl AppState {
                 limits: config.limits.clone(),
                 create_limits: CreateLimits::new(&config.limits),
                 ip_governor,
+                inbox: InboxShared::new(&config.limits),
             }),
         })
     }
@@ -92,10 +111,19 @@ impl AppState {
         &self.shared.create_limits
     }
 
+    pub fn inbox(&self) -> &InboxShared {
+        &self.shared.inbox
+    }
+
     /// One purge pass (also run on a schedule by [`crate::start`]).
-    pub async fn purge(&self) -> Result<pickups::Purged, pickups::PickupError> {
-        let purged = pickups::purge(self.store(), self.now().unix_timestamp()).await?;
+    pub async fn purge(&self) -> Result<Purged, PurgeError> {
+        let now = self.now().unix_timestamp();
+        let purged = Purged {
+            pickups: pickups::purge(self.store(), now).await?,
+            inbox: inbox::purge::purge(self.store(), now).await?,
+        };
         self.shared.create_limits.forget_idle();
+        self.shared.inbox.forget_idle();
         if let Some(governor) = &self.shared.ip_governor {
             governor.limiter().retain_recent();
         }

@@ -1,9 +1,12 @@
 //! The relay's HTTP API, `/api/v1`: one module of JSON bodies per feature, and the error answer
-//! every route shares (docs/spec/pickup.md, "Relay API").
+//! every route shares (docs/spec/pickup.md and docs/spec/inbox.md, "Relay API").
 //!
 //! Binary values travel as unpadded base64url strings ([`crate::b64`]); a relay or client MUST
 //! reject any other encoding. Times are RFC 3339 strings in UTC.
 
+pub mod accounts;
+pub mod invites;
+pub mod mailbox;
 pub mod pickups;
 
 use std::fmt;
@@ -21,7 +24,8 @@ pub struct ErrorDetail {
     pub code: ErrorCode,
     /// For people; clients never parse it.
     pub message: String,
-    /// Set with [`ErrorCode::WrongPin`]: tries left before the copy is destroyed.
+    /// Set with [`ErrorCode::WrongPin`] (tries left before the copy is destroyed) and
+    /// [`ErrorCode::WrongCode`] (tries left before the emailed code is deleted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts_left: Option<u32>,
 }
@@ -45,6 +49,16 @@ pub enum ErrorCode {
     Timeout,
     Overloaded,
     Internal,
+    /// A registration or login signature does not verify under the account's bundle.
+    BadSignature,
+    /// A wrong emailed code; `attempts_left` says how many tries the code has left.
+    WrongCode,
+    /// The deposit grant is unknown or revoked.
+    GrantRefused,
+    /// The mailbox holds as many messages or bytes as it may.
+    MailboxFull,
+    /// This relay lets only accounts with a verified email invite.
+    EmailNotVerified,
     /// A code from a newer relay that this build does not know; never sent.
     #[serde(other)]
     Unknown,
@@ -66,6 +80,11 @@ impl ErrorCode {
             Self::Timeout => "timeout",
             Self::Overloaded => "overloaded",
             Self::Internal => "internal",
+            Self::BadSignature => "bad_signature",
+            Self::WrongCode => "wrong_code",
+            Self::GrantRefused => "grant_refused",
+            Self::MailboxFull => "mailbox_full",
+            Self::EmailNotVerified => "email_not_verified",
             Self::Unknown => "unknown",
         }
     }
@@ -96,6 +115,11 @@ mod tests {
             ErrorCode::Timeout,
             ErrorCode::Overloaded,
             ErrorCode::Internal,
+            ErrorCode::BadSignature,
+            ErrorCode::WrongCode,
+            ErrorCode::GrantRefused,
+            ErrorCode::MailboxFull,
+            ErrorCode::EmailNotVerified,
         ];
         for code in codes {
             let json = serde_json::to_string(&code).unwrap();

@@ -1,7 +1,8 @@
 //! Shared test setup: a real PostgreSQL cluster started for the test run, relays on real
 //! loopback sockets (in-process with an injectable clock, or the real binary), and pickup
-//! requests built from random secrets and the protocol's PIN proof.
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+//! requests built from random secrets and the protocol's PIN proof; inbox accounts that sign
+//! with a real identity ([`inbox`]).
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code, unused_macros)]
 
 use std::net::{SocketAddr, TcpListener};
 use std::os::unix::fs::MetadataExt;
@@ -20,7 +21,30 @@ use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 use time::OffsetDateTime;
 
+pub mod inbox;
 pub mod smtp;
+
+/// Runs each scenario once with SQLite and once with PostgreSQL.
+macro_rules! on_both_databases {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    super::$scenario(super::Db::sqlite()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    super::$scenario(super::Db::postgres().await).await;
+                }
+            )*
+        }
+    };
+}
 
 pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 
@@ -215,6 +239,28 @@ impl Db {
         }
     }
 
+    /// True when `needle` is anywhere in the SQLite files (database and WAL) after the WAL is
+    /// folded into the database, so both hold only live pages; false for PostgreSQL.
+    pub async fn holds_on_disk(&self, needle: &[u8]) -> bool {
+        let Some(file) = self.sqlite_file() else {
+            return false;
+        };
+        let pool = self.inspect().await;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        assert!(file.exists());
+        [file.clone(), file.with_extension("db-wal")]
+            .iter()
+            .any(|path| {
+                std::fs::read(path)
+                    .map(|bytes| bytes.windows(needle.len()).any(|window| window == needle))
+                    .unwrap_or(false)
+            })
+    }
+
     /// A direct connection to the relay's database, to check what is really stored.
     pub async fn inspect(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();
@@ -267,6 +313,10 @@ pub struct TestRelay {
 
 impl TestRelay {
     pub async fn start(db: Db) -> TestRelay {
+        TestRelay::start_with(db, Limits::unlimited()).await
+    }
+
+    pub async fn start_with(db: Db, limits: Limits) -> TestRelay {
         let outbox = tempfile::tempdir().unwrap();
         let clock = TestClock::default();
         let config = RelayConfig {
@@ -276,7 +326,7 @@ impl TestRelay {
             public_url: None,
             smtp: None,
             mail_from: keypost_relay::config::DEFAULT_MAIL_FROM.to_owned(),
-            limits: Limits::unlimited(),
+            limits,
             purge_interval: Duration::from_secs(3600),
         };
         let relay = keypost_relay::start_with_clock(config, clock.clock())
@@ -306,7 +356,7 @@ pub struct Pickup {
     pub ciphertext: Vec<u8>,
 }
 
-fn random<const N: usize>() -> [u8; N] {
+pub fn random<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     bytes
@@ -477,12 +527,22 @@ impl Api<'_> {
 /// another: a server that refuses an oversized body answers before the client finished
 /// sending, which HTTP client libraries report as a broken pipe instead of the answer.
 pub async fn raw_post(address: SocketAddr, path: &str, body: &[u8]) -> (u16, String) {
+    raw_post_with(address, path, "", body).await
+}
+
+/// [`raw_post`] with extra header lines (each ending in `\r\n`).
+pub async fn raw_post_with(
+    address: SocketAddr,
+    path: &str,
+    headers: &str,
+    body: &[u8],
+) -> (u16, String) {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let stream = tokio::net::TcpStream::connect(address).await.unwrap();
     let (mut reader, mut writer) = stream.into_split();
     let mut request = format!(
         "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n",
+         {headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     )
     .into_bytes();
@@ -524,6 +584,18 @@ impl RelayProcess {
         log_dir: &Path,
         log_level: &str,
     ) -> RelayProcess {
+        RelayProcess::spawn_binary_with(binary, database_url, outbox, log_dir, log_level, &[])
+    }
+
+    /// [`RelayProcess::spawn_binary`] with more flags.
+    pub fn spawn_binary_with(
+        binary: &Path,
+        database_url: &str,
+        outbox: &Path,
+        log_dir: &Path,
+        log_level: &str,
+        extra_args: &[&str],
+    ) -> RelayProcess {
         use std::io::BufRead as _;
         let stderr_path = log_dir.join(format!("relay-{}.stderr", free_port()));
         let stderr = std::fs::File::create(&stderr_path).unwrap();
@@ -538,6 +610,8 @@ impl RelayProcess {
             .arg(outbox)
             .args(["--rate-limit-per-ip", "0", "--creates-per-ip-per-hour", "0"])
             .args(["--creates-per-recipient-per-hour", "0"])
+            .args(["--deposits-per-sender-per-minute", "0"])
+            .args(extra_args)
             .env("RUST_LOG", log_level)
             .stdout(Stdio::piped())
             .stderr(stderr)

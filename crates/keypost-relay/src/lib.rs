@@ -1,7 +1,7 @@
-//! The Keypost relay (docs/spec/pickup.md and docs/spec/inbox-contract.draft.md, "Relay
-//! API"): stores sealed pickups, emails the pickup link, serves the pickup page; keeps inbox
-//! accounts, invites, grants and mailboxes of sealed messages. It never sees a password, a PIN or a key; it sees the
-//! link secret only transiently to put it into the email (see [`mail`]).
+//! The Keypost relay (docs/spec/pickup.md and docs/spec/inbox.md, "Relay API"): stores sealed
+//! pickups, emails the pickup link, serves the pickup page; keeps inbox accounts, invites,
+//! grants and mailboxes of sealed messages. It never sees a password, a PIN or a key; it sees
+//! the link secret only transiently to put it into the email (see [`mail`]).
 //!
 //! - [`router`] builds the whole HTTP service (testable with `tower::ServiceExt::oneshot`).
 //! - [`start`] binds, spawns the relay on the current tokio runtime and returns its address

@@ -15,7 +15,7 @@ use keypost_protocol::api::invites::{
 use keypost_protocol::api::mailbox::{DeliveryResponse, DeliveryStatus, DepositResponse};
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
-use keypost_protocol::inbox::{AccountId, InviteId, MessageId, SignatureKind};
+use keypost_protocol::inbox::{AccountId, GrantId, InviteId, MessageId, SignatureKind};
 use keypost_relay::Limits;
 use support::inbox::{
     Account, Relay, new_identity, other_code, registration, sha256_b64, take_code,
@@ -50,6 +50,14 @@ async fn assert_error(response: reqwest::Response, status: u16, code: ErrorCode)
     let (got, body) = error_of(response).await;
     assert_eq!((got, body.error.code), (status, code), "{body:?}");
     body
+}
+
+/// A mailbox owner, a contact, and the grant that lets the contact deposit.
+async fn granted(relay: &Relay) -> (Account, Account, GrantId, [u8; 32]) {
+    let owner = relay.account().await;
+    let sender = relay.account().await;
+    let (grant, token) = owner.grant().await;
+    (owner, sender, grant, token)
 }
 
 fn expires_in(seconds: i64) -> String {
@@ -131,22 +139,33 @@ async fn accounts_register_log_in_and_sessions_expire(db: Db) {
         assert_error(response, 400, ErrorCode::BadSignature).await;
     }
 
-    // A Register signature presented as a login is refused, and the challenge is used up.
-    let challenge = relay.challenge(id).await;
-    let response = relay
-        .login_with(&identity, id, &challenge, SignatureKind::Register)
-        .await;
-    assert_error(response, 400, ErrorCode::BadSignature).await;
-    let response = relay
-        .login_with(&identity, id, &challenge, SignatureKind::Login)
-        .await;
-    assert_error(response, 400, ErrorCode::InvalidChallenge).await;
-    // Another identity cannot log in as this account.
-    let challenge = relay.challenge(id).await;
-    let response = relay
-        .login_with(&other, id, &challenge, SignatureKind::Login)
-        .await;
-    assert_error(response, 400, ErrorCode::BadSignature).await;
+    // A Register signature presented as a login is refused and uses the challenge up; another
+    // identity cannot log in as this account.
+    let used = relay.challenge(id).await;
+    let fresh_challenge = relay.challenge(id).await;
+    for (signer, challenge, kind, code) in [
+        (
+            &identity,
+            &used,
+            SignatureKind::Register,
+            ErrorCode::BadSignature,
+        ),
+        (
+            &identity,
+            &used,
+            SignatureKind::Login,
+            ErrorCode::InvalidChallenge,
+        ),
+        (
+            &other,
+            &fresh_challenge,
+            SignatureKind::Login,
+            ErrorCode::BadSignature,
+        ),
+    ] {
+        let response = relay.login_with(signer, id, challenge, kind).await;
+        assert_error(response, 400, code).await;
+    }
     // An unknown account gets no challenge.
     let response = relay
         .http
@@ -450,9 +469,7 @@ async fn target_email_and_verified_email_rules_hold(db: Db) {
 async fn grants_deposits_fetch_ack_and_delivery_status(db: Db) {
     let test = TestRelay::start(db).await;
     let relay = relay_of(&test);
-    let owner = relay.account().await;
-    let sender = relay.account().await;
-    let (_, token) = owner.grant().await;
+    let (owner, sender, _, token) = granted(&relay).await;
     let mut sent = Vec::new();
     for n in 0..3u8 {
         let id = MessageId::random();
@@ -507,9 +524,7 @@ async fn mailbox_quota_duplicates_and_revoked_grants_are_refused(db: Db) {
     };
     let test = TestRelay::start_with(db, limits).await;
     let relay = relay_of(&test);
-    let owner = relay.account().await;
-    let sender = relay.account().await;
-    let (grant, token) = owner.grant().await;
+    let (owner, sender, grant, token) = granted(&relay).await;
     let first = MessageId::random();
     assert_eq!(
         sender
@@ -575,9 +590,7 @@ async fn mailbox_quota_duplicates_and_revoked_grants_are_refused(db: Db) {
 async fn a_deposit_wakes_a_long_poll(db: Db) {
     let test = TestRelay::start(db).await;
     let relay = relay_of(&test);
-    let owner = relay.account().await;
-    let sender = relay.account().await;
-    let (_, token) = owner.grant().await;
+    let (owner, sender, _, token) = granted(&relay).await;
 
     let started = Instant::now();
     let empty = owner.fetch("?wait=1").await;
@@ -733,9 +746,7 @@ async fn oversized_and_malformed_bodies_get_clear_errors(db: Db) {
 async fn purge_expires_messages_and_old_rows(db: Db) {
     let test = TestRelay::start(db).await;
     let relay = relay_of(&test);
-    let owner = relay.account().await;
-    let sender = relay.account().await;
-    let (_, token) = owner.grant().await;
+    let (owner, sender, _, token) = granted(&relay).await;
     let id = MessageId::random();
     assert_eq!(
         sender

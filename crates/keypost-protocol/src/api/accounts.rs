@@ -1,6 +1,6 @@
-//! JSON bodies of relay accounts, login sessions and the optional email
-//! (docs/spec/inbox-contract.draft.md, "Relay API"). An account is a client-chosen
-//! [`AccountId`] and a signed [`KeyBundle`]; logging in signs a single-use challenge.
+//! JSON bodies of relay accounts, login sessions and the optional email (docs/spec/inbox.md,
+//! "Relay API"). An account is a client-chosen [`AccountId`] and a signed [`KeyBundle`];
+//! logging in signs a single-use challenge.
 
 use serde::{Deserialize, Serialize};
 

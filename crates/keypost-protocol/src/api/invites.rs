@@ -1,4 +1,4 @@
-//! JSON bodies of invitations on the relay (docs/spec/inbox-contract.draft.md, "Relay API").
+//! JSON bodies of invitations on the relay (docs/spec/inbox.md, "Relay API").
 //! The sealed offer and answer are opaque to the relay: it stores and returns their bytes.
 
 use serde::{Deserialize, Serialize};

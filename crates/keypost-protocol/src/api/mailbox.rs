@@ -1,5 +1,5 @@
-//! JSON bodies of deposit grants, mailboxes and delivery status
-//! (docs/spec/inbox-contract.draft.md, "Relay API"). Sealed messages are opaque to the relay.
+//! JSON bodies of deposit grants, mailboxes and delivery status (docs/spec/inbox.md, "Relay
+//! API"). Sealed messages are opaque to the relay.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
--- Contacts and the Messages inbox (docs/spec/inbox-contract.draft.md, "Relay API").
+-- Contacts and the Messages inbox (docs/spec/inbox.md, "Relay API").
 -- Secrets are stored as SHA-256 only (login challenges, sessions, email codes, invite accept
 -- tokens, grant tokens); offers, answers and messages are opaque sealed bytes.
 

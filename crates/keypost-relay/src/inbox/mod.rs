@@ -1,6 +1,6 @@
-//! Contacts and the Messages inbox on the relay (docs/spec/inbox-contract.draft.md, "Relay
-//! API"): accounts with signed logins and sessions, the optional verified email, invites,
-//! deposit grants, mailboxes with long-poll fetch and acknowledgement, delivery status, purge.
+//! Contacts and the Messages inbox on the relay (docs/spec/inbox.md, "Relay API"): accounts
+//! with signed logins and sessions, the optional verified email, invites, deposit grants,
+//! mailboxes with long-poll fetch and acknowledgement, delivery status, purge.
 //!
 //! The relay never parses what it carries: offers, answers and sealed messages are opaque
 //! bytes with size limits. It stores secrets as SHA-256 only (login challenges, sessions,

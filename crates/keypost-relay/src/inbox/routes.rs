@@ -1,5 +1,5 @@
-//! The HTTP handlers of the inbox routes (docs/spec/inbox-contract.draft.md, "Relay API") and
-//! the [`Session`] extractor. Logs carry account, invite, grant and message ids only: never a
+//! The HTTP handlers of the inbox routes (docs/spec/inbox.md, "Relay API") and the
+//! [`Session`] extractor. Logs carry account, invite, grant and message ids only: never a
 //! token, code, email address, challenge, signature or sealed bytes.
 
 use std::time::Duration;

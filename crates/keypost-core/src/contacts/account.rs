@@ -3,7 +3,7 @@
 
 use super::{Contacts, ContactsMut, ContactsVault};
 use crate::access::VaultAccess;
-use crate::inbox::{Authed, InboxClient, InboxError, Result};
+use crate::inbox::{Authed, InboxClient, InboxError, Result, stored};
 use crate::store::{from_nanos, to_nanos};
 use keypost_protocol::api::accounts::{
     BundleResponse, RegisterRequest, SetEmailRequest, VerifyEmailRequest, VerifyEmailResponse,
@@ -100,10 +100,7 @@ impl ContactsMut<'_> {
 }
 
 pub(crate) fn account_id_of(bytes: &[u8]) -> Result<AccountId> {
-    bytes
-        .try_into()
-        .map(AccountId::from_bytes)
-        .map_err(|_| InboxError::Corrupt("an account id is not 16 bytes".into()))
+    stored(bytes, "an account id").map(AccountId::from_bytes)
 }
 
 /// Registers this vault at `client`'s relay under `name` (making the identity if the vault

@@ -4,7 +4,7 @@
 
 use super::account::account_id_of;
 use super::{Contacts, ContactsMut};
-use crate::inbox::{InboxError, Result};
+use crate::inbox::{InboxError, Result, stored};
 use crate::store::{from_nanos, to_nanos};
 use keypost_protocol::inbox::identity::FINGERPRINT_WORDS;
 use keypost_protocol::inbox::limits::MAX_NAME_CHARS;
@@ -425,18 +425,12 @@ fn grant_of((id, token): (Option<Vec<u8>>, Option<Vec<u8>>)) -> Result<Option<De
     let (Some(id), Some(token)) = (id, token) else {
         return Ok(None);
     };
-    let token: [u8; 32] = token
-        .as_slice()
-        .try_into()
-        .map_err(|_| InboxError::Corrupt("a grant token is not 32 bytes".into()))?;
     Ok(Some(DepositGrant {
-        grant_id: GrantId::from_bytes(id16(&id)?),
-        token: GrantToken::from_bytes(token),
+        grant_id: GrantId::from_bytes(stored(&id, "a grant id")?),
+        token: GrantToken::from_bytes(stored(&token, "a grant token")?),
     }))
 }
 
 pub(crate) fn id16(bytes: &[u8]) -> Result<[u8; 16]> {
-    bytes
-        .try_into()
-        .map_err(|_| InboxError::Corrupt("an id is not 16 bytes".into()))
+    stored(bytes, "an id")
 }

@@ -118,3 +118,10 @@ impl From<TimeOutOfRange> for InboxError {
 }
 
 pub type Result<T, E = InboxError> = std::result::Result<T, E>;
+
+/// A fixed-length value read back from the vault (`what` names it when it is damaged).
+pub(crate) fn stored<const N: usize>(bytes: &[u8], what: &str) -> Result<[u8; N]> {
+    bytes
+        .try_into()
+        .map_err(|_| InboxError::Corrupt(format!("{what} is not {N} bytes")))
+}

@@ -5,7 +5,7 @@ use super::{Messages, MessagesMut};
 use crate::contacts::ContactsVault;
 use crate::entries::add_in;
 use crate::entry::{EntryFields, EntryId};
-use crate::inbox::{InboxError, Result};
+use crate::inbox::{InboxError, Result, stored};
 use crate::store::{from_nanos, to_nanos};
 use keypost_protocol::inbox::payload::EntriesPayload;
 use keypost_protocol::inbox::{Fingerprint, KeyBundle, MessageId, Payload};
@@ -261,10 +261,7 @@ impl Messages<'_> {
         rows.into_iter()
             .map(|(id, to, fingerprint, payload, sent_at, status)| {
                 let payload = entries_payload(&payload)?;
-                let fingerprint: [u8; 32] = fingerprint
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| InboxError::Corrupt("a fingerprint is not 32 bytes".into()))?;
+                let fingerprint = stored(&fingerprint, "a fingerprint")?;
                 Ok(SentMessage {
                     id: message_id(&id)?,
                     to,
@@ -481,10 +478,7 @@ fn entries_payload(text: &str) -> Result<EntriesPayload> {
 }
 
 fn message_id(bytes: &[u8]) -> Result<MessageId> {
-    bytes
-        .try_into()
-        .map(MessageId::from_bytes)
-        .map_err(|_| InboxError::Corrupt("a message id is not 16 bytes".into()))
+    stored(bytes, "a message id").map(MessageId::from_bytes)
 }
 
 fn to_json(ids: &[EntryId]) -> Result<String> {

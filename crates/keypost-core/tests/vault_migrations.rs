@@ -56,12 +56,15 @@ fn assert_fixture_entries(vault: &Vault) {
 }
 
 #[test]
-fn a_schema_1_vault_opens_keeps_everything_and_gains_the_sent_log() {
+fn a_schema_1_vault_opens_keeps_everything_and_gains_the_later_tables() {
     let dir = copy_of("schema-1");
     let mut vault = Vault::unlock(dir.path(), PASSWORD).unwrap();
     assert_fixture_entries(&vault);
-    // The sent log is schema 2's table: reading it fails unless the migration ran.
+    // The sent log is schema 2's table, the identity schema 3's, contacts schema 4's and
+    // messages schema 5's: reading them fails unless the migrations ran.
     assert!(vault.pickups().sent().unwrap().is_empty());
+    assert!(vault.identity().card().unwrap().is_none());
+    assert_inbox_tables_empty(&vault);
     assert_eq!(vault.integrity_check().unwrap(), "ok");
 
     // The undo log written by the earlier build still undoes its last step (the bulk tag).
@@ -89,7 +92,18 @@ fn a_schema_2_vault_keeps_its_sent_log() {
     // Records from before pending existed carry no state: they were sent.
     assert_eq!(pickup.state, SentState::Sent);
     assert!(pickup.sent_at.is_some());
+    assert!(vault.identity().card().unwrap().is_none());
+    assert_inbox_tables_empty(&vault);
     assert_eq!(vault.integrity_check().unwrap(), "ok");
+}
+
+/// Schemas 4 and 5: no relay account, contacts or messages yet.
+fn assert_inbox_tables_empty(vault: &Vault) {
+    assert!(vault.contacts().account().unwrap().is_none());
+    assert!(vault.contacts().all().unwrap().is_empty());
+    assert!(keypost_core::messages::list(vault).unwrap().is_empty());
+    assert!(keypost_core::messages::sent(vault).unwrap().is_empty());
+    assert_eq!(vault.messages().counter("quarantined").unwrap(), 0);
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod rows;
 mod undo;
 
 pub use bulk::{BulkEdit, BulkOutcome};
+pub(crate) use query::add_in;
 pub use query::{EntryQuery, PASSWORD_HISTORY_LIMIT, TagCount};
 pub use undo::{ChangeRecord, UNDO_LIMIT, UndoneChange};
 

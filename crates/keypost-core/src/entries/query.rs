@@ -7,7 +7,7 @@ use super::rows::{
 use super::undo::ChangeLog;
 use super::{Entries, EntriesError, EntriesMut, Result};
 use crate::entry::{Entry, EntryFields, EntryId, EntrySummary, PasswordHistoryItem};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -171,24 +171,36 @@ impl EntriesMut<'_> {
 
     /// Adds many entries in one transaction and one undo step; returns their new ids in order.
     pub fn import(&mut self, entries: Vec<EntryFields>) -> Result<Vec<EntryId>> {
-        let now = OffsetDateTime::now_utc();
+        let description = format!("Import {} entries", entries.len());
         let tx = self.conn.transaction()?;
-        let mut log = ChangeLog::begin(&tx, &format!("Import {} entries", entries.len()))?;
-        let mut ids = Vec::with_capacity(entries.len());
-        {
-            let mut statement = tx.prepare_cached(UPSERT_SQL)?;
-            for mut fields in entries {
-                normalise(&mut fields)?;
-                let entry = Entry::new(fields, now);
-                log.capture_new(&tx, &entry.id)?;
-                upsert(&mut statement, &entry)?;
-                ids.push(entry.id);
-            }
-        }
-        log.finish(&tx)?;
+        let ids = add_in(&tx, entries, &description)?;
         tx.commit()?;
         Ok(ids)
     }
+}
+
+/// Adds `entries` as one undo step named `description` inside `tx`, so another feature can
+/// commit them together with its own rows (saving a received message).
+pub(crate) fn add_in(
+    tx: &Transaction<'_>,
+    entries: Vec<EntryFields>,
+    description: &str,
+) -> Result<Vec<EntryId>> {
+    let now = OffsetDateTime::now_utc();
+    let mut log = ChangeLog::begin(tx, description)?;
+    let mut ids = Vec::with_capacity(entries.len());
+    {
+        let mut statement = tx.prepare_cached(UPSERT_SQL)?;
+        for mut fields in entries {
+            normalise(&mut fields)?;
+            let entry = Entry::new(fields, now);
+            log.capture_new(tx, &entry.id)?;
+            upsert(&mut statement, &entry)?;
+            ids.push(entry.id);
+        }
+    }
+    log.finish(tx)?;
+    Ok(ids)
 }
 
 /// Cleans user input the same way on every path in: trimmed, non-empty, de-duplicated tags

@@ -16,7 +16,10 @@ pub mod keys;
 pub use files::{DATABASE_FILE, HEADER_FILE, LOCK_FILE};
 pub use header::{HeaderError, KdfParams, KdfParamsError, VaultHeader};
 
+use crate::contacts::{self, Contacts, ContactsMut, ContactsVault};
 use crate::entries::{self, Entries, EntriesMut};
+use crate::identity::{self, Identities, IdentitiesMut};
+use crate::messages::{self, Messages, MessagesMut, MessagesVault};
 use crate::pickups::{self, Pickups, PickupsMut, PickupsVault};
 use crate::store::{Migration, Store, StoreError};
 use files::{LockAttempt, ProcessLock, VaultPaths, replace_atomically};
@@ -26,7 +29,13 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 /// Every feature's migrations, in schema order. A new feature appends its own version here.
-pub(crate) const SCHEMA: &[Migration] = &[entries::MIGRATION, pickups::MIGRATION];
+pub(crate) const SCHEMA: &[Migration] = &[
+    entries::MIGRATION,
+    pickups::MIGRATION,
+    identity::MIGRATION,
+    contacts::MIGRATION,
+    messages::MIGRATION,
+];
 
 /// Folder name of the vault inside the OS data folder.
 pub const DEFAULT_VAULT_FOLDER: &str = "vault.keypost";
@@ -236,6 +245,36 @@ impl Vault {
         EntriesMut::new(self.store.connection_mut())
     }
 
+    /// The inbox identity: its keys, bundle and 7 words.
+    pub fn identity(&self) -> Identities<'_> {
+        Identities::new(self.store.connection())
+    }
+
+    /// The inbox identity, to make or rename.
+    pub fn identity_mut(&mut self) -> IdentitiesMut<'_> {
+        IdentitiesMut::new(self.store.connection_mut())
+    }
+
+    /// The relay account, contacts and invites.
+    pub fn contacts(&self) -> Contacts<'_> {
+        Contacts::new(self.store.connection())
+    }
+
+    /// The relay account, contacts and invites, to change: the contact use cases write them.
+    pub fn contacts_mut(&mut self) -> ContactsMut<'_> {
+        ContactsMut::new(self.store.connection_mut())
+    }
+
+    /// Received and sent messages.
+    pub fn messages(&self) -> Messages<'_> {
+        Messages::new(self.store.connection())
+    }
+
+    /// Received and sent messages, to change: the message use cases write them.
+    pub fn messages_mut(&mut self) -> MessagesMut<'_> {
+        MessagesMut::new(self.store.connection_mut())
+    }
+
     /// The pickups this vault sent (the Sent list).
     pub fn pickups(&self) -> Pickups<'_> {
         Pickups::new(self.store.connection())
@@ -258,6 +297,38 @@ impl PickupsVault for Vault {
 
     fn pickups_mut(&mut self) -> PickupsMut<'_> {
         Vault::pickups_mut(self)
+    }
+}
+
+impl ContactsVault for Vault {
+    fn identity(&self) -> Identities<'_> {
+        Vault::identity(self)
+    }
+
+    fn identity_mut(&mut self) -> IdentitiesMut<'_> {
+        Vault::identity_mut(self)
+    }
+
+    fn contacts(&self) -> Contacts<'_> {
+        Vault::contacts(self)
+    }
+
+    fn contacts_mut(&mut self) -> ContactsMut<'_> {
+        Vault::contacts_mut(self)
+    }
+}
+
+impl MessagesVault for Vault {
+    fn entries(&self) -> Entries<'_> {
+        Vault::entries(self)
+    }
+
+    fn messages(&self) -> Messages<'_> {
+        Vault::messages(self)
+    }
+
+    fn messages_mut(&mut self) -> MessagesMut<'_> {
+        Vault::messages_mut(self)
     }
 }
 

@@ -1,0 +1,116 @@
+//! Messages (docs/spec/inbox.md, "Sealed message" and "Receiver policy"; vault schema 5): copies
+//! of entries sent to connected contacts, and the inbox of what they sent.
+//!
+//! ```text
+//! send:   contact (connected, confirmed fingerprint = pinned) ─► relay's bundle = pinned?
+//!         ─► snapshot (tags never, notes on request) ─► seal to the PINNED bundle
+//!         ─► sent_messages row (pending) ─► deposit with their grant ─► queued
+//! fetch:  long-poll ─► open each ─► receiver policy (unknown key: quarantined count; changed
+//!         key: held; seen id: replay dropped; connect: contacts pins the inviter)
+//!         ─► COMMIT to the vault ─► THEN acknowledge
+//! read:   list / show (passwords hidden unless revealed) / save (one undo step) / export
+//!         (every CSV format, PDF) / delete (a tombstone keeps the id)
+//! ```
+
+mod fetching;
+mod reading;
+mod sending;
+mod tables;
+
+pub use fetching::{FetchReport, fetch};
+pub use reading::{ExportFormat, delete, export, list, save, sent, show};
+pub use sending::{refresh_sent, send_to_contact};
+pub use tables::{InboxMessage, MessageVerdict, ReceivedEntry, SentMessage, SentStatus};
+
+use crate::contacts::ContactsVault;
+use crate::entries::Entries;
+use crate::store::Migration;
+use rusqlite::Connection;
+
+/// Schema 5: the inbox, the ids seen, the quarantine count and the sent log.
+pub(crate) const MIGRATION: Migration = Migration {
+    version: 5,
+    sql: "
+    -- Messages received from contacts. A deleted message keeps its row without payload.
+    CREATE TABLE inbox_messages (
+        message_id      BLOB    PRIMARY KEY CHECK (length(message_id) = 16),
+        contact_id      INTEGER NOT NULL,            -- contacts.id of the sender
+        verdict         TEXT    NOT NULL CHECK (verdict IN ('accepted', 'held')),
+        sender_bundle   BLOB    NOT NULL CHECK (length(sender_bundle) = 141),
+        sent_at         INTEGER NOT NULL,            -- Unix seconds, the sender's claim
+        received_at     INTEGER NOT NULL,            -- Unix time, nanoseconds
+        payload         TEXT,                        -- canonical JSON; NULL once deleted
+        saved_entry_ids TEXT    NOT NULL DEFAULT '[]', -- JSON array of entry UUIDs
+        deleted_at      INTEGER                      -- Unix time, nanoseconds; NULL: not deleted
+    );
+    -- Every message id ever opened (kept forever): a second copy is a replay.
+    CREATE TABLE seen_messages (
+        message_id BLOB    PRIMARY KEY CHECK (length(message_id) = 16),
+        seen_at    INTEGER NOT NULL                  -- Unix time, nanoseconds
+    );
+    -- Messages dropped without content: from unknown keys, and ones that failed to open.
+    CREATE TABLE inbox_counters (
+        name  TEXT    PRIMARY KEY CHECK (name IN ('quarantined', 'rejected')),
+        count INTEGER NOT NULL
+    );
+    -- Messages sent to contacts, with the payload exactly as sealed.
+    CREATE TABLE sent_messages (
+        message_id            BLOB    PRIMARY KEY CHECK (length(message_id) = 16),
+        contact_id            INTEGER NOT NULL,      -- contacts.id of the recipient
+        recipient_name        TEXT    NOT NULL,      -- the contact's name when sent
+        recipient_fingerprint BLOB    NOT NULL CHECK (length(recipient_fingerprint) = 32),
+        payload               TEXT    NOT NULL,      -- canonical JSON, as sealed
+        sent_at               INTEGER NOT NULL,      -- Unix time, nanoseconds
+        status                TEXT    NOT NULL CHECK (status IN ('pending', 'queued',
+                                  'delivered', 'expired', 'refused')),
+        status_at             INTEGER NOT NULL       -- Unix time, nanoseconds
+    );
+    ",
+};
+
+/// What the message use cases need of an unlocked vault, beyond the contacts.
+/// `keypost_core::vault::Vault` implements it.
+pub trait MessagesVault: ContactsVault {
+    fn entries(&self) -> Entries<'_>;
+    fn messages(&self) -> Messages<'_>;
+    fn messages_mut(&mut self) -> MessagesMut<'_>;
+}
+
+/// Read access to the inbox and the sent log (from `Vault::messages`).
+#[derive(Clone, Copy)]
+pub struct Messages<'v> {
+    conn: &'v Connection,
+}
+
+/// Write access (from `Vault::messages_mut`). Only the use cases write.
+pub struct MessagesMut<'v> {
+    conn: &'v mut Connection,
+}
+
+impl<'v> Messages<'v> {
+    pub(crate) fn new(conn: &'v Connection) -> Self {
+        Self { conn }
+    }
+}
+
+impl<'v> MessagesMut<'v> {
+    pub(crate) fn new(conn: &'v mut Connection) -> Self {
+        Self { conn }
+    }
+
+    fn read(&self) -> Messages<'_> {
+        Messages { conn: self.conn }
+    }
+}
+
+impl std::fmt::Debug for Messages<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Messages")
+    }
+}
+
+impl std::fmt::Debug for MessagesMut<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MessagesMut")
+    }
+}

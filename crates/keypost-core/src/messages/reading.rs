@@ -1,0 +1,137 @@
+//! The inbox as the person reads it: list and show (passwords hidden unless revealed), save
+//! into the vault (one transaction, one undo step), export through the interchange exporters,
+//! delete (a tombstone keeps the id), and the sent log.
+
+use super::MessagesVault;
+use super::tables::{
+    InboxMessage, InboxRow, MessageVerdict, ReceivedEntry, SentMessage, contact_name,
+};
+use crate::entry::EntryId;
+use crate::inbox::{InboxError, Result};
+use crate::interchange::csv::{CsvExportOptions, CsvFormat, write_csv};
+use crate::interchange::print::{PrintOptions, render_pdf};
+use crate::pickups::{fields_of, unsaved_entries};
+use keypost_protocol::inbox::MessageId;
+use time::OffsetDateTime;
+
+/// What [`export`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv(CsvFormat),
+    /// The printable page.
+    Pdf,
+}
+
+/// Every message in the inbox (not deleted), oldest sent first; passwords hidden.
+pub fn list<V: MessagesVault>(vault: &V) -> Result<Vec<InboxMessage>> {
+    vault
+        .messages()
+        .inbox()?
+        .into_iter()
+        .map(|row| shown(vault, row, false))
+        .collect()
+}
+
+/// One message; passwords, TOTP and hidden fields only with `reveal`.
+pub fn show<V: MessagesVault>(vault: &V, id: MessageId, reveal: bool) -> Result<InboxMessage> {
+    shown(vault, vault.messages().received(id)?, reveal)
+}
+
+/// Saves the entries of message `id` (all, or those at the indexes `only`) as new entries:
+/// one transaction and one undo step. A held message cannot be saved.
+pub fn save<V: MessagesVault>(
+    vault: &mut V,
+    id: MessageId,
+    only: Option<&[usize]>,
+) -> Result<Vec<EntryId>> {
+    let row = vault.messages().received(id)?;
+    if row.verdict == MessageVerdict::Held {
+        return Err(InboxError::Held);
+    }
+    let payload = content(&row)?;
+    let fields =
+        match only {
+            None => payload.entries.iter().map(fields_of).collect(),
+            Some(indexes) => indexes
+                .iter()
+                .map(|&index| {
+                    payload.entries.get(index).map(fields_of).ok_or_else(|| {
+                        InboxError::NotFound(format!("entry {index} of message {id}"))
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?,
+        };
+    let (from, _) = contact_name(vault, row.contact_id)?;
+    vault.messages_mut().save(id, fields, &from)
+}
+
+/// The entries of the messages `ids` as one CSV file or printable PDF (passwords in clear:
+/// write it with `interchange::write_private_file`). Held messages are refused.
+pub fn export<V: MessagesVault>(
+    vault: &V,
+    ids: &[MessageId],
+    format: ExportFormat,
+) -> Result<Vec<u8>> {
+    let mut entries = Vec::new();
+    for id in ids {
+        let row = vault.messages().received(*id)?;
+        if row.verdict == MessageVerdict::Held {
+            return Err(InboxError::Held);
+        }
+        entries.extend(unsaved_entries(&content(&row)?.entries, row.received_at));
+    }
+    match format {
+        ExportFormat::Csv(csv) => {
+            let mut bytes = Vec::new();
+            write_csv(&entries, csv, &CsvExportOptions::default(), &mut bytes)
+                .map_err(|error| InboxError::Export(error.to_string()))?;
+            Ok(bytes)
+        }
+        ExportFormat::Pdf => render_pdf(
+            &entries,
+            &PrintOptions {
+                title: "Keypost messages".to_owned(),
+                ..PrintOptions::default()
+            },
+        )
+        .map_err(|error| InboxError::Export(error.to_string())),
+    }
+}
+
+/// Deletes message `id`: its content goes, its id stays (a later copy is still a replay).
+pub fn delete<V: MessagesVault>(vault: &mut V, id: MessageId) -> Result<()> {
+    vault.messages_mut().delete(id, OffsetDateTime::now_utc())
+}
+
+/// The sent log, newest first: each copy exactly as sent (passwords hidden).
+pub fn sent<V: MessagesVault>(vault: &V) -> Result<Vec<SentMessage>> {
+    vault.messages().sent()
+}
+
+fn content(row: &InboxRow) -> Result<&keypost_protocol::inbox::payload::EntriesPayload> {
+    row.payload
+        .as_ref()
+        .ok_or_else(|| InboxError::NotFound(format!("message {} was deleted", row.id)))
+}
+
+fn shown<V: MessagesVault>(vault: &V, row: InboxRow, reveal: bool) -> Result<InboxMessage> {
+    let (from, from_fingerprint) = contact_name(vault, row.contact_id)?;
+    let payload = content(&row)?;
+    Ok(InboxMessage {
+        id: row.id,
+        from,
+        sender_name: payload.sender_name.clone(),
+        from_fingerprint,
+        state: row.verdict,
+        note: payload.note.clone(),
+        sent_at: OffsetDateTime::from_unix_timestamp(i64::try_from(row.sent_at).unwrap_or(0))
+            .map_err(|error| InboxError::Corrupt(error.to_string()))?,
+        received_at: row.received_at,
+        entries: payload
+            .entries
+            .iter()
+            .map(|entry| ReceivedEntry::of(entry, reveal))
+            .collect(),
+        saved_entry_ids: row.saved.clone(),
+    })
+}

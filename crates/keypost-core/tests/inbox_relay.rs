@@ -1,0 +1,373 @@
+//! Contacts and the Messages inbox end to end: two (or three) vaults and a real relay on
+//! 127.0.0.1. Connect by invite, send copies, fetch, save with undo, export, and what a
+//! malicious relay can try: serving a message again, swapping a bundle, a message from an
+//! unknown key. The relay's tampering is direct SQL on its SQLite file (support/inbox.rs).
+//!
+//! The kill test re-runs this test binary as the child process (as vault_processes.rs does).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use keypost_core::contacts::{self, ContactState};
+use keypost_core::entries::BulkEdit;
+use keypost_core::inbox::{InboxClient, InboxError};
+use keypost_core::interchange::csv::CsvFormat;
+use keypost_core::messages::{self, ExportFormat, MessageVerdict, SentStatus};
+use keypost_core::vault::Vault;
+use keypost_protocol::api::ErrorCode;
+use keypost_protocol::inbox::payload::EntriesPayload;
+use keypost_protocol::inbox::{MessageId, Payload, seal};
+use keypost_protocol::pickup::EntrySnapshot;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::Ordering;
+use support::inbox::{PASSWORD, Person, World, connect};
+
+const CHILD_ENV: &str = "KEYPOST_TEST_CHILD";
+const VAULT_ENV: &str = "KEYPOST_TEST_VAULT";
+const RELAY_ENV: &str = "KEYPOST_TEST_RELAY";
+
+/// Alice and Bob, connected; Alice has two entries.
+async fn alice_and_bob(world: &World) -> (Person, Person) {
+    let alice = world
+        .person("Alice", &[("Mail", "m4il=secret"), ("Bank", "b4nk-secret")])
+        .await;
+    let bob = world.person("Bob", &[]).await;
+    connect(&alice, &bob, "Bob").await;
+    (alice, bob)
+}
+
+/// Alice sends all her entries to Bob with a note, confirming Bob's pinned words.
+async fn alice_sends(alice: &Person) -> messages::SentMessage {
+    let confirmed = alice.contact("Bob").fingerprint;
+    messages::send_to_contact(
+        &alice.vault,
+        &alice.client,
+        "Bob",
+        &confirmed,
+        &alice.entry_ids(),
+        "The shop's accounts",
+        false,
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn connect_send_fetch_save_undo_and_export() {
+    let world = World::new().await;
+    let (alice, bob) = alice_and_bob(&world).await;
+    for (person, other) in [(&alice, "Bob"), (&bob, "Alice")] {
+        let listed = contacts::list(&person.vault).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].name, other);
+        assert_eq!(listed[0].state, ContactState::Connected);
+    }
+
+    let sent = alice_sends(&alice).await;
+    assert_eq!(sent.status, SentStatus::Queued);
+    assert_eq!(sent.to, "Bob");
+    let report = bob.fetch().await;
+    assert_eq!(report.accepted, 1, "{report:?}");
+
+    let inbox = bob.with(|vault| messages::list(vault).unwrap());
+    assert_eq!(inbox.len(), 1);
+    let message = &inbox[0];
+    assert_eq!(message.from, "Alice");
+    assert_eq!(message.note, "The shop's accounts");
+    assert_eq!(message.state, MessageVerdict::Accepted);
+    assert_eq!(message.entries.len(), 2);
+    assert!(
+        message.entries.iter().all(|entry| entry.password.is_none()),
+        "hidden"
+    );
+    assert!(
+        message.entries.iter().all(|entry| entry.notes.is_empty()),
+        "notes not asked for"
+    );
+    let shown = bob.with(|vault| messages::show(vault, message.id, true).unwrap());
+    let mut passwords: Vec<_> = shown
+        .entries
+        .iter()
+        .map(|entry| entry.password.clone().unwrap())
+        .collect();
+    passwords.sort();
+    assert_eq!(passwords, ["b4nk-secret", "m4il=secret"]);
+
+    // Save: one undo step brings the vault back.
+    let saved = bob.with(|vault| messages::save(vault, message.id, None).unwrap());
+    assert_eq!(saved.len(), 2);
+    assert_eq!(bob.entry_ids().len(), 2);
+    let saved_entry = bob.with(|vault| vault.entries().get(saved[0]).unwrap());
+    assert!(saved_entry.fields.tags.is_empty(), "tags never travel");
+    bob.with(|vault| vault.entries_mut().undo().unwrap().unwrap());
+    assert!(bob.entry_ids().is_empty());
+
+    // Export to every CSV format and the printable PDF, without saving.
+    for format in CsvFormat::ALL {
+        let bytes = bob.with(|vault| {
+            messages::export(vault, &[message.id], ExportFormat::Csv(format)).unwrap()
+        });
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("m4il=secret"), "{format:?}: {text}");
+    }
+    let pdf = bob.with(|vault| messages::export(vault, &[message.id], ExportFormat::Pdf).unwrap());
+    assert!(pdf.starts_with(b"%PDF"));
+
+    // The sender edits and deletes the original: both copies stay as sent.
+    let ids = alice.entry_ids();
+    alice.with(|vault| {
+        let mut fields = vault.entries().get(ids[0]).unwrap().fields;
+        fields.password = "changed".into();
+        vault.entries_mut().update(ids[0], fields).unwrap();
+        vault
+            .entries_mut()
+            .bulk_edit(&ids, &BulkEdit::Delete)
+            .unwrap();
+    });
+    let shown = bob.with(|vault| messages::show(vault, message.id, true).unwrap());
+    assert!(
+        shown
+            .entries
+            .iter()
+            .any(|entry| entry.password.as_deref() == Some("m4il=secret"))
+    );
+    let log = messages::refresh_sent(&alice.vault, &alice.client)
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].status, SentStatus::Delivered);
+    let mut titles: Vec<_> = log[0]
+        .entries
+        .iter()
+        .map(|entry| entry.title.clone())
+        .collect();
+    titles.sort();
+    assert_eq!(titles, ["Bank", "Mail"]);
+    assert_eq!(alice.contact("Bob").sent_count, 1);
+    assert_eq!(bob.contact("Alice").received_count, 1);
+}
+
+#[tokio::test]
+async fn a_message_served_again_is_shown_once_also_after_deletion() {
+    let world = World::new().await;
+    let (alice, bob) = alice_and_bob(&world).await;
+    alice_sends(&alice).await;
+    let sealed = world.waiting(bob.account());
+    assert_eq!(sealed.len(), 1);
+    assert_eq!(bob.fetch().await.accepted, 1);
+    assert!(
+        world.waiting(bob.account()).is_empty(),
+        "acknowledged: gone"
+    );
+
+    world.serve(bob.account(), &sealed[0]);
+    let report = bob.fetch().await;
+    assert_eq!((report.accepted, report.replays), (0, 1), "{report:?}");
+    let inbox = bob.with(|vault| messages::list(vault).unwrap());
+    assert_eq!(inbox.len(), 1);
+
+    bob.with(|vault| messages::delete(vault, inbox[0].id).unwrap());
+    world.serve(bob.account(), &sealed[0]);
+    let report = bob.fetch().await;
+    assert_eq!((report.accepted, report.replays), (0, 1), "{report:?}");
+    assert!(bob.with(|vault| messages::list(vault).unwrap()).is_empty());
+    assert!(world.waiting(bob.account()).is_empty());
+}
+
+#[tokio::test]
+async fn a_changed_bundle_blocks_sending_until_the_new_words_are_confirmed() {
+    let world = World::new().await;
+    let (alice, bob) = alice_and_bob(&world).await;
+    let mallory = world.person("Mallory", &[]).await;
+    world.swap_bundle(bob.account(), &mallory.bundle());
+
+    let pinned = alice.contact("Bob").fingerprint;
+    let ids = alice.entry_ids();
+    let refused =
+        messages::send_to_contact(&alice.vault, &alice.client, "Bob", &pinned, &ids, "", false)
+            .await;
+    assert!(
+        matches!(refused, Err(InboxError::KeyChanged { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(refused.unwrap_err().code(), "key_changed");
+    let card = alice.contact("Bob");
+    assert_eq!(card.state, ContactState::KeyChanged);
+    assert_eq!(card.words, bob.words(), "the pinned words stay");
+    assert_eq!(card.changed_words.unwrap(), mallory.words());
+    let again =
+        messages::send_to_contact(&alice.vault, &alice.client, "Bob", &pinned, &ids, "", false)
+            .await;
+    assert!(
+        matches!(again, Err(InboxError::KeyChanged { .. })),
+        "{again:?}"
+    );
+    assert!(
+        alice
+            .with(|vault| messages::sent(vault).unwrap())
+            .is_empty(),
+        "nothing sealed"
+    );
+
+    // Confirming the old words does not unblock; a wrong fingerprint is "not verified".
+    let old = contacts::verify(&alice.vault, "Bob", &pinned);
+    assert!(
+        matches!(old, Err(InboxError::NotVerified { .. })),
+        "{old:?}"
+    );
+    assert_eq!(old.unwrap_err().code(), "not_verified");
+    // Mallory's messages to Alice's mailbox would be held (content never saved).
+    let held = Payload::Entries(EntriesPayload {
+        sender_name: "Bob".into(),
+        note: String::new(),
+        entries: vec![EntrySnapshot::default()],
+    });
+    let sealed = mallory.with(|vault| {
+        let me = vault.identity().get().unwrap().unwrap();
+        seal(
+            &me,
+            &alice.bundle(),
+            MessageId::random(),
+            1_800_000_000,
+            &held,
+        )
+        .unwrap()
+    });
+    world.serve(alice.account(), &sealed);
+    let report = alice.fetch().await;
+    assert_eq!(report.held, 1, "{report:?}");
+    let inbox = alice.with(|vault| messages::list(vault).unwrap());
+    assert_eq!(inbox[0].state, MessageVerdict::Held);
+    let saved = alice.with(|vault| messages::save(vault, inbox[0].id, None));
+    assert!(matches!(saved, Err(InboxError::Held)), "{saved:?}");
+}
+
+#[tokio::test]
+async fn a_message_from_an_unknown_key_is_quarantined() {
+    let world = World::new().await;
+    let (_alice, bob) = alice_and_bob(&world).await;
+    let carol = world.person("Carol", &[]).await;
+    let payload = Payload::Entries(EntriesPayload {
+        sender_name: "Alice".into(),
+        note: "trust me".into(),
+        entries: vec![EntrySnapshot::default()],
+    });
+    let sealed = carol.with(|vault| {
+        let me = vault.identity().get().unwrap().unwrap();
+        seal(
+            &me,
+            &bob.bundle(),
+            MessageId::random(),
+            1_800_000_000,
+            &payload,
+        )
+        .unwrap()
+    });
+    world.serve(bob.account(), &sealed);
+    let report = bob.fetch().await;
+    assert_eq!((report.accepted, report.quarantined), (0, 1), "{report:?}");
+    assert!(bob.with(|vault| messages::list(vault).unwrap()).is_empty());
+    assert_eq!(
+        bob.with(|vault| vault.messages().counter("quarantined").unwrap()),
+        1
+    );
+
+    // Sealed to Bob's key but served to Carol: not for her, dropped without content.
+    world.serve(carol.account(), &sealed);
+    let report = carol.fetch().await;
+    assert_eq!(report.rejected, 1, "{report:?}");
+}
+
+#[tokio::test]
+async fn removing_a_contact_refuses_their_next_deposit() {
+    let world = World::new().await;
+    let (alice, bob) = alice_and_bob(&world).await;
+    let card = contacts::remove(&bob.vault, &bob.client, "Alice")
+        .await
+        .unwrap();
+    assert_eq!(card.state, ContactState::Removed);
+    let confirmed = alice.contact("Bob").fingerprint;
+    let refused = messages::send_to_contact(
+        &alice.vault,
+        &alice.client,
+        "Bob",
+        &confirmed,
+        &alice.entry_ids(),
+        "",
+        false,
+    )
+    .await;
+    assert!(
+        matches!(
+            refused,
+            Err(InboxError::Refused {
+                code: ErrorCode::GrantRefused,
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(refused.unwrap_err().code(), "relay_refused");
+    let log = alice.with(|vault| messages::sent(vault).unwrap());
+    assert_eq!(log[0].status, SentStatus::Refused);
+    // Bob sends nothing to a removed contact either.
+    let pinned = bob.contact("Alice").fingerprint;
+    let refused =
+        messages::send_to_contact(&bob.vault, &bob.client, "Alice", &pinned, &[], "", false).await;
+    assert!(
+        matches!(refused, Err(InboxError::NotConnected { .. })),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_kill_between_the_vault_commit_and_the_acknowledgement_delivers_once() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        let path = PathBuf::from(std::env::var_os(VAULT_ENV).unwrap());
+        let client = InboxClient::new(&std::env::var(RELAY_ENV).unwrap()).unwrap();
+        let slot = Mutex::new(Some(Vault::unlock(&path, PASSWORD).unwrap()));
+        let outcome = messages::fetch(&slot, &client, 0).await;
+        panic!("the parent should have killed this process, but the fetch ended: {outcome:?}");
+    }
+    let world = World::new().await;
+    let (alice, bob) = alice_and_bob(&world).await;
+    alice_sends(&alice).await;
+    let mailbox = bob.account();
+    bob.close();
+    world.proxy.hold_acks.store(true, Ordering::SeqCst);
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "a_kill_between_the_vault_commit_and_the_acknowledgement_delivers_once",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_ENV, "1")
+        .env(VAULT_ENV, &bob.path)
+        .env(RELAY_ENV, &world.proxy.url)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    world.proxy.ack_held.notified().await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    world.proxy.hold_acks.store(false, Ordering::SeqCst);
+    assert_eq!(world.waiting(mailbox).len(), 1, "never acknowledged");
+
+    bob.reopen();
+    assert_eq!(
+        bob.with(|vault| messages::list(vault).unwrap()).len(),
+        1,
+        "committed"
+    );
+    let report = bob.fetch().await;
+    assert_eq!((report.accepted, report.replays), (0, 1), "{report:?}");
+    assert_eq!(
+        bob.with(|vault| messages::list(vault).unwrap()).len(),
+        1,
+        "once"
+    );
+    assert!(world.waiting(bob.account()).is_empty());
+}

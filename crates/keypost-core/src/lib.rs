@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod interchange;
 pub mod messages;
 pub mod pickups;
+mod relay_http;
 mod store;
 pub mod vault;
 

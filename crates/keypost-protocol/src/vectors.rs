@@ -10,8 +10,8 @@ use crate::crypto::{KdfParams, NONCE_LEN, SecretKey};
 use crate::inbox::identity::BUNDLE_LEN;
 use crate::inbox::invite::{Direction, InviteSealError};
 use crate::inbox::{
-    AccountId, Answer, DepositGrant, Fingerprint, Identity, InviteId, InviteSecret, KeyBundle,
-    MessageId, Offer, Payload, Signature, sealed,
+    AccountId, Answer, AnswerParts, DepositGrant, Fingerprint, Identity, InviteId, InviteSecret,
+    KeyBundle, MessageId, Offer, Payload, Signature, sealed,
 };
 use crate::pickup::{self, LinkSecret, PassphraseError, PickupId, Pin, delete_key};
 
@@ -88,27 +88,12 @@ pub fn seal_offer(
 }
 
 /// [`Answer::seal`] with a chosen nonce.
-#[allow(clippy::too_many_arguments)]
 pub fn seal_answer(
     me: &Identity,
-    secret: &InviteSecret,
-    sealed_offer: &[u8],
-    offer: &Offer,
-    acceptor_account: AccountId,
-    acceptor_name: &str,
-    grant: DepositGrant,
+    parts: AnswerParts<'_>,
     nonce: [u8; NONCE_LEN],
 ) -> Result<Vec<u8>, InviteSealError> {
-    Answer::seal_with_nonce(
-        me,
-        secret,
-        sealed_offer,
-        offer,
-        acceptor_account,
-        acceptor_name,
-        grant,
-        &nonce,
-    )
+    Answer::seal_with_nonce(me, parts, &nonce)
 }
 
 /// Seals any plaintext, canonical or not, as an offer or an answer of `secret`.

@@ -6,8 +6,8 @@ use keypost_protocol::inbox::invite::Transcript;
 use keypost_protocol::inbox::payload::{ConnectPayload, DeclinePayload, EntriesPayload};
 use keypost_protocol::inbox::sealed::{self, OpenError};
 use keypost_protocol::inbox::{
-    AccountId, Answer, DepositGrant, Identity, IdentitySeed, InviteLink, InviteSecret, MessageId,
-    Offer, Payload, SignatureKind, sign_connect, verify_connect,
+    AccountId, Answer, AnswerParts, DepositGrant, Identity, IdentitySeed, InviteLink, InviteSecret,
+    MessageId, Offer, Payload, SignatureKind, sign_connect, verify_connect,
 };
 use keypost_protocol::pickup::EntrySnapshot;
 use time::{Duration, OffsetDateTime};
@@ -50,12 +50,14 @@ fn connect() -> Connected {
     );
     let sealed_answer = Answer::seal(
         &bob,
-        parsed.secret(),
-        &sealed_offer,
-        &opened,
-        AccountId::random(),
-        "Bob",
-        DepositGrant::make_random(),
+        AnswerParts {
+            secret: parsed.secret(),
+            sealed_offer: &sealed_offer,
+            offer: &opened,
+            acceptor_account: AccountId::random(),
+            acceptor_name: "Bob",
+            grant: DepositGrant::make_random(),
+        },
     )
     .unwrap();
 

@@ -87,21 +87,18 @@ fn acceptance(token: &[u8; 32]) -> AcceptInviteRequest {
 }
 
 async fn verify_email(account: &Account, outbox: &Path, email: &str) {
-    let response = account
-        .post(
-            "/api/v1/account/email",
-            &serde_json::json!({ "email": email }),
-        )
-        .await;
-    assert_eq!(response.status(), 202);
+    assert_eq!(account.set_email(email).await.status(), 202);
     let (code, _) = take_code(outbox);
-    let response = account
-        .post(
-            "/api/v1/account/email/verify",
-            &serde_json::json!({ "code": code }),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
+    assert_eq!(account.verify_code(&code).await.status(), 200);
+}
+
+/// Tries the `wrong` code once for each of `attempts_left`, which the relay must count down.
+async fn try_wrong_code(account: &Account, wrong: &str, attempts_left: &[u32]) {
+    for &left in attempts_left {
+        let response = account.verify_code(wrong).await;
+        let body = assert_error(response, 400, ErrorCode::WrongCode).await;
+        assert_eq!(body.error.attempts_left, Some(left));
+    }
 }
 
 async fn accounts_register_log_in_and_sessions_expire(db: Db) {
@@ -230,11 +227,8 @@ async fn email_codes_verify_and_five_wrong_codes_delete_the_code(db: Db) {
     let test = TestRelay::start(db).await;
     let account = relay_of(&test).account().await;
     let outbox = test.outbox.path();
-    let set = serde_json::json!({ "email": "Ada@Example.org" });
-    assert_eq!(
-        account.post("/api/v1/account/email", &set).await.status(),
-        202
-    );
+    let set = "Ada@Example.org";
+    assert_eq!(account.set_email(set).await.status(), 202);
     let (code, email) = take_code(outbox);
     assert!(email.contains("valid for 15 minutes"), "{email}");
     assert!(
@@ -242,43 +236,21 @@ async fn email_codes_verify_and_five_wrong_codes_delete_the_code(db: Db) {
         "the email names no account"
     );
     let wrong = other_code(&code);
-    let verify = |code: &str| serde_json::json!({ "code": code });
-    for left in [4u32, 3] {
-        let response = account
-            .post("/api/v1/account/email/verify", &verify(wrong))
-            .await;
-        let body = assert_error(response, 400, ErrorCode::WrongCode).await;
-        assert_eq!(body.error.attempts_left, Some(left));
-    }
-    let response = account
-        .post("/api/v1/account/email/verify", &verify(&code))
-        .await;
+    try_wrong_code(&account, wrong, &[4, 3]).await;
+    let response = account.verify_code(&code).await;
     assert_eq!(response.status(), 200);
     let body: VerifyEmailResponse = response.json().await.unwrap();
     assert_eq!(body.email, "ada@example.org");
     assert!(body.verified);
-    let response = account
-        .post("/api/v1/account/email/verify", &verify(&code))
-        .await;
+    let response = account.verify_code(&code).await;
     assert_error(response, 404, ErrorCode::NotFound).await;
 
     // Five wrong codes delete the code: the right one no longer works.
-    assert_eq!(
-        account.post("/api/v1/account/email", &set).await.status(),
-        202
-    );
+    assert_eq!(account.set_email(set).await.status(), 202);
     let (code, _) = take_code(outbox);
     let wrong = other_code(&code);
-    for left in [4u32, 3, 2, 1, 0] {
-        let response = account
-            .post("/api/v1/account/email/verify", &verify(wrong))
-            .await;
-        let body = assert_error(response, 400, ErrorCode::WrongCode).await;
-        assert_eq!(body.error.attempts_left, Some(left));
-    }
-    let response = account
-        .post("/api/v1/account/email/verify", &verify(&code))
-        .await;
+    try_wrong_code(&account, wrong, &[4, 3, 2, 1, 0]).await;
+    let response = account.verify_code(&code).await;
     assert_error(response, 404, ErrorCode::NotFound).await;
     let rows = test
         .db
@@ -291,34 +263,21 @@ async fn email_codes_verify_and_five_wrong_codes_delete_the_code(db: Db) {
 
     // Malformed codes are not tries.
     for bad in ["1234567", "123456789", "abcdefgh"] {
-        let response = account
-            .post("/api/v1/account/email/verify", &verify(bad))
-            .await;
+        let response = account.verify_code(bad).await;
         assert_error(response, 400, ErrorCode::BadRequest).await;
     }
     // Five codes a day: two used, three more, then refused; a day later allowed again.
     for _ in 0..3 {
-        assert_eq!(
-            account.post("/api/v1/account/email", &set).await.status(),
-            202
-        );
+        assert_eq!(account.set_email(set).await.status(), 202);
         take_code(outbox);
     }
-    let response = account.post("/api/v1/account/email", &set).await;
+    let response = account.set_email(set).await;
     assert_error(response, 429, ErrorCode::RateLimited).await;
     test.clock.advance(86_401);
     let account = account.log_in_again().await;
-    assert_eq!(
-        account.post("/api/v1/account/email", &set).await.status(),
-        202
-    );
+    assert_eq!(account.set_email(set).await.status(), 202);
     take_code(outbox);
-    let response = account
-        .post(
-            "/api/v1/account/email",
-            &serde_json::json!({ "email": "not an address" }),
-        )
-        .await;
+    let response = account.set_email("not an address").await;
     assert_error(response, 400, ErrorCode::BadRequest).await;
 }
 
@@ -755,11 +714,7 @@ async fn purge_expires_messages_and_old_rows(db: Db) {
             .status(),
         201
     );
-    let email = serde_json::json!({ "email": "ada@example.org" });
-    assert_eq!(
-        owner.post("/api/v1/account/email", &email).await.status(),
-        202
-    );
+    assert_eq!(owner.set_email("ada@example.org").await.status(), 202);
 
     test.clock.advance(30 * 86_400 + 1);
     let purged = test.relay.state().purge().await.unwrap();
@@ -877,28 +832,11 @@ async fn logs_contain_no_token_code_email_challenge_or_ciphertext() {
 
     let address = "secret.person@example.org";
     secrets.push(address.to_owned());
-    let set = serde_json::json!({ "email": address });
-    assert_eq!(
-        owner.post("/api/v1/account/email", &set).await.status(),
-        202
-    );
+    assert_eq!(owner.set_email(address).await.status(), 202);
     let (code, _) = take_code(&outbox);
     let wrong_code = other_code(&code);
-    let verify = |code: &str| serde_json::json!({ "code": code });
-    assert_eq!(
-        owner
-            .post("/api/v1/account/email/verify", &verify(wrong_code))
-            .await
-            .status(),
-        400
-    );
-    assert_eq!(
-        owner
-            .post("/api/v1/account/email/verify", &verify(&code))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(owner.verify_code(wrong_code).await.status(), 400);
+    assert_eq!(owner.verify_code(&code).await.status(), 200);
     secrets.push(code);
     secrets.push(wrong_code.to_owned());
 

@@ -17,8 +17,8 @@ use keypost_protocol::email::EmailAddress;
 use keypost_protocol::inbox::limits::InboxLimits;
 use keypost_protocol::inbox::payload::ConnectPayload;
 use keypost_protocol::inbox::{
-    AccountId, Answer, DepositGrant, Fingerprint, InviteId, InviteLink, InviteSecret, KeyBundle,
-    MessageId, Offer, Payload, seal, sign_connect, verify_connect,
+    AccountId, Answer, AnswerParts, DepositGrant, Fingerprint, InviteId, InviteLink, InviteSecret,
+    KeyBundle, MessageId, Offer, Payload, seal, sign_connect, verify_connect,
 };
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -404,12 +404,14 @@ where
         )?;
         let sealed_answer = Answer::seal(
             &identity,
-            secret,
-            &preview.sealed_offer,
-            offer,
-            account.account_id,
-            &my_name,
-            grant.clone(),
+            AnswerParts {
+                secret,
+                sealed_offer: &preview.sealed_offer,
+                offer,
+                acceptor_account: account.account_id,
+                acceptor_name: &my_name,
+                grant: grant.clone(),
+            },
         )?;
         let contact = vault.contacts_mut().insert(
             &NewContact {

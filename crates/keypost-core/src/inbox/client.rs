@@ -4,6 +4,7 @@
 //! expired, or the relay restarted).
 
 use super::{InboxError, Result};
+use crate::relay_http::{self, RelayFailure};
 use keypost_protocol::api::accounts::{
     LoginChallenge, RegisterRequest, SessionRequest, SessionResponse,
 };
@@ -235,21 +236,7 @@ impl InboxClient {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body.to_vec());
         }
-        if let Some(token) = session {
-            request = request.bearer_auth(token);
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|error| InboxError::Unreachable {
-                url: self.base_url.clone(),
-                connected: !error.is_connect(),
-                reason: error.without_url().to_string(),
-            })?;
-        if response.status().is_success() {
-            return Ok(response);
-        }
-        Err(refusal(response).await)
+        relay_http::send(request, &self.base_url, session).await
     }
 }
 
@@ -266,20 +253,29 @@ async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T
         .map_err(|error| InboxError::BadAnswer(error.without_url().to_string()))
 }
 
-async fn refusal(response: reqwest::Response) -> InboxError {
-    let status = response.status();
-    match response.json::<ErrorBody>().await {
-        Ok(body) if body.error.code == ErrorCode::WrongCode => InboxError::WrongCode {
-            attempts_left: body.error.attempts_left.unwrap_or(0),
-        },
-        Ok(body) => InboxError::Refused {
-            code: body.error.code,
-            message: body.error.message,
-        },
-        Err(_) if status == StatusCode::UNAUTHORIZED => InboxError::Refused {
-            code: ErrorCode::Unauthorized,
-            message: "no session".into(),
-        },
-        Err(_) => InboxError::BadAnswer(format!("HTTP {status}")),
+impl RelayFailure for InboxError {
+    fn unreachable(url: String, connected: bool, reason: String) -> Self {
+        Self::Unreachable {
+            url,
+            connected,
+            reason,
+        }
+    }
+
+    fn refused(status: StatusCode, body: Option<ErrorBody>) -> Self {
+        match (status, body) {
+            (_, Some(body)) if body.error.code == ErrorCode::WrongCode => Self::WrongCode {
+                attempts_left: body.error.attempts_left.unwrap_or(0),
+            },
+            (_, Some(body)) => Self::Refused {
+                code: body.error.code,
+                message: body.error.message,
+            },
+            (StatusCode::UNAUTHORIZED, None) => Self::Refused {
+                code: ErrorCode::Unauthorized,
+                message: "no session".into(),
+            },
+            (status, None) => Self::BadAnswer(format!("HTTP {status}")),
+        }
     }
 }

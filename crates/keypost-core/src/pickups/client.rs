@@ -5,6 +5,7 @@
 //! needs for the email and must not keep (see `CreatePickupRequest::link_fragment`).
 
 use super::{PickupError, Result};
+use crate::relay_http::{self, RelayFailure};
 use keypost_protocol::api::pickups::{
     ChallengeResponse, CreatePickupRequest, CreatePickupResponse, DeleteRequest, OpenRequest,
     OpenResponse, OwnerStatus, PickupStatus,
@@ -86,22 +87,7 @@ impl RelayClient {
         request: reqwest::RequestBuilder,
         bearer: Option<&str>,
     ) -> Result<reqwest::Response> {
-        let request = match bearer {
-            Some(token) => request.bearer_auth(token),
-            None => request,
-        };
-        let response = request
-            .send()
-            .await
-            .map_err(|error| PickupError::Unreachable {
-                url: self.base_url.clone(),
-                connected: !error.is_connect(),
-                reason: error.without_url().to_string(),
-            })?;
-        if response.status().is_success() {
-            return Ok(response);
-        }
-        Err(error_from(response).await)
+        relay_http::send(request, &self.base_url, bearer).await
     }
 
     async fn request<T: DeserializeOwned>(
@@ -203,18 +189,26 @@ fn path_id(id: &str) -> Result<&str> {
         .map_err(|_| PickupError::InvalidInput(format!("{id:?} is not a pickup id")))
 }
 
-async fn error_from(response: reqwest::Response) -> PickupError {
-    let status = response.status();
-    let body = response.json::<ErrorBody>().await.ok();
-    match (status, body) {
-        (StatusCode::NOT_FOUND, _) => PickupError::Gone,
-        (_, Some(body)) if body.error.code == ErrorCode::WrongPin => PickupError::WrongPin {
-            attempts_left: body.error.attempts_left.unwrap_or(0),
-        },
-        (_, Some(body)) => PickupError::Refused {
-            code: body.error.code,
-            message: body.error.message,
-        },
-        (status, None) => PickupError::BadAnswer(format!("HTTP {status}")),
+impl RelayFailure for PickupError {
+    fn unreachable(url: String, connected: bool, reason: String) -> Self {
+        Self::Unreachable {
+            url,
+            connected,
+            reason,
+        }
+    }
+
+    fn refused(status: StatusCode, body: Option<ErrorBody>) -> Self {
+        match (status, body) {
+            (StatusCode::NOT_FOUND, _) => Self::Gone,
+            (_, Some(body)) if body.error.code == ErrorCode::WrongPin => Self::WrongPin {
+                attempts_left: body.error.attempts_left.unwrap_or(0),
+            },
+            (_, Some(body)) => Self::Refused {
+                code: body.error.code,
+                message: body.error.message,
+            },
+            (status, None) => Self::BadAnswer(format!("HTTP {status}")),
+        }
     }
 }

@@ -329,41 +329,41 @@ struct AnswerJson {
     signature: Signature,
 }
 
+/// What an [`Answer`] is sealed from, besides the acceptor's identity: the invite it answers
+/// and the acceptor's own values.
+#[derive(Clone, Debug)]
+pub struct AnswerParts<'a> {
+    pub secret: &'a InviteSecret,
+    /// The exact offer bytes that were opened.
+    pub sealed_offer: &'a [u8],
+    /// The offer opened from `sealed_offer`.
+    pub offer: &'a Offer,
+    pub acceptor_account: AccountId,
+    /// At most 100 characters.
+    pub acceptor_name: &'a str,
+    pub grant: DepositGrant,
+}
+
 impl Answer {
-    /// The acceptor's answer to the offer it opened from `sealed_offer`: signs the transcript
-    /// with `me` and seals under the answer key of `secret`.
-    pub fn seal(
+    /// The acceptor's answer to the offer it opened: signs the transcript with `me` and seals
+    /// under the answer key of the invite's secret.
+    pub fn seal(me: &Identity, parts: AnswerParts<'_>) -> Result<Vec<u8>, InviteSealError> {
+        Self::seal_with_nonce(me, parts, &SecretKey::make_random_nonce())
+    }
+
+    pub(crate) fn seal_with_nonce(
         me: &Identity,
-        secret: &InviteSecret,
-        sealed_offer: &[u8],
-        offer: &Offer,
-        acceptor_account: AccountId,
-        acceptor_name: &str,
-        grant: DepositGrant,
+        parts: AnswerParts<'_>,
+        nonce: &Nonce,
     ) -> Result<Vec<u8>, InviteSealError> {
-        Self::seal_with_nonce(
-            me,
+        let AnswerParts {
             secret,
             sealed_offer,
             offer,
             acceptor_account,
             acceptor_name,
             grant,
-            &SecretKey::make_random_nonce(),
-        )
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn seal_with_nonce(
-        me: &Identity,
-        secret: &InviteSecret,
-        sealed_offer: &[u8],
-        offer: &Offer,
-        acceptor_account: AccountId,
-        acceptor_name: &str,
-        grant: DepositGrant,
-        nonce: &Nonce,
-    ) -> Result<Vec<u8>, InviteSealError> {
+        } = parts;
         check_name(acceptor_name)?;
         let keys = secret.keys();
         let transcript = Transcript::new(

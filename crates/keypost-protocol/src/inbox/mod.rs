@@ -19,7 +19,7 @@ pub mod tokens;
 pub use identity::{Fingerprint, Identity, IdentitySeed, KeyBundle};
 pub use ids::{AccountId, GrantId, InviteId, MessageId};
 pub use invite::{
-    Answer, InviteError, InviteSecret, Offer, Transcript, sign_connect, verify_connect,
+    Answer, AnswerParts, InviteError, InviteSecret, Offer, Transcript, sign_connect, verify_connect,
 };
 pub use link::InviteLink;
 pub use payload::Payload;

@@ -12,8 +12,8 @@ use keypost_protocol::inbox::payload::{EntriesPayload, RequestPayload};
 use keypost_protocol::inbox::sealed::{HEADER_LEN, INNER_FIXED_LEN, SealError, padme};
 use keypost_protocol::inbox::signing::{login_content, registration_content};
 use keypost_protocol::inbox::{
-    AccountId, DepositGrant, GrantId, GrantToken, Identity, IdentitySeed, InviteLink, InviteSecret,
-    MessageId, Offer, Payload, SignatureKind, sign_connect,
+    AccountId, AnswerParts, DepositGrant, GrantId, GrantToken, Identity, IdentitySeed, InviteLink,
+    InviteSecret, MessageId, Offer, Payload, SignatureKind, sign_connect,
 };
 use keypost_protocol::pickup::{EntrySnapshot, SnapshotField};
 use keypost_protocol::vectors::{
@@ -194,12 +194,14 @@ impl InviteFixture {
         let sealed_offer = seal_offer(&offer, &secret, nonce(&format!("{label} offer")))?;
         let sealed_answer = seal_answer(
             acceptor,
-            &secret,
-            &sealed_offer,
-            &offer,
-            AccountId::from_bytes(id16("account bob")),
-            "Bob Martin",
-            bob_grant(),
+            AnswerParts {
+                secret: &secret,
+                sealed_offer: &sealed_offer,
+                offer: &offer,
+                acceptor_account: AccountId::from_bytes(id16("account bob")),
+                acceptor_name: "Bob Martin",
+                grant: bob_grant(),
+            },
             nonce(&format!("{label} answer")),
         )?;
         Ok(Self {
@@ -638,6 +640,19 @@ fn message_vectors(out: &mut Vec<Vector>) -> Result<(), InboxVectorError> {
         );
         message_inner(bundle, &signature, payload)
     };
+    // Alice's inner for the plaintext, with her signature of `kind` over header || `signed`.
+    let signed_over = |header: &[u8; HEADER_LEN], kind: SignatureKind, signed: &[u8]| {
+        let signature = alice.sign(kind, &[header.as_slice(), signed].concat());
+        message_inner(alice.bundle().as_bytes(), &signature, &plaintext)
+    };
+    // Alice's own inner, signed, then changed by `change`.
+    let changed_inner = |label: &str, change: &dyn Fn(&mut Vec<u8>)| {
+        raw(label, &alice, &|header| {
+            let mut inner = signed_inner(header, &alice, alice.bundle().as_bytes(), &plaintext);
+            change(&mut inner);
+            inner
+        })
+    };
     let mut altered_bundle = *alice.bundle().as_bytes();
     altered_bundle[70] ^= 0x01;
     let not_canonical = String::from_utf8_lossy(&plaintext).replacen("\"note\"", " \"note\"", 1);
@@ -736,12 +751,10 @@ fn message_vectors(out: &mut Vec<Vector>) -> Result<(), InboxVectorError> {
         (
             "message_padding_not_zero",
             "The last padding byte is 0x01.",
-            raw("padding", &alice, &|header| {
-                let mut inner = signed_inner(header, &alice, alice.bundle().as_bytes(), &plaintext);
+            changed_inner("padding", &|inner| {
                 if let Some(last) = inner.last_mut() {
                     *last = 1;
                 }
-                inner
             })?,
             0,
             "malformed_inner",
@@ -749,22 +762,15 @@ fn message_vectors(out: &mut Vec<Vector>) -> Result<(), InboxVectorError> {
         (
             "message_padding_wrong_length",
             "One zero byte more than Padmé's length.",
-            raw("padding length", &alice, &|header| {
-                let mut inner = signed_inner(header, &alice, alice.bundle().as_bytes(), &plaintext);
-                inner.push(0);
-                inner
-            })?,
+            changed_inner("padding length", &|inner| inner.push(0))?,
             0,
             "malformed_inner",
         ),
         (
             "message_payload_length_overflow",
             "The payload length says more bytes than the inner holds.",
-            raw("length overflow", &alice, &|header| {
-                let mut inner = signed_inner(header, &alice, alice.bundle().as_bytes(), &plaintext);
-                inner[INNER_FIXED_LEN - 4..INNER_FIXED_LEN]
-                    .copy_from_slice(&u32::MAX.to_be_bytes());
-                inner
+            changed_inner("length overflow", &|inner| {
+                inner[INNER_FIXED_LEN - 4..INNER_FIXED_LEN].copy_from_slice(&u32::MAX.to_be_bytes())
             })?,
             0,
             "malformed_inner",
@@ -798,9 +804,7 @@ fn message_vectors(out: &mut Vec<Vector>) -> Result<(), InboxVectorError> {
             "message_bad_signature",
             "Alice's signature is over another payload.",
             raw("bad signature", &alice, &|header| {
-                let signature =
-                    alice.sign(SignatureKind::Message, &[header.as_slice(), b"{}"].concat());
-                message_inner(alice.bundle().as_bytes(), &signature, &plaintext)
+                signed_over(header, SignatureKind::Message, b"{}")
             })?,
             0,
             "bad_signature",
@@ -809,11 +813,7 @@ fn message_vectors(out: &mut Vec<Vector>) -> Result<(), InboxVectorError> {
             "message_wrong_signature_kind",
             "Alice signed header || payload as a transcript, not a message.",
             raw("wrong kind", &alice, &|header| {
-                let signature = alice.sign(
-                    SignatureKind::Transcript,
-                    &[header.as_slice(), &plaintext].concat(),
-                );
-                message_inner(alice.bundle().as_bytes(), &signature, &plaintext)
+                signed_over(header, SignatureKind::Transcript, &plaintext)
             })?,
             0,
             "bad_signature",

@@ -364,171 +364,196 @@ fn open_vectors(out: &mut Vec<Vector>) -> Result<(), TestkitError> {
 
     let sealed_a = &a.sealed;
     let last = sealed_a.len() - 1;
-    out.push(a.failing(
-        "open_wrong_pin",
-        "The PIN is off by one.",
-        "40918",
-        None,
-        sealed_a,
-        "decryption_failed",
-    )?);
-    out.push(c.failing(
-        "open_wrong_passphrase",
-        "The passphrase has an extra letter.",
-        c.pin,
-        Some("correct horse battery stapler"),
-        &c.sealed,
-        "decryption_failed",
-    )?);
-    out.push(c.failing(
-        "open_missing_passphrase",
-        "The header asks for a passphrase and none is given.",
-        c.pin,
-        None,
-        &c.sealed,
-        "passphrase_required",
-    )?);
-    out.push(a.failing(
-        "open_unexpected_passphrase",
-        "A passphrase is given for a pickup that has none.",
-        a.pin,
-        Some(passphrase),
-        sealed_a,
-        "passphrase_not_expected",
-    )?);
-    out.push(a.failing(
-        "open_tampered_ciphertext",
-        "One bit of the encrypted payload is flipped.",
-        a.pin,
-        None,
-        &a.altered(HEADER_LEN + 5, |byte| byte ^ 0x01),
-        "decryption_failed",
-    )?);
-    out.push(a.failing(
-        "open_tampered_tag",
-        "One bit of the Poly1305 tag is flipped.",
-        a.pin,
-        None,
-        &a.altered(last, |byte| byte ^ 0x80),
-        "decryption_failed",
-    )?);
-    out.push(a.failing(
-        "open_tampered_header_nonce",
-        "One bit of the nonce in the header is flipped.",
-        a.pin,
-        None,
-        &a.altered(20, |byte| byte ^ 0x01),
-        "decryption_failed",
-    )?);
-    out.push(c.failing(
-        "open_tampered_header_kdf",
-        "The header's Argon2id iterations are raised from 1 to 2 (still in range): the header \
-         is authenticated, so this fails like any other change.",
-        c.pin,
-        Some(passphrase),
-        &c.altered(17, |_| 2),
-        "decryption_failed",
-    )?);
-    out.push(c.failing(
-        "open_tampered_header_flag_cleared",
-        "The passphrase flag is cleared but the Argon2id fields are not zero.",
-        c.pin,
-        None,
-        &c.altered(9, |_| 0),
-        "malformed_header",
-    )?);
-    out.push(a.failing(
-        "open_reserved_flag_bit",
-        "A reserved flag bit is set.",
-        a.pin,
-        None,
-        &a.altered(9, |_| 0x02),
-        "malformed_header",
-    )?);
-    out.push(a.failing(
-        "open_bad_magic",
-        "The magic is \"KPPICKUQ\".",
-        a.pin,
-        None,
-        &a.altered(7, |_| b'Q'),
-        "malformed_header",
-    )?);
-    out.push(a.failing(
-        "open_unsupported_version",
-        "Format version 2.",
-        a.pin,
-        None,
-        &a.altered(8, |_| 2),
-        "unsupported_version",
-    )?);
-    out.push(a.failing(
-        "open_truncated",
-        "Shorter than a header and a tag.",
-        a.pin,
-        None,
-        &sealed_a[..HEADER_LEN + 15],
-        "malformed_header",
-    )?);
-    out.push(a.failing(
-        "open_no_passphrase_but_kdf_fields",
-        "No passphrase flag, yet an Argon2id memory value.",
-        a.pin,
-        None,
-        &a.altered(12, |_| 0x20),
-        "malformed_header",
-    )?);
     let mut low_memory = c.sealed.clone();
     low_memory[10..14].copy_from_slice(&4_096u32.to_be_bytes());
-    out.push(c.failing(
-        "open_kdf_memory_too_low",
-        "Argon2id memory 4,096 KiB, below the 8,192 KiB floor.",
-        c.pin,
-        Some(passphrase),
-        &low_memory,
-        "kdf_params_out_of_range",
-    )?);
     let mut high_memory = c.sealed.clone();
     high_memory[10..14].copy_from_slice(&u32::MAX.to_be_bytes());
-    out.push(c.failing(
-        "open_kdf_memory_too_high",
-        "Argon2id memory 4 TiB: MUST be refused before any Argon2id work.",
-        c.pin,
-        Some(passphrase),
-        &high_memory,
-        "kdf_params_out_of_range",
-    )?);
-    out.push(c.failing(
-        "open_kdf_iterations_too_high",
-        "Argon2id iterations 5, above the ceiling of 4.",
-        c.pin,
-        Some(passphrase),
-        &c.altered(17, |_| 5),
-        "kdf_params_out_of_range",
-    )?);
-    out.push(b.failing(
-        "open_swapped_payload",
-        "Pickup A's sealed payload served for pickup B's link (same PIN).",
-        b.pin,
-        None,
-        sealed_a,
-        "decryption_failed",
-    )?);
-    out.push(a.failing(
-        "open_bad_pin_four_digits",
-        "A 4-digit PIN is not a PIN.",
-        "4091",
-        None,
-        sealed_a,
-        "bad_pin",
-    )?);
-    out.push(a.failing(
-        "open_bad_pin_non_ascii_digits",
-        "Arabic-Indic digits are not ASCII digits.",
-        "٤٠٩١٧",
-        None,
-        sealed_a,
-        "bad_pin",
-    )?);
+    let failing: Vec<(&Fixture, &str, &str, &str, Option<&str>, Vec<u8>, &str)> = vec![
+        (
+            &a,
+            "open_wrong_pin",
+            "The PIN is off by one.",
+            "40918",
+            None,
+            sealed_a.to_vec(),
+            "decryption_failed",
+        ),
+        (
+            &c,
+            "open_wrong_passphrase",
+            "The passphrase has an extra letter.",
+            c.pin,
+            Some("correct horse battery stapler"),
+            c.sealed.clone(),
+            "decryption_failed",
+        ),
+        (
+            &c,
+            "open_missing_passphrase",
+            "The header asks for a passphrase and none is given.",
+            c.pin,
+            None,
+            c.sealed.clone(),
+            "passphrase_required",
+        ),
+        (
+            &a,
+            "open_unexpected_passphrase",
+            "A passphrase is given for a pickup that has none.",
+            a.pin,
+            Some(passphrase),
+            sealed_a.to_vec(),
+            "passphrase_not_expected",
+        ),
+        (
+            &a,
+            "open_tampered_ciphertext",
+            "One bit of the encrypted payload is flipped.",
+            a.pin,
+            None,
+            a.altered(HEADER_LEN + 5, |byte| byte ^ 0x01),
+            "decryption_failed",
+        ),
+        (
+            &a,
+            "open_tampered_tag",
+            "One bit of the Poly1305 tag is flipped.",
+            a.pin,
+            None,
+            a.altered(last, |byte| byte ^ 0x80),
+            "decryption_failed",
+        ),
+        (
+            &a,
+            "open_tampered_header_nonce",
+            "One bit of the nonce in the header is flipped.",
+            a.pin,
+            None,
+            a.altered(20, |byte| byte ^ 0x01),
+            "decryption_failed",
+        ),
+        (
+            &c,
+            "open_tampered_header_kdf",
+            "The header's Argon2id iterations are raised from 1 to 2 (still in range): the header \
+             is authenticated, so this fails like any other change.",
+            c.pin,
+            Some(passphrase),
+            c.altered(17, |_| 2),
+            "decryption_failed",
+        ),
+        (
+            &c,
+            "open_tampered_header_flag_cleared",
+            "The passphrase flag is cleared but the Argon2id fields are not zero.",
+            c.pin,
+            None,
+            c.altered(9, |_| 0),
+            "malformed_header",
+        ),
+        (
+            &a,
+            "open_reserved_flag_bit",
+            "A reserved flag bit is set.",
+            a.pin,
+            None,
+            a.altered(9, |_| 0x02),
+            "malformed_header",
+        ),
+        (
+            &a,
+            "open_bad_magic",
+            "The magic is \"KPPICKUQ\".",
+            a.pin,
+            None,
+            a.altered(7, |_| b'Q'),
+            "malformed_header",
+        ),
+        (
+            &a,
+            "open_unsupported_version",
+            "Format version 2.",
+            a.pin,
+            None,
+            a.altered(8, |_| 2),
+            "unsupported_version",
+        ),
+        (
+            &a,
+            "open_truncated",
+            "Shorter than a header and a tag.",
+            a.pin,
+            None,
+            sealed_a[..HEADER_LEN + 15].to_vec(),
+            "malformed_header",
+        ),
+        (
+            &a,
+            "open_no_passphrase_but_kdf_fields",
+            "No passphrase flag, yet an Argon2id memory value.",
+            a.pin,
+            None,
+            a.altered(12, |_| 0x20),
+            "malformed_header",
+        ),
+        (
+            &c,
+            "open_kdf_memory_too_low",
+            "Argon2id memory 4,096 KiB, below the 8,192 KiB floor.",
+            c.pin,
+            Some(passphrase),
+            low_memory,
+            "kdf_params_out_of_range",
+        ),
+        (
+            &c,
+            "open_kdf_memory_too_high",
+            "Argon2id memory 4 TiB: MUST be refused before any Argon2id work.",
+            c.pin,
+            Some(passphrase),
+            high_memory,
+            "kdf_params_out_of_range",
+        ),
+        (
+            &c,
+            "open_kdf_iterations_too_high",
+            "Argon2id iterations 5, above the ceiling of 4.",
+            c.pin,
+            Some(passphrase),
+            c.altered(17, |_| 5),
+            "kdf_params_out_of_range",
+        ),
+        (
+            &b,
+            "open_swapped_payload",
+            "Pickup A's sealed payload served for pickup B's link (same PIN).",
+            b.pin,
+            None,
+            sealed_a.to_vec(),
+            "decryption_failed",
+        ),
+        (
+            &a,
+            "open_bad_pin_four_digits",
+            "A 4-digit PIN is not a PIN.",
+            "4091",
+            None,
+            sealed_a.to_vec(),
+            "bad_pin",
+        ),
+        (
+            &a,
+            "open_bad_pin_non_ascii_digits",
+            "Arabic-Indic digits are not ASCII digits.",
+            "٤٠٩١٧",
+            None,
+            sealed_a.to_vec(),
+            "bad_pin",
+        ),
+    ];
+    for (fixture, name, description, pin, passphrase, sealed, expect) in failing {
+        out.push(fixture.failing(name, description, pin, passphrase, &sealed, expect)?);
+    }
     // Only an encoding whose length is not a multiple of 4 has unused bits to set.
     let with_unused_bits = [&a, &b, &c, &d]
         .into_iter()

@@ -178,6 +178,24 @@ impl Account {
             .unwrap()
     }
 
+    /// Asks for a code to verify `email` (`POST /api/v1/account/email`).
+    pub async fn set_email(&self, email: &str) -> reqwest::Response {
+        self.post(
+            "/api/v1/account/email",
+            &serde_json::json!({ "email": email }),
+        )
+        .await
+    }
+
+    /// Tries `code` (`POST /api/v1/account/email/verify`).
+    pub async fn verify_code(&self, code: &str) -> reqwest::Response {
+        self.post(
+            "/api/v1/account/email/verify",
+            &serde_json::json!({ "code": code }),
+        )
+        .await
+    }
+
     pub async fn post_empty(&self, path: &str) -> reqwest::Response {
         self.relay
             .http

@@ -10,8 +10,8 @@ use crate::crypto::{KdfParams, NONCE_LEN, SecretKey};
 use crate::inbox::identity::BUNDLE_LEN;
 use crate::inbox::invite::{Direction, InviteSealError};
 use crate::inbox::{
-    AccountId, Answer, AnswerParts, DepositGrant, Fingerprint, Identity, InviteId, InviteSecret,
-    KeyBundle, MessageId, Offer, Payload, Signature, sealed,
+    Answer, AnswerParts, Fingerprint, Identity, InviteId, InviteSecret, KeyBundle, MessageId,
+    Offer, Payload, Signature, sealed,
 };
 use crate::pickup::{self, LinkSecret, PassphraseError, PickupId, Pin, delete_key};
 

@@ -32,8 +32,7 @@ pub use invites::{
 pub use people::{block, list, remove, rename, verify};
 
 use crate::identity::{Identities, IdentitiesMut};
-use crate::store::Migration;
-use rusqlite::Connection;
+use crate::store::{Migration, connection_handles};
 
 /// Schema 4: the relay account, contacts and invites.
 pub(crate) const MIGRATION: Migration = Migration {
@@ -95,41 +94,9 @@ pub trait ContactsVault {
     fn contacts_mut(&mut self) -> ContactsMut<'_>;
 }
 
-/// Read access to the relay account, contacts and invites (from `Vault::contacts`).
-#[derive(Clone, Copy)]
-pub struct Contacts<'v> {
-    conn: &'v Connection,
-}
-
-/// Write access (from `Vault::contacts_mut`). Only the use cases write.
-pub struct ContactsMut<'v> {
-    conn: &'v mut Connection,
-}
-
-impl<'v> Contacts<'v> {
-    pub(crate) fn new(conn: &'v Connection) -> Self {
-        Self { conn }
-    }
-}
-
-impl<'v> ContactsMut<'v> {
-    pub(crate) fn new(conn: &'v mut Connection) -> Self {
-        Self { conn }
-    }
-
-    fn read(&self) -> Contacts<'_> {
-        Contacts { conn: self.conn }
-    }
-}
-
-impl std::fmt::Debug for Contacts<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Contacts")
-    }
-}
-
-impl std::fmt::Debug for ContactsMut<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ContactsMut")
-    }
-}
+connection_handles!(
+    /// Read access to the relay account, contacts and invites (from `Vault::contacts`).
+    Contacts,
+    /// Write access (from `Vault::contacts_mut`). Only the use cases write.
+    ContactsMut
+);

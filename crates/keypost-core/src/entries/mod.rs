@@ -15,8 +15,7 @@ pub use query::{EntryQuery, PASSWORD_HISTORY_LIMIT, TagCount};
 pub use undo::{ChangeRecord, UNDO_LIMIT, UndoneChange};
 
 use crate::entry::EntryId;
-use crate::store::{Migration, TimeOutOfRange};
-use rusqlite::Connection;
+use crate::store::{Migration, TimeOutOfRange, connection_handles};
 use thiserror::Error;
 
 /// Schema 1: the entries and the change log behind undo. Byte-identical to what earlier builds
@@ -81,42 +80,9 @@ impl From<TimeOutOfRange> for EntriesError {
 
 pub type Result<T, E = EntriesError> = std::result::Result<T, E>;
 
-/// Read access to the entries of an unlocked vault (from `Vault::entries`).
-#[derive(Clone, Copy)]
-pub struct Entries<'v> {
-    conn: &'v Connection,
-}
-
-/// Write access to the entries of an unlocked vault (from `Vault::entries_mut`).
-pub struct EntriesMut<'v> {
-    conn: &'v mut Connection,
-}
-
-impl<'v> Entries<'v> {
-    pub(crate) fn new(conn: &'v Connection) -> Self {
-        Self { conn }
-    }
-}
-
-impl<'v> EntriesMut<'v> {
-    pub(crate) fn new(conn: &'v mut Connection) -> Self {
-        Self { conn }
-    }
-
-    /// The read operations, for writes that look before they change.
-    fn read(&self) -> Entries<'_> {
-        Entries { conn: self.conn }
-    }
-}
-
-impl std::fmt::Debug for Entries<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Entries")
-    }
-}
-
-impl std::fmt::Debug for EntriesMut<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("EntriesMut")
-    }
-}
+connection_handles!(
+    /// Read access to the entries of an unlocked vault (from `Vault::entries`).
+    Entries,
+    /// Write access to the entries of an unlocked vault (from `Vault::entries_mut`).
+    EntriesMut
+);

@@ -24,8 +24,7 @@ pub use tables::{InboxMessage, MessageVerdict, ReceivedEntry, SentMessage, SentS
 
 use crate::contacts::ContactsVault;
 use crate::entries::Entries;
-use crate::store::Migration;
-use rusqlite::Connection;
+use crate::store::{Migration, connection_handles};
 
 /// Schema 5: the inbox, the ids seen, the quarantine count and the sent log.
 pub(crate) const MIGRATION: Migration = Migration {
@@ -76,41 +75,9 @@ pub trait MessagesVault: ContactsVault {
     fn messages_mut(&mut self) -> MessagesMut<'_>;
 }
 
-/// Read access to the inbox and the sent log (from `Vault::messages`).
-#[derive(Clone, Copy)]
-pub struct Messages<'v> {
-    conn: &'v Connection,
-}
-
-/// Write access (from `Vault::messages_mut`). Only the use cases write.
-pub struct MessagesMut<'v> {
-    conn: &'v mut Connection,
-}
-
-impl<'v> Messages<'v> {
-    pub(crate) fn new(conn: &'v Connection) -> Self {
-        Self { conn }
-    }
-}
-
-impl<'v> MessagesMut<'v> {
-    pub(crate) fn new(conn: &'v mut Connection) -> Self {
-        Self { conn }
-    }
-
-    fn read(&self) -> Messages<'_> {
-        Messages { conn: self.conn }
-    }
-}
-
-impl std::fmt::Debug for Messages<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Messages")
-    }
-}
-
-impl std::fmt::Debug for MessagesMut<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("MessagesMut")
-    }
-}
+connection_handles!(
+    /// Read access to the inbox and the sent log (from `Vault::messages`).
+    Messages,
+    /// Write access (from `Vault::messages_mut`). Only the use cases write.
+    MessagesMut
+);

@@ -6,9 +6,9 @@
 //! after, so the owner token is in the vault before the relay holds anything it authorises.
 
 use super::{PickupError, Result};
-use crate::store::{Migration, TimeOutOfRange, from_nanos, to_nanos};
+use crate::store::{Migration, TimeOutOfRange, connection_handles, from_nanos, to_nanos};
 use keypost_protocol::api::pickups::{OwnerStatus, PickupEventKind};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -85,29 +85,13 @@ impl std::fmt::Debug for SentPickup {
     }
 }
 
-/// Read access to the sent log of an unlocked vault (from `Vault::pickups`).
-#[derive(Clone, Copy)]
-pub struct Pickups<'v> {
-    conn: &'v Connection,
-}
-
-/// Write access to the sent log (from `Vault::pickups_mut`). Only the use cases write: the
-/// order of their writes around the network calls is what keeps every pickup followable.
-pub struct PickupsMut<'v> {
-    conn: &'v mut Connection,
-}
-
-impl std::fmt::Debug for Pickups<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Pickups")
-    }
-}
-
-impl std::fmt::Debug for PickupsMut<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PickupsMut")
-    }
-}
+connection_handles!(
+    /// Read access to the sent log of an unlocked vault (from `Vault::pickups`).
+    Pickups,
+    /// Write access to the sent log (from `Vault::pickups_mut`). Only the use cases write: the
+    /// order of their writes around the network calls is what keeps every pickup followable.
+    PickupsMut
+);
 
 impl From<TimeOutOfRange> for PickupError {
     fn from(error: TimeOutOfRange) -> Self {
@@ -116,10 +100,6 @@ impl From<TimeOutOfRange> for PickupError {
 }
 
 impl<'v> Pickups<'v> {
-    pub(crate) fn new(conn: &'v Connection) -> Self {
-        Self { conn }
-    }
-
     /// Sent pickups, newest first, each with when it was sent and its last known status.
     pub fn sent(&self) -> Result<Vec<SentPickup>> {
         let mut statement = self
@@ -157,10 +137,6 @@ impl<'v> Pickups<'v> {
 }
 
 impl<'v> PickupsMut<'v> {
-    pub(crate) fn new(conn: &'v mut Connection) -> Self {
-        Self { conn }
-    }
-
     /// Writes a new record; its send time is now.
     pub(crate) fn record(&mut self, sent: &SentPickup) -> Result<()> {
         self.conn.execute(

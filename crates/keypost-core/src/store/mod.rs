@@ -11,6 +11,55 @@ use thiserror::Error;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
+/// Declares a pair of vault handles over the store's connection: `$read`, shared and `Copy`,
+/// and `$write`, exclusive, each made by the vault with `new`; `$write::read` gives the read
+/// operations to writes that look before they change. `Debug` shows only the name.
+macro_rules! connection_handles {
+    ($(#[$read_meta:meta])* $read:ident, $(#[$write_meta:meta])* $write:ident) => {
+        $(#[$read_meta])*
+        #[derive(Clone, Copy)]
+        pub struct $read<'v> {
+            conn: &'v rusqlite::Connection,
+        }
+
+        $(#[$write_meta])*
+        pub struct $write<'v> {
+            conn: &'v mut rusqlite::Connection,
+        }
+
+        impl<'v> $read<'v> {
+            pub(crate) fn new(conn: &'v rusqlite::Connection) -> Self {
+                Self { conn }
+            }
+        }
+
+        impl<'v> $write<'v> {
+            pub(crate) fn new(conn: &'v mut rusqlite::Connection) -> Self {
+                Self { conn }
+            }
+
+            /// The read operations, for writes that look before they change.
+            #[allow(dead_code, reason = "not every feature's writes look first")]
+            fn read(&self) -> $read<'_> {
+                $read { conn: self.conn }
+            }
+        }
+
+        impl std::fmt::Debug for $read<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(stringify!($read))
+            }
+        }
+
+        impl std::fmt::Debug for $write<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(stringify!($write))
+            }
+        }
+    };
+}
+pub(crate) use connection_handles;
+
 /// One step of the schema: the SQL that takes the database to `version`. Versions are global
 /// across features (the vault lists them all in `vault::SCHEMA`), so a database can be
 /// migrated forward from any earlier build.

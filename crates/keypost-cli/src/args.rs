@@ -52,13 +52,7 @@ pub enum Command {
         json: bool,
     },
     /// Show one entry; the password stays hidden unless --reveal.
-    Show {
-        id: String,
-        #[arg(long)]
-        reveal: bool,
-        #[arg(long)]
-        json: bool,
-    },
+    Show(ShowArgs),
     /// Copy a field to the clipboard and clear it again after a delay.
     Copy {
         id: String,
@@ -121,6 +115,18 @@ pub enum Command {
     Inbox(InboxArgs),
 }
 
+/// `show ID` and `inbox show MSG`: secrets hidden unless --reveal.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Ids are base64url and may start with `-`.
+    #[arg(allow_hyphen_values = true)]
+    pub id: String,
+    #[arg(long)]
+    pub reveal: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum RelayAction {
     /// Register this vault at a relay (makes the identity if needed) and remember the relay.
@@ -180,6 +186,7 @@ pub enum PeopleAction {
     },
     /// Confirm an acceptance after comparing the words (or --reject it).
     Confirm {
+        #[arg(allow_hyphen_values = true)]
         invite_id: String,
         #[arg(long)]
         reject: bool,
@@ -194,7 +201,7 @@ pub enum PeopleAction {
         name: String,
         /// The fingerprint you compared (as `keypost id` prints it); default: asks on the
         /// terminal, showing the words.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         fingerprint: Option<String>,
         /// Confirm the words shown without asking.
         #[arg(long, short)]
@@ -238,17 +245,15 @@ pub struct InboxArgs {
 #[derive(Debug, Subcommand)]
 pub enum InboxAction {
     /// One message; passwords only with --reveal.
-    Show {
-        id: String,
-        #[arg(long)]
-        reveal: bool,
-        #[arg(long)]
-        json: bool,
-    },
+    Show(ShowArgs),
     /// Save the message's entries into the vault (one step of `keypost undo`).
-    Save { id: String },
+    Save {
+        #[arg(allow_hyphen_values = true)]
+        id: String,
+    },
     /// Write the messages' entries to a CSV file or a printable PDF.
     Export {
+        /// Message ids; put them after `--` when one starts with `-`.
         #[arg(required = true, value_name = "MSG")]
         ids: Vec<String>,
         #[arg(long, value_enum)]
@@ -280,7 +285,7 @@ pub struct SendArgs {
     #[arg(long, requires = "contact", default_value = "")]
     pub note: String,
     /// With --contact: the fingerprint you compared; default: the pinned one, after asking.
-    #[arg(long, requires = "contact")]
+    #[arg(long, requires = "contact", allow_hyphen_values = true)]
     pub fingerprint: Option<String>,
     /// With --contact: send without asking (scripts); else it asks on the terminal, showing
     /// the contact's words, and refuses when there is no terminal.

@@ -44,7 +44,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Rm { ids } => commands::remove(&session, &ids),
         Command::Ls(args) => commands::list(&session, args),
         Command::Search { query, json } => commands::search(&session, query, json),
-        Command::Show { id, reveal, json } => commands::show(&session, &id, reveal, json),
+        Command::Show(args) => commands::show(&session, &args.id, args.reveal, args.json),
         Command::Copy {
             id,
             field,

@@ -66,8 +66,9 @@ pub fn inbox(session: &Session, args: InboxArgs) -> Result<(), CliError> {
                 .map_err(InboxError::from)??;
             print_messages(&listed, args.json)
         }
-        Some(InboxAction::Show { id, reveal, json }) => {
-            let id = parse_message_id(&id)?;
+        Some(InboxAction::Show(args)) => {
+            let id = parse_message_id(&args.id)?;
+            let (reveal, json) = (args.reveal, args.json);
             let shown = vault
                 .with_vault(|vault| messages::show(vault, id, reveal))
                 .map_err(InboxError::from)??;

@@ -165,31 +165,22 @@ fn people_verbs_and_the_exit_codes_of_refusals() {
     assert_eq!(people[0]["name"], "Robert");
     assert_eq!(people[0]["state"], "connected");
 
-    // Bob blocks Alice: the relay refuses her next deposit (exit 8).
-    bob.keypost(&["people", "block", "Alice"])
-        .assert()
-        .success();
-    assert_eq!(
-        bob.json(&["people", "list", "--json"])[0]["state"],
-        "blocked"
-    );
-    alice
-        .keypost(&send_args("Robert", &ids, &["--yes"]))
-        .assert()
-        .code(8);
-    // Alice removes Bob: not a connected contact any more (exit 11).
-    alice
-        .keypost(&["people", "remove", "Robert"])
-        .assert()
-        .success();
-    assert_eq!(
-        alice.json(&["people", "list", "--json"])[0]["state"],
-        "removed"
-    );
-    alice
-        .keypost(&send_args("Robert", &ids, &["--yes"]))
-        .assert()
-        .code(11);
+    // Bob blocks Alice: the relay refuses her next deposit (exit 8). Then Alice removes Bob:
+    // not a connected contact any more (exit 11).
+    for (person, verb, name, state, code) in [
+        (&bob, "block", "Alice", "blocked", 8),
+        (&alice, "remove", "Robert", "removed", 11),
+    ] {
+        person.keypost(&["people", verb, name]).assert().success();
+        assert_eq!(
+            person.json(&["people", "list", "--json"])[0]["state"],
+            state
+        );
+        alice
+            .keypost(&send_args("Robert", &ids, &["--yes"]))
+            .assert()
+            .code(code);
+    }
 }
 
 #[test]
@@ -262,4 +253,36 @@ fn an_invite_is_confirmed_or_rejected_by_its_id() {
         .keypost(&["people", "invite", "--name", "X", "--expires", "9w"])
         .assert()
         .code(2);
+}
+
+/// Invite and message ids are base64url: one in 64 starts with `-` (several ids of
+/// `inbox export` go after `--`).
+#[test]
+fn ids_starting_with_a_hyphen_are_ids_not_flags() {
+    let relay = Relay::start();
+    let alice = Fixture::new();
+    alice.register(&relay, "Alice");
+    let id = "-AAAAAAAAAAAAAAAAAAAAA";
+    let pdf = alice.path("none.pdf");
+    for args in [
+        vec!["people", "confirm", id],
+        vec!["inbox", "show", id, "--reveal", "--json"],
+        vec!["inbox", "save", id],
+        vec![
+            "inbox",
+            "export",
+            "--format",
+            "pdf",
+            "--output",
+            pdf.to_str().unwrap(),
+            "--",
+            id,
+        ],
+    ] {
+        alice
+            .keypost(&args)
+            .assert()
+            .code(5)
+            .stderr(predicate::str::contains("not found"));
+    }
 }

@@ -53,14 +53,7 @@ impl Fixture {
     }
 
     pub fn json(&self, args: &[&str]) -> Value {
-        let output = self
-            .keypost(args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&output).unwrap()
+        self.json_with_password(args, PASSWORD)
     }
 
     pub fn add(

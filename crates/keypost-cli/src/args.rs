@@ -184,12 +184,16 @@ pub enum PeopleAction {
         #[arg(long)]
         json: bool,
     },
-    /// Confirm an acceptance after comparing the words (or --reject it).
+    /// Confirm an acceptance after comparing the words `people pending` shows (or --reject it).
     Confirm {
         #[arg(allow_hyphen_values = true)]
         invite_id: String,
         #[arg(long)]
         reject: bool,
+        /// The acceptor's fingerprint you compared (default: the one `people pending` shows);
+        /// another one confirms nothing (exit 10).
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "reject")]
+        fingerprint: Option<String>,
     },
     /// Every contact with its state and words.
     List {

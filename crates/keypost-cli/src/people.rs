@@ -32,8 +32,7 @@ pub fn confirmed_fingerprint(
     shown: &Fingerprint,
 ) -> Result<Fingerprint, CliError> {
     if let Some(text) = given {
-        return Fingerprint::parse(text.trim())
-            .map_err(|_| CliError::Input(format!("{text:?} is not a fingerprint")));
+        return parse_fingerprint(text);
     }
     if yes {
         return Ok(*shown);
@@ -49,6 +48,33 @@ pub fn confirmed_fingerprint(
         Ok(*shown)
     } else {
         Err(CliError::Cancelled)
+    }
+}
+
+fn parse_fingerprint(text: &str) -> Result<Fingerprint, CliError> {
+    Fingerprint::parse(text.trim())
+        .map_err(|_| CliError::Input(format!("{text:?} is not a fingerprint")))
+}
+
+/// The acceptor's fingerprint as `people pending` shows it for `invite_id`.
+fn pending_fingerprint(
+    vault: &Mutex<Option<Vault>>,
+    client: &InboxClient,
+    invite_id: InviteId,
+) -> Result<Fingerprint, CliError> {
+    let pending = block_on(contacts::pending(vault, client))??;
+    let row = pending
+        .into_iter()
+        .find(|row| row.invite_id == invite_id)
+        .ok_or_else(|| {
+            InboxError::NotFound(format!("an acceptance of invite {invite_id} to confirm"))
+        })?;
+    match (row.fingerprint, row.problem) {
+        (Some(fingerprint), _) => Ok(fingerprint),
+        (None, problem) => Err(CliError::Input(format!(
+            "the acceptance of invite {invite_id} cannot be trusted ({}): reject it",
+            problem.unwrap_or("unreadable")
+        ))),
     }
 }
 
@@ -195,7 +221,11 @@ pub fn people(session: &Session, action: PeopleAction) -> Result<(), CliError> {
                 println!("{}  {}  {seen}", row.invite_id, row.name);
             }
         }
-        PeopleAction::Confirm { invite_id, reject } => {
+        PeopleAction::Confirm {
+            invite_id,
+            reject,
+            fingerprint,
+        } => {
             let invite_id = InviteId::parse(invite_id.trim())
                 .map_err(|_| CliError::Input(format!("{invite_id:?} is not an invite id")))?;
             let client = registered_client(&vault)?;
@@ -203,7 +233,11 @@ pub fn people(session: &Session, action: PeopleAction) -> Result<(), CliError> {
                 block_on(contacts::reject(&vault, &client, invite_id))??;
                 eprintln!("rejected invite {invite_id}");
             } else {
-                let card = block_on(contacts::confirm(&vault, &client, invite_id))??;
+                let confirmed = match fingerprint {
+                    Some(text) => parse_fingerprint(&text)?,
+                    None => pending_fingerprint(&vault, &client, invite_id)?,
+                };
+                let card = block_on(contacts::confirm(&vault, &client, invite_id, &confirmed))??;
                 eprintln!("connected with {}", card.name);
             }
         }

@@ -231,6 +231,22 @@ fn an_invite_is_confirmed_or_rejected_by_its_id() {
         .assert()
         .success();
     let invite_id = invite["invite_id"].as_str().unwrap();
+    // Alice compares Carol's words, but confirms other ones (her own): nothing is pinned.
+    let pending = alice.json(&["people", "pending", "--json"]);
+    assert_eq!(pending[0]["words"], carol.json(&["id", "--json"])["words"]);
+    let alice_fingerprint = alice.json(&["id", "--json"])["fingerprint"].clone();
+    alice
+        .keypost(&["people", "confirm", invite_id, "--fingerprint"])
+        .arg(alice_fingerprint.as_str().unwrap())
+        .assert()
+        .code(10);
+    assert!(
+        alice
+            .json(&["people", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     alice
         .keypost(&["people", "confirm", invite_id, "--reject"])
         .assert()

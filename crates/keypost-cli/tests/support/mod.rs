@@ -155,6 +155,11 @@ impl Relay {
 }
 
 impl Fixture {
+    /// How many items the JSON array printed by `args` holds.
+    pub fn count(&self, args: &[&str]) -> usize {
+        self.json(args).as_array().unwrap().len()
+    }
+
     /// Registers this vault at `relay` as `name`; returns `keypost id --json`.
     pub fn register(&self, relay: &Relay, name: &str) -> Value {
         self.keypost(&["relay", "register", "--relay", &relay.url, "--name", name])

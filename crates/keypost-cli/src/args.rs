@@ -13,8 +13,8 @@ use std::path::PathBuf;
     after_help = "The master password is asked without echo, or read from --password-stdin or the \
                   KEYPOST_PASSWORD environment variable (for scripts).\n\
                   Exit codes: 0 ok, 1 error, 2 bad usage or input, 3 wrong master password, \
-                  4 vault in use by another process, 5 not found, 6 wrong PIN, 7 pickup gone, \
-                  8 relay unreachable or refused, 9 the contact's key changed, 10 not verified \
+                  4 vault in use by another process, 5 not found, 6 wrong PIN or code, \
+                  7 pickup gone, 8 relay unreachable or refused, 9 the contact's key changed, 10 not verified \
                   (the confirmed words are not the contact's), 11 not a connected contact."
 )]
 pub struct Cli {

@@ -278,3 +278,36 @@ fn ids_starting_with_a_hyphen_are_ids_not_flags() {
             .stderr(predicate::str::contains("not found"));
     }
 }
+
+#[test]
+fn register_with_an_email_and_verify_it_with_the_emailed_code() {
+    let relay = Relay::start();
+    let ana = Fixture::new();
+    let account = ana.json(&[
+        "relay",
+        "register",
+        "--relay",
+        &relay.url,
+        "--name",
+        "Ana",
+        "--email",
+        "ana@example.org",
+        "--json",
+    ]);
+    assert_eq!(account["email"], "ana@example.org");
+    assert_eq!(account["email_verified"], false);
+    let code = relay.emailed_code();
+    let wrong = if code == "00000000" {
+        "11111111"
+    } else {
+        "00000000"
+    };
+    ana.keypost(&["relay", "verify-email", "--code", wrong])
+        .assert()
+        .code(6)
+        .stderr(predicate::str::contains("tries left"));
+    ana.keypost(&["relay", "verify-email", "--code", &code])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("ana@example.org verified"));
+}

@@ -141,6 +141,25 @@ impl Relay {
         rusqlite::Connection::open(self.dir.path().join("relay.db")).unwrap()
     }
 
+    /// The 8-digit code in the one email the relay wrote to its outbox (waits up to 10 s).
+    pub fn emailed_code(&self) -> String {
+        let outbox = self.dir.path().join("outbox");
+        for _ in 0..500 {
+            let found = std::fs::read_dir(&outbox)
+                .into_iter()
+                .flatten()
+                .map(|entry| entry.unwrap().path())
+                .find(|path| path.extension().is_some_and(|ext| ext == "eml"));
+            if let Some(email) = found {
+                let text = std::fs::read_to_string(email).unwrap();
+                let (_, after) = text.split_once("code is ").unwrap();
+                return after[..8].to_owned();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("the relay wrote no email");
+    }
+
     /// The relay serves the key of the account registered `by` in place of `victim`'s
     /// (accounts counted in registration order, from 1).
     pub fn swap_bundle(&self, victim: i64, by: i64) {

@@ -14,8 +14,9 @@ use std::path::PathBuf;
                   KEYPOST_PASSWORD environment variable (for scripts).\n\
                   Exit codes: 0 ok, 1 error, 2 bad usage or input, 3 wrong master password, \
                   4 vault in use by another process, 5 not found, 6 wrong PIN or code, \
-                  7 pickup gone, 8 relay unreachable or refused, 9 the contact's key changed, 10 not verified \
-                  (the confirmed words are not the contact's), 11 not a connected contact."
+                  7 pickup gone, 8 relay unreachable or refused, 9 the contact's key changed, \
+                  10 not verified (the confirmed words are not the contact's), 11 not a connected \
+                  contact."
 )]
 pub struct Cli {
     /// The vault folder (default: the OS's data folder, e.g. ~/.local/share/keypost/vault.keypost).

@@ -13,8 +13,10 @@ use std::path::PathBuf;
     after_help = "The master password is asked without echo, or read from --password-stdin or the \
                   KEYPOST_PASSWORD environment variable (for scripts).\n\
                   Exit codes: 0 ok, 1 error, 2 bad usage or input, 3 wrong master password, \
-                  4 vault in use by another process, 5 not found, 6 wrong PIN, 7 pickup gone, \
-                  8 relay unreachable or refused."
+                  4 vault in use by another process, 5 not found, 6 wrong PIN or code, \
+                  7 pickup gone, 8 relay unreachable or refused, 9 the contact's key changed, \
+                  10 not verified (the confirmed words are not the contact's), 11 not a connected \
+                  contact."
 )]
 pub struct Cli {
     /// The vault folder (default: the OS's data folder, e.g. ~/.local/share/keypost/vault.keypost).
@@ -51,13 +53,7 @@ pub enum Command {
         json: bool,
     },
     /// Show one entry; the password stays hidden unless --reveal.
-    Show {
-        id: String,
-        #[arg(long)]
-        reveal: bool,
-        #[arg(long)]
-        json: bool,
-    },
+    Show(ShowArgs),
     /// Copy a field to the clipboard and clear it again after a delay.
     Copy {
         id: String,
@@ -82,12 +78,17 @@ pub enum Command {
     Export(ExportArgs),
     /// Change the master password.
     Passwd,
-    /// Send copies of entries to any email address through a relay (a PIN-protected link).
+    /// Send copies of entries to any email address through a relay (a PIN-protected link),
+    /// or with --contact into a connected contact's Messages inbox.
     Send(SendArgs),
-    /// List pickups sent from this vault, with their live status.
+    /// List pickups sent from this vault, with their live status; with --messages, the copies
+    /// sent to contacts with their delivery status.
     Sent {
         #[arg(long)]
         json: bool,
+        /// The messages sent to contacts instead of the pickups.
+        #[arg(long)]
+        messages: bool,
     },
     /// Destroy a sent pickup now.
     Revoke {
@@ -96,6 +97,175 @@ pub enum Command {
     },
     /// Open a pickup link with its PIN: import the entries, or save them as CSV or PDF.
     Receive(ReceiveArgs),
+    /// This vault's account at its relay (for contacts and the Messages inbox).
+    Relay {
+        #[command(subcommand)]
+        action: RelayAction,
+    },
+    /// This vault's identity: the fingerprint and the 7 words contacts compare.
+    Id {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Contacts: invite, accept, confirm, list, verify, rename, remove, block.
+    People {
+        #[command(subcommand)]
+        action: PeopleAction,
+    },
+    /// Fetch and list the Messages inbox (passwords hidden); show, save or export a message.
+    Inbox(InboxArgs),
+}
+
+/// `show ID` and `inbox show MSG`: secrets hidden unless --reveal.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Ids are base64url and may start with `-`.
+    #[arg(allow_hyphen_values = true)]
+    pub id: String,
+    #[arg(long)]
+    pub reveal: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RelayAction {
+    /// Register this vault at a relay (makes the identity if needed) and remember the relay.
+    Register {
+        /// The relay's base URL.
+        #[arg(long)]
+        relay: String,
+        /// Your name as contacts see it.
+        #[arg(long)]
+        name: String,
+        /// An email address; the relay emails a code for `keypost relay verify-email`.
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give the relay an email address (--email: it emails a code), or prove it (--code).
+    VerifyEmail {
+        #[arg(long, required_unless_present = "code", conflicts_with = "code")]
+        email: Option<String>,
+        #[arg(long)]
+        code: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleAction {
+    /// Invite someone: prints a link to hand over through your own channel.
+    Invite {
+        /// What you will call them.
+        #[arg(long)]
+        name: String,
+        /// Only an account that verified this email address may accept.
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// How long the invite stays open: hours (12h) or days (3d), 1 hour to 7 days.
+        #[arg(long, default_value = "3d", value_parser = parse_expiry)]
+        expires: time::Duration,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept an invite link: prints the inviter's words to compare.
+    Accept {
+        link: String,
+        /// What you will call the inviter (default: the name they gave).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Acceptances of my invites awaiting confirmation, with the acceptor's words.
+    Pending {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm an acceptance after comparing the words `people pending` shows (or --reject it).
+    Confirm {
+        #[arg(allow_hyphen_values = true)]
+        invite_id: String,
+        #[arg(long)]
+        reject: bool,
+        /// The acceptor's fingerprint you compared (default: the one `people pending` shows);
+        /// another one confirms nothing (exit 10).
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "reject")]
+        fingerprint: Option<String>,
+    },
+    /// Every contact with its state and words.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record that you compared a contact's words (after a key change: accept the new key).
+    Verify {
+        name: String,
+        /// The fingerprint you compared (as `keypost id` prints it); default: asks on the
+        /// terminal, showing the words.
+        #[arg(long, allow_hyphen_values = true)]
+        fingerprint: Option<String>,
+        /// Confirm the words shown without asking.
+        #[arg(long, short)]
+        yes: bool,
+    },
+    Rename {
+        name: String,
+        new_name: String,
+    },
+    /// Remove a contact: their grant is revoked at once.
+    Remove {
+        name: String,
+    },
+    /// Block a contact: like remove, and anything still arriving from them is dropped.
+    Block {
+        name: String,
+    },
+}
+
+/// `--expires`: `12h` or `3d`.
+fn parse_expiry(text: &str) -> Result<time::Duration, String> {
+    let unclear = || format!("{text:?}: say hours (12h) or days (3d)");
+    let (number, hours_each) = match (text.strip_suffix('h'), text.strip_suffix('d')) {
+        (Some(number), _) => (number, 1),
+        (None, Some(number)) => (number, 24),
+        (None, None) => return Err(unclear()),
+    };
+    let count: i64 = number.parse().map_err(|_| unclear())?;
+    Ok(time::Duration::hours(count.saturating_mul(hours_each)))
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct InboxArgs {
+    #[command(subcommand)]
+    pub action: Option<InboxAction>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InboxAction {
+    /// One message; passwords only with --reveal.
+    Show(ShowArgs),
+    /// Save the message's entries into the vault (one step of `keypost undo`).
+    Save {
+        #[arg(allow_hyphen_values = true)]
+        id: String,
+    },
+    /// Write the messages' entries to a CSV file or a printable PDF.
+    Export {
+        /// Message ids; put them after `--` when one starts with `-`.
+        #[arg(required = true, value_name = "MSG")]
+        ids: Vec<String>,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -108,11 +278,24 @@ pub struct SendArgs {
     )]
     pub relay: String,
     /// The recipient's email address.
-    #[arg(long)]
-    pub to: String,
+    #[arg(long, required_unless_present = "contact", conflicts_with = "contact")]
+    pub to: Option<String>,
     /// Your name as the recipient should see it.
+    #[arg(long, required_unless_present = "contact", conflicts_with = "contact")]
+    pub name: Option<String>,
+    /// Send into this connected contact's Messages inbox instead of a pickup link.
     #[arg(long)]
-    pub name: String,
+    pub contact: Option<String>,
+    /// With --contact: a note shown with the message.
+    #[arg(long, requires = "contact", default_value = "")]
+    pub note: String,
+    /// With --contact: the fingerprint you compared; default: the pinned one, after asking.
+    #[arg(long, requires = "contact", allow_hyphen_values = true)]
+    pub fingerprint: Option<String>,
+    /// With --contact: send without asking (scripts); else it asks on the terminal, showing
+    /// the contact's words, and refuses when there is no terminal.
+    #[arg(long, short, requires = "contact")]
+    pub yes: bool,
     /// A short message (at most 500 characters); never put the PIN here.
     #[arg(long, default_value = "")]
     pub message: String,

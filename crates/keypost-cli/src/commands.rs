@@ -481,7 +481,7 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         .map_err(|error| CliError::Io(format!("cannot write {}: {error}", path.display())))
 }
 
-fn confirm(question: &str) -> Result<bool, CliError> {
+pub fn confirm(question: &str) -> Result<bool, CliError> {
     eprint!("{question} [y/N] ");
     let mut answer = String::new();
     std::io::stdin()

@@ -1,6 +1,7 @@
 //! What can go wrong in a command, and the exit code a script sees for it.
 
 use keypost_core::entries::EntriesError;
+use keypost_core::inbox::InboxError;
 use keypost_core::pickups::PickupError;
 use keypost_core::vault::VaultError;
 use std::path::PathBuf;
@@ -24,6 +25,8 @@ pub enum CliError {
     Generator(#[from] keypost_core::generator::GeneratorError),
     #[error(transparent)]
     Pickup(#[from] PickupError),
+    #[error(transparent)]
+    Inbox(#[from] InboxError),
     #[error("{0}")]
     Input(String),
     #[error("nothing to undo")]
@@ -44,6 +47,23 @@ pub mod exit {
     pub const WRONG_PIN: u8 = 6;
     pub const GONE: u8 = 7;
     pub const RELAY: u8 = 8;
+    pub const KEY_CHANGED: u8 = 9;
+    pub const NOT_VERIFIED: u8 = 10;
+    pub const NOT_CONNECTED: u8 = 11;
+}
+
+/// Contacts and messages: core's stable error code decides the exit code.
+fn inbox_exit_code(error: &InboxError) -> u8 {
+    match error.code() {
+        "key_changed" => exit::KEY_CHANGED,
+        "not_verified" => exit::NOT_VERIFIED,
+        "not_connected" => exit::NOT_CONNECTED,
+        "relay_refused" | "relay_unreachable" => exit::RELAY,
+        "not_found" => exit::NOT_FOUND,
+        "wrong_code" => exit::WRONG_PIN,
+        "corrupt" | "locked" | "export_failed" => exit::ERROR,
+        _ => exit::BAD_INPUT,
+    }
 }
 
 impl CliError {
@@ -67,6 +87,7 @@ impl CliError {
                 EntriesError::Corrupt(_) | EntriesError::Database(_),
             )) => exit::ERROR,
             CliError::Pickup(_) => exit::BAD_INPUT,
+            CliError::Inbox(error) => inbox_exit_code(error),
             CliError::Vault(VaultError::InUse) => exit::IN_USE,
             CliError::Vault(VaultError::NotFound { .. }) | CliError::NoVault(_) => exit::NOT_FOUND,
             CliError::Entries(EntriesError::InvalidTag(_))

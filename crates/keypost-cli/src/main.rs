@@ -4,6 +4,8 @@
 mod args;
 mod commands;
 mod error;
+mod messages;
+mod people;
 mod pickups;
 mod secrets;
 mod session;
@@ -42,7 +44,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Rm { ids } => commands::remove(&session, &ids),
         Command::Ls(args) => commands::list(&session, args),
         Command::Search { query, json } => commands::search(&session, query, json),
-        Command::Show { id, reveal, json } => commands::show(&session, &id, reveal, json),
+        Command::Show(args) => commands::show(&session, &args.id, args.reveal, args.json),
         Command::Copy {
             id,
             field,
@@ -54,9 +56,20 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(args) => commands::import(&session, args),
         Command::Export(args) => commands::export(&session, args),
         Command::Passwd => commands::passwd(&session),
-        Command::Send(args) => pickups::send(&session, args),
-        Command::Sent { json } => pickups::sent(&session, json),
+        Command::Send(args) => match args.contact.clone() {
+            Some(contact) => messages::send_to_contact(&session, &contact, args),
+            None => pickups::send(&session, args),
+        },
+        Command::Sent {
+            json,
+            messages: true,
+        } => messages::sent(&session, json),
+        Command::Sent { json, .. } => pickups::sent(&session, json),
         Command::Revoke { id } => pickups::revoke(&session, &id),
         Command::Receive(args) => pickups::receive(&session, args),
+        Command::Relay { action } => people::relay(&session, action),
+        Command::Id { json } => people::id(&session, json),
+        Command::People { action } => people::people(&session, action),
+        Command::Inbox(args) => messages::inbox(&session, args),
     }
 }

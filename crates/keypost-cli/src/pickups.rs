@@ -4,37 +4,21 @@
 use crate::args::{ReceiveArgs, SendArgs};
 use crate::commands::{csv_format, parse_ids, print_json, write_private_file};
 use crate::error::CliError;
-use crate::session::Session;
+use crate::session::{Session, block_on};
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
 use keypost_core::pickups::{
     self, PickupError, RelayClient, RelayClients, SendOptions, fields_of, qr_terminal,
     unsaved_entries,
 };
-use keypost_core::vault::Vault;
 use keypost_protocol::api::pickups::OwnerStatus;
 use keypost_protocol::pickup::{Pin, is_weak_pin};
 use serde::Serialize;
-use std::future::Future;
-use std::sync::Mutex;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use zeroize::Zeroizing;
 
 const PASSPHRASE_ENV: &str = "KEYPOST_SEND_PASSPHRASE";
-
-/// The unlocked vault as the core use cases borrow it, one step at a time.
-fn unlocked(session: &Session) -> Result<Mutex<Option<Vault>>, CliError> {
-    Ok(Mutex::new(Some(session.unlock()?)))
-}
-
-fn block_on<F: Future>(future: F) -> Result<F::Output, CliError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| CliError::Io(format!("cannot start the network runtime: {error}")))?;
-    Ok(runtime.block_on(future))
-}
 
 pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
     let pin = match &args.pin {
@@ -57,9 +41,14 @@ pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
     } else {
         None
     };
+    let (Some(recipient_email), Some(sender_name)) = (args.to, args.name) else {
+        return Err(CliError::Input(
+            "give --to and --name (or --contact)".into(),
+        ));
+    };
     let options = SendOptions {
-        recipient_email: args.to,
-        sender_name: args.name,
+        recipient_email,
+        sender_name,
         message: args.message,
         pin,
         passphrase,
@@ -71,7 +60,7 @@ pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
     };
     let client = RelayClient::new(&args.relay)?;
     let ids = parse_ids(&args.ids)?;
-    let vault = unlocked(session)?;
+    let vault = session.unlock_shared()?;
     let sent = block_on(pickups::send(&vault, &client, &ids, &options))??;
     drop(vault);
     if args.json {
@@ -125,7 +114,7 @@ fn describe_status(status: &OwnerStatus) -> String {
 }
 
 pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
-    let vault = unlocked(session)?;
+    let vault = session.unlock_shared()?;
     let followed = block_on(pickups::refresh_all(
         &vault,
         &mut RelayClients::default(),
@@ -178,7 +167,7 @@ pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
 }
 
 pub fn revoke(session: &Session, id: &str) -> Result<(), CliError> {
-    let vault = unlocked(session)?;
+    let vault = session.unlock_shared()?;
     block_on(pickups::revoke(&vault, id))?.map_err(|error| match error {
         PickupError::NotListed(id) => {
             CliError::Input(format!("no sent pickup {id:?} (see `keypost sent`)"))

@@ -3,7 +3,9 @@
 use crate::error::CliError;
 use crate::secrets::PasswordSource;
 use keypost_core::vault::Vault;
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 pub struct Session {
     path: PathBuf,
@@ -31,4 +33,18 @@ impl Session {
         let password = self.secrets.master_password()?;
         Ok(Vault::unlock(&self.path, &password)?)
     }
+
+    /// The unlocked vault as the core use cases borrow it, one step at a time.
+    pub fn unlock_shared(&self) -> Result<Mutex<Option<Vault>>, CliError> {
+        Ok(Mutex::new(Some(self.unlock()?)))
+    }
+}
+
+/// Runs one network use case to its end on a single-threaded runtime.
+pub fn block_on<F: Future>(future: F) -> Result<F::Output, CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| CliError::Io(format!("cannot start the network runtime: {error}")))?;
+    Ok(runtime.block_on(future))
 }

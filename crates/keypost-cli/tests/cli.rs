@@ -1,90 +1,13 @@
 //! The real `keypost` binary against a real vault folder on disk.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A temp folder with a vault created at the KDF floor, so each command unlocks quickly.
-struct Fixture {
-    _dir: TempDir,
-    vault: PathBuf,
-    work: PathBuf,
-}
-
-impl Fixture {
-    fn new() -> Self {
-        let dir = TempDir::new().unwrap();
-        let vault = dir.path().join("vault.keypost");
-        let work = dir.path().to_path_buf();
-        let fixture = Self {
-            _dir: dir,
-            vault,
-            work,
-        };
-        fixture
-            .keypost(&[
-                "init",
-                "--kdf-memory",
-                "19",
-                "--kdf-iterations",
-                "2",
-                "--kdf-parallelism",
-                "1",
-            ])
-            .assert()
-            .success();
-        fixture
-    }
-
-    fn keypost(&self, args: &[&str]) -> Command {
-        let mut command = Command::cargo_bin("keypost").unwrap();
-        command
-            .env("KEYPOST_VAULT", &self.vault)
-            .env("KEYPOST_PASSWORD", PASSWORD)
-            .env_remove("KEYPOST_ENTRY_PASSWORD")
-            .env_remove("KEYPOST_NEW_PASSWORD")
-            .args(args);
-        command
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        json_output(self.keypost(args))
-    }
-
-    fn add(&self, title: &str, username: &str, password: &str, url: &str, tags: &[&str]) -> String {
-        let mut args = vec![
-            "add",
-            "--title",
-            title,
-            "--username",
-            username,
-            "--password",
-            password,
-            "--url",
-            url,
-        ];
-        for tag in tags {
-            args.extend(["--tag", tag]);
-        }
-        let output = self
-            .keypost(&args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(output).unwrap().trim().to_owned()
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.work.join(name)
-    }
-}
+use std::path::Path;
+use support::{Fixture, PASSWORD, Relay};
 
 fn titles(list: &Value) -> Vec<String> {
     let mut titles: Vec<String> = list
@@ -197,20 +120,6 @@ fn password_stdin_unlocks_and_passwd_changes_the_master_password() {
     fixture.keypost(&["ls"]).assert().code(3);
     let list = fixture.json_with_password(&["ls", "--json"], "a new master password");
     assert_eq!(titles(&list), ["Mail"]);
-}
-
-impl Fixture {
-    fn json_with_password(&self, args: &[&str], password: &str) -> Value {
-        let mut command = self.keypost(args);
-        command.env("KEYPOST_PASSWORD", password);
-        json_output(command)
-    }
-}
-
-/// What a successful run printed, as JSON.
-fn json_output(mut command: Command) -> Value {
-    let output = command.assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&output).unwrap()
 }
 
 #[test]
@@ -429,13 +338,8 @@ fn generate_makes_passwords_and_passphrases_without_a_vault() {
 fn send_then_sent_follows_the_status_and_revoke_ends_it() {
     let fixture = Fixture::new();
     let id = fixture.add("Mail", "ana", "m4il-Secret-1", "https://mail.example", &[]);
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let relay = runtime
-        .block_on(keypost_relay::start(keypost_relay::RelayConfig::local(
-            &fixture.path("relay"),
-        )))
-        .unwrap();
-    let relay_url = relay.public_url().to_owned();
+    let relay = Relay::start();
+    let relay_url = relay.url.clone();
 
     let sent = fixture.json(&[
         "send",
@@ -466,7 +370,7 @@ fn send_then_sent_follows_the_status_and_revoke_ends_it() {
     assert_eq!(listed[0]["status"]["Ok"]["state"], "revoked", "{listed}");
 
     // The relay goes away: the status it gave last is still shown.
-    runtime.block_on(relay.shutdown()).unwrap();
+    relay.shutdown();
     let listed = fixture.json(&["sent", "--json"]);
     assert!(listed[0]["status"]["Err"].is_string(), "{listed}");
     assert_eq!(listed[0]["last_known"]["state"], "revoked", "{listed}");

@@ -540,13 +540,15 @@ where
     })?
 }
 
-/// Confirms the acceptance of `invite_id` (after the words were compared): pins the acceptor,
-/// gives them a grant and delivers the signed `connect`. Retrying after a failure sends the
-/// `connect` again.
+/// Confirms the acceptance of `invite_id` after the person compared the acceptor's words,
+/// which matched `confirmed`: pins the acceptor, gives them a grant and delivers the signed
+/// `connect`. A `confirmed` that is not the acceptor's is [`InboxError::NotVerified`] and
+/// pins nothing. Retrying after a failure sends the `connect` again.
 pub async fn confirm<A>(
     access: &A,
     client: &InboxClient,
     invite_id: InviteId,
+    confirmed: &Fingerprint,
 ) -> Result<ContactCard>
 where
     A: VaultAccess,
@@ -557,6 +559,9 @@ where
         let row = vault.contacts().out_invite(invite_id)?;
         let me = vault.identity().get()?.ok_or(InboxError::NotRegistered)?;
         let answer = open_answer(&row, &me.fingerprint())?;
+        if answer.acceptor_bundle.fingerprint() != *confirmed {
+            return Err(InboxError::NotVerified { name: row.name });
+        }
         let contact = match row.state.as_str() {
             "answered" => {
                 refuse_known(

@@ -274,9 +274,15 @@ pub async fn connect(inviter: &Person, acceptor: &Person, name: &str) {
         .unwrap();
     assert_eq!(pending.len(), 1, "{pending:?}");
     assert_eq!(pending[0].words.as_ref().unwrap(), &acceptor.words());
-    let card = contacts::confirm(&inviter.vault, &inviter.client, pending[0].invite_id)
-        .await
-        .unwrap();
+    let confirmed = pending[0].fingerprint.unwrap();
+    let card = contacts::confirm(
+        &inviter.vault,
+        &inviter.client,
+        pending[0].invite_id,
+        &confirmed,
+    )
+    .await
+    .unwrap();
     assert_eq!(card.state, contacts::ContactState::Connected);
     assert_eq!(card.words, acceptor.words());
 

@@ -1,0 +1,225 @@
+//! Helpers shared by the CLI tests: vault folders driven through the real binary, and a real
+//! relay on 127.0.0.1 whose SQLite file a test can tamper with (the malicious relay).
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A temp folder with a vault created at the KDF floor, so each command unlocks quickly.
+pub struct Fixture {
+    _dir: TempDir,
+    pub vault: PathBuf,
+    work: PathBuf,
+}
+
+impl Fixture {
+    pub fn new() -> Self {
+        let dir = TempDir::new().unwrap();
+        let vault = dir.path().join("vault.keypost");
+        let work = dir.path().to_path_buf();
+        let fixture = Self {
+            _dir: dir,
+            vault,
+            work,
+        };
+        fixture
+            .keypost(&[
+                "init",
+                "--kdf-memory",
+                "19",
+                "--kdf-iterations",
+                "2",
+                "--kdf-parallelism",
+                "1",
+            ])
+            .assert()
+            .success();
+        fixture
+    }
+
+    pub fn keypost(&self, args: &[&str]) -> Command {
+        let mut command = Command::cargo_bin("keypost").unwrap();
+        command
+            .env("KEYPOST_VAULT", &self.vault)
+            .env("KEYPOST_PASSWORD", PASSWORD)
+            .env_remove("KEYPOST_ENTRY_PASSWORD")
+            .env_remove("KEYPOST_NEW_PASSWORD")
+            .args(args);
+        command
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        self.json_with_password(args, PASSWORD)
+    }
+
+    pub fn add(
+        &self,
+        title: &str,
+        username: &str,
+        password: &str,
+        url: &str,
+        tags: &[&str],
+    ) -> String {
+        let mut args = vec![
+            "add",
+            "--title",
+            title,
+            "--username",
+            username,
+            "--password",
+            password,
+            "--url",
+            url,
+        ];
+        for tag in tags {
+            args.extend(["--tag", tag]);
+        }
+        let output = self
+            .keypost(&args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(output).unwrap().trim().to_owned()
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.work.join(name)
+    }
+}
+
+impl Fixture {
+    pub fn json_with_password(&self, args: &[&str], password: &str) -> Value {
+        let output = self
+            .keypost(args)
+            .env("KEYPOST_PASSWORD", password)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&output).unwrap()
+    }
+}
+
+/// A relay on 127.0.0.1 (SQLite, outbox) on its own runtime, while the test runs the binary.
+pub struct Relay {
+    pub url: String,
+    dir: TempDir,
+    relay: keypost_relay::RunningRelay,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Relay {
+    pub fn start() -> Self {
+        let dir = TempDir::new().unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let relay = runtime
+            .block_on(keypost_relay::start(keypost_relay::RelayConfig::local(
+                dir.path(),
+            )))
+            .unwrap();
+        Self {
+            url: relay.public_url().to_owned(),
+            dir,
+            relay,
+            runtime,
+        }
+    }
+
+    pub fn shutdown(self) {
+        self.runtime.block_on(self.relay.shutdown()).unwrap();
+    }
+
+    /// The relay's database, for tampering as a malicious relay would.
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.dir.path().join("relay.db")).unwrap()
+    }
+
+    /// The 8-digit code in the one email the relay wrote to its outbox (waits up to 10 s).
+    pub fn emailed_code(&self) -> String {
+        let outbox = self.dir.path().join("outbox");
+        for _ in 0..500 {
+            let found = std::fs::read_dir(&outbox)
+                .into_iter()
+                .flatten()
+                .map(|entry| entry.unwrap().path())
+                .find(|path| path.extension().is_some_and(|ext| ext == "eml"));
+            if let Some(email) = found {
+                let text = std::fs::read_to_string(email).unwrap();
+                let (_, after) = text.split_once("code is ").unwrap();
+                return after[..8].to_owned();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("the relay wrote no email");
+    }
+
+    /// The relay serves the key of the account registered `by` in place of `victim`'s
+    /// (accounts counted in registration order, from 1).
+    pub fn swap_bundle(&self, victim: i64, by: i64) {
+        self.db()
+            .execute(
+                "UPDATE accounts SET bundle = (SELECT bundle FROM accounts WHERE rowid = ?2)
+                 WHERE rowid = ?1",
+                [victim, by],
+            )
+            .unwrap();
+    }
+}
+
+impl Fixture {
+    /// How many items the JSON array printed by `args` holds.
+    pub fn count(&self, args: &[&str]) -> usize {
+        self.json(args).as_array().unwrap().len()
+    }
+
+    /// Registers this vault at `relay` as `name`; returns `keypost id --json`.
+    pub fn register(&self, relay: &Relay, name: &str) -> Value {
+        self.keypost(&["relay", "register", "--relay", &relay.url, "--name", name])
+            .assert()
+            .success();
+        self.json(&["id", "--json"])
+    }
+}
+
+/// `inviter` invites `acceptor` (calling it `name`), the acceptor accepts, the inviter confirms
+/// and the acceptor fetches the `connect`: both end connected. Checks the words on the way.
+pub fn connect(inviter: &Fixture, acceptor: &Fixture, name: &str) {
+    let inviter_id = inviter.json(&["id", "--json"]);
+    let acceptor_id = acceptor.json(&["id", "--json"]);
+    let invite = inviter.json(&["people", "invite", "--name", name, "--note", "hi", "--json"]);
+    let link = invite["link"].as_str().unwrap();
+    let accepted = acceptor.json(&["people", "accept", link, "--json"]);
+    assert_eq!(
+        accepted["words"], inviter_id["words"],
+        "the inviter's words"
+    );
+    assert_eq!(accepted["state"], "awaiting_confirmation");
+    let pending = inviter.json(&["people", "pending", "--json"]);
+    assert_eq!(pending.as_array().unwrap().len(), 1, "{pending}");
+    assert_eq!(pending[0]["invite_id"], invite["invite_id"]);
+    assert_eq!(pending[0]["name"], name);
+    assert_eq!(
+        pending[0]["words"], acceptor_id["words"],
+        "the acceptor's words"
+    );
+    inviter
+        .keypost(&[
+            "people",
+            "confirm",
+            pending[0]["invite_id"].as_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    acceptor.json(&["inbox", "--json"]);
+    for person in [inviter, acceptor] {
+        let people = person.json(&["people", "list", "--json"]);
+        assert_eq!(people[0]["state"], "connected", "{people}");
+    }
+}

@@ -2,19 +2,25 @@
 //!
 //! ```text
 //! CARGO_TARGET_DIR=/work/target-relay cargo build --release -p keypost-relay --bin keypost-relay --example relay_load
-//! /work/target-relay/release/examples/relay_load [--seconds 10] [--connections 16,32] [--backends sqlite,postgres] [--outbox-parent DIR]
+//! /work/target-relay/release/examples/relay_load [--seconds 10] [--connections 16,32] [--backends sqlite,postgres] [--runs pickups,inbox] [--outbox-parent DIR]
 //! ```
 //!
 //! For each backend it starts `keypost-relay` (the release binary next to this example's
 //! folder) on 127.0.0.1:0 with rate limits off — SQLite in a temporary folder (WAL,
 //! synchronous=FULL: every answered write is on disk), or a PostgreSQL cluster it starts itself
-//! (as the tests do). Then, per connection count, it runs two phases of `--seconds` each:
-//! creates (1 KiB ciphertext, outbox mail), and full pickups (challenge + open with the right
-//! PIN) over the pickups just created. It prints a Markdown table: requests/s, p50/p99
-//! latency, CPU time (the relay's per request, and the cores used by the relay and by this load
-//! generator), and the relay's resident memory (VmRSS now, VmHWM peak); and on stderr the size
-//! of the SQLite database and its WAL. The outbox folder is on the same disk as the database
-//! unless `--outbox-parent` puts it elsewhere (e.g. /dev/shm, to leave file creation out).
+//! (as the tests do), where a second relay process on the same database takes half of the
+//! inbox load. Then, per connection count, it runs phases of `--seconds` each. Pickups: creates
+//! (1 KiB ciphertext, outbox mail), and full pickups (challenge + open with the right PIN) over
+//! the pickups just created. Inbox: deposits of 1 KiB sealed messages by one sender per
+//! connection into two mailboxes per connection (mailbox quota raised, per-sender limit off),
+//! then fetch + acknowledgement of what was deposited, each connection emptying its own
+//! mailboxes (`wait=0`, up to 50 messages a fetch, all of them acknowledged at once). It prints
+//! a Markdown table: requests/s (messages/s for fetch + ack, whose latency is per round of
+//! fetch and ack), p50/p99 latency, CPU time (the relay's per request, and the cores used by
+//! the relays and by this load generator), and the relays' resident memory (VmRSS now, VmHWM
+//! peak); and on stderr the size of the SQLite database and its WAL. The outbox folder is on
+//! the same disk as the database unless `--outbox-parent` puts it elsewhere (e.g. /dev/shm, to
+//! leave file creation out).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/support/mod.rs"]
@@ -25,13 +31,24 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use keypost_protocol::api::mailbox::{AckRequest, DepositRequest, MailboxFetch};
 use keypost_protocol::api::pickups::ChallengeResponse;
-use support::{Db, Pickup, RelayProcess};
+use keypost_protocol::b64;
+use keypost_protocol::inbox::MessageId;
+use support::inbox::{Account, Relay};
+use support::{Db, Pickup, RelayProcess, random};
+
+/// The URL every relay process of the bench signs logins for.
+const PUBLIC_URL: &str = "http://relay.keypost.test";
+/// Mailboxes per connection in the inbox phases.
+const MAILBOXES_PER_CONNECTION: usize = 2;
 
 struct Options {
     seconds: u64,
     connections: Vec<usize>,
     backends: Vec<String>,
+    /// `pickups`, `inbox` or both.
+    runs: Vec<String>,
     /// Where the outbox folder goes (default: a temporary folder on the same disk as SQLite).
     outbox_parent: Option<PathBuf>,
 }
@@ -41,6 +58,7 @@ fn options() -> Options {
         seconds: 10,
         connections: vec![16, 32],
         backends: vec!["sqlite".to_owned(), "postgres".to_owned()],
+        runs: vec!["pickups".to_owned(), "inbox".to_owned()],
         outbox_parent: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -53,9 +71,12 @@ fn options() -> Options {
             ("--backends", Some(value)) => {
                 options.backends = value.split(',').map(str::to_owned).collect();
             }
+            ("--runs", Some(value)) => {
+                options.runs = value.split(',').map(str::to_owned).collect();
+            }
             ("--outbox-parent", Some(value)) => options.outbox_parent = Some(value.into()),
             _ => panic!(
-                "usage: relay_load [--seconds N] [--connections 16,32] [--backends sqlite,postgres] [--outbox-parent DIR]"
+                "usage: relay_load [--seconds N] [--connections 16,32] [--backends sqlite,postgres] [--runs pickups,inbox] [--outbox-parent DIR]"
             ),
         }
     }
@@ -82,6 +103,14 @@ fn memory_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// `field` of every relay process in MiB, joined with " + ".
+fn memory_mib(pids: &[u32], field: &str) -> String {
+    pids.iter()
+        .map(|pid| (memory_kib(*pid, field) / 1024).to_string())
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
 /// CPU time (user + system) a process has used so far, from `/proc/PID/stat`.
 fn cpu_time(pid: &str) -> Duration {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
@@ -97,6 +126,10 @@ fn cpu_time(pid: &str) -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
+fn relays_cpu_time(pids: &[u32]) -> Duration {
+    pids.iter().map(|pid| cpu_time(&pid.to_string())).sum()
+}
+
 fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -105,8 +138,21 @@ fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
     sorted[index].as_secs_f64() * 1000.0
 }
 
+/// One answered round of a worker: its latency and how many items (requests, or messages
+/// for fetch + ack) it completed.
+struct Round {
+    latency: Duration,
+    items: usize,
+}
+
+impl Round {
+    fn one(latency: Duration) -> Round {
+        Round { latency, items: 1 }
+    }
+}
+
 struct PhaseResult {
-    completed: usize,
+    items: usize,
     failed: usize,
     elapsed: Duration,
     latencies: Vec<Duration>,
@@ -116,30 +162,42 @@ struct PhaseResult {
 
 impl PhaseResult {
     fn rate(&self) -> f64 {
-        self.completed as f64 / self.elapsed.as_secs_f64()
+        self.items as f64 / self.elapsed.as_secs_f64()
     }
 
-    /// "relay µs per request · relay cores · load-generator cores".
+    /// "relay µs per item · relay cores · load-generator cores".
     fn cpu(&self) -> String {
         let seconds = self.elapsed.as_secs_f64();
         format!(
             "{:.0} µs · {:.2} · {:.2}",
-            self.relay_cpu.as_secs_f64() * 1e6 / self.completed.max(1) as f64,
+            self.relay_cpu.as_secs_f64() * 1e6 / self.items.max(1) as f64,
             self.relay_cpu.as_secs_f64() / seconds,
             self.load_cpu.as_secs_f64() / seconds,
         )
     }
+
+    /// "rate | p50 | p99 | failed | cpu" cells of the table.
+    fn cells(&self) -> String {
+        format!(
+            "{:.0}/s | {:.2} | {:.2} | {} | {}",
+            self.rate(),
+            percentile(&self.latencies, 0.50),
+            percentile(&self.latencies, 0.99),
+            self.failed,
+            self.cpu(),
+        )
+    }
 }
 
-/// Runs `connections` workers for `seconds`; each worker owns one keep-alive connection.
-async fn phase<F, Fut>(relay_pid: u32, connections: usize, seconds: u64, work: F) -> PhaseResult
+/// Runs `connections` workers for `seconds`, or until every worker's `work` answered
+/// `Ok(None)` (nothing left to do); each worker owns one keep-alive connection.
+async fn phase<F, Fut>(relay_pids: &[u32], connections: usize, seconds: u64, work: F) -> PhaseResult
 where
     F: Fn(reqwest::Client, usize) -> Fut + Send + Sync + Clone + 'static,
-    Fut: std::future::Future<Output = Result<Duration, ()>> + Send,
+    Fut: std::future::Future<Output = Result<Option<Round>, ()>> + Send,
 {
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    let relay_pid = relay_pid.to_string();
-    let relay_cpu_before = cpu_time(&relay_pid);
+    let relay_cpu_before = relays_cpu_time(relay_pids);
     let load_cpu_before = cpu_time("self");
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
@@ -151,30 +209,37 @@ where
                 .build()
                 .unwrap();
             let mut latencies = Vec::new();
+            let mut items = 0;
             let mut failed = 0;
             let mut round = 0;
             while Instant::now() < deadline {
                 match work(client.clone(), worker + connections * round).await {
-                    Ok(latency) => latencies.push(latency),
+                    Ok(Some(done)) => {
+                        latencies.push(done.latency);
+                        items += done.items;
+                    }
+                    Ok(None) => break,
                     Err(()) => failed += 1,
                 }
                 round += 1;
             }
-            (latencies, failed)
+            (latencies, items, failed)
         });
     }
     let mut latencies = Vec::new();
+    let mut items = 0;
     let mut failed = 0;
-    for (mut worker_latencies, worker_failed) in tasks.join_all().await {
+    for (mut worker_latencies, worker_items, worker_failed) in tasks.join_all().await {
         latencies.append(&mut worker_latencies);
+        items += worker_items;
         failed += worker_failed;
     }
     let elapsed = started.elapsed();
-    let relay_cpu = cpu_time(&relay_pid) - relay_cpu_before;
+    let relay_cpu = relays_cpu_time(relay_pids) - relay_cpu_before;
     let load_cpu = cpu_time("self") - load_cpu_before;
     latencies.sort();
     PhaseResult {
-        completed: latencies.len(),
+        items,
         failed,
         elapsed,
         latencies,
@@ -183,110 +248,273 @@ where
     }
 }
 
-/// Runs one backend; returns its folders (database, outbox) to be deleted only at the end:
-/// deleting tens of thousands of files slows the next file creations on ext4 without a journal
-/// for a minute or so, which would bill one backend's clean-up to the next one's creates.
-async fn run_backend(backend: &str, options: &Options) -> (Db, tempfile::TempDir) {
-    let db = match backend {
-        "sqlite" => Db::sqlite(),
-        "postgres" => Db::postgres().await,
-        other => panic!("unknown backend {other}"),
-    };
-    let scratch = match &options.outbox_parent {
-        Some(parent) => tempfile::tempdir_in(parent).unwrap(),
-        None => tempfile::tempdir().unwrap(),
-    };
-    let relay = RelayProcess::spawn_binary(
-        &relay_binary(),
-        db.url(),
-        &scratch.path().join("outbox"),
-        scratch.path(),
-        "warn",
-    );
-    let pid = relay.child.id();
-    let base = Arc::new(relay.base.clone());
-    for &connections in &options.connections {
-        // Phase 1: creates. Pickups allow 100 views so phase 2 can reuse them.
-        let pickups: Arc<std::sync::Mutex<Vec<Arc<Pickup>>>> = Arc::default();
-        let create = {
+/// Sends `request` and reads the whole answer; `Err` unless its status is `expected`.
+async fn answered(request: reqwest::RequestBuilder, expected: u16) -> Result<(), ()> {
+    let response = request.send().await.map_err(|_| ())?;
+    let ok = response.status() == expected;
+    response.bytes().await.map_err(|_| ())?;
+    if ok { Ok(()) } else { Err(()) }
+}
+
+/// A JSON POST.
+fn post_json(client: &reqwest::Client, url: String, body: Vec<u8>) -> reqwest::RequestBuilder {
+    client
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body)
+}
+
+/// The pickup phases at one connection count, on the first relay process.
+async fn pickup_phases(backend: &str, base: &str, pids: &[u32], connections: usize, seconds: u64) {
+    let base = Arc::new(base.to_owned());
+    // Phase 1: creates. Pickups allow 100 views so phase 2 can reuse them.
+    let pickups: Arc<std::sync::Mutex<Vec<Arc<Pickup>>>> = Arc::default();
+    let create = {
+        let base = base.clone();
+        let pickups = pickups.clone();
+        move |client: reqwest::Client, _n: usize| {
             let base = base.clone();
             let pickups = pickups.clone();
-            move |client: reqwest::Client, _n: usize| {
-                let base = base.clone();
-                let pickups = pickups.clone();
-                async move {
-                    let pickup = Pickup::new(1024);
-                    let body = serde_json::to_vec(&pickup.request(Some(100))).unwrap();
-                    let started = Instant::now();
-                    let response = client
-                        .post(format!("{base}/api/v1/pickups"))
-                        .header("content-type", "application/json")
-                        .body(body)
-                        .send()
-                        .await
-                        .map_err(|_| ())?;
-                    let ok = response.status() == 201;
-                    response.bytes().await.map_err(|_| ())?;
-                    let latency = started.elapsed();
-                    if ok {
-                        pickups.lock().unwrap().push(Arc::new(pickup));
-                        Ok(latency)
-                    } else {
-                        Err(())
-                    }
-                }
+            async move {
+                let pickup = Pickup::new(1024);
+                let body = serde_json::to_vec(&pickup.request(Some(100))).unwrap();
+                let started = Instant::now();
+                answered(
+                    post_json(&client, format!("{base}/api/v1/pickups"), body),
+                    201,
+                )
+                .await?;
+                let latency = started.elapsed();
+                pickups.lock().unwrap().push(Arc::new(pickup));
+                Ok(Some(Round::one(latency)))
             }
-        };
-        let creates = phase(pid, connections, options.seconds, create).await;
-        let rss_after_creates = memory_kib(pid, "VmRSS:");
+        }
+    };
+    let creates = phase(&pids[..1], connections, seconds, create).await;
+    let rss_after_creates = memory_kib(pids[0], "VmRSS:");
 
-        // Phase 2: full pickups (challenge + open) over the pickups just created.
-        let pickups = Arc::new(pickups.lock().unwrap().clone());
-        let next = Arc::new(AtomicUsize::new(0));
-        let open_latencies: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
-        let full = {
+    // Phase 2: full pickups (challenge + open) over the pickups just created.
+    let pickups = Arc::new(pickups.lock().unwrap().clone());
+    let next = Arc::new(AtomicUsize::new(0));
+    let open_latencies: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
+    let full = {
+        let base = base.clone();
+        let open_latencies = open_latencies.clone();
+        move |client: reqwest::Client, _n: usize| {
             let base = base.clone();
+            let pickup = pickups[next.fetch_add(1, Ordering::Relaxed) % pickups.len()].clone();
             let open_latencies = open_latencies.clone();
-            move |client: reqwest::Client, _n: usize| {
-                let base = base.clone();
-                let pickup = pickups[next.fetch_add(1, Ordering::Relaxed) % pickups.len()].clone();
-                let open_latencies = open_latencies.clone();
-                async move {
+            async move {
+                let started = Instant::now();
+                let url = format!("{base}/api/v1/pickups/{}", pickup.id_text());
+                let response = client
+                    .post(format!("{url}/challenge"))
+                    .send()
+                    .await
+                    .map_err(|_| ())?;
+                if response.status() != 200 {
+                    return Err(());
+                }
+                let challenge: ChallengeResponse = response.json().await.map_err(|_| ())?;
+                let body = serde_json::to_vec(&keypost_protocol::api::pickups::OpenRequest {
+                    proof: pickup.proof(&challenge.challenge),
+                    challenge: challenge.challenge,
+                })
+                .unwrap();
+                let open_started = Instant::now();
+                let opened = answered(post_json(&client, format!("{url}/open"), body), 200).await;
+                open_latencies.lock().unwrap().push(open_started.elapsed());
+                opened.map(|()| Some(Round::one(started.elapsed())))
+            }
+        }
+    };
+    let opens = phase(&pids[..1], connections, seconds, full).await;
+    let mut open_only = open_latencies.lock().unwrap().clone();
+    open_only.sort();
+    println!(
+        "| {backend} | {connections} | creates | {} | {} MiB |",
+        creates.cells(),
+        rss_after_creates / 1024,
+    );
+    println!(
+        "| {backend} | {connections} | full pickups (challenge + open) | {} | {} MiB (peak {} MiB) |",
+        opens.cells(),
+        memory_mib(&pids[..1], "VmRSS:"),
+        memory_mib(&pids[..1], "VmHWM:"),
+    );
+    println!(
+        "| {backend} | {connections} | open request alone | {:.0}/s | {:.2} | {:.2} | | | |",
+        open_only.len() as f64 / opens.elapsed.as_secs_f64(),
+        percentile(&open_only, 0.50),
+        percentile(&open_only, 0.99),
+    );
+}
+
+/// The inbox phases at one connection count. Worker `w` deposits as sender `w` into, and
+/// then empties, the mailboxes `m` with `m % connections == w`; requests of worker `w` go to relay process
+/// `w % bases.len()`.
+async fn inbox_phases(
+    backend: &str,
+    bases: &[String],
+    pids: &[u32],
+    connections: usize,
+    seconds: u64,
+) {
+    let relay = Relay::new(&bases[0], PUBLIC_URL);
+    let mut senders = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        senders.push(relay.account().await);
+    }
+    let mut mailboxes: Vec<(Account, [u8; 32])> = Vec::new();
+    for _ in 0..connections * MAILBOXES_PER_CONNECTION {
+        let owner = relay.account().await;
+        let (_, token) = owner.grant().await;
+        mailboxes.push((owner, token));
+    }
+    let senders = Arc::new(senders);
+    let mailboxes = Arc::new(mailboxes);
+    let bases = Arc::new(bases.to_vec());
+
+    // Phase 1: deposits, spread over every mailbox.
+    let deposit = {
+        let (senders, mailboxes, bases) = (senders.clone(), mailboxes.clone(), bases.clone());
+        move |client: reqwest::Client, n: usize| {
+            let worker = n % connections;
+            let sender = senders[worker].bearer();
+            let (owner, token) = &mailboxes[n % mailboxes.len()];
+            let url = format!(
+                "{}/api/v1/mailboxes/{}/messages",
+                bases[worker % bases.len()],
+                owner.id
+            );
+            let body = serde_json::to_vec(&DepositRequest {
+                grant_token: b64::encode(token),
+                message_id: MessageId::random(),
+                sealed: b64::encode(&random::<1024>()),
+            })
+            .unwrap();
+            async move {
+                let started = Instant::now();
+                let request = post_json(&client, url, body).header("authorization", sender);
+                answered(request, 201).await?;
+                Ok(Some(Round::one(started.elapsed())))
+            }
+        }
+    };
+    let deposits = phase(pids, connections, seconds, deposit).await;
+    let rss_after_deposits = memory_mib(pids, "VmRSS:");
+
+    // Phase 2: each worker fetches and acknowledges its own mailboxes until they are empty.
+    let cursors: Arc<Vec<AtomicUsize>> =
+        Arc::new((0..connections).map(|_| AtomicUsize::new(0)).collect());
+    let deliver = {
+        let (mailboxes, bases) = (mailboxes.clone(), bases.clone());
+        move |client: reqwest::Client, n: usize| {
+            let worker = n % connections;
+            let (mailboxes, bases, cursors) = (mailboxes.clone(), bases.clone(), cursors.clone());
+            async move {
+                let base = &bases[worker % bases.len()];
+                // Mailboxes of this worker not yet found empty, from the cursor on.
+                while cursors[worker].load(Ordering::Relaxed) < MAILBOXES_PER_CONNECTION {
+                    let index = worker + connections * cursors[worker].load(Ordering::Relaxed);
+                    let bearer = mailboxes[index].0.bearer();
                     let started = Instant::now();
-                    let url = format!("{base}/api/v1/pickups/{}", pickup.id_text());
                     let response = client
-                        .post(format!("{url}/challenge"))
+                        .get(format!("{base}/api/v1/mailbox?wait=0"))
+                        .header("authorization", &bearer)
                         .send()
                         .await
                         .map_err(|_| ())?;
                     if response.status() != 200 {
                         return Err(());
                     }
-                    let challenge: ChallengeResponse = response.json().await.map_err(|_| ())?;
-                    let body = serde_json::to_vec(&keypost_protocol::api::pickups::OpenRequest {
-                        proof: pickup.proof(&challenge.challenge),
-                        challenge: challenge.challenge,
-                    })
-                    .unwrap();
-                    let open_started = Instant::now();
-                    let response = client
-                        .post(format!("{url}/open"))
-                        .header("content-type", "application/json")
-                        .body(body)
-                        .send()
-                        .await
-                        .map_err(|_| ())?;
-                    let ok = response.status() == 200;
-                    response.bytes().await.map_err(|_| ())?;
-                    open_latencies.lock().unwrap().push(open_started.elapsed());
-                    if ok { Ok(started.elapsed()) } else { Err(()) }
+                    let fetched: MailboxFetch = response.json().await.map_err(|_| ())?;
+                    if fetched.messages.is_empty() {
+                        cursors[worker].fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                    let ack = AckRequest {
+                        message_ids: fetched.messages.iter().map(|m| m.message_id).collect(),
+                    };
+                    let request = client
+                        .post(format!("{base}/api/v1/mailbox/ack"))
+                        .header("authorization", &bearer)
+                        .json(&ack);
+                    answered(request, 200).await?;
+                    return Ok(Some(Round {
+                        latency: started.elapsed(),
+                        items: ack.message_ids.len(),
+                    }));
                 }
+                Ok(None)
             }
-        };
-        let opens = phase(pid, connections, options.seconds, full).await;
-        let mut open_only = open_latencies.lock().unwrap().clone();
-        open_only.sort();
-        let rss = memory_kib(pid, "VmRSS:");
+        }
+    };
+    let delivered = phase(pids, connections, seconds, deliver).await;
+    let processes = if pids.len() > 1 {
+        format!("{backend} ×{}", pids.len())
+    } else {
+        backend.to_owned()
+    };
+    println!(
+        "| {processes} | {connections} | inbox deposits | {} | {rss_after_deposits} MiB |",
+        deposits.cells(),
+    );
+    println!(
+        "| {processes} | {connections} | inbox fetch + ack (messages; {} rounds of {:.1}) | {} | {} MiB (peak {} MiB) |",
+        delivered.latencies.len(),
+        delivered.items as f64 / delivered.latencies.len().max(1) as f64,
+        delivered.cells(),
+        memory_mib(pids, "VmRSS:"),
+        memory_mib(pids, "VmHWM:"),
+    );
+    if delivered.items < deposits.items {
+        eprintln!(
+            "{processes} {connections}: {} messages left in the mailboxes after {seconds} s",
+            deposits.items - delivered.items
+        );
+    }
+}
+
+/// Runs one backend; returns its folders (database, outbox) to be deleted only at the end:
+/// deleting tens of thousands of files slows the next file creations on ext4 without a journal
+/// for a minute or so, which would bill one backend's clean-up to the next one's creates.
+async fn run_backend(backend: &str, options: &Options) -> (Db, tempfile::TempDir) {
+    let (db, processes) = match backend {
+        "sqlite" => (Db::sqlite(), 1),
+        "postgres" => (Db::postgres().await, 2),
+        other => panic!("unknown backend {other}"),
+    };
+    let scratch = match &options.outbox_parent {
+        Some(parent) => tempfile::tempdir_in(parent).unwrap(),
+        None => tempfile::tempdir().unwrap(),
+    };
+    let relays: Vec<RelayProcess> = (0..processes)
+        .map(|_| {
+            RelayProcess::spawn_binary_with(
+                &relay_binary(),
+                db.url(),
+                &scratch.path().join("outbox"),
+                scratch.path(),
+                "warn",
+                &[
+                    "--public-url",
+                    PUBLIC_URL,
+                    "--mailbox-max-messages",
+                    "10000000",
+                ],
+            )
+        })
+        .collect();
+    let pids: Vec<u32> = relays.iter().map(|relay| relay.child.id()).collect();
+    let bases: Vec<String> = relays.iter().map(|relay| relay.base.clone()).collect();
+    for &connections in &options.connections {
+        if options.runs.iter().any(|run| run == "pickups") {
+            pickup_phases(backend, &bases[0], &pids, connections, options.seconds).await;
+        }
+        if options.runs.iter().any(|run| run == "inbox") {
+            inbox_phases(backend, &bases, &pids, connections, options.seconds).await;
+        }
         if let Some(file) = db.sqlite_file() {
             let size = |path: PathBuf| std::fs::metadata(path).map_or(0, |m| m.len() / 1024);
             eprintln!(
@@ -295,34 +523,10 @@ async fn run_backend(backend: &str, options: &Options) -> (Db, tempfile::TempDir
                 size(file.with_extension("db-wal")),
             );
         }
-        let peak = memory_kib(pid, "VmHWM:");
-        println!(
-            "| {backend} | {connections} | creates | {:.0}/s | {:.2} | {:.2} | {} | {} | {} MiB |",
-            creates.rate(),
-            percentile(&creates.latencies, 0.50),
-            percentile(&creates.latencies, 0.99),
-            creates.failed,
-            creates.cpu(),
-            rss_after_creates / 1024,
-        );
-        println!(
-            "| {backend} | {connections} | full pickups (challenge + open) | {:.0}/s | {:.2} | {:.2} | {} | {} | {} MiB (peak {} MiB) |",
-            opens.rate(),
-            percentile(&opens.latencies, 0.50),
-            percentile(&opens.latencies, 0.99),
-            opens.failed,
-            opens.cpu(),
-            rss / 1024,
-            peak / 1024,
-        );
-        println!(
-            "| {backend} | {connections} | open request alone | {:.0}/s | {:.2} | {:.2} | | | |",
-            open_only.len() as f64 / opens.elapsed.as_secs_f64(),
-            percentile(&open_only, 0.50),
-            percentile(&open_only, 0.99),
-        );
     }
-    relay.stop();
+    for relay in relays {
+        relay.stop();
+    }
     (db, scratch)
 }
 

@@ -23,7 +23,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 
-use support::{all_entry_ids, child_process, child_vault_path, sent_pickups};
+use support::{all_entry_ids, child_process, child_vault_path, sent_pickups, unlock_when_free};
 
 const PASSWORD: &str = "master";
 const RELAY_ENV: &str = "KEYPOST_TEST_RELAY";
@@ -175,7 +175,7 @@ async fn locking_during_the_deposit_leaves_a_pickup_to_follow_and_revoke() {
     let (relay, path, ids) = setup(&dir).await;
     let proxy = Proxy::start(relay.local_addr()).await;
     let client = RelayClient::new(&proxy.url).unwrap();
-    let slot = Mutex::new(Some(Vault::unlock(&path, PASSWORD).unwrap()));
+    let slot = Mutex::new(Some(unlock_when_free(&path, PASSWORD)));
 
     let options = options();
     let (sent, ()) = tokio::join!(pickups::send(&slot, &client, &ids, &options), async {
@@ -187,7 +187,7 @@ async fn locking_during_the_deposit_leaves_a_pickup_to_follow_and_revoke() {
     assert!(matches!(sent, Err(PickupError::Locked(_))), "{sent:?}");
     assert_eq!(emails(dir.path()), 1, "the relay emailed the link");
 
-    *slot.lock().unwrap() = Some(Vault::unlock(&path, PASSWORD).unwrap());
+    *slot.lock().unwrap() = Some(unlock_when_free(&path, PASSWORD));
     assert_followable_and_revocable(&slot).await;
 }
 
@@ -221,7 +221,7 @@ async fn a_process_killed_after_the_deposit_leaves_a_pickup_to_follow_and_revoke
     proxy.release();
     assert_eq!(emails(dir.path()), 1, "the relay emailed the link");
 
-    let slot = Mutex::new(Some(Vault::unlock(&path, PASSWORD).unwrap()));
+    let slot = Mutex::new(Some(unlock_when_free(&path, PASSWORD)));
     assert_followable_and_revocable(&slot).await;
 }
 
@@ -231,7 +231,7 @@ async fn a_deposit_the_relay_never_received_is_shown_as_not_sent() {
     let (relay, path, ids) = setup(&dir).await;
     let proxy = Proxy::start_losing_first_request(relay.local_addr()).await;
     let client = RelayClient::new(&proxy.url).unwrap();
-    let slot = Mutex::new(Some(Vault::unlock(&path, PASSWORD).unwrap()));
+    let slot = Mutex::new(Some(unlock_when_free(&path, PASSWORD)));
     // The app stops while its request is on the way and never arrives.
     let options = options();
     tokio::select! {
@@ -264,7 +264,7 @@ async fn a_refused_deposit_leaves_nothing_behind() {
     let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let client = RelayClient::new(&format!("http://{}", unused.local_addr().unwrap())).unwrap();
     drop(unused);
-    let slot = Mutex::new(Some(Vault::unlock(&path, PASSWORD).unwrap()));
+    let slot = Mutex::new(Some(unlock_when_free(&path, PASSWORD)));
     // Nothing listens there: the connection is refused, so no relay has anything.
     let sent = pickups::send(&slot, &client, &ids, &options()).await;
     assert!(

@@ -238,7 +238,7 @@ impl Person {
     }
 
     pub fn reopen(&self) {
-        *self.vault() = Some(Vault::unlock(&self.path, PASSWORD).unwrap());
+        *self.vault() = Some(super::unlock_when_free(&self.path, PASSWORD));
     }
 }
 

@@ -8,11 +8,12 @@ pub mod inbox;
 
 use keypost_core::entry::{EntryId, EntrySummary};
 use keypost_core::pickups::{SendOptions, SentPickup};
-use keypost_core::vault::Vault;
+use keypost_core::vault::{Vault, VaultError};
 use keypost_protocol::pickup::Pin;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Set in the child process: the test function then plays the child's part.
 pub const CHILD_ENV: &str = "KEYPOST_TEST_CHILD";
@@ -73,4 +74,20 @@ pub fn child_process(test_name: &str, vault: &Path) -> Command {
 pub fn child_vault_path() -> Option<PathBuf> {
     std::env::var_os(CHILD_ENV)?;
     std::env::var_os(VAULT_ENV).map(PathBuf::from)
+}
+
+/// Unlocks the vault at `path` in this (parent) process, waiting up to 5 s while its lock reads
+/// as held. Between its fork and its exec, a child process that a sibling test starts holds a
+/// copy of every descriptor this test binary has open, the lock of a vault that was just
+/// dropped among them; the lock is free again once the child has exec'd.
+pub fn unlock_when_free(path: &Path, password: &str) -> Vault {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match Vault::unlock(path, password) {
+            Err(VaultError::InUse) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            result => return result.unwrap(),
+        }
+    }
 }

@@ -317,6 +317,18 @@ fn many_entries_payload() -> Payload {
     )
 }
 
+/// A vector that opens a fixture's link with other inputs or altered bytes: the fixture, the
+/// name, the description, the PIN, the passphrase, the sealed bytes and the expected error.
+type FailingOpen<'a> = (
+    &'a Fixture,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Vec<u8>,
+    &'a str,
+);
+
 fn open_vectors(out: &mut Vec<Vector>) -> Result<(), TestkitError> {
     let passphrase = "correct horse battery staple";
     let a = Fixture::new("pickup A", LOCAL_RELAY, "40917", None, one_entry_payload())?;
@@ -368,7 +380,7 @@ fn open_vectors(out: &mut Vec<Vector>) -> Result<(), TestkitError> {
     low_memory[10..14].copy_from_slice(&4_096u32.to_be_bytes());
     let mut high_memory = c.sealed.clone();
     high_memory[10..14].copy_from_slice(&u32::MAX.to_be_bytes());
-    let failing: Vec<(&Fixture, &str, &str, &str, Option<&str>, Vec<u8>, &str)> = vec![
+    let failing: Vec<FailingOpen> = vec![
         (
             &a,
             "open_wrong_pin",

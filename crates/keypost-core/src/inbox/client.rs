@@ -11,6 +11,7 @@ use keypost_protocol::api::accounts::{
 use keypost_protocol::api::mailbox::{CreateGrantRequest, DepositRequest, DepositResponse};
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
+use keypost_protocol::inbox::limits::{FETCH_BATCH, MAX_SEALED_MESSAGE_LEN};
 use keypost_protocol::inbox::link::check_relay_url;
 use keypost_protocol::inbox::{AccountId, DepositGrant, MessageId, Signature};
 use reqwest::{Method, StatusCode};
@@ -246,11 +247,12 @@ fn json<B: Serialize>(body: &B) -> Result<Zeroizing<Vec<u8>>> {
         .map_err(|error| InboxError::InvalidInput(format!("request body: {error}")))
 }
 
+/// The largest answer an inbox route gives: a full mailbox fetch, every sealed message as
+/// base64url inside its JSON.
+const MAX_ANSWER_LEN: usize = FETCH_BATCH * (MAX_SEALED_MESSAGE_LEN.div_ceil(3) * 4 + 256);
+
 async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T> {
-    response
-        .json::<T>()
-        .await
-        .map_err(|error| InboxError::BadAnswer(error.without_url().to_string()))
+    relay_http::read_json(response, MAX_ANSWER_LEN).await
 }
 
 impl RelayFailure for InboxError {
@@ -277,5 +279,9 @@ impl RelayFailure for InboxError {
             },
             (status, None) => Self::BadAnswer(format!("HTTP {status}")),
         }
+    }
+
+    fn bad_answer(reason: String) -> Self {
+        Self::BadAnswer(reason)
     }
 }

@@ -12,12 +12,15 @@ use keypost_protocol::api::pickups::{
 };
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
-use keypost_protocol::pickup::{Payload, PickupLink, Pin, delete_key, open};
+use keypost_protocol::pickup::{MAX_SEALED_BASE64_LEN, Payload, PickupLink, Pin, delete_key, open};
 use reqwest::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 use zeroize::Zeroizing;
+
+/// The largest answer a pickup route gives: the sealed copy as base64url inside its JSON.
+const MAX_ANSWER_LEN: usize = MAX_SEALED_BASE64_LEN + 64 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct RelayClient {
@@ -96,10 +99,7 @@ impl RelayClient {
         bearer: Option<&str>,
     ) -> Result<T> {
         let response = self.send_request(request, bearer).await?;
-        response
-            .json::<T>()
-            .await
-            .map_err(|error| PickupError::BadAnswer(error.without_url().to_string()))
+        relay_http::read_json(response, MAX_ANSWER_LEN).await
     }
 
     async fn expect_no_content(
@@ -210,5 +210,9 @@ impl RelayFailure for PickupError {
             },
             (status, None) => Self::BadAnswer(format!("HTTP {status}")),
         }
+    }
+
+    fn bad_answer(reason: String) -> Self {
+        Self::BadAnswer(reason)
     }
 }

@@ -6,6 +6,7 @@ use keypost_core::generator::GeneratorError;
 use keypost_core::interchange::csv::{ExportError, ImportError};
 use keypost_core::interchange::print::PrintError;
 use keypost_core::pickups::PickupError;
+use keypost_core::settings::SettingsError;
 use keypost_core::vault::VaultError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -95,6 +96,16 @@ impl From<VaultError> for CommandError {
             _ => ErrorCode::Internal,
         };
         Self::new(code, capitalise(&error.to_string()))
+    }
+}
+
+impl From<SettingsError> for CommandError {
+    fn from(error: SettingsError) -> Self {
+        match error {
+            SettingsError::Invalid(message) => Self::invalid(message),
+            SettingsError::Io { context, source } => Self::io(context, &source),
+            SettingsError::Encode(error) => Self::new(ErrorCode::Internal, error.to_string()),
+        }
     }
 }
 

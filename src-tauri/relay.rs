@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 /// The port the built-in relay asks for first; another free one when it is taken (a second
 /// instance of the app, say).
-const PREFERRED_PORT: u16 = 47_810;
+const PREFERRED_PORT: u16 = keypost_core::settings::BUILT_IN_RELAY_PORT;
 
 /// The relay in use.
 #[derive(Debug, Clone, Serialize, TS)]

@@ -270,13 +270,10 @@ pub enum InboxAction {
 
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// The relay's base URL.
-    #[arg(
-        long,
-        env = "KEYPOST_RELAY_URL",
-        default_value = "http://127.0.0.1:7878"
-    )]
-    pub relay: String,
+    /// The relay's base URL. [default: the relay set in the app's Settings, else the app's
+    /// built-in relay, http://127.0.0.1:47810]
+    #[arg(long, env = "KEYPOST_RELAY_URL")]
+    pub relay: Option<String>,
     /// The recipient's email address.
     #[arg(long, required_unless_present = "contact", conflicts_with = "contact")]
     pub to: Option<String>,

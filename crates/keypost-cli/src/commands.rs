@@ -377,7 +377,7 @@ pub fn import(session: &Session, args: ImportArgs) -> Result<(), CliError> {
         return Err(CliError::Cancelled);
     }
     let mut vault = session.unlock()?;
-    let ids = vault.entries_mut().import(preview.entries)?;
+    let ids = vault.entries_mut().import_stamped(preview.into_stamped())?;
     eprintln!("imported {} entries (undo with `keypost undo`)", ids.len());
     Ok(())
 }

@@ -3,6 +3,7 @@
 use keypost_core::entries::EntriesError;
 use keypost_core::inbox::InboxError;
 use keypost_core::pickups::PickupError;
+use keypost_core::settings::RelaySource;
 use keypost_core::vault::VaultError;
 use std::path::PathBuf;
 use thiserror::Error;
@@ -25,6 +26,12 @@ pub enum CliError {
     Generator(#[from] keypost_core::generator::GeneratorError),
     #[error(transparent)]
     Pickup(#[from] PickupError),
+    /// A relay that failed a pickup send, with why that relay was used: a person may not know.
+    #[error("{error} (relay: {}){}", relay.describe(), send_hint(*relay))]
+    Send {
+        error: PickupError,
+        relay: RelaySource,
+    },
     #[error(transparent)]
     Inbox(#[from] InboxError),
     #[error("{0}")]
@@ -35,6 +42,14 @@ pub enum CliError {
     Cancelled,
     #[error("{0}")]
     Io(String),
+}
+
+/// What to do when no relay was set and the app's built-in one did not answer.
+fn send_hint(relay: RelaySource) -> &'static str {
+    match relay {
+        RelaySource::BuiltIn => "; start the Keypost app or give --relay URL",
+        RelaySource::Given | RelaySource::AppSettings => "",
+    }
 }
 
 /// Exit codes scripts can rely on (also listed in `keypost --help`).
@@ -50,6 +65,22 @@ pub mod exit {
     pub const KEY_CHANGED: u8 = 9;
     pub const NOT_VERIFIED: u8 = 10;
     pub const NOT_CONNECTED: u8 = 11;
+}
+
+fn pickup_exit_code(error: &PickupError) -> u8 {
+    match error {
+        PickupError::WrongPin { .. } => exit::WRONG_PIN,
+        PickupError::Gone | PickupError::NotSent => exit::GONE,
+        PickupError::Refused { .. }
+        | PickupError::Unreachable { .. }
+        | PickupError::BadAnswer(_) => exit::RELAY,
+        PickupError::Locked(_) | PickupError::CorruptRecord(_) | PickupError::Database(_) => {
+            exit::ERROR
+        }
+        PickupError::Entries(EntriesError::NotFound(_)) => exit::NOT_FOUND,
+        PickupError::Entries(EntriesError::Corrupt(_) | EntriesError::Database(_)) => exit::ERROR,
+        _ => exit::BAD_INPUT,
+    }
 }
 
 /// Contacts and messages: core's stable error code decides the exit code.
@@ -70,23 +101,8 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Vault(VaultError::WrongPassword) => exit::WRONG_PASSWORD,
-            CliError::Pickup(PickupError::WrongPin { .. }) => exit::WRONG_PIN,
-            CliError::Pickup(PickupError::Gone | PickupError::NotSent) => exit::GONE,
-            CliError::Pickup(
-                PickupError::Refused { .. }
-                | PickupError::Unreachable { .. }
-                | PickupError::BadAnswer(_),
-            ) => exit::RELAY,
-            CliError::Pickup(PickupError::Locked(_))
-            | CliError::Pickup(PickupError::CorruptRecord(_) | PickupError::Database(_)) => {
-                exit::ERROR
-            }
-            CliError::Pickup(PickupError::Entries(EntriesError::NotFound(_)))
-            | CliError::Entries(EntriesError::NotFound(_)) => exit::NOT_FOUND,
-            CliError::Pickup(PickupError::Entries(
-                EntriesError::Corrupt(_) | EntriesError::Database(_),
-            )) => exit::ERROR,
-            CliError::Pickup(_) => exit::BAD_INPUT,
+            CliError::Pickup(error) | CliError::Send { error, .. } => pickup_exit_code(error),
+            CliError::Entries(EntriesError::NotFound(_)) => exit::NOT_FOUND,
             CliError::Inbox(error) => inbox_exit_code(error),
             CliError::Vault(VaultError::InUse) => exit::IN_USE,
             CliError::Vault(VaultError::NotFound { .. }) | CliError::NoVault(_) => exit::NOT_FOUND,

@@ -8,9 +8,10 @@ use crate::session::{Session, block_on};
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
 use keypost_core::pickups::{
-    self, PickupError, RelayClient, RelayClients, SendOptions, fields_of, qr_terminal,
+    self, PickupError, RelayClient, RelayClients, SendOptions, SentPickup, fields_of, qr_terminal,
     unsaved_entries,
 };
+use keypost_core::settings::{self, RelaySource, SettingsFile};
 use keypost_protocol::api::pickups::OwnerStatus;
 use keypost_protocol::pickup::{Pin, is_weak_pin};
 use serde::Serialize;
@@ -58,17 +59,34 @@ pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
         recipient_delete: !args.no_recipient_delete,
         include_notes: args.include_notes,
     };
-    let client = RelayClient::new(&args.relay)?;
+    let app_settings = SettingsFile::of_the_app()
+        .map(|file| file.load())
+        .unwrap_or_default();
+    let relay = settings::relay_to_use(args.relay.as_deref(), &app_settings);
+    let client = RelayClient::new(&relay.url)?;
     let ids = parse_ids(&args.ids)?;
     let vault = session.unlock_shared()?;
-    let sent = block_on(pickups::send(&vault, &client, &ids, &options))??;
+    let sent =
+        block_on(pickups::send(&vault, &client, &ids, &options))?.map_err(|error| match error {
+            PickupError::Unreachable { .. }
+            | PickupError::Refused { .. }
+            | PickupError::BadAnswer(_) => CliError::Send {
+                error,
+                relay: relay.source,
+            },
+            other => CliError::Pickup(other),
+        })?;
     drop(vault);
     if args.json {
-        return print_json(&sent);
+        return print_json(&SendOutput {
+            sent: &sent,
+            relay_source: relay.source,
+        });
     }
     println!("Link: {}", sent.link);
     println!("PIN:  {}", sent.pin);
     println!("Expires: {}", sent.expires_at);
+    println!("Relay: {} ({})", relay.url, relay.source.describe());
     if let Ok(code) = qr_terminal(&sent.link) {
         println!("{code}");
     }
@@ -82,6 +100,14 @@ pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
         sent.recipient_email
     );
     Ok(())
+}
+
+/// `send --json`: the sent record (with its `relay_url`) and why that relay was used.
+#[derive(Serialize)]
+struct SendOutput<'a> {
+    #[serde(flatten)]
+    sent: &'a SentPickup,
+    relay_source: RelaySource,
 }
 
 /// One row of `keypost sent`: what was sent, and what the relay says now.

@@ -380,3 +380,56 @@ fn send_then_sent_follows_the_status_and_revoke_ends_it() {
         .success()
         .stdout(predicate::str::contains("Last known: Revoked"));
 }
+
+/// Without `--relay` the CLI sends through the relay saved in the app's Settings, else the
+/// app's built-in relay address, and every send says which one it used and why.
+#[test]
+fn send_uses_the_apps_relay_and_says_which_relay_it_used() {
+    let fixture = Fixture::new();
+    let id = fixture.add("Mail", "ana", "m4il-Secret-1", "https://mail.example", &[]);
+    let send = [
+        "send",
+        "--to",
+        "bo@example.org",
+        "--name",
+        "Ana",
+        "--pin",
+        "24680",
+    ];
+
+    // Nothing set: the built-in relay's address, which nothing here answers.
+    let failed = fixture.keypost(&send).arg(&id).assert().code(8);
+    let stderr = String::from_utf8(failed.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("http://127.0.0.1:47810"), "{stderr}");
+    assert!(stderr.contains("the app's built-in relay"), "{stderr}");
+    assert!(
+        stderr.contains("start the Keypost app or give --relay URL"),
+        "{stderr}"
+    );
+
+    // The app saved a relay: the CLI uses it.
+    let relay = Relay::start();
+    let settings = keypost_core::settings::SettingsFile::in_dir(
+        &fixture
+            .config_dir()
+            .join(keypost_core::settings::APP_IDENTIFIER),
+    );
+    let saved = keypost_core::settings::Settings {
+        relay_url: relay.url.clone(),
+        ..Default::default()
+    };
+    settings.save(&saved).unwrap();
+    let sent = fixture.json(&[&send[..], &["--json", &id]].concat());
+    assert_eq!(sent["relay_url"], relay.url.as_str(), "{sent}");
+    assert_eq!(sent["relay_source"], "app_settings", "{sent}");
+    let text = fixture.keypost(&send).arg(&id).assert().success();
+    let stdout = String::from_utf8(text.get_output().stdout.clone()).unwrap();
+    let expected = format!("Relay: {} (the relay set in the app's Settings)", relay.url);
+    assert!(stdout.contains(&expected), "{stdout}");
+
+    // --relay wins over the app's setting.
+    let other = Relay::start();
+    let sent = fixture.json(&[&send[..], &["--relay", &other.url, "--json", &id]].concat());
+    assert_eq!(sent["relay_url"], other.url.as_str(), "{sent}");
+    assert_eq!(sent["relay_source"], "given", "{sent}");
+}

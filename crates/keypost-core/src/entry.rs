@@ -146,6 +146,32 @@ impl Entry {
     }
 }
 
+/// What a file said about an entry besides its fields: its id and its times, when it had
+/// them. Importing keeps them: the id unless the vault already has it, a missing time taken
+/// from the other one, else the time of the import.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SourceStamp {
+    /// Keypost CSV `id`, Firefox `guid`.
+    pub id: Option<EntryId>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub created: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub modified: Option<OffsetDateTime>,
+}
+
+impl SourceStamp {
+    /// The entry these fields become when imported at `now` under `id`.
+    pub fn entry(&self, id: EntryId, fields: EntryFields, now: OffsetDateTime) -> Entry {
+        Entry {
+            id,
+            fields,
+            created: self.created.or(self.modified).unwrap_or(now),
+            modified: self.modified.or(self.created).unwrap_or(now),
+            password_history: Vec::new(),
+        }
+    }
+}
+
 /// One row of the entry list: everything a list, search result or tag filter shows,
 /// and nothing secret (no password, notes, custom field values or history).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

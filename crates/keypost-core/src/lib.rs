@@ -11,6 +11,7 @@ pub mod interchange;
 pub mod messages;
 pub mod pickups;
 mod relay_http;
+pub mod settings;
 mod store;
 pub mod vault;
 

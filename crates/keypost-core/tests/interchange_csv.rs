@@ -1,13 +1,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! CSV import and export against files shaped like each manager's real export, round trips
-//! through our own importer, and hostile files.
+//! CSV import and export against files shaped like each manager's real export and one made by
+//! the real keepassxc-cli, round trips through our own importer and through a vault, and
+//! hostile files.
 
-use keypost_core::entry::{CustomField, Entry, EntryFields, EntryId, PasswordHistoryItem};
+use keypost_core::entry::{
+    CustomField, Entry, EntryFields, EntryId, PasswordHistoryItem, SourceStamp,
+};
 use keypost_core::interchange::csv::{
     ColumnMapping, CsvExportOptions, CsvFormat, ImportError, ImportPreview, MAX_FIELD_BYTES,
     MAX_FILE_BYTES, MAX_ROWS, detect_format, read_csv, read_csv_headers, read_csv_with_mapping,
     write_csv,
 };
+use keypost_core::vault::{KdfParams, Vault};
 use time::macros::datetime;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -137,16 +141,17 @@ fn keepassxc_export_maps_groups_dates_and_totp() {
     assert_eq!(email.folder, "");
     assert_eq!(email.password, "=HYPERLINK(\"http://evil\")");
     assert_eq!(
-        preview.meta[0].modified,
+        preview.meta[0].stamp.modified,
         Some(datetime!(2024-03-01 12:30:05 UTC))
     );
     assert_eq!(
-        preview.meta[0].created,
+        preview.meta[0].stamp.created,
         Some(datetime!(2023-01-15 08:00:00 UTC))
     );
 
+    // Group paths as written, whatever the root group is called.
     let vpn = &preview.entries[1];
-    assert_eq!(vpn.folder, "Work/Clients");
+    assert_eq!(vpn.folder, "Passwords/Work/Clients");
     assert_eq!(vpn.title, "Client A VPN");
     assert_eq!(vpn.password, "l1I|O0o");
     assert_eq!(vpn.notes, "Line 1\nLine 2, with comma");
@@ -156,8 +161,8 @@ fn keepassxc_export_maps_groups_dates_and_totp() {
     );
 
     // An unreadable date keeps the row and says so.
-    assert_eq!(preview.entries[2].folder, "Personal");
-    assert_eq!(preview.meta[2].modified, None);
+    assert_eq!(preview.entries[2].folder, "Root/Personal");
+    assert_eq!(preview.meta[2].stamp.modified, None);
     assert_eq!(preview.skipped_rows, 0);
     assert_eq!(preview.problems.len(), 1);
     assert_eq!(preview.problems[0].line, 5, "the record starts on line 5");
@@ -225,7 +230,7 @@ fn firefox_export_maps_guid_times_realm_and_derives_titles() {
         "form origin equal to the URL's is not kept"
     );
     assert_eq!(
-        preview.meta[0].source_id,
+        preview.meta[0].stamp.id,
         Some(
             "5ec0d3a4-4e55-4e3f-9f2c-0b8d4c1e7a11"
                 .parse::<EntryId>()
@@ -233,7 +238,7 @@ fn firefox_export_maps_guid_times_realm_and_derives_titles() {
         )
     );
     assert_eq!(
-        preview.meta[0].created,
+        preview.meta[0].stamp.created,
         Some(datetime!(2024-03-01 12:30:05 UTC))
     );
 
@@ -244,7 +249,7 @@ fn firefox_export_maps_guid_times_realm_and_derives_titles() {
         vec![field("httpRealm", "Intranet Realm")]
     );
     assert_eq!(
-        preview.meta[1].modified,
+        preview.meta[1].stamp.modified,
         Some(datetime!(2022-04-15 05:20:00 UTC))
     );
 
@@ -252,7 +257,7 @@ fn firefox_export_maps_guid_times_realm_and_derives_titles() {
         login.custom_fields,
         vec![field("formActionOrigin", "https://auth.example.com")]
     );
-    assert_eq!(preview.meta[2].source_id, None);
+    assert_eq!(preview.meta[2].stamp.id, None);
     assert_no_problems(&preview);
 }
 
@@ -495,20 +500,20 @@ fn every_format_round_trips_through_our_importer() {
         for (entry, meta) in entries.iter().zip(&preview.meta) {
             match format {
                 CsvFormat::Keypost => {
-                    assert_eq!(meta.source_id, Some(entry.id));
-                    assert_eq!(meta.created, Some(entry.created));
-                    assert_eq!(meta.modified, Some(entry.modified));
+                    assert_eq!(meta.stamp.id, Some(entry.id));
+                    assert_eq!(meta.stamp.created, Some(entry.created));
+                    assert_eq!(meta.stamp.modified, Some(entry.modified));
                 }
                 CsvFormat::KeePassXc => {
-                    assert_eq!(meta.created, Some(entry.created));
-                    assert_eq!(meta.modified, Some(entry.modified));
+                    assert_eq!(meta.stamp.created, Some(entry.created));
+                    assert_eq!(meta.stamp.modified, Some(entry.modified));
                 }
                 CsvFormat::Firefox => {
-                    assert_eq!(meta.source_id, Some(entry.id));
-                    assert_eq!(meta.created, Some(entry.created));
-                    assert_eq!(meta.modified, Some(datetime!(2025-01-01 00:00:00 UTC)));
+                    assert_eq!(meta.stamp.id, Some(entry.id));
+                    assert_eq!(meta.stamp.created, Some(entry.created));
+                    assert_eq!(meta.stamp.modified, Some(entry.modified));
                 }
-                _ => assert_eq!(meta.source_id, None),
+                _ => assert_eq!(meta.stamp.id, None),
             }
         }
     }
@@ -745,4 +750,260 @@ fn random_bytes_never_panic() {
             },
         );
     }
+}
+
+/// A fresh vault in `dir` (fast KDF).
+fn new_vault(dir: &std::path::Path) -> Vault {
+    Vault::create(dir, "correct horse", KdfParams::FLOOR).unwrap()
+}
+
+/// The vault's entries written as `format`.
+fn export_vault(vault: &Vault, format: CsvFormat) -> Vec<u8> {
+    let mut out = Vec::new();
+    let entries = vault.entries().all().unwrap();
+    write_csv(&entries, format, &CsvExportOptions::default(), &mut out).unwrap();
+    out
+}
+
+/// `bytes` read as `format` into a fresh vault in `dir`, the way the CLI imports.
+fn import_into_new_vault(dir: &std::path::Path, bytes: &[u8], format: CsvFormat) -> Vault {
+    let preview = read_csv(bytes, Some(format)).unwrap();
+    assert_no_problems(&preview);
+    let mut vault = new_vault(dir);
+    vault
+        .entries_mut()
+        .import_stamped(preview.into_stamped())
+        .unwrap();
+    vault
+}
+
+/// The header and the records of a CSV, records sorted: the vault lists entries by title,
+/// and formats without a title (Firefox) or another manager order them differently.
+fn records(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    rows.sort();
+    (header, rows)
+}
+
+#[test]
+fn every_format_round_trips_through_a_vault_with_its_ids_dates_and_groups() {
+    let scratch = tempfile::tempdir().unwrap();
+    let entries = sample_entries();
+    let mut source = new_vault(&scratch.path().join("source"));
+    let stamped = entries
+        .iter()
+        .map(|entry| {
+            let stamp = SourceStamp {
+                id: Some(entry.id),
+                created: Some(entry.created),
+                modified: Some(entry.modified),
+            };
+            (entry.fields.clone(), stamp)
+        })
+        .collect();
+    source.entries_mut().import_stamped(stamped).unwrap();
+    for entry in &entries {
+        let kept = source.entries().get(entry.id).unwrap();
+        assert_eq!(
+            (kept.created, kept.modified),
+            (entry.created, entry.modified)
+        );
+    }
+
+    for format in CsvFormat::ALL {
+        let first = export_vault(&source, format);
+        let copy = import_into_new_vault(&scratch.path().join(format.id()), &first, format);
+        let second = export_vault(&copy, format);
+        assert_eq!(
+            records(&second),
+            records(&first),
+            "{format}: export → import → export changed the file"
+        );
+        if matches!(format, CsvFormat::Keypost | CsvFormat::KeePassXc) {
+            assert_eq!(second, first, "{format}: same entries in the same order");
+        }
+    }
+}
+
+#[test]
+fn importing_keeps_the_files_times_and_never_replaces_an_entry_with_its_id() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut vault = new_vault(scratch.path());
+    let existing = vault
+        .entries_mut()
+        .add(EntryFields {
+            title: "Already here".to_owned(),
+            ..EntryFields::default()
+        })
+        .unwrap();
+    let at = |year: i32| {
+        datetime!(2020-01-01 00:00:00 UTC)
+            .replace_year(year)
+            .unwrap()
+    };
+    let titled = |title: &str| EntryFields {
+        title: title.to_owned(),
+        ..EntryFields::default()
+    };
+    let file_id = EntryId::new_random();
+    let stamps = [
+        // The vault's own id: a new id, the old entry stays.
+        SourceStamp {
+            id: Some(existing.id),
+            created: Some(at(2001)),
+            modified: Some(at(2002)),
+        },
+        // Only a creation time: modified then too.
+        SourceStamp {
+            id: Some(file_id),
+            created: Some(at(2003)),
+            modified: None,
+        },
+        // The same id twice in one file: the second gets a new one.
+        SourceStamp {
+            id: Some(file_id),
+            created: None,
+            modified: Some(at(2004)),
+        },
+        SourceStamp::default(),
+    ];
+    let fields = ["Twin", "Created only", "Duplicate id", "No times"].map(titled);
+    let before = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap();
+    let ids = vault
+        .entries_mut()
+        .import_stamped(fields.into_iter().zip(stamps).collect())
+        .unwrap();
+
+    assert_ne!(ids[0], existing.id);
+    assert_eq!(
+        vault.entries().get(existing.id).unwrap().fields.title,
+        "Already here"
+    );
+    assert_eq!(ids[1], file_id);
+    assert_ne!(ids[2], file_id);
+    let times = |id| {
+        let entry = vault.entries().get(id).unwrap();
+        (entry.created, entry.modified)
+    };
+    assert_eq!(times(ids[0]), (at(2001), at(2002)));
+    assert_eq!(times(ids[1]), (at(2003), at(2003)));
+    assert_eq!(times(ids[2]), (at(2004), at(2004)));
+    let (created, modified) = times(ids[3]);
+    assert!(
+        created >= before && modified == created,
+        "no time in the file: the import's"
+    );
+
+    vault.entries_mut().undo().unwrap();
+    assert_eq!(
+        vault.entries().count().unwrap(),
+        1,
+        "one undo step removes the import"
+    );
+}
+
+/// The CSV that the real `keepassxc-cli` (Debian's keepassxc package) exports from a
+/// database made from tests/fixtures/keepassxc/database.xml.
+fn keepassxc_cli_export(dir: &std::path::Path) -> Vec<u8> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let run = |args: &[&std::ffi::OsStr], input: &str| {
+        let mut child = Command::new("keepassxc-cli")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!("keepassxc-cli: {error}; install Debian's keepassxc package (`scripts/dev setup` does)")
+            });
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "keepassxc-cli {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    };
+    let xml = format!(
+        "{}/tests/fixtures/keepassxc/database.xml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let database = dir.join("fixture.kdbx");
+    run(
+        &[
+            "import".as_ref(),
+            "-q".as_ref(),
+            "-p".as_ref(),
+            xml.as_ref(),
+            database.as_os_str(),
+        ],
+        "pw\npw\n",
+    );
+    run(
+        &[
+            "export".as_ref(),
+            "-q".as_ref(),
+            "-f".as_ref(),
+            "csv".as_ref(),
+            database.as_os_str(),
+        ],
+        "pw\n",
+    )
+}
+
+#[test]
+fn a_keepassxc_cli_export_comes_back_with_its_dates_and_group_paths() {
+    let scratch = tempfile::tempdir().unwrap();
+    let exported = keepassxc_cli_export(scratch.path());
+    let vault = import_into_new_vault(
+        &scratch.path().join("vault"),
+        &exported,
+        CsvFormat::KeePassXc,
+    );
+
+    let entries = vault.entries().all().unwrap();
+    let client = entries
+        .iter()
+        .find(|entry| entry.fields.title == "Client A")
+        .unwrap();
+    assert_eq!(client.fields.folder, "Passwords/Work/Clients");
+    assert_eq!(client.created, datetime!(2019-12-31 23:59:59 UTC));
+    assert_eq!(client.modified, datetime!(2024-02-29 12:00:00 UTC));
+    let vpn = entries
+        .iter()
+        .find(|entry| entry.fields.title == "VPN, \"main\"")
+        .unwrap();
+    assert_eq!(vpn.fields.password, " lead and trail\t\"");
+    assert!(
+        vpn.fields.totp.starts_with("otpauth://totp/"),
+        "{}",
+        vpn.fields.totp
+    );
+
+    let again = export_vault(&vault, CsvFormat::KeePassXc);
+    assert_eq!(
+        records(&again),
+        records(&exported),
+        "KeePassXC CSV → Keypost → KeePassXC CSV changed a value:\n{}",
+        String::from_utf8_lossy(&again)
+    );
 }

@@ -14,7 +14,7 @@ use keypost_protocol::inbox::limits::{MAILBOX_MAX_BYTES, MAILBOX_MAX_MESSAGES};
 use crate::mail::{SmtpSettings, SmtpTls};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-pub const DEFAULT_DATABASE: &str = "sqlite://keypost-relay.db?mode=rwc";
+pub const DEFAULT_DATABASE: &str = "sqlite://keypost-relay.db";
 pub const DEFAULT_OUTBOX: &str = "outbox";
 pub const DEFAULT_MAIL_FROM: &str = "Keypost <keypost@localhost>";
 
@@ -103,7 +103,7 @@ impl Limits {
 #[derive(Debug, Clone)]
 pub struct RelayConfig {
     pub listen: SocketAddr,
-    /// `sqlite://PATH?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
+    /// `sqlite://PATH`, a plain file path (SQLite) or `postgres://USER@HOST:PORT/DB`.
     pub database_url: String,
     /// Folder for `.eml` files when no SMTP server is configured.
     pub outbox: PathBuf,
@@ -154,9 +154,9 @@ pub struct Settings {
     /// Address and port to listen on; port 0 picks a free port. [default: 127.0.0.1:8080]
     #[arg(long, env = "KEYPOST_RELAY_LISTEN", value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
-    /// Database: `sqlite://PATH?mode=rwc` (a file, created if missing) or
-    /// `postgres://USER:PASSWORD@HOST:PORT/DB` (several relays may share it).
-    /// [default: sqlite://keypost-relay.db?mode=rwc]
+    /// Database: `sqlite:///ABSOLUTE/PATH`, `sqlite://RELATIVE/PATH` or just a file path (the
+    /// file and its folder are created if missing) or `postgres://USER:PASSWORD@HOST:PORT/DB`
+    /// (several relays may share it). [default: sqlite://keypost-relay.db]
     #[arg(
         long,
         env = "KEYPOST_RELAY_DATABASE",

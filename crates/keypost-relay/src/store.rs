@@ -16,7 +16,9 @@
 //! batch is rolled back and its writes run again one transaction each, so only the failing
 //! write fails.
 
+use std::fs::OpenOptions;
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::str::FromStr;
 use std::time::Duration;
@@ -24,6 +26,8 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
 use tokio::sync::{mpsc, oneshot};
+
+use crate::config::sqlite_url;
 
 /// The boxed future of one write operation, borrowing the connection it runs on.
 pub type OpFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, sqlx::Error>> + Send + 'c>>;
@@ -42,15 +46,25 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("unsupported database URL (expected sqlite:// or postgres://)")]
-    UnsupportedUrl,
+    #[error("unsupported database URL {0:?} (expected sqlite://PATH, postgres://… or a file path)")]
+    UnsupportedUrl(String),
     #[error("the database writer has stopped")]
     WriterStopped,
     #[error("cannot create the database folder {}: {source}", path.display())]
     Folder {
-        path: std::path::PathBuf,
+        path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the database path {} is a folder, not a file", path.display())]
+    FolderInTheWay { path: PathBuf },
+    #[error("cannot {action} the database file {}: {source}", path.display())]
+    File {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the SQLite database {}: {source}", path.display())]
+    Sqlite { path: PathBuf, source: sqlx::Error },
 }
 
 /// Whether a write's caller must wait until it is durably committed.
@@ -69,13 +83,16 @@ pub enum Backend {
 }
 
 impl Backend {
-    pub fn from_url(url: &str) -> Result<Self, StoreError> {
-        if url.starts_with("sqlite:") {
+    /// The backend a `--database` value names; anything that is not a URL is a SQLite file.
+    pub fn from_location(location: &str) -> Result<Self, StoreError> {
+        if location.starts_with("sqlite:") {
             Ok(Self::Sqlite)
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        } else if location.starts_with("postgres://") || location.starts_with("postgresql://") {
             Ok(Self::Postgres)
+        } else if location.contains("://") || location.is_empty() {
+            Err(StoreError::UnsupportedUrl(location.to_owned()))
         } else {
-            Err(StoreError::UnsupportedUrl)
+            Ok(Self::Sqlite)
         }
     }
 }
@@ -95,14 +112,24 @@ enum Writer {
 }
 
 impl Store {
-    /// Connects, applies the embedded migrations and, for SQLite, starts the writer task
-    /// (which ends when the last `Store` clone is dropped).
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+    /// Connects to `location` (a `postgres://` or `sqlite:` URL, or the path of a SQLite file),
+    /// applies the embedded migrations and, for SQLite, starts the writer task (which ends when
+    /// the last `Store` clone is dropped).
+    pub async fn connect(location: &str) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
-        let backend = Backend::from_url(url)?;
-        if backend == Backend::Sqlite {
-            create_sqlite_folder(url)?;
+        let backend = Backend::from_location(location)?;
+        match backend {
+            Backend::Postgres => Self::open(location, backend).await,
+            Backend::Sqlite => {
+                let file = SqliteFile::prepare(location)?;
+                Self::open(&file.url, backend)
+                    .await
+                    .map_err(|error| file.explain(error))
+            }
         }
+    }
+
+    async fn open(url: &str, backend: Backend) -> Result<Self, StoreError> {
         let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
         let pool_size = match backend {
             Backend::Sqlite => 4,
@@ -188,17 +215,114 @@ impl Store {
     }
 }
 
-/// Creates the folder of a SQLite file (`mode=rwc` creates the file, not its folder).
-fn create_sqlite_folder(url: &str) -> Result<(), StoreError> {
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
-    match options.get_filename().parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => {
+/// A SQLite database file, made ready before sqlx opens it so that a problem is told with the
+/// path and the system's reason instead of SQLite's "unable to open database file".
+struct SqliteFile {
+    /// The URL sqlx opens: the one given (with `mode=rwc` added when it sets no mode).
+    url: String,
+    path: PathBuf,
+}
+
+impl SqliteFile {
+    /// Turns a path into a URL, then creates the folder and (unless the URL sets another
+    /// `mode`) the file, and checks that the file can be read and written.
+    fn prepare(location: &str) -> Result<Self, StoreError> {
+        let url = if location.starts_with("sqlite:") {
+            with_default_mode(location)
+        } else {
+            sqlite_url(Path::new(location))
+        };
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url)?;
+        let path = options.get_filename().to_path_buf();
+        let file = Self { url, path };
+        if file.in_memory() {
+            return Ok(file);
+        }
+        if let Some(folder) = file
+            .path
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(folder).map_err(|source| StoreError::Folder {
                 path: folder.to_path_buf(),
                 source,
-            })
+            })?;
         }
-        _ => Ok(()),
+        if file.path.is_dir() {
+            return Err(StoreError::FolderInTheWay { path: file.path });
+        }
+        let mode = file.mode();
+        let (action, result) = match mode.as_deref() {
+            Some("rwc") => (
+                "create",
+                OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .open(&file.path),
+            ),
+            Some("rw") => (
+                "open",
+                OpenOptions::new().read(true).write(true).open(&file.path),
+            ),
+            _ => ("read", OpenOptions::new().read(true).open(&file.path)),
+        };
+        result.map_err(|source| StoreError::File {
+            action,
+            path: file.path.clone(),
+            source,
+        })?;
+        Ok(file)
+    }
+
+    fn query(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.url
+            .split_once('?')
+            .map(|(_, query)| query)
+            .unwrap_or_default()
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+    }
+
+    fn mode(&self) -> Option<String> {
+        self.query()
+            .find(|(key, _)| *key == "mode")
+            .map(|(_, value)| value.to_owned())
+    }
+
+    fn in_memory(&self) -> bool {
+        self.url.starts_with("sqlite::memory:") || self.mode().as_deref() == Some("memory")
+    }
+
+    /// SQLite's own errors name no file: add the path.
+    fn explain(&self, error: StoreError) -> StoreError {
+        match error {
+            StoreError::Database(source) => StoreError::Sqlite {
+                path: self.path.clone(),
+                source,
+            },
+            StoreError::Migrate(sqlx::migrate::MigrateError::Execute(source)) => {
+                StoreError::Sqlite {
+                    path: self.path.clone(),
+                    source,
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// `url` with `mode=rwc` (create the file if missing) when it does not choose a mode itself.
+fn with_default_mode(url: &str) -> String {
+    let query = url.split_once('?').map(|(_, query)| query);
+    let sets_mode =
+        query.is_some_and(|query| query.split('&').any(|pair| pair.starts_with("mode=")));
+    match query {
+        _ if sets_mode => url.to_owned(),
+        Some("") => format!("{url}mode=rwc"),
+        Some(_) => format!("{url}&mode=rwc"),
+        None => format!("{url}?mode=rwc"),
     }
 }
 

@@ -296,3 +296,128 @@ fn environment_variables_configure_the_binary_and_bad_settings_exit_non_zero() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("--public-url"), "{stderr}");
 }
+
+/// Starts the relay on `database`, asks its health and stops it; panics if it does not start.
+async fn serve_once(database: &str, scratch: &std::path::Path) {
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_keypost-relay"));
+    let relay =
+        RelayProcess::spawn_binary(binary, database, &scratch.join("outbox"), scratch, "info");
+    let health = reqwest::get(format!("{}/api/v1/health", relay.base))
+        .await
+        .unwrap();
+    assert!(health.status().is_success());
+    relay.stop();
+}
+
+#[tokio::test]
+async fn the_natural_database_url_and_a_plain_path_create_the_file_and_its_folders() {
+    let scratch = tempfile::tempdir().unwrap();
+    let by_url = scratch.path().join("srv").join("keypost").join("relay.db");
+    let by_path = scratch.path().join("plain folder").join("relay.db");
+    let url = format!("sqlite://{}", by_url.display());
+    for (database, file) in [
+        (url.as_str(), &by_url),
+        (by_path.to_str().unwrap(), &by_path),
+    ] {
+        serve_once(database, scratch.path()).await;
+        assert!(
+            file.is_file(),
+            "{database} did not create {}",
+            file.display()
+        );
+        // The second start opens the same file with its tables.
+        serve_once(database, scratch.path()).await;
+    }
+}
+
+/// Runs the relay on `database`, which must fail: its stderr.
+fn start_fails(database: &str) -> String {
+    let scratch = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_keypost-relay"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            database,
+            "--outbox",
+        ])
+        .arg(scratch.path().join("outbox"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "{database} started");
+    assert!(
+        output.stdout.is_empty(),
+        "{database}: {:?}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8(output.stderr).unwrap()
+}
+
+/// Whether this process may write anywhere (root ignores file permissions).
+fn runs_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let probe = tempfile::NamedTempFile::new().unwrap();
+    probe.as_file().metadata().unwrap().uid() == 0
+}
+
+#[test]
+fn a_database_it_cannot_use_is_refused_with_the_path_and_the_reason() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let scratch = tempfile::tempdir().unwrap();
+    let at = |name: &str| scratch.path().join(name);
+
+    std::fs::create_dir(at("relay.db")).unwrap();
+    let stderr = start_fails(&format!("sqlite://{}", at("relay.db").display()));
+    let expected = format!(
+        "the database path {} is a folder, not a file",
+        at("relay.db").display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+
+    std::fs::write(at("notes.txt"), "not a folder").unwrap();
+    let inside_a_file = at("notes.txt").join("relay.db");
+    let stderr = start_fails(inside_a_file.to_str().unwrap());
+    let expected = format!(
+        "cannot create the database folder {}: ",
+        at("notes.txt").display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+
+    std::fs::write(at("text.db"), "plain text, not SQLite\n".repeat(200)).unwrap();
+    let stderr = start_fails(&format!("sqlite://{}", at("text.db").display()));
+    let expected = format!(
+        "cannot open the SQLite database {}: ",
+        at("text.db").display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("file is not a database"), "{stderr}");
+
+    let missing = at("missing.db");
+    let stderr = start_fails(&format!("sqlite://{}?mode=rw", missing.display()));
+    let expected = format!("cannot open the database file {}: ", missing.display());
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(!missing.exists(), "mode=rw must not create the file");
+
+    let (database, expected) = if runs_as_root() {
+        // Nobody may make folders in sysfs.
+        let folder = "/sys/keypost-relay-test";
+        (
+            format!("{folder}/relay.db"),
+            format!("cannot create the database folder {folder}: "),
+        )
+    } else {
+        std::fs::create_dir(at("read-only")).unwrap();
+        std::fs::set_permissions(at("read-only"), std::fs::Permissions::from_mode(0o555)).unwrap();
+        let file = at("read-only").join("relay.db");
+        let expected = format!("cannot create the database file {}: ", file.display());
+        (file.to_str().unwrap().to_owned(), expected)
+    };
+    let stderr = start_fails(&database);
+    assert!(stderr.contains(&expected), "{stderr}");
+
+    let stderr = start_fails("mysql://relay@localhost/keypost");
+    assert!(
+        stderr.contains("unsupported database URL \"mysql://"),
+        "{stderr}"
+    );
+}

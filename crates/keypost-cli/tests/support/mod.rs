@@ -48,8 +48,16 @@ impl Fixture {
             .env("KEYPOST_PASSWORD", PASSWORD)
             .env_remove("KEYPOST_ENTRY_PASSWORD")
             .env_remove("KEYPOST_NEW_PASSWORD")
+            .env_remove("KEYPOST_RELAY_URL")
+            // The app's settings (its relay) are read from here, never from the real home.
+            .env("XDG_CONFIG_HOME", self.config_dir())
             .args(args);
         command
+    }
+
+    /// Stands for the system's config folder: the app's settings.json goes under it.
+    pub fn config_dir(&self) -> PathBuf {
+        self.work.join("config")
     }
 
     pub fn json(&self, args: &[&str]) -> Value {

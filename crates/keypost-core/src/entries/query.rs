@@ -6,9 +6,10 @@ use super::rows::{
 };
 use super::undo::ChangeLog;
 use super::{Entries, EntriesError, EntriesMut, Result};
-use crate::entry::{Entry, EntryFields, EntryId, EntrySummary, PasswordHistoryItem};
+use crate::entry::{Entry, EntryFields, EntryId, EntrySummary, PasswordHistoryItem, SourceStamp};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use time::OffsetDateTime;
 
 /// How many previous passwords an entry keeps.
@@ -171,9 +172,22 @@ impl EntriesMut<'_> {
 
     /// Adds many entries in one transaction and one undo step; returns their new ids in order.
     pub fn import(&mut self, entries: Vec<EntryFields>) -> Result<Vec<EntryId>> {
+        let stamped = entries
+            .into_iter()
+            .map(|fields| (fields, SourceStamp::default()))
+            .collect();
+        self.import_stamped(stamped)
+    }
+
+    /// [`Self::import`] keeping what the file said about each entry (see [`SourceStamp`]):
+    /// its times, and its id when no entry in the vault or earlier in the file has it.
+    pub fn import_stamped(
+        &mut self,
+        entries: Vec<(EntryFields, SourceStamp)>,
+    ) -> Result<Vec<EntryId>> {
         let description = format!("Import {} entries", entries.len());
         let tx = self.conn.transaction()?;
-        let ids = add_in(&tx, entries, &description)?;
+        let ids = add_stamped_in(&tx, entries, &description)?;
         tx.commit()?;
         Ok(ids)
     }
@@ -186,14 +200,34 @@ pub(crate) fn add_in(
     entries: Vec<EntryFields>,
     description: &str,
 ) -> Result<Vec<EntryId>> {
+    let stamped = entries
+        .into_iter()
+        .map(|fields| (fields, SourceStamp::default()))
+        .collect();
+    add_stamped_in(tx, stamped, description)
+}
+
+fn add_stamped_in(
+    tx: &Transaction<'_>,
+    entries: Vec<(EntryFields, SourceStamp)>,
+    description: &str,
+) -> Result<Vec<EntryId>> {
     let now = OffsetDateTime::now_utc();
     let mut log = ChangeLog::begin(tx, description)?;
     let mut ids = Vec::with_capacity(entries.len());
+    let mut given = HashSet::new();
     {
         let mut statement = tx.prepare_cached(UPSERT_SQL)?;
-        for mut fields in entries {
+        let mut existing = tx.prepare_cached("SELECT 1 FROM entries WHERE id = ?1")?;
+        for (mut fields, stamp) in entries {
             normalise(&mut fields)?;
-            let entry = Entry::new(fields, now);
+            // An import adds; it never replaces an entry that has the file's id.
+            let id = match stamp.id {
+                Some(id) if !given.contains(&id) && !existing.exists([id_param(&id)])? => id,
+                _ => EntryId::new_random(),
+            };
+            given.insert(id);
+            let entry = stamp.entry(id, fields, now);
             log.capture_new(tx, &entry.id)?;
             upsert(&mut statement, &entry)?;
             ids.push(entry.id);

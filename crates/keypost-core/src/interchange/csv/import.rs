@@ -4,7 +4,7 @@ use super::formats::{self, CsvFormat};
 use super::layout::{HeaderIndex, ImportedMeta, Row};
 use super::mapping::ColumnMapping;
 use super::records::{RawRecord, RecordFault, RecordItem, RecordReader};
-use crate::entry::EntryFields;
+use crate::entry::{EntryFields, SourceStamp};
 use serde::Serialize;
 use std::borrow::Cow;
 use zeroize::{Zeroize, Zeroizing};
@@ -33,6 +33,17 @@ pub struct ImportPreview {
     pub problems: Vec<RowProblem>,
     /// Rows that could not be read and were skipped (all of them, listed or not).
     pub skipped_rows: u64,
+}
+
+impl ImportPreview {
+    /// The entries with the id and times the file gave each, for
+    /// [`EntriesMut::import_stamped`](crate::entries::EntriesMut::import_stamped).
+    pub fn into_stamped(self) -> Vec<(EntryFields, SourceStamp)> {
+        self.entries
+            .into_iter()
+            .zip(self.meta.into_iter().map(|meta| meta.stamp))
+            .collect()
+    }
 }
 
 /// A row that was skipped, or kept with a part left out. Never contains a field's value.

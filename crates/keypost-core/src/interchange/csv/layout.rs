@@ -5,7 +5,7 @@
 //! header, detection, reader, writer.
 
 use super::mapping::ColumnMapping;
-use crate::entry::{Entry, EntryFields, EntryId};
+use crate::entry::{Entry, EntryFields, SourceStamp};
 use serde::Serialize;
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -33,17 +33,14 @@ pub(crate) struct Layout {
     pub write: fn(&Entry, &mut Vec<String>) -> Result<(), serde_json::Error>,
 }
 
-/// What a file said about an entry beyond its fields.
+/// Where an entry came from in the file, and what the file said about it beyond its fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportedMeta {
     /// Line on which the entry's row starts.
     pub line: u64,
-    /// The entry's id in the file (Keypost CSV `id`, Firefox `guid`), to keep ids stable.
-    pub source_id: Option<EntryId>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub created: Option<OffsetDateTime>,
-    #[serde(with = "time::serde::rfc3339::option")]
-    pub modified: Option<OffsetDateTime>,
+    /// The id and times the file gave the entry, which importing keeps.
+    #[serde(flatten)]
+    pub stamp: SourceStamp,
 }
 
 /// Column positions by lower-case, trimmed header name (the first column of a name wins).

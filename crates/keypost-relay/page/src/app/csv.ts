@@ -85,7 +85,7 @@ export interface ExportEntry {
 
 /** LastPass marks a secure note (not a login) with this URL. */
 const LASTPASS_NOTE_URL = 'http://sn';
-/** KeePassXC's export starts every group path with the database's root group. */
+/** The KeePassXC group of entries with no folder: the root group (keypost-core's keepassxc.rs). */
 const KEEPASSXC_ROOT = 'Root';
 const FIREFOX_REALM_FIELD = 'httpRealm';
 const FIREFOX_FORM_ORIGIN_FIELD = 'formActionOrigin';
@@ -167,7 +167,7 @@ function row(format: CsvFormatId, entry: ExportEntry): string[] {
       return [entry.title, firstUrl, entry.username, entry.password, entry.notes];
     case 'keepassxc':
       return [
-        entry.folder === '' ? KEEPASSXC_ROOT : `${KEEPASSXC_ROOT}/${entry.folder}`,
+        entry.folder === '' ? KEEPASSXC_ROOT : entry.folder,
         entry.title,
         entry.username,
         entry.password,
@@ -213,8 +213,8 @@ function row(format: CsvFormatId, entry: ExportEntry): string[] {
         `{${entry.id}}`,
         String(entry.created),
         String(entry.modified),
-        // No password history travels with a copy: the password dates from the entry's creation.
-        String(entry.created),
+        // Read back as the modified time, as keypost-core's firefox.rs writes it.
+        String(entry.modified),
       ];
     }
     case 'keypost':

@@ -41,9 +41,9 @@ const REALM_FIELD: &str = "httpRealm";
 const FORM_ORIGIN_FIELD: &str = "formActionOrigin";
 
 fn read(row: &mut Row<'_>) -> Result<EntryFields, String> {
-    row.meta.source_id = guid_of(&row.take("guid"));
-    row.meta.created = row.take_date("timecreated", parse_epoch_millis);
-    row.meta.modified = row.take_date("timepasswordchanged", parse_epoch_millis);
+    row.meta.stamp.id = guid_of(&row.take("guid"));
+    row.meta.stamp.created = row.take_date("timecreated", parse_epoch_millis);
+    row.meta.stamp.modified = row.take_date("timepasswordchanged", parse_epoch_millis);
     let mut fields = EntryFields {
         urls: single_url(row.take("url")),
         ..EntryFields::default()
@@ -80,10 +80,6 @@ fn write(entry: &Entry, cells: &mut Vec<String>) -> Result<(), serde_json::Error
         None if realm.is_none() => origin_of(&first_url),
         None => String::new(),
     };
-    let password_changed = entry
-        .password_history
-        .first()
-        .map_or(entry.created, |previous| previous.replaced_at);
     cells.extend([
         first_url,
         fields.username.clone(),
@@ -92,8 +88,10 @@ fn write(entry: &Entry, cells: &mut Vec<String>) -> Result<(), serde_json::Error
         form_origin,
         format!("{{{}}}", entry.id),
         epoch_millis(entry.created),
+        // Keypost keeps no time of last use; the time of the last change is the nearest.
         epoch_millis(entry.modified),
-        epoch_millis(password_changed),
+        // Read back as the modified time, so a round trip keeps it.
+        epoch_millis(entry.modified),
     ]);
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! KeePassXC: every value quoted, group paths under the database's root group, ISO-8601
-//! dates.
+//! KeePassXC: every value quoted, group paths as written (they start with the database's root
+//! group, e.g. `Passwords/Work`), ISO-8601 dates.
 
 use crate::entry::{Entry, EntryFields};
 use crate::interchange::csv::cells::{first_url, format_iso8601, parse_iso8601, single_url};
@@ -29,14 +29,16 @@ pub(crate) const LAYOUT: Layout = Layout {
 
 const REQUIRED: &[&str] = &["group", "title", "username", "password", "url", "notes"];
 
-/// KeePassXC's export starts every group path with the database's root group.
+/// The group of entries with no folder. KeePassXC's import puts a path that starts with its
+/// root group's name under that root group, and its export writes the root's name alone for
+/// entries at the root; "Root" is the root's name in databases that were not renamed.
 const ROOT: &str = "Root";
 
 fn read(row: &mut Row<'_>) -> Result<EntryFields, String> {
-    row.meta.modified = row.take_date("last modified", parse_iso8601);
-    row.meta.created = row.take_date("created", parse_iso8601);
+    row.meta.stamp.modified = row.take_date("last modified", parse_iso8601);
+    row.meta.stamp.created = row.take_date("created", parse_iso8601);
     Ok(EntryFields {
-        folder: folder_of(&row.take("group")),
+        folder: folder_of(row.take("group")),
         title: row.take("title"),
         username: row.take("username"),
         password: row.take("password"),
@@ -53,7 +55,7 @@ fn write(entry: &Entry, cells: &mut Vec<String>) -> Result<(), serde_json::Error
         if fields.folder.is_empty() {
             ROOT.to_owned()
         } else {
-            format!("{ROOT}/{}", fields.folder)
+            fields.folder.clone()
         },
         fields.title.clone(),
         fields.username.clone(),
@@ -68,10 +70,7 @@ fn write(entry: &Entry, cells: &mut Vec<String>) -> Result<(), serde_json::Error
     Ok(())
 }
 
-/// The group path below the root group.
-fn folder_of(group: &str) -> String {
-    match group.split_once('/') {
-        Some((_root, path)) => path.to_owned(),
-        None => String::new(),
-    }
+/// The group path as written, so it is written back the same; the bare root is no folder.
+fn folder_of(group: String) -> String {
+    if group == ROOT { String::new() } else { group }
 }

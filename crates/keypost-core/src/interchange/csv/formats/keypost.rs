@@ -35,9 +35,9 @@ const REQUIRED: &[&str] = &["id", "title", "urls", "custom_fields", "favourite"]
 
 fn read(row: &mut Row<'_>) -> Result<EntryFields, String> {
     let id = row.take("id");
-    row.meta.source_id = id.trim().parse::<EntryId>().ok();
-    row.meta.created = row.take_date("created", parse_iso8601);
-    row.meta.modified = row.take_date("modified", parse_iso8601);
+    row.meta.stamp.id = id.trim().parse::<EntryId>().ok();
+    row.meta.stamp.created = row.take_date("created", parse_iso8601);
+    row.meta.stamp.modified = row.take_date("modified", parse_iso8601);
     let custom_json = row.take("custom_fields");
     let custom_fields = if custom_json.trim().is_empty() {
         Vec::new()

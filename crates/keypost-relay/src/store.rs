@@ -254,7 +254,7 @@ impl SqliteFile {
         let mode = file.mode();
         let (action, result) = match mode.as_deref() {
             Some("rwc") => (
-                "create",
+                if file.path.exists() { "open" } else { "create" },
                 OpenOptions::new()
                     .read(true)
                     .write(true)

@@ -37,16 +37,28 @@ pub fn send_to_contact(session: &Session, name: &str, args: SendArgs) -> Result<
         args.include_notes,
     ))??;
     if args.json {
-        return print_json(&sent);
+        return print_json(&SentThrough {
+            sent: &sent,
+            relay_url: client.relay_url(),
+        });
     }
     println!("{}", sent.id);
     eprintln!(
-        "sent {} entries to {} ({})",
+        "sent {} entries to {} ({}) through the relay {}",
         sent.entries.len(),
         sent.to,
-        sent.status.as_str()
+        sent.status.as_str(),
+        client.relay_url()
     );
     Ok(())
+}
+
+/// `send --contact --json`: the sent message and the relay it went through (the vault's).
+#[derive(serde::Serialize)]
+struct SentThrough<'a> {
+    #[serde(flatten)]
+    sent: &'a SentMessage,
+    relay_url: &'a str,
 }
 
 pub fn inbox(session: &Session, args: InboxArgs) -> Result<(), CliError> {

@@ -445,3 +445,23 @@ fn send_uses_the_apps_relay_and_says_which_relay_it_used() {
     assert_eq!(sent["relay_url"], other.url.as_str(), "{sent}");
     assert_eq!(sent["relay_source"], "given", "{sent}");
 }
+
+/// A send to a contact says the relay it went through: the one the vault is registered at.
+#[test]
+fn a_send_to_a_contact_says_its_relay() {
+    let relay = Relay::start();
+    let (alice, bob) = (Fixture::new(), Fixture::new());
+    alice.register(&relay, "Alice");
+    bob.register(&relay, "Bob");
+    support::connect(&alice, &bob, "Bob");
+    let id = alice.add("Wi-Fi", "", "w1fi-Secret", "", &[]);
+    let args = ["send", "--contact", "Bob", "--yes"];
+    let sent = alice.json(&[&args[..], &["--json", &id]].concat());
+    assert_eq!(sent["relay_url"], relay.url.as_str(), "{sent}");
+    let text = alice.keypost(&args).arg(&id).assert().success();
+    let stderr = String::from_utf8(text.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains(&format!("through the relay {}", relay.url)),
+        "{stderr}"
+    );
+}

@@ -219,23 +219,7 @@ async fn a_changed_bundle_blocks_sending_until_the_new_words_are_confirmed() {
     );
     assert_eq!(old.unwrap_err().code(), "not_verified");
     // Mallory's messages to Alice's mailbox would be held (content never saved).
-    let held = Payload::Entries(EntriesPayload {
-        sequence: 1,
-        sender_name: "Bob".into(),
-        note: String::new(),
-        entries: vec![EntrySnapshot::default()],
-    });
-    let sealed = mallory.with(|vault| {
-        let me = vault.identity().get().unwrap().unwrap();
-        seal(
-            &me,
-            &alice.bundle(),
-            MessageId::random(),
-            1_800_000_000,
-            &held,
-        )
-        .unwrap()
-    });
+    let sealed = sealed_by(&mallory, &alice, &entries(1, ""));
     world.serve(alice.account(), mallory.account(), &sealed);
     let report = alice.fetch().await;
     assert_eq!(report.held, 1, "{report:?}");
@@ -250,23 +234,7 @@ async fn a_message_from_an_unknown_key_is_quarantined() {
     let world = World::new().await;
     let (_alice, bob) = alice_and_bob(&world).await;
     let carol = world.person("Carol", &[]).await;
-    let payload = Payload::Entries(EntriesPayload {
-        sequence: 1,
-        sender_name: "Alice".into(),
-        note: "trust me".into(),
-        entries: vec![EntrySnapshot::default()],
-    });
-    let sealed = carol.with(|vault| {
-        let me = vault.identity().get().unwrap().unwrap();
-        seal(
-            &me,
-            &bob.bundle(),
-            MessageId::random(),
-            1_800_000_000,
-            &payload,
-        )
-        .unwrap()
-    });
+    let sealed = sealed_by(&carol, &bob, &entries(1, "trust me"));
     world.serve(bob.account(), carol.account(), &sealed);
     let report = bob.fetch().await;
     assert_eq!((report.accepted, report.quarantined), (0, 1), "{report:?}");

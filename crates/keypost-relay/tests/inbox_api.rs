@@ -304,6 +304,8 @@ async fn invites_are_created_fetched_accepted_once_listed_and_revoked(db: Db) {
     for seconds in [3_600 - slack + 60, 7 * 86_400 + slack - 60] {
         let (skewed, _) = invite(None, seconds);
         assert_eq!(inviter.post("/api/v1/invites", &skewed).await.status(), 201);
+        let revoke = format!("/api/v1/invites/{}/revoke", skewed.invite_id);
+        assert_eq!(inviter.post_empty(&revoke).await.status(), 200);
     }
     for seconds in [3_600 - slack - 60, 7 * 86_400 + slack + 60] {
         let (bad, _) = invite(None, seconds);

@@ -112,8 +112,36 @@ pub enum Command {
         #[command(subcommand)]
         action: PeopleAction,
     },
-    /// Fetch and list the Messages inbox (passwords hidden); show, save or export a message.
+    /// Fetch and list the Messages inbox (passwords hidden); show, save, export or decline a
+    /// message.
     Inbox(InboxArgs),
+    /// Ask a connected contact for a password (a `request` message in their inbox).
+    Request(RequestArgs),
+}
+
+/// `request --contact NAME TEXT` and `inbox decline MSG`: who confirms the contact's words.
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// The fingerprint you compared; default: the pinned one, after asking.
+    #[arg(long, allow_hyphen_values = true)]
+    pub fingerprint: Option<String>,
+    /// Send without asking (scripts); else it asks on the terminal, showing the contact's
+    /// words, and refuses when there is no terminal.
+    #[arg(long, short)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+    /// The connected contact asked.
+    #[arg(long)]
+    pub contact: String,
+    #[command(flatten)]
+    pub confirm: ConfirmArgs,
+    /// What you ask for, at most 500 characters (never a secret of yours).
+    pub text: String,
 }
 
 /// `show ID` and `inbox show MSG`: secrets hidden unless --reveal.
@@ -255,6 +283,13 @@ pub enum InboxAction {
     Save {
         #[arg(allow_hyphen_values = true)]
         id: String,
+    },
+    /// Decline a contact's request (a `decline` message to them).
+    Decline {
+        #[arg(allow_hyphen_values = true)]
+        id: String,
+        #[command(flatten)]
+        confirm: ConfirmArgs,
     },
     /// Write the messages' entries to a CSV file or a printable PDF.
     Export {

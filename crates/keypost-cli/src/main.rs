@@ -71,5 +71,6 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Id { json } => people::id(&session, json),
         Command::People { action } => people::people(&session, action),
         Command::Inbox(args) => messages::inbox(&session, args),
+        Command::Request(args) => messages::request(&session, args),
     }
 }

@@ -1,7 +1,8 @@
-//! `send --contact`, `inbox` and `sent --messages`: copies of entries to and from connected
-//! contacts, over keypost-core's messages use cases (the CLI only reads arguments and prints).
+//! `send --contact`, `request`, `inbox` and `sent --messages`: copies of entries, requests and
+//! declines to and from connected contacts, over keypost-core's messages use cases (the CLI
+//! only reads arguments and prints).
 
-use crate::args::{FormatArg, InboxAction, InboxArgs, SendArgs};
+use crate::args::{ConfirmArgs, FormatArg, InboxAction, InboxArgs, RequestArgs, SendArgs};
 use crate::commands::{parse_ids, print_json, write_private_file};
 use crate::error::CliError;
 use crate::people::{confirmed_fingerprint, registered_client};
@@ -9,22 +10,42 @@ use crate::session::{Session, block_on};
 use keypost_core::access::VaultAccess;
 use keypost_core::contacts;
 use keypost_core::inbox::InboxError;
-use keypost_core::messages::{self, ExportFormat, InboxMessage, SentMessage};
-use keypost_protocol::inbox::MessageId;
+use keypost_core::messages::{self, ExportFormat, InboxMessage, MessageKind, SentMessage};
+use keypost_protocol::inbox::{Fingerprint, MessageId};
+use std::sync::Mutex;
+
+type SharedVault = Mutex<Option<keypost_core::vault::Vault>>;
+
+/// The fingerprint the person confirmed for contact `name` (asked, or --yes / --fingerprint).
+fn confirmed_for(
+    vault: &SharedVault,
+    name: &str,
+    confirm: &ConfirmArgs,
+) -> Result<Fingerprint, CliError> {
+    let card = contacts::list(vault)?
+        .into_iter()
+        .find(|card| card.name == name)
+        .ok_or_else(|| InboxError::NotFound(format!("contact {name:?}")))?;
+    confirmed_fingerprint(
+        confirm.fingerprint.as_deref(),
+        confirm.yes,
+        name,
+        &card.fingerprint,
+    )
+}
 
 /// `send --contact NAME`: asks (or takes --yes / --fingerprint), then one core send.
 pub fn send_to_contact(session: &Session, name: &str, args: SendArgs) -> Result<(), CliError> {
     let ids = parse_ids(&args.ids)?;
     let vault = session.unlock_shared()?;
-    let card = contacts::list(&vault)?
-        .into_iter()
-        .find(|card| card.name == name)
-        .ok_or_else(|| InboxError::NotFound(format!("contact {name:?}")))?;
-    let confirmed = confirmed_fingerprint(
-        args.fingerprint.as_deref(),
-        args.yes,
+    let confirmed = confirmed_for(
+        &vault,
         name,
-        &card.fingerprint,
+        &ConfirmArgs {
+            fingerprint: args.fingerprint,
+            yes: args.yes,
+            json: args.json,
+        },
     )?;
     let client = registered_client(&vault)?;
     let sent = block_on(messages::send_to_contact(
@@ -36,19 +57,39 @@ pub fn send_to_contact(session: &Session, name: &str, args: SendArgs) -> Result<
         &args.note,
         args.include_notes,
     ))??;
-    if args.json {
-        return print_json(&SentThrough {
-            sent: &sent,
-            relay_url: client.relay_url(),
-        });
+    print_sent(&sent, client.relay_url(), args.json)
+}
+
+/// `request --contact NAME TEXT`: asks the contact for a password.
+pub fn request(session: &Session, args: RequestArgs) -> Result<(), CliError> {
+    let vault = session.unlock_shared()?;
+    let confirmed = confirmed_for(&vault, &args.contact, &args.confirm)?;
+    let client = registered_client(&vault)?;
+    let sent = block_on(messages::request_from_contact(
+        &vault,
+        &client,
+        &args.contact,
+        &confirmed,
+        &args.text,
+    ))??;
+    print_sent(&sent, client.relay_url(), args.confirm.json)
+}
+
+/// What was sent and the relay it went through (`relay_url` in `--json`).
+fn print_sent(sent: &SentMessage, relay_url: &str, json: bool) -> Result<(), CliError> {
+    if json {
+        return print_json(&SentThrough { sent, relay_url });
     }
     println!("{}", sent.id);
+    let what = match sent.kind {
+        MessageKind::Entries => format!("{} entries", sent.entries.len()),
+        MessageKind::Request => "a request".to_owned(),
+        MessageKind::Decline => "a decline".to_owned(),
+    };
     eprintln!(
-        "sent {} entries to {} ({}) through the relay {}",
-        sent.entries.len(),
+        "sent {what} to {} ({}) through the relay {relay_url}",
         sent.to,
-        sent.status.as_str(),
-        client.relay_url()
+        sent.status.as_str()
     );
     Ok(())
 }
@@ -71,6 +112,20 @@ pub fn inbox(session: &Session, args: InboxArgs) -> Result<(), CliError> {
                 eprintln!(
                     "dropped {} messages from unknown keys and {} that failed to open",
                     report.quarantined, report.rejected
+                );
+            }
+            if report.not_for_me > 0 {
+                eprintln!(
+                    "dropped {} messages not addressed to you (the relay delivered someone \
+                     else's mail here)",
+                    report.not_for_me
+                );
+            }
+            if report.held > 0 {
+                eprintln!(
+                    "{} messages from a contact's changed key are held: compare the new words \
+                     (`keypost people list`)",
+                    report.held
                 );
             }
             let listed = vault
@@ -96,6 +151,17 @@ pub fn inbox(session: &Session, args: InboxArgs) -> Result<(), CliError> {
                 .map_err(InboxError::from)??;
             eprintln!("saved {} entries (undo with `keypost undo`)", saved.len());
             Ok(())
+        }
+        Some(InboxAction::Decline { id, confirm }) => {
+            let id = parse_message_id(&id)?;
+            let from = vault
+                .with_vault(|vault| messages::show(vault, id, false))
+                .map_err(InboxError::from)??
+                .from;
+            let confirmed = confirmed_for(&vault, &from, &confirm)?;
+            let client = registered_client(&vault)?;
+            let sent = block_on(messages::decline_request(&vault, &client, &confirmed, id))??;
+            print_sent(&sent, client.relay_url(), confirm.json)
         }
         Some(InboxAction::Export {
             ids,
@@ -149,10 +215,30 @@ fn print_messages(listed: &[InboxMessage], json: bool) -> Result<(), CliError> {
         return print_json(listed);
     }
     for message in listed {
+        let what = match message.kind {
+            MessageKind::Entries => message.note.clone(),
+            MessageKind::Request => format!(
+                "asks for: {}",
+                message.request_text.as_deref().unwrap_or_default()
+            ),
+            MessageKind::Decline => format!(
+                "declined your request {}",
+                message
+                    .declines
+                    .map(|id| id.to_string())
+                    .unwrap_or_default()
+            ),
+        };
         println!(
-            "{}  from {}  {}  {:?}  {}",
-            message.id, message.from, message.sent_at, message.state, message.note
+            "{}  from {}  {}  {:?}  {what}",
+            message.id, message.from, message.sent_at, message.state
         );
+        if message.missing_before > 0 {
+            println!(
+                "    {} earlier messages from {} never arrived",
+                message.missing_before, message.from
+            );
+        }
         for entry in &message.entries {
             let password = entry.password.as_deref().unwrap_or("••••••••");
             println!("    {}  {}  {password}", entry.title, entry.username);

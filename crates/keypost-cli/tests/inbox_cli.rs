@@ -1,43 +1,14 @@
 //! Contacts and the Messages inbox through the real binary: two (or three) vaults and a real
 //! relay on 127.0.0.1. Register, connect by invite comparing the words, send, fetch, show,
-//! save, export, follow delivery; verify, rename, remove and block; and the exit codes of
-//! what must be refused (no terminal to ask on, wrong words, a key swapped by the relay).
+//! save, export, follow delivery; requests and declines; verify, rename, remove and block; and
+//! the exit codes of what must be refused (no terminal to ask on, wrong words). What a
+//! malicious relay tries is in malicious_relay.rs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
 use predicates::prelude::*;
-use support::{Fixture, Relay, connect};
-
-/// Alice (with two entries) and Bob, registered at `relay` and connected.
-fn alice_and_bob(relay: &Relay) -> (Fixture, Fixture, Vec<String>) {
-    let alice = Fixture::new();
-    let ids = vec![
-        alice.add(
-            "Mail",
-            "ana",
-            "m4il=secret",
-            "https://mail.example",
-            &["private"],
-        ),
-        alice.add("Bank", "ana", "b4nk-secret", "https://bank.example", &[]),
-    ];
-    let bob = Fixture::new();
-    let alice_id = alice.register(relay, "Alice");
-    assert_eq!(alice_id["name"], "Alice");
-    assert_eq!(alice_id["relay"], relay.url.as_str());
-    assert_eq!(alice_id["words"].as_array().unwrap().len(), 7);
-    bob.register(relay, "Bob");
-    connect(&alice, &bob, "Bob");
-    (alice, bob, ids)
-}
-
-fn send_args<'a>(contact: &'a str, ids: &'a [String], extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec!["send", "--contact", contact];
-    args.extend(extra);
-    args.extend(ids.iter().map(String::as_str));
-    args
-}
+use support::{Fixture, Relay, alice_and_bob, send_args};
 
 #[test]
 fn connect_send_fetch_show_save_export_and_follow_delivery() {
@@ -178,33 +149,6 @@ fn people_verbs_and_the_exit_codes_of_refusals() {
 }
 
 #[test]
-fn a_key_swapped_by_the_relay_blocks_send_with_the_key_changed_code() {
-    let relay = Relay::start();
-    let (alice, bob, ids) = alice_and_bob(&relay);
-    let mallory = Fixture::new();
-    mallory.register(&relay, "Mallory");
-    // Accounts in registration order: Alice 1, Bob 2, Mallory 3.
-    relay.swap_bundle(2, 3);
-
-    alice
-        .keypost(&send_args("Bob", &ids, &["--yes"]))
-        .assert()
-        .code(9)
-        .stderr(predicate::str::contains("key changed"));
-    let people = alice.json(&["people", "list", "--json"]);
-    assert_eq!(people[0]["state"], "key_changed", "{people}");
-    assert_eq!(people[0]["words"], bob.json(&["id", "--json"])["words"]);
-    assert_eq!(
-        people[0]["changed_words"],
-        mallory.json(&["id", "--json"])["words"]
-    );
-    alice
-        .keypost(&send_args("Bob", &ids, &["--yes"]))
-        .assert()
-        .code(9);
-}
-
-#[test]
 fn an_invite_is_confirmed_or_rejected_by_its_id() {
     let relay = Relay::start();
     let alice = Fixture::new();
@@ -310,4 +254,93 @@ fn register_with_an_email_and_verify_it_with_the_emailed_code() {
         .assert()
         .success()
         .stderr(predicate::str::contains("ana@example.org verified"));
+}
+
+#[test]
+fn a_request_and_its_decline_are_listed_with_their_kind() {
+    let relay = Relay::start();
+    let (alice, bob, _) = alice_and_bob(&relay);
+    let request = alice.json(&[
+        "request",
+        "--contact",
+        "Bob",
+        "--yes",
+        "--json",
+        "The alarm code, please",
+    ]);
+    assert_eq!(request["kind"], "request");
+    assert_eq!(request["sequence"], 1);
+    let request_id = request["id"].as_str().unwrap();
+
+    let inbox = bob.json(&["inbox", "--json"]);
+    assert_eq!(inbox.as_array().unwrap().len(), 1, "{inbox}");
+    assert_eq!(inbox[0]["id"], request_id);
+    assert_eq!(inbox[0]["kind"], "request");
+    assert_eq!(inbox[0]["request_text"], "The alarm code, please");
+    assert_eq!(inbox[0]["missing_before"], 0);
+    assert_eq!(inbox[0]["entries"].as_array().unwrap().len(), 0);
+    bob.keypost(&["inbox"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("asks for: The alarm code, please"));
+    bob.keypost(&["inbox", "save", request_id])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("holds no entries"));
+
+    let decline = bob.json(&["inbox", "decline", request_id, "--yes", "--json"]);
+    assert_eq!(decline["kind"], "decline");
+    assert_eq!(decline["declines"], request_id);
+    let inbox = alice.json(&["inbox", "--json"]);
+    assert_eq!(inbox[0]["kind"], "decline", "{inbox}");
+    assert_eq!(inbox[0]["from"], "Bob");
+    assert_eq!(inbox[0]["declines"], request_id);
+    alice
+        .keypost(&["inbox"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "declined your request {request_id}"
+        )));
+}
+
+#[test]
+fn a_message_the_relay_never_delivered_shows_as_missing() {
+    let relay = Relay::start();
+    let (alice, bob, ids) = alice_and_bob(&relay);
+    for note in ["one", "two", "three"] {
+        alice
+            .keypost(&send_args("Bob", &ids, &["--note", note, "--yes"]))
+            .assert()
+            .success();
+    }
+    // The relay drops the second message.
+    relay
+        .db()
+        .execute(
+            "DELETE FROM mailbox_messages WHERE seq = (SELECT seq FROM mailbox_messages
+             ORDER BY seq LIMIT 1 OFFSET 1)",
+            [],
+        )
+        .unwrap();
+    let inbox = bob.json(&["inbox", "--json"]);
+    let mut gaps: Vec<(u64, u64)> = inbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|message| {
+            (
+                message["sequence"].as_u64().unwrap(),
+                message["missing_before"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    gaps.sort_unstable();
+    assert_eq!(gaps, [(1, 0), (3, 1)], "{inbox}");
+    bob.keypost(&["inbox"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1 earlier messages from Alice never arrived",
+        ));
 }

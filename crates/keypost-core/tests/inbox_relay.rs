@@ -12,7 +12,7 @@ use keypost_core::contacts::{self, ContactState};
 use keypost_core::entries::BulkEdit;
 use keypost_core::inbox::{InboxClient, InboxError};
 use keypost_core::interchange::csv::CsvFormat;
-use keypost_core::messages::{self, ExportFormat, MessageVerdict, SentStatus};
+use keypost_core::messages::{self, ExportFormat, MessageKind, MessageVerdict, SentStatus};
 use keypost_core::vault::Vault;
 use keypost_protocol::api::ErrorCode;
 use keypost_protocol::inbox::payload::EntriesPayload;
@@ -162,14 +162,14 @@ async fn a_message_served_again_is_shown_once_also_after_deletion() {
         "acknowledged: gone"
     );
 
-    world.serve(bob.account(), &sealed[0]);
+    world.serve(bob.account(), alice.account(), &sealed[0]);
     let report = bob.fetch().await;
     assert_eq!((report.accepted, report.replays), (0, 1), "{report:?}");
     let inbox = bob.with(|vault| messages::list(vault).unwrap());
     assert_eq!(inbox.len(), 1);
 
     bob.with(|vault| messages::delete(vault, inbox[0].id).unwrap());
-    world.serve(bob.account(), &sealed[0]);
+    world.serve(bob.account(), alice.account(), &sealed[0]);
     let report = bob.fetch().await;
     assert_eq!((report.accepted, report.replays), (0, 1), "{report:?}");
     assert!(bob.with(|vault| messages::list(vault).unwrap()).is_empty());
@@ -219,23 +219,8 @@ async fn a_changed_bundle_blocks_sending_until_the_new_words_are_confirmed() {
     );
     assert_eq!(old.unwrap_err().code(), "not_verified");
     // Mallory's messages to Alice's mailbox would be held (content never saved).
-    let held = Payload::Entries(EntriesPayload {
-        sender_name: "Bob".into(),
-        note: String::new(),
-        entries: vec![EntrySnapshot::default()],
-    });
-    let sealed = mallory.with(|vault| {
-        let me = vault.identity().get().unwrap().unwrap();
-        seal(
-            &me,
-            &alice.bundle(),
-            MessageId::random(),
-            1_800_000_000,
-            &held,
-        )
-        .unwrap()
-    });
-    world.serve(alice.account(), &sealed);
+    let sealed = sealed_by(&mallory, &alice, &entries(1, ""));
+    world.serve(alice.account(), mallory.account(), &sealed);
     let report = alice.fetch().await;
     assert_eq!(report.held, 1, "{report:?}");
     let inbox = alice.with(|vault| messages::list(vault).unwrap());
@@ -249,23 +234,8 @@ async fn a_message_from_an_unknown_key_is_quarantined() {
     let world = World::new().await;
     let (_alice, bob) = alice_and_bob(&world).await;
     let carol = world.person("Carol", &[]).await;
-    let payload = Payload::Entries(EntriesPayload {
-        sender_name: "Alice".into(),
-        note: "trust me".into(),
-        entries: vec![EntrySnapshot::default()],
-    });
-    let sealed = carol.with(|vault| {
-        let me = vault.identity().get().unwrap().unwrap();
-        seal(
-            &me,
-            &bob.bundle(),
-            MessageId::random(),
-            1_800_000_000,
-            &payload,
-        )
-        .unwrap()
-    });
-    world.serve(bob.account(), &sealed);
+    let sealed = sealed_by(&carol, &bob, &entries(1, "trust me"));
+    world.serve(bob.account(), carol.account(), &sealed);
     let report = bob.fetch().await;
     assert_eq!((report.accepted, report.quarantined), (0, 1), "{report:?}");
     assert!(bob.with(|vault| messages::list(vault).unwrap()).is_empty());
@@ -275,9 +245,201 @@ async fn a_message_from_an_unknown_key_is_quarantined() {
     );
 
     // Sealed to Bob's key but served to Carol: not for her, dropped without content.
-    world.serve(carol.account(), &sealed);
+    world.serve(carol.account(), carol.account(), &sealed);
     let report = carol.fetch().await;
-    assert_eq!(report.rejected, 1, "{report:?}");
+    assert_eq!((report.not_for_me, report.rejected), (1, 0), "{report:?}");
+}
+
+/// `person` seals `payload` to `to`'s key under a fresh message id.
+fn sealed_by(person: &Person, to: &Person, payload: &Payload) -> Vec<u8> {
+    person.with(|vault| {
+        let me = vault.identity().get().unwrap().unwrap();
+        seal(
+            &me,
+            &to.bundle(),
+            MessageId::random(),
+            1_800_000_000,
+            payload,
+        )
+        .unwrap()
+    })
+}
+
+fn entries(sequence: u64, note: &str) -> Payload {
+    Payload::Entries(EntriesPayload {
+        sequence,
+        sender_name: "Bob".into(),
+        note: note.into(),
+        entries: vec![EntrySnapshot::default()],
+    })
+}
+
+#[tokio::test]
+async fn the_depositor_decides_held_or_quarantined_never_trust() {
+    let world = World::new().await;
+    let (alice, bob) = alice_and_bob(&world).await;
+    let carol = world.person("Carol", &[]).await;
+
+    // Bob's own message, which the relay says Carol deposited: the pinned key decides.
+    world.serve(
+        alice.account(),
+        carol.account(),
+        &sealed_by(&bob, &alice, &entries(1, "hi")),
+    );
+    let report = alice.fetch().await;
+    assert_eq!((report.accepted, report.held), (1, 0), "{report:?}");
+    assert_eq!(alice.contact("Bob").state, ContactState::Connected);
+
+    // A new key (Bob on a new vault, or an attacker) deposited from Bob's account: held, and
+    // Bob's key is marked changed with the new key's words, so sending to Bob stops.
+    let new_key = world.person("Bob on a new laptop", &[]).await;
+    world.serve(
+        alice.account(),
+        bob.account(),
+        &sealed_by(&new_key, &alice, &entries(1, "new")),
+    );
+    let report = alice.fetch().await;
+    assert_eq!((report.held, report.quarantined), (1, 0), "{report:?}");
+    let card = alice.contact("Bob");
+    assert_eq!(card.state, ContactState::KeyChanged);
+    assert_eq!(card.words, bob.words(), "the pinned words stay");
+    assert_eq!(card.changed_words.unwrap(), new_key.words());
+    let inbox = alice.with(|vault| messages::list(vault).unwrap());
+    let held = inbox.iter().find(|message| message.note == "new").unwrap();
+    assert_eq!(held.state, MessageVerdict::Held);
+    assert_eq!(held.from, "Bob");
+    let saved = alice.with(|vault| messages::save(vault, held.id, None));
+    assert!(matches!(saved, Err(InboxError::Held)), "{saved:?}");
+    let pinned = card.fingerprint;
+    let ids = alice.entry_ids();
+    let refused =
+        messages::send_to_contact(&alice.vault, &alice.client, "Bob", &pinned, &ids, "", false)
+            .await;
+    assert!(
+        matches!(refused, Err(InboxError::KeyChanged { .. })),
+        "{refused:?}"
+    );
+
+    // The same unknown key deposited from an account that is no contact: quarantined.
+    let dave = world.person("Dave", &[]).await;
+    world.serve(
+        dave.account(),
+        carol.account(),
+        &sealed_by(&new_key, &dave, &entries(1, "x")),
+    );
+    let report = dave.fetch().await;
+    assert_eq!((report.held, report.quarantined), (0, 1), "{report:?}");
+}
+
+#[tokio::test]
+async fn sequence_gaps_are_shown_and_a_number_is_accepted_once() {
+    let world = World::new().await;
+    let (alice, bob) = alice_and_bob(&world).await;
+    let mut sent = Vec::new();
+    for _ in 0..3 {
+        sent.push(alice_sends(&alice).await);
+    }
+    let numbers: Vec<_> = sent.iter().map(|message| message.sequence).collect();
+    assert_eq!(numbers, [Some(1), Some(2), Some(3)]);
+    // The relay drops the second message (and keeps a copy).
+    let dropped = world.take(sent[1].id);
+    assert_eq!(bob.fetch().await.accepted, 2);
+    let gaps = |person: &Person| -> Vec<(Option<u64>, u64)> {
+        let mut listed: Vec<_> = person
+            .with(|vault| messages::list(vault).unwrap())
+            .iter()
+            .map(|message| (message.sequence, message.missing_before))
+            .collect();
+        listed.sort_unstable();
+        listed
+    };
+    assert_eq!(
+        gaps(&bob),
+        [(Some(1), 0), (Some(3), 1)],
+        "one missing before 3"
+    );
+
+    // Alice's key signs a new message with a number Bob already has: dropped.
+    world.serve(
+        bob.account(),
+        alice.account(),
+        &sealed_by(&alice, &bob, &entries(3, "again")),
+    );
+    let report = bob.fetch().await;
+    assert_eq!((report.accepted, report.replays), (0, 1), "{report:?}");
+    // The dropped message arrives late: accepted once, and the gap closes.
+    world.serve(bob.account(), alice.account(), &dropped);
+    assert_eq!(bob.fetch().await.accepted, 1);
+    assert_eq!(gaps(&bob), [(Some(1), 0), (Some(2), 0), (Some(3), 0)]);
+    world.serve(bob.account(), alice.account(), &dropped);
+    let report = bob.fetch().await;
+    assert_eq!((report.accepted, report.replays), (0, 1), "{report:?}");
+    // Deleting a message keeps its number: no gap opens, and the number stays used.
+    bob.with(|vault| messages::delete(vault, sent[1].id).unwrap());
+    assert_eq!(gaps(&bob), [(Some(1), 0), (Some(3), 0)]);
+    world.serve(
+        bob.account(),
+        alice.account(),
+        &sealed_by(&alice, &bob, &entries(2, "late")),
+    );
+    assert_eq!(bob.fetch().await.replays, 1);
+}
+
+#[tokio::test]
+async fn requests_and_declines_are_listed_with_their_kind() {
+    let world = World::new().await;
+    let (alice, bob) = alice_and_bob(&world).await;
+    let to_bob = alice.contact("Bob").fingerprint;
+    let request = messages::request_from_contact(
+        &alice.vault,
+        &alice.client,
+        "Bob",
+        &to_bob,
+        "The alarm code, please",
+    )
+    .await
+    .unwrap();
+    assert_eq!(request.kind, MessageKind::Request);
+    assert_eq!(request.sequence, Some(1));
+    assert_eq!(bob.fetch().await.accepted, 1);
+    let inbox = bob.with(|vault| messages::list(vault).unwrap());
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].id, request.id);
+    assert_eq!(inbox[0].kind, MessageKind::Request);
+    assert_eq!(
+        inbox[0].request_text.as_deref(),
+        Some("The alarm code, please")
+    );
+    assert!(inbox[0].entries.is_empty());
+    let saved = bob.with(|vault| messages::save(vault, request.id, None));
+    assert_eq!(saved.unwrap_err().code(), "invalid_input");
+    let exported = bob
+        .with(|vault| messages::export(vault, &[request.id], ExportFormat::Csv(CsvFormat::ALL[0])));
+    assert_eq!(exported.unwrap_err().code(), "invalid_input");
+
+    let to_alice = bob.contact("Alice").fingerprint;
+    let decline = messages::decline_request(&bob.vault, &bob.client, &to_alice, request.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (decline.kind, decline.declines),
+        (MessageKind::Decline, Some(request.id))
+    );
+    // Only a request can be declined.
+    let declined_twice =
+        messages::decline_request(&bob.vault, &bob.client, &to_alice, decline.id).await;
+    assert_eq!(declined_twice.unwrap_err().code(), "not_found");
+    assert_eq!(alice.fetch().await.accepted, 1);
+    let inbox = alice.with(|vault| messages::list(vault).unwrap());
+    assert_eq!(inbox[0].kind, MessageKind::Decline);
+    assert_eq!(inbox[0].declines, Some(request.id));
+    assert_eq!(inbox[0].from, "Bob");
+    // Alice's sent log keeps the request as sent.
+    let log = alice.with(|vault| messages::sent(vault).unwrap());
+    assert_eq!(
+        log[0].request_text.as_deref(),
+        Some("The alarm code, please")
+    );
 }
 
 #[tokio::test]

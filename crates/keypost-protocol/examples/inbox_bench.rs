@@ -20,6 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let recipient = Identity::from_seed(&IdentitySeed::make_random(), 1_800_000_000);
     for count in [1usize, 100, 1_000] {
         let payload = Payload::Entries(EntriesPayload {
+            sequence: 1,
             sender_name: "Alice Martin".into(),
             note: "The accounts for the new office, as promised on the phone.".into(),
             entries: (0..count).map(sample_entry).collect(),

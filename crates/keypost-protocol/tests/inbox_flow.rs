@@ -131,6 +131,7 @@ fn invite_connect_and_message_round_trip() {
     entry.title = "Bank".into();
     entry.password = "hunter2".into();
     let entries = Payload::Entries(EntriesPayload {
+        sequence: 1,
         sender_name: "Bob".into(),
         note: "Here".into(),
         entries: vec![entry],
@@ -146,7 +147,10 @@ fn invite_connect_and_message_round_trip() {
         sealed::open(&c.bob, &sealed).unwrap_err(),
         OpenError::NotForMe
     );
-    let decline = Payload::Decline(DeclinePayload { request: id });
+    let decline = Payload::Decline(DeclinePayload {
+        sequence: 1,
+        request: id,
+    });
     assert!(sealed::seal(&c.alice, c.bob.bundle(), MessageId::random(), 0, &decline).is_ok());
 }
 
@@ -154,6 +158,7 @@ fn invite_connect_and_message_round_trip() {
 fn sealing_is_fresh_and_every_byte_is_covered() {
     let c = connect();
     let payload = Payload::Decline(DeclinePayload {
+        sequence: 2,
         request: MessageId::random(),
     });
     let id = MessageId::random();

@@ -14,7 +14,9 @@
 //! the pickups just created. Inbox: deposits of 1 KiB sealed messages by one sender per
 //! connection into two mailboxes per connection (mailbox quota raised, per-sender limit off),
 //! then fetch + acknowledgement of what was deposited, each connection emptying its own
-//! mailboxes (`wait=0`, up to 50 messages a fetch, all of them acknowledged at once). It prints
+//! mailboxes (`wait=0`, up to 50 messages a fetch, all of them acknowledged at once), then
+//! single messages: each connection deposits one message into its own empty mailbox (not
+//! timed) and fetches and acknowledges it (timed: the latency an app sees). It prints
 //! a Markdown table: requests/s (messages/s for fetch + ack, whose latency is per round of
 //! fetch and ack), p50/p99 latency, CPU time (the relay's per request, and the cores used by
 //! the relays and by this load generator), and the relays' resident memory (VmRSS now, VmHWM
@@ -451,6 +453,59 @@ async fn inbox_phases(
         }
     };
     let delivered = phase(pids, connections, seconds, deliver).await;
+
+    // Phase 3: one message at a time, as a recipient's app sees it: each worker deposits one
+    // message into its own empty mailbox (not timed), then fetches and acknowledges it (timed).
+    let mut singles: Vec<(Account, [u8; 32])> = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        let owner = relay.account().await;
+        let (_, token) = owner.grant().await;
+        singles.push((owner, token));
+    }
+    let singles = Arc::new(singles);
+    let single = {
+        let (senders, bases) = (senders.clone(), bases.clone());
+        move |client: reqwest::Client, n: usize| {
+            let worker = n % connections;
+            let (senders, singles, bases) = (senders.clone(), singles.clone(), bases.clone());
+            async move {
+                let base = &bases[worker % bases.len()];
+                let (owner, token) = &singles[worker];
+                let body = serde_json::to_vec(&DepositRequest {
+                    grant_token: b64::encode(token),
+                    message_id: MessageId::random(),
+                    sealed: b64::encode(&random::<1024>()),
+                })
+                .unwrap();
+                let url = format!("{base}/api/v1/mailboxes/{}/messages", owner.id);
+                let request =
+                    post_json(&client, url, body).header("authorization", senders[worker].bearer());
+                answered(request, 201).await?;
+                let bearer = owner.bearer();
+                let started = Instant::now();
+                let response = client
+                    .get(format!("{base}/api/v1/mailbox?wait=0"))
+                    .header("authorization", &bearer)
+                    .send()
+                    .await
+                    .map_err(|_| ())?;
+                let fetched: MailboxFetch = response.json().await.map_err(|_| ())?;
+                if fetched.messages.len() != 1 {
+                    return Err(());
+                }
+                let ack = AckRequest {
+                    message_ids: vec![fetched.messages[0].message_id],
+                };
+                let request = client
+                    .post(format!("{base}/api/v1/mailbox/ack"))
+                    .header("authorization", &bearer)
+                    .json(&ack);
+                answered(request, 200).await?;
+                Ok(Some(Round::one(started.elapsed())))
+            }
+        }
+    };
+    let singles = phase(pids, connections, seconds, single).await;
     let processes = if pids.len() > 1 {
         format!("{backend} ×{}", pids.len())
     } else {
@@ -467,6 +522,11 @@ async fn inbox_phases(
         delivered.cells(),
         memory_mib(pids, "VmRSS:"),
         memory_mib(pids, "VmHWM:"),
+    );
+    println!(
+        "| {processes} | {connections} | inbox single-message fetch + ack (rounds; each after an untimed deposit) | {} | {} MiB |",
+        singles.cells(),
+        memory_mib(pids, "VmRSS:"),
     );
     if delivered.items < deposits.items {
         eprintln!(

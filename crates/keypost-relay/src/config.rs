@@ -57,8 +57,8 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Requests processed at once; beyond it new ones get 503 at once (load shedding).
     pub max_concurrent_requests: usize,
-    /// Messages one account may deposit per minute, over all mailboxes (in memory, per
-    /// process).
+    /// Messages one account may deposit per minute, over all mailboxes (counted on its
+    /// account row: exact across processes).
     pub deposits_per_minute_per_sender: u32,
     /// Messages one mailbox holds before deposits are refused (exact across processes).
     pub mailbox_max_messages: u32,
@@ -228,7 +228,8 @@ pub struct Settings {
     /// Seconds between purges of expired pickups and stale challenges. [default: 60]
     #[arg(long, env = "KEYPOST_RELAY_PURGE_INTERVAL", value_name = "SECONDS")]
     pub purge_interval: Option<u64>,
-    /// Messages one account may deposit per minute; 0 turns it off. [default: 60]
+    /// Messages one account may deposit per minute (exact across relay processes on one
+    /// database); 0 turns it off. [default: 60]
     #[arg(
         long,
         env = "KEYPOST_RELAY_DEPOSITS_PER_SENDER_PER_MINUTE",

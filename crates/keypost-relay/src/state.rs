@@ -78,7 +78,7 @@ impl AppState {
                 limits: config.limits.clone(),
                 create_limits: CreateLimits::new(&config.limits),
                 ip_governor,
-                inbox: InboxShared::new(&config.limits),
+                inbox: InboxShared::default(),
             }),
         })
     }

@@ -15,6 +15,7 @@ use keypost_protocol::api::invites::{
 use keypost_protocol::api::mailbox::{DeliveryResponse, DeliveryStatus, DepositResponse};
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
+use keypost_protocol::inbox::limits::INVITE_EXPIRY_SLACK_SECONDS;
 use keypost_protocol::inbox::{AccountId, GrantId, InviteId, MessageId, SignatureKind};
 use keypost_relay::Limits;
 use support::inbox::{
@@ -298,7 +299,15 @@ async fn invites_are_created_fetched_accepted_once_listed_and_revoked(db: Db) {
         ErrorCode::Conflict,
     )
     .await;
-    for seconds in [3_500, 8 * 86_400] {
+    // An inviter's clock up to 5 minutes off the relay's is fine; beyond, refused.
+    let slack = i64::try_from(INVITE_EXPIRY_SLACK_SECONDS).unwrap();
+    for seconds in [3_600 - slack + 60, 7 * 86_400 + slack - 60] {
+        let (skewed, _) = invite(None, seconds);
+        assert_eq!(inviter.post("/api/v1/invites", &skewed).await.status(), 201);
+        let revoke = format!("/api/v1/invites/{}/revoke", skewed.invite_id);
+        assert_eq!(inviter.post_empty(&revoke).await.status(), 200);
+    }
+    for seconds in [3_600 - slack - 60, 7 * 86_400 + slack + 60] {
         let (bad, _) = invite(None, seconds);
         let body = assert_error(
             inviter.post("/api/v1/invites", &bad).await,
@@ -429,23 +438,29 @@ async fn grants_deposits_fetch_ack_and_delivery_status(db: Db) {
     let test = TestRelay::start(db).await;
     let relay = relay_of(&test);
     let (owner, sender, _, token) = granted(&relay).await;
+    // A second contact holding the same grant token: each message names its own depositor.
+    let other = relay.account().await;
     let mut sent = Vec::new();
     for n in 0..3u8 {
         let id = MessageId::random();
         let sealed = vec![n; 1000 + usize::from(n)];
-        let response = sender.deposit(owner.id, &token, id, &sealed).await;
+        let depositor = if n == 1 { &other } else { &sender };
+        let response = depositor.deposit(owner.id, &token, id, &sealed).await;
         assert_eq!(response.status(), 201);
         let body: DepositResponse = response.json().await.unwrap();
         assert_eq!((body.message_id, body.status), (id, DeliveryStatus::Queued));
-        sent.push((id, sealed));
+        sent.push((id, depositor.id, sealed));
     }
     let fetched = owner.fetch("").await;
     let got: Vec<_> = fetched
         .messages
         .iter()
-        .map(|m| (m.message_id, b64::decode(&m.sealed).unwrap()))
+        .map(|m| (m.message_id, m.depositor, b64::decode(&m.sealed).unwrap()))
         .collect();
-    assert_eq!(got, sent, "oldest first, bytes unchanged");
+    assert_eq!(
+        got, sent,
+        "oldest first, each with its depositor, bytes unchanged"
+    );
     let nothing = sender.fetch("").await;
     assert!(nothing.messages.is_empty(), "only the owner fetches");
 

@@ -1,5 +1,6 @@
-//! Two `keypost-relay` processes on one real PostgreSQL: the inbox's counters and states are
-//! exact across them, and a deposit on one wakes a long-poll on the other.
+//! Two `keypost-relay` processes on one real PostgreSQL: the inbox's counters and states (also
+//! the per-sender deposit limit) are exact across them, and a deposit on one wakes a long-poll
+//! on the other.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -192,6 +193,38 @@ async fn the_mailbox_quota_is_exact_under_100_concurrent_deposits() {
         body.error.code,
         keypost_protocol::api::ErrorCode::MailboxFull
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_per_sender_deposit_limit_is_exact_across_processes() {
+    let relays = TwoRelays::start(&["--deposits-per-sender-per-minute", "10"]).await;
+    let owner = relays.relay.account().await;
+    let (_, token) = owner.grant().await;
+    let sender = relays.relay.account().await;
+    let requests = (0..40)
+        .map(|n| {
+            let sender = sender.via(relays.base(n));
+            let mailbox = owner.id;
+            async move {
+                sender
+                    .deposit(mailbox, &token, MessageId::random(), &random::<256>())
+                    .await
+            }
+        })
+        .collect();
+    let statuses = all_at_once(requests).await;
+    assert_eq!(count(&statuses, 201), 10, "{statuses:?}");
+    assert_eq!(count(&statuses, 429), 30, "{statuses:?}");
+    assert_eq!(owner.fetch("").await.messages.len(), 10);
+    // The limit is the sender's own: another account deposits on either process.
+    let other = relays.relay.account().await;
+    for n in 0..2 {
+        let response = other
+            .via(relays.base(n))
+            .deposit(owner.id, &token, MessageId::random(), b"mine")
+            .await;
+        assert_eq!(response.status(), 201);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,8 +1,13 @@
 //! Helpers shared by the CLI tests: vault folders driven through the real binary, and a real
-//! relay on 127.0.0.1 whose SQLite file a test can tamper with (the malicious relay).
+//! relay on 127.0.0.1 whose SQLite file a test can tamper with, optionally behind a rewriting
+//! proxy (the malicious relay).
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod rewriting_proxy;
+
 use assert_cmd::Command;
+use keypost_protocol::inbox::MessageId;
+use rewriting_proxy::RewritingProxy;
 use serde_json::Value;
 use std::path::PathBuf;
 use tempfile::TempDir;
@@ -120,6 +125,8 @@ pub struct Relay {
     pub url: String,
     dir: TempDir,
     relay: keypost_relay::RunningRelay,
+    /// With [`Relay::start_behind_proxy`]: what the clients reach instead of the relay.
+    pub proxy: Option<RewritingProxy>,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -136,8 +143,37 @@ impl Relay {
             url: relay.public_url().to_owned(),
             dir,
             relay,
+            proxy: None,
             runtime,
         }
+    }
+
+    /// A relay that clients reach only through a [`RewritingProxy`] (its public URL is the
+    /// proxy's, so signatures and links name what the clients use).
+    pub fn start_behind_proxy() -> Self {
+        let dir = TempDir::new().unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let (relay, proxy) = runtime.block_on(async {
+            let proxy = RewritingProxy::bind().await;
+            let mut config = keypost_relay::RelayConfig::local(dir.path());
+            config.public_url = Some(proxy.url.clone());
+            let relay = keypost_relay::start(config).await.unwrap();
+            proxy.forward_to(relay.local_addr());
+            (relay, proxy)
+        });
+        Self {
+            url: proxy.url.clone(),
+            dir,
+            relay,
+            proxy: Some(proxy),
+            runtime,
+        }
+    }
+
+    pub fn proxy(&self) -> &RewritingProxy {
+        self.proxy
+            .as_ref()
+            .expect("a relay started behind the proxy")
     }
 
     pub fn shutdown(self) {
@@ -166,6 +202,51 @@ impl Relay {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         panic!("the relay wrote no email");
+    }
+
+    /// The relay serves `sealed` in the mailbox of the account registered `mailbox` as a new
+    /// deposit that it says the account registered `depositor` made (accounts counted in
+    /// registration order, from 1).
+    pub fn serve(&self, mailbox: i64, depositor: i64, sealed: &[u8]) {
+        let db = self.db();
+        let relay_id = MessageId::random();
+        let account = |rowid: i64| -> Vec<u8> {
+            db.query_row("SELECT id FROM accounts WHERE rowid = ?1", [rowid], |row| {
+                row.get(0)
+            })
+            .unwrap()
+        };
+        let (mailbox, depositor) = (account(mailbox), account(depositor));
+        db.execute(
+            "INSERT INTO mailbox_messages (message_id, mailbox, sealed, size, deposited_at)
+             VALUES (?1, ?2, ?3, ?4, 1)",
+            rusqlite::params![
+                relay_id.as_bytes().as_slice(),
+                mailbox,
+                sealed,
+                i64::try_from(sealed.len()).unwrap()
+            ],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO deliveries (message_id, sender, mailbox, status, deposited_at, updated_at)
+             VALUES (?1, ?2, ?3, 'queued', 1, 1)",
+            rusqlite::params![relay_id.as_bytes().as_slice(), depositor, mailbox],
+        )
+        .unwrap();
+    }
+
+    /// Every sealed message waiting at the relay, oldest first.
+    pub fn waiting(&self) -> Vec<Vec<u8>> {
+        let db = self.db();
+        let mut statement = db
+            .prepare("SELECT sealed FROM mailbox_messages ORDER BY seq")
+            .unwrap();
+        statement
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap()
     }
 
     /// The relay serves the key of the account registered `by` in place of `victim`'s
@@ -230,4 +311,34 @@ pub fn connect(inviter: &Fixture, acceptor: &Fixture, name: &str) {
         let people = person.json(&["people", "list", "--json"]);
         assert_eq!(people[0]["state"], "connected", "{people}");
     }
+}
+
+/// Alice (with two entries) and Bob, registered at `relay` and connected.
+pub fn alice_and_bob(relay: &Relay) -> (Fixture, Fixture, Vec<String>) {
+    let alice = Fixture::new();
+    let ids = vec![
+        alice.add(
+            "Mail",
+            "ana",
+            "m4il=secret",
+            "https://mail.example",
+            &["private"],
+        ),
+        alice.add("Bank", "ana", "b4nk-secret", "https://bank.example", &[]),
+    ];
+    let bob = Fixture::new();
+    let alice_id = alice.register(relay, "Alice");
+    assert_eq!(alice_id["name"], "Alice");
+    assert_eq!(alice_id["relay"], relay.url.as_str());
+    assert_eq!(alice_id["words"].as_array().unwrap().len(), 7);
+    bob.register(relay, "Bob");
+    connect(&alice, &bob, "Bob");
+    (alice, bob, ids)
+}
+
+pub fn send_args<'a>(contact: &'a str, ids: &'a [String], extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["send", "--contact", contact];
+    args.extend(extra);
+    args.extend(ids.iter().map(String::as_str));
+    args
 }

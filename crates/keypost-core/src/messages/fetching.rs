@@ -5,12 +5,18 @@
 use super::MessagesVault;
 use super::tables::{MessageVerdict, NewReceived, in_transaction};
 use crate::access::VaultAccess;
-use crate::contacts::{ContactCard, ContactState, ContactsVault, VaultSession, receive_connect};
+use crate::contacts::{
+    Contact, ContactCard, ContactState, ContactsVault, VaultSession, receive_connect,
+};
 use crate::inbox::{InboxClient, InboxError, Result};
 use keypost_protocol::api::mailbox::{AckRequest, AckResponse, MailboxFetch};
 use keypost_protocol::b64;
 use keypost_protocol::inbox::limits::MAX_FETCH_WAIT_SECONDS;
-use keypost_protocol::inbox::{Identity, MessageId, OpenedMessage, Payload, open};
+use keypost_protocol::inbox::payload::ConnectPayload;
+use keypost_protocol::inbox::sealed::OpenError;
+use keypost_protocol::inbox::{
+    AccountId, Identity, KeyBundle, MessageId, OpenedMessage, Payload, open,
+};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -23,9 +29,13 @@ pub struct FetchReport {
     pub held: usize,
     /// From unknown keys (or removed or blocked contacts): counted, content dropped.
     pub quarantined: usize,
-    /// Copies of messages seen before: dropped.
+    /// Copies of messages seen before, or with a sequence number the sender's key already
+    /// used: dropped.
     pub replays: usize,
-    /// Not openable (not for me, altered, …) or of a kind this build does not act on.
+    /// Sealed to another recipient's key (a relay copied someone else's message here):
+    /// dropped, counted with `rejected` in the vault.
+    pub not_for_me: usize,
+    /// Not openable otherwise (altered, malformed, …).
     pub rejected: usize,
     /// Contacts whose `connect` arrived.
     pub connected: Vec<ContactCard>,
@@ -54,10 +64,16 @@ where
             for message in &fetched.messages {
                 let opened = b64::decode(&message.sealed)
                     .ok()
-                    .and_then(|sealed| open(&me, &sealed).ok());
+                    .map(|sealed| open(&me, &sealed));
                 match opened {
-                    Some(opened) => receive(vault, &me, &opened, now, &mut report)?,
-                    None => {
+                    Some(Ok(opened)) => {
+                        receive(vault, &me, &opened, message.depositor, now, &mut report)?
+                    }
+                    Some(Err(OpenError::NotForMe)) => {
+                        vault.messages_mut().bump("rejected")?;
+                        report.not_for_me += 1;
+                    }
+                    _ => {
                         vault.messages_mut().bump("rejected")?;
                         report.rejected += 1;
                     }
@@ -81,11 +97,14 @@ where
     Ok(report)
 }
 
-/// The receiver policy for one opened message, in the spec's order.
+/// The receiver policy for one opened message, in the spec's order (section 9). `depositor`
+/// is the relay's claim of who deposited it: it only decides whether a message from a key
+/// that is not pinned is held (a contact's account) or quarantined.
 fn receive<V: MessagesVault>(
     vault: &mut V,
     me: &Identity,
     opened: &OpenedMessage,
+    depositor: AccountId,
     now: OffsetDateTime,
     report: &mut FetchReport,
 ) -> Result<()> {
@@ -95,60 +114,21 @@ fn receive<V: MessagesVault>(
         return Ok(());
     }
     let sender = &opened.sender_bundle;
-    let pinned = vault.contacts().pinned(sender)?;
-    let verdict = match (&pinned, &opened.payload) {
-        (Some(contact), Payload::Entries(_))
-            if matches!(
-                contact.state,
-                ContactState::Connected | ContactState::KeyChanged
-            ) =>
-        {
-            Some((contact.id, MessageVerdict::Accepted))
-        }
-        (Some(contact), Payload::Connect(connect))
-            if contact.state == ContactState::AwaitingConfirmation =>
-        {
-            match receive_connect(
-                &mut vault.contacts_mut(),
-                &me.fingerprint(),
-                sender,
-                connect,
-            )? {
-                Some(card) => report.connected.push(card),
-                None => quarantine(vault, report)?,
-            }
-            return Ok(());
-        }
-        (Some(_), _) => None,
-        (None, Payload::Entries(_)) => vault
-            .contacts()
-            .changed_to(sender)?
-            .map(|contact| (contact.id, MessageVerdict::Held)),
-        (None, Payload::Connect(connect)) => {
-            // A `connect` for my invite from another key than the offer's: the key changed.
-            if let Some(contact) = vault.contacts().by_invite(connect.invite_id)? {
-                vault.contacts_mut().key_changed(contact.id, sender)?;
-                report.held += 1;
-                return Ok(());
-            }
-            None
-        }
-        (None, _) => None,
+    if let Payload::Connect(connect) = &opened.payload {
+        return receive_connect_message(vault, me, sender, connect, report);
+    }
+    let Some((contact_id, verdict)) = sender_contact(vault, sender, depositor)? else {
+        return quarantine(vault, report);
     };
-    let Some((contact_id, verdict)) = verdict else {
-        let state = pinned.as_ref().map(|contact| contact.state);
-        return match (state, &opened.payload) {
-            // A confirm that was retried: already connected.
-            (Some(ContactState::Connected), Payload::Connect(_)) => Ok(()),
-            // Requests and declines are not acted on by this build.
-            (Some(ContactState::Connected | ContactState::KeyChanged), _) => {
-                vault.messages_mut().bump("rejected")?;
-                report.rejected += 1;
-                Ok(())
-            }
-            _ => quarantine(vault, report),
-        };
-    };
+    if let Some(sequence) = opened.payload.sequence()
+        && vault
+            .messages()
+            .has_sequence(contact_id, sender, sequence)?
+    {
+        // Another message with a number this key already used: never accepted twice.
+        report.replays += 1;
+        return Ok(());
+    }
     vault.messages_mut().add_received(
         &NewReceived {
             id: header.message_id,
@@ -168,6 +148,77 @@ fn receive<V: MessagesVault>(
         MessageVerdict::Held => report.held += 1,
     }
     Ok(())
+}
+
+/// Whose message this is and how it is let in (rules 1 and 2): the contact whose pinned key
+/// signed it (accepted); else the contact for whom this key was already seen as a changed
+/// key, or the connected contact whose account the relay says deposited it — that contact
+/// is marked *key changed* and the message held; else nobody (quarantine).
+fn sender_contact<V: MessagesVault>(
+    vault: &mut V,
+    sender: &KeyBundle,
+    depositor: AccountId,
+) -> Result<Option<(i64, MessageVerdict)>> {
+    let can_receive = |contact: &Contact| {
+        matches!(
+            contact.state,
+            ContactState::Connected | ContactState::KeyChanged
+        )
+    };
+    if let Some(contact) = vault.contacts().pinned(sender)? {
+        return Ok(can_receive(&contact).then_some((contact.id, MessageVerdict::Accepted)));
+    }
+    let changed = match vault.contacts().changed_to(sender)? {
+        Some(contact) => Some(contact),
+        None => vault.contacts().active_with_account(depositor)?,
+    };
+    let Some(contact) = changed.filter(can_receive) else {
+        return Ok(None);
+    };
+    vault.contacts_mut().key_changed(contact.id, sender)?;
+    Ok(Some((contact.id, MessageVerdict::Held)))
+}
+
+/// A `connect`: pins the inviter of an invite I accepted; from another key than the offer's,
+/// it marks that contact's key changed; a retried one for a connected contact changes nothing.
+fn receive_connect_message<V: MessagesVault>(
+    vault: &mut V,
+    me: &Identity,
+    sender: &KeyBundle,
+    connect: &ConnectPayload,
+    report: &mut FetchReport,
+) -> Result<()> {
+    match vault.contacts().pinned(sender)? {
+        Some(contact) if contact.state == ContactState::AwaitingConfirmation => {
+            match receive_connect(
+                &mut vault.contacts_mut(),
+                &me.fingerprint(),
+                sender,
+                connect,
+            )? {
+                Some(card) => report.connected.push(card),
+                None => quarantine(vault, report)?,
+            }
+            Ok(())
+        }
+        Some(contact)
+            if matches!(
+                contact.state,
+                ContactState::Connected | ContactState::KeyChanged
+            ) =>
+        {
+            Ok(())
+        }
+        Some(_) => quarantine(vault, report),
+        None => match vault.contacts().by_invite(connect.invite_id)? {
+            Some(contact) => {
+                vault.contacts_mut().key_changed(contact.id, sender)?;
+                report.held += 1;
+                Ok(())
+            }
+            None => quarantine(vault, report),
+        },
+    }
 }
 
 fn quarantine<V: MessagesVault>(vault: &mut V, report: &mut FetchReport) -> Result<()> {

@@ -19,8 +19,10 @@ mod tables;
 
 pub use fetching::{FetchReport, fetch};
 pub use reading::{ExportFormat, delete, export, list, save, sent, show};
-pub use sending::{refresh_sent, send_to_contact};
-pub use tables::{InboxMessage, MessageVerdict, ReceivedEntry, SentMessage, SentStatus};
+pub use sending::{decline_request, refresh_sent, request_from_contact, send_to_contact};
+pub use tables::{
+    InboxMessage, MessageKind, MessageVerdict, ReceivedEntry, SentMessage, SentStatus,
+};
 
 use crate::contacts::ContactsVault;
 use crate::entries::Entries;
@@ -64,6 +66,22 @@ pub(crate) const MIGRATION: Migration = Migration {
                                   'delivered', 'expired', 'refused')),
         status_at             INTEGER NOT NULL       -- Unix time, nanoseconds
     );
+    ",
+};
+
+/// Schema 6: `request` and `decline` messages (stored like `entries`, told apart by their
+/// payload's kind) and per-contact sequence numbers (docs/spec/inbox.md, section 9.4).
+pub(crate) const SEQUENCE_MIGRATION: Migration = Migration {
+    version: 6,
+    sql: "
+    -- The payload's `sequence`; NULL for messages stored before schema 6. One number of one
+    -- sender key is stored once: a second message with it is dropped.
+    ALTER TABLE inbox_messages ADD COLUMN sequence INTEGER;
+    CREATE UNIQUE INDEX inbox_messages_sequence
+        ON inbox_messages (contact_id, sender_bundle, sequence);
+    -- The number each sent message carries; the next one to a contact is the largest + 1.
+    ALTER TABLE sent_messages ADD COLUMN sequence INTEGER;
+    CREATE INDEX sent_messages_sequence ON sent_messages (contact_id, sequence);
     ",
 };
 

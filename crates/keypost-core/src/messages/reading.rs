@@ -3,15 +3,14 @@
 //! delete (a tombstone keeps the id), and the sent log.
 
 use super::MessagesVault;
-use super::tables::{
-    InboxMessage, InboxRow, MessageVerdict, ReceivedEntry, SentMessage, contact_name,
-};
+use super::tables::{Content, InboxMessage, InboxRow, MessageVerdict, SentMessage, contact_name};
 use crate::entry::EntryId;
 use crate::inbox::{InboxError, Result};
 use crate::interchange::csv::{CsvExportOptions, CsvFormat, write_csv};
 use crate::interchange::print::{PrintOptions, render_pdf};
 use crate::pickups::{fields_of, unsaved_entries};
-use keypost_protocol::inbox::MessageId;
+use keypost_protocol::inbox::payload::EntriesPayload;
+use keypost_protocol::inbox::{MessageId, Payload};
 use time::OffsetDateTime;
 
 /// What [`export`] writes.
@@ -38,7 +37,8 @@ pub fn show<V: MessagesVault>(vault: &V, id: MessageId, reveal: bool) -> Result<
 }
 
 /// Saves the entries of message `id` (all, or those at the indexes `only`) as new entries:
-/// one transaction and one undo step. A held message cannot be saved.
+/// one transaction and one undo step. A held message cannot be saved, and a `request` or
+/// `decline` has nothing to save.
 pub fn save<V: MessagesVault>(
     vault: &mut V,
     id: MessageId,
@@ -48,7 +48,7 @@ pub fn save<V: MessagesVault>(
     if row.verdict == MessageVerdict::Held {
         return Err(InboxError::Held);
     }
-    let payload = content(&row)?;
+    let payload = entries_of(&row)?;
     let fields =
         match only {
             None => payload.entries.iter().map(fields_of).collect(),
@@ -78,7 +78,7 @@ pub fn export<V: MessagesVault>(
         if row.verdict == MessageVerdict::Held {
             return Err(InboxError::Held);
         }
-        entries.extend(unsaved_entries(&content(&row)?.entries, row.received_at));
+        entries.extend(unsaved_entries(&entries_of(&row)?.entries, row.received_at));
     }
     match format {
         ExportFormat::Csv(csv) => {
@@ -108,30 +108,43 @@ pub fn sent<V: MessagesVault>(vault: &V) -> Result<Vec<SentMessage>> {
     vault.messages().sent()
 }
 
-fn content(row: &InboxRow) -> Result<&keypost_protocol::inbox::payload::EntriesPayload> {
+fn payload_of(row: &InboxRow) -> Result<&Payload> {
     row.payload
         .as_ref()
         .ok_or_else(|| InboxError::NotFound(format!("message {} was deleted", row.id)))
 }
 
+/// The entries of an `entries` message; other kinds hold none to save or export.
+fn entries_of(row: &InboxRow) -> Result<&EntriesPayload> {
+    match payload_of(row)? {
+        Payload::Entries(entries) => Ok(entries),
+        other => Err(InboxError::InvalidInput(format!(
+            "message {} is a {}: it holds no entries",
+            row.id,
+            other.kind()
+        ))),
+    }
+}
+
 fn shown<V: MessagesVault>(vault: &V, row: InboxRow, reveal: bool) -> Result<InboxMessage> {
     let (from, from_fingerprint) = contact_name(vault, row.contact_id)?;
-    let payload = content(&row)?;
+    let content = Content::of(payload_of(&row)?, reveal)?;
     Ok(InboxMessage {
         id: row.id,
         from,
-        sender_name: payload.sender_name.clone(),
+        sender_name: content.sender_name,
         from_fingerprint,
         state: row.verdict,
-        note: payload.note.clone(),
+        kind: content.kind,
+        sequence: content.sequence,
+        missing_before: row.missing_before,
+        note: content.note,
+        request_text: content.request_text,
+        declines: content.declines,
         sent_at: OffsetDateTime::from_unix_timestamp(i64::try_from(row.sent_at).unwrap_or(0))
             .map_err(|error| InboxError::Corrupt(error.to_string()))?,
         received_at: row.received_at,
-        entries: payload
-            .entries
-            .iter()
-            .map(|entry| ReceivedEntry::of(entry, reveal))
-            .collect(),
-        saved_entry_ids: row.saved.clone(),
+        entries: content.entries,
+        saved_entry_ids: row.saved,
     })
 }

@@ -7,7 +7,6 @@ use crate::entries::add_in;
 use crate::entry::{EntryFields, EntryId};
 use crate::inbox::{InboxError, Result, stored};
 use crate::store::{from_nanos, to_nanos};
-use keypost_protocol::inbox::payload::EntriesPayload;
 use keypost_protocol::inbox::{Fingerprint, KeyBundle, MessageId, Payload};
 use keypost_protocol::pickup::EntrySnapshot;
 use rusqlite::{OptionalExtension, Row, params};
@@ -30,6 +29,66 @@ impl MessageVerdict {
             Self::Accepted => "accepted",
             Self::Held => "held",
         }
+    }
+}
+
+/// What a message asks of the person: its payload kind (docs/spec/inbox.md, "Payload kinds").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// Copies of entries, which can be saved or exported.
+    Entries,
+    /// The contact asks for a password (`request_text`); nothing to save.
+    Request,
+    /// The contact declined the request `declines`; nothing to save.
+    Decline,
+}
+
+/// The fields a message shows, whatever its kind.
+pub(crate) struct Content {
+    pub kind: MessageKind,
+    pub sequence: Option<u64>,
+    pub sender_name: String,
+    pub note: String,
+    pub entries: Vec<ReceivedEntry>,
+    pub request_text: Option<String>,
+    pub declines: Option<MessageId>,
+}
+
+impl Content {
+    pub(crate) fn of(payload: &Payload, reveal: bool) -> Result<Self> {
+        let mut content = Self {
+            kind: MessageKind::Entries,
+            sequence: payload.sequence(),
+            sender_name: String::new(),
+            note: String::new(),
+            entries: Vec::new(),
+            request_text: None,
+            declines: None,
+        };
+        match payload {
+            Payload::Entries(entries) => {
+                content.sender_name.clone_from(&entries.sender_name);
+                content.note.clone_from(&entries.note);
+                content.entries = entries
+                    .entries
+                    .iter()
+                    .map(|entry| ReceivedEntry::of(entry, reveal))
+                    .collect();
+            }
+            Payload::Request(request) => {
+                content.kind = MessageKind::Request;
+                content.request_text = Some(request.text.clone());
+            }
+            Payload::Decline(decline) => {
+                content.kind = MessageKind::Decline;
+                content.declines = Some(decline.request);
+            }
+            Payload::Connect(_) => {
+                return Err(InboxError::Corrupt("a stored connect message".into()));
+            }
+        }
+        Ok(content)
     }
 }
 
@@ -99,7 +158,17 @@ pub struct InboxMessage {
     pub sender_name: String,
     pub from_fingerprint: Fingerprint,
     pub state: MessageVerdict,
+    pub kind: MessageKind,
+    /// The sender's number for this message (docs/spec/inbox.md, section 9.4); `None` for
+    /// messages stored before sequence numbers existed.
+    pub sequence: Option<u64>,
+    /// How many of this sender key's numbers just below `sequence` never arrived (0: none).
+    pub missing_before: u64,
     pub note: String,
+    /// A `request`'s text.
+    pub request_text: Option<String>,
+    /// A `decline`'s request (the id of my request message).
+    pub declines: Option<MessageId>,
     #[serde(with = "time::serde::rfc3339")]
     pub sent_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -156,8 +225,12 @@ pub struct SentMessage {
     /// The contact's name when it was sent.
     pub to: String,
     pub to_fingerprint: Fingerprint,
+    pub kind: MessageKind,
+    pub sequence: Option<u64>,
     pub note: String,
     pub entries: Vec<ReceivedEntry>,
+    pub request_text: Option<String>,
+    pub declines: Option<MessageId>,
     #[serde(with = "time::serde::rfc3339")]
     pub sent_at: OffsetDateTime,
     pub status: SentStatus,
@@ -170,8 +243,9 @@ pub(crate) struct InboxRow {
     pub verdict: MessageVerdict,
     pub sent_at: u64,
     pub received_at: OffsetDateTime,
-    pub payload: Option<EntriesPayload>,
+    pub payload: Option<Payload>,
     pub saved: Vec<EntryId>,
+    pub missing_before: u64,
 }
 
 /// A received message to store.
@@ -188,13 +262,18 @@ pub(crate) struct NewReceived<'a> {
 pub(crate) struct NewSent<'a> {
     pub id: MessageId,
     pub contact_id: i64,
+    pub sequence: Option<u64>,
     pub recipient_name: &'a str,
     pub recipient: &'a Fingerprint,
     pub payload: &'a [u8],
 }
 
-const INBOX_COLUMNS: &str =
-    "message_id, contact_id, verdict, sent_at, received_at, payload, saved_entry_ids";
+const INBOX_COLUMNS: &str = "message_id, contact_id, verdict, sent_at, received_at, payload, saved_entry_ids, missing_before";
+/// The inbox with each message's gap: numbers of the same sender key between the next lower
+/// number received (or 0) and its own. Tombstones keep their number, so deleting closes nothing.
+const INBOX_WITH_GAPS: &str = "(SELECT *, CASE WHEN sequence IS NULL THEN 0 ELSE
+    sequence - 1 - COALESCE(LAG(sequence) OVER (PARTITION BY contact_id, sender_bundle
+    ORDER BY sequence), 0) END AS missing_before FROM inbox_messages)";
 const SENT_COLUMNS: &str =
     "message_id, recipient_name, recipient_fingerprint, payload, sent_at, status";
 
@@ -202,7 +281,7 @@ impl Messages<'_> {
     /// Messages not deleted, oldest sent first.
     pub(crate) fn inbox(&self) -> Result<Vec<InboxRow>> {
         let mut statement = self.conn.prepare(&format!(
-            "SELECT {INBOX_COLUMNS} FROM inbox_messages WHERE deleted_at IS NULL
+            "SELECT {INBOX_COLUMNS} FROM {INBOX_WITH_GAPS} WHERE deleted_at IS NULL
              ORDER BY sent_at, received_at"
         ))?;
         let rows = statement
@@ -216,7 +295,7 @@ impl Messages<'_> {
         self.conn
             .query_row(
                 &format!(
-                    "SELECT {INBOX_COLUMNS} FROM inbox_messages
+                    "SELECT {INBOX_COLUMNS} FROM {INBOX_WITH_GAPS}
                      WHERE message_id = ?1 AND deleted_at IS NULL"
                 ),
                 params![id.as_bytes().as_slice()],
@@ -225,6 +304,40 @@ impl Messages<'_> {
             .optional()?
             .ok_or_else(|| InboxError::NotFound(format!("no message {id} in the inbox")))?
             .parse()
+    }
+
+    /// Whether `sequence` from `sender` (as contact `contact_id`) is in the inbox already.
+    pub(crate) fn has_sequence(
+        &self,
+        contact_id: i64,
+        sender: &KeyBundle,
+        sequence: u64,
+    ) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM inbox_messages
+                 WHERE contact_id = ?1 AND sender_bundle = ?2 AND sequence = ?3",
+                params![
+                    contact_id,
+                    sender.as_bytes().as_slice(),
+                    sequence_column(sequence)
+                ],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// The number the next message to contact `contact_id` carries: one more than the last
+    /// one recorded (sent or not), from 1.
+    pub(crate) fn next_sequence(&self, contact_id: i64) -> Result<u64> {
+        let last: i64 = self.conn.query_row(
+            "SELECT COALESCE(MAX(sequence), 0) FROM sent_messages WHERE contact_id = ?1",
+            params![contact_id],
+            |row| row.get(0),
+        )?;
+        Ok(u64::try_from(last).unwrap_or(0) + 1)
     }
 
     /// How many messages were dropped as from an unknown key (`quarantined`) or unopenable
@@ -260,18 +373,18 @@ impl Messages<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
             .map(|(id, to, fingerprint, payload, sent_at, status)| {
-                let payload = entries_payload(&payload)?;
+                let content = Content::of(&stored_payload(&payload)?, false)?;
                 let fingerprint = stored(&fingerprint, "a fingerprint")?;
                 Ok(SentMessage {
                     id: message_id(&id)?,
                     to,
                     to_fingerprint: Fingerprint::from_bytes(fingerprint),
-                    note: payload.note.clone(),
-                    entries: payload
-                        .entries
-                        .iter()
-                        .map(|entry| ReceivedEntry::of(entry, false))
-                        .collect(),
+                    kind: content.kind,
+                    sequence: content.sequence,
+                    note: content.note,
+                    entries: content.entries,
+                    request_text: content.request_text,
+                    declines: content.declines,
                     sent_at: from_nanos(sent_at)?,
                     status: SentStatus::parse(&status)?,
                 })
@@ -313,8 +426,8 @@ impl MessagesMut<'_> {
             .map_err(|_| InboxError::Corrupt("a payload is not UTF-8".into()))?;
         self.conn.execute(
             "INSERT INTO inbox_messages (message_id, contact_id, verdict, sender_bundle,
-                 sent_at, received_at, payload)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 sent_at, received_at, payload, sequence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 new.id.as_bytes().as_slice(),
                 new.contact_id,
@@ -323,6 +436,7 @@ impl MessagesMut<'_> {
                 i64::try_from(new.sent_at).unwrap_or(i64::MAX),
                 to_nanos(now)?,
                 payload,
+                new.payload.sequence().map(sequence_column),
             ],
         )?;
         Ok(())
@@ -374,8 +488,8 @@ impl MessagesMut<'_> {
         let now = to_nanos(now)?;
         self.conn.execute(
             "INSERT INTO sent_messages (message_id, contact_id, recipient_name,
-                 recipient_fingerprint, payload, sent_at, status, status_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?6)",
+                 recipient_fingerprint, payload, sent_at, status, status_at, sequence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?6, ?7)",
             params![
                 new.id.as_bytes().as_slice(),
                 new.contact_id,
@@ -383,6 +497,7 @@ impl MessagesMut<'_> {
                 new.recipient.as_bytes().as_slice(),
                 payload,
                 now,
+                new.sequence.map(sequence_column),
             ],
         )?;
         Ok(())
@@ -433,6 +548,7 @@ struct RawInbox {
     received_at: i64,
     payload: Option<String>,
     saved: String,
+    missing_before: i64,
 }
 
 fn raw_inbox(row: &Row<'_>) -> rusqlite::Result<RawInbox> {
@@ -444,6 +560,7 @@ fn raw_inbox(row: &Row<'_>) -> rusqlite::Result<RawInbox> {
         received_at: row.get(4)?,
         payload: row.get(5)?,
         saved: row.get(6)?,
+        missing_before: row.get(7)?,
     })
 }
 
@@ -459,22 +576,25 @@ impl RawInbox {
             },
             sent_at: u64::try_from(self.sent_at).unwrap_or(0),
             received_at: from_nanos(self.received_at)?,
-            payload: self.payload.as_deref().map(entries_payload).transpose()?,
+            payload: self.payload.as_deref().map(stored_payload).transpose()?,
             saved: serde_json::from_str(&self.saved)
                 .map_err(|error| InboxError::Corrupt(format!("saved entry ids: {error}")))?,
+            missing_before: u64::try_from(self.missing_before).unwrap_or(0),
         })
     }
 }
 
-/// Stored payloads are `entries` payloads (other kinds are acted on, not stored).
-fn entries_payload(text: &str) -> Result<EntriesPayload> {
+/// A stored payload (`entries`, `request` or `decline`; a `connect` is acted on, not stored).
+fn stored_payload(text: &str) -> Result<Payload> {
     match Payload::from_canonical_json(text.as_bytes())? {
-        Payload::Entries(entries) => Ok(entries),
-        other => Err(InboxError::Corrupt(format!(
-            "a stored {} message",
-            other.kind()
-        ))),
+        Payload::Connect(_) => Err(InboxError::Corrupt("a stored connect message".into())),
+        payload => Ok(payload),
     }
+}
+
+/// A sequence number as SQLite stores it (the protocol keeps them under 2^53).
+fn sequence_column(sequence: u64) -> i64 {
+    i64::try_from(sequence).unwrap_or(i64::MAX)
 }
 
 fn message_id(bytes: &[u8]) -> Result<MessageId> {

@@ -35,6 +35,7 @@ pub(crate) const SCHEMA: &[Migration] = &[
     identity::MIGRATION,
     contacts::MIGRATION,
     messages::MIGRATION,
+    messages::SEQUENCE_MIGRATION,
 ];
 
 /// Folder name of the vault inside the OS data folder.

@@ -135,18 +135,29 @@ impl World {
         person
     }
 
-    /// The relay serves `sealed` in `mailbox` again, as a new deposit (what a malicious relay
-    /// can do with any ciphertext it ever saw).
-    pub fn serve(&self, mailbox: AccountId, sealed: &[u8]) {
+    /// The relay serves `sealed` in `mailbox` again, as a new deposit it says `depositor` made
+    /// (what a malicious relay can do with any ciphertext it ever saw).
+    pub fn serve(&self, mailbox: AccountId, depositor: AccountId, sealed: &[u8]) {
         let db = self.relay_db();
+        let relay_id = MessageId::random();
         db.execute(
             "INSERT INTO mailbox_messages (message_id, mailbox, sealed, size, deposited_at)
              VALUES (?1, ?2, ?3, ?4, 1)",
             rusqlite::params![
-                MessageId::random().as_bytes().as_slice(),
+                relay_id.as_bytes().as_slice(),
                 mailbox.as_bytes().as_slice(),
                 sealed,
                 i64::try_from(sealed.len()).unwrap()
+            ],
+        )
+        .unwrap();
+        db.execute(
+            "INSERT INTO deliveries (message_id, sender, mailbox, status, deposited_at, updated_at)
+             VALUES (?1, ?2, ?3, 'queued', 1, 1)",
+            rusqlite::params![
+                relay_id.as_bytes().as_slice(),
+                depositor.as_bytes().as_slice(),
+                mailbox.as_bytes().as_slice(),
             ],
         )
         .unwrap();
@@ -172,6 +183,25 @@ impl World {
             .unwrap()
             .collect::<rusqlite::Result<Vec<_>>>()
             .unwrap()
+    }
+
+    /// The relay drops the message `id` from its mailbox and keeps its sealed bytes.
+    pub fn take(&self, id: MessageId) -> Vec<u8> {
+        let db = self.relay_db();
+        let (sealed, mailbox): (Vec<u8>, Vec<u8>) = db
+            .query_row(
+                "DELETE FROM mailbox_messages WHERE message_id = ?1 RETURNING sealed, mailbox",
+                [id.as_bytes().as_slice()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        db.execute(
+            "UPDATE accounts SET mailbox_count = mailbox_count - 1,
+                 mailbox_bytes = mailbox_bytes - ?2 WHERE id = ?1",
+            rusqlite::params![mailbox, i64::try_from(sealed.len()).unwrap()],
+        )
+        .unwrap();
+        sealed
     }
 
     /// The relay answers with `bundle` when asked for `account`'s key.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::inbox::{GrantId, MessageId};
+use crate::inbox::{AccountId, GrantId, MessageId};
 
 /// `POST /api/v1/grants` — the mailbox owner lets the holder of one token deposit (201).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +49,10 @@ pub struct DepositResponse {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxMessage {
     pub message_id: MessageId,
+    /// The account whose session deposited it: the relay's claim, which only decides whether
+    /// a message from an unpinned key is held (a contact's account) or quarantined; the
+    /// signature and the pinned key stay the authority.
+    pub depositor: AccountId,
     pub sealed: String,
     pub deposited_at: String,
 }

@@ -10,6 +10,8 @@ pub const MAX_ENTRIES: usize = crate::pickup::limits::MAX_ENTRIES;
 pub const MAX_NOTE_CHARS: usize = 500;
 /// A display name (the sender's own, or a petname), in characters.
 pub const MAX_NAME_CHARS: usize = 100;
+/// The largest per-contact sequence number: 2^53 − 1, exact in every JSON reader.
+pub const MAX_SEQUENCE: u64 = (1 << 53) - 1;
 /// The largest sealed message anyone may make, store or open: 4 MiB.
 pub const MAX_SEALED_MESSAGE_LEN: usize = 4 * 1024 * 1024;
 /// The largest sealed invite offer or answer: 16 KiB.
@@ -27,6 +29,9 @@ pub const MESSAGE_RETENTION_SECONDS: u64 = 30 * 86_400;
 /// The shortest and longest lifetime of an invite.
 pub const MIN_INVITE_EXPIRY_SECONDS: u64 = 3_600;
 pub const MAX_INVITE_EXPIRY_SECONDS: u64 = 7 * 86_400;
+/// How far the relay's clock may differ from the inviter's: the relay accepts an invite's
+/// lifetime this much outside the range above, measured on its own clock.
+pub const INVITE_EXPIRY_SLACK_SECONDS: u64 = 300;
 /// A login session's lifetime.
 pub const SESSION_SECONDS: u64 = 3_600;
 /// A login challenge's lifetime; it is also single use.
@@ -69,6 +74,14 @@ impl InboxLimits {
     pub fn invite_expiry_allowed(seconds: u64) -> bool {
         (MIN_INVITE_EXPIRY_SECONDS..=MAX_INVITE_EXPIRY_SECONDS).contains(&seconds)
     }
+
+    /// True when the relay accepts `seconds` (to the invite's expiry, on the relay's clock):
+    /// an allowed lifetime give or take [`INVITE_EXPIRY_SLACK_SECONDS`] of clock difference.
+    pub fn invite_expiry_accepted_by_relay(seconds: u64) -> bool {
+        (MIN_INVITE_EXPIRY_SECONDS - INVITE_EXPIRY_SLACK_SECONDS
+            ..=MAX_INVITE_EXPIRY_SECONDS + INVITE_EXPIRY_SLACK_SECONDS)
+            .contains(&seconds)
+    }
 }
 
 // The UI reads the seconds as JavaScript numbers, exact below 2^53.
@@ -94,5 +107,9 @@ mod tests {
         assert!(InboxLimits::invite_expiry_allowed(3_600));
         assert!(InboxLimits::invite_expiry_allowed(604_800));
         assert!(!InboxLimits::invite_expiry_allowed(604_801));
+        assert!(!InboxLimits::invite_expiry_accepted_by_relay(3_299));
+        assert!(InboxLimits::invite_expiry_accepted_by_relay(3_300));
+        assert!(InboxLimits::invite_expiry_accepted_by_relay(605_100));
+        assert!(!InboxLimits::invite_expiry_accepted_by_relay(605_101));
     }
 }

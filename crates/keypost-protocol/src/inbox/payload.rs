@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::ids::{InviteId, MessageId};
-use super::limits::{MAX_ENTRIES, MAX_NAME_CHARS, MAX_NOTE_CHARS};
+use super::limits::{MAX_ENTRIES, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_SEQUENCE};
 use super::signing::Signature;
 use super::tokens::DepositGrant;
 use crate::canonical_json::{self, CanonicalError};
@@ -28,6 +28,8 @@ pub enum PayloadError {
     NameTooLong { max: usize },
     #[error("the text is longer than {max} characters")]
     TextTooLong { max: usize },
+    #[error("a message's sequence number is 1 to {max}")]
+    Sequence { max: u64 },
 }
 
 impl From<CanonicalError> for PayloadError {
@@ -49,10 +51,12 @@ pub enum Payload {
     Decline(DeclinePayload),
 }
 
-/// Copies of entries: `{"kind":"entries","sender_name","note","entries":[…]}`.
+/// Copies of entries: `{"kind":"entries","sequence","sender_name","note","entries":[…]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntriesPayload {
+    /// This sender's count of messages to this recipient, from 1 (see [`Payload::sequence`]).
+    pub sequence: u64,
     /// At most 100 characters.
     pub sender_name: String,
     /// At most 500 characters; may be empty.
@@ -73,18 +77,21 @@ pub struct ConnectPayload {
     pub signature: Signature,
 }
 
-/// Asks a contact for a password: `{"kind":"request","text"}`, text at most 500 characters.
-/// The request is named by the id of the message that carries it.
+/// Asks a contact for a password: `{"kind":"request","sequence","text"}`, text at most 500
+/// characters. The request is named by the id of the message that carries it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestPayload {
+    pub sequence: u64,
     pub text: String,
 }
 
-/// Declines a request: `{"kind":"decline","request"}`, the id of the request's message.
+/// Declines a request: `{"kind":"decline","sequence","request"}`, the id of the request's
+/// message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeclinePayload {
+    pub sequence: u64,
     pub request: MessageId,
 }
 
@@ -93,6 +100,11 @@ impl Payload {
     /// characters.
     pub fn check_limits(&self) -> Result<(), PayloadError> {
         let chars_at_most = |text: &str, max: usize| text.chars().count() <= max;
+        if let Some(sequence) = self.sequence()
+            && !(1..=MAX_SEQUENCE).contains(&sequence)
+        {
+            return Err(PayloadError::Sequence { max: MAX_SEQUENCE });
+        }
         match self {
             Self::Entries(entries) => {
                 let count = entries.entries.len();
@@ -137,6 +149,17 @@ impl Payload {
         Ok(payload)
     }
 
+    /// The sender's number of this message among those it sent to this recipient (1, 2, …),
+    /// so the recipient sees gaps; `None` for `connect`, which opens the count.
+    pub fn sequence(&self) -> Option<u64> {
+        match self {
+            Self::Entries(entries) => Some(entries.sequence),
+            Self::Request(request) => Some(request.sequence),
+            Self::Decline(decline) => Some(decline.sequence),
+            Self::Connect(_) => None,
+        }
+    }
+
     /// The spec's name of the kind (the `kind` field).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -159,6 +182,7 @@ pub(crate) mod tests {
         entry.title = "Router".into();
         entry.password = "c0rrect-horse".into();
         Payload::Entries(EntriesPayload {
+            sequence: 7,
             sender_name: "Ana".into(),
             note: "Here you go".into(),
             entries: vec![entry],
@@ -177,9 +201,11 @@ pub(crate) mod tests {
                 signature: Signature::from_bytes([4; 64]),
             }),
             Payload::Request(RequestPayload {
+                sequence: 8,
                 text: "The Wi-Fi password, please".into(),
             }),
             Payload::Decline(DeclinePayload {
+                sequence: 9,
                 request: MessageId::from_bytes([5; 16]),
             }),
         ]
@@ -195,18 +221,18 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(
             texts[0],
-            r#"{"kind":"entries","sender_name":"Ana","note":"Here you go","entries":[{"title":"Router","username":"","password":"c0rrect-horse","urls":[],"notes":"","custom_fields":[],"totp":""}]}"#
+            r#"{"kind":"entries","sequence":7,"sender_name":"Ana","note":"Here you go","entries":[{"title":"Router","username":"","password":"c0rrect-horse","urls":[],"notes":"","custom_fields":[],"totp":""}]}"#
         );
         assert!(texts[1].starts_with(
             r#"{"kind":"connect","invite_id":"AQEBAQEBAQEBAQEBAQEBAQ","grant":{"grant_id":"#
         ));
         assert_eq!(
             texts[2],
-            r#"{"kind":"request","text":"The Wi-Fi password, please"}"#
+            r#"{"kind":"request","sequence":8,"text":"The Wi-Fi password, please"}"#
         );
         assert_eq!(
             texts[3],
-            r#"{"kind":"decline","request":"BQUFBQUFBQUFBQUFBQUFBQ"}"#
+            r#"{"kind":"decline","sequence":9,"request":"BQUFBQUFBQUFBQUFBQUFBQ"}"#
         );
         for (payload, text) in every_kind().iter().zip(&texts) {
             assert_eq!(
@@ -229,8 +255,12 @@ pub(crate) mod tests {
             json.replace(r#""note":"Here you go","#, r#""note":"Here you go","extra":1,"#),
             json.replace(r#""kind":"entries""#, r#""kind":"receipt""#),
             json.replace(r#""kind":"entries","#, ""),
-            json.replace(r#"{"kind":"entries","sender_name":"Ana""#, r#"{"sender_name":"Ana","kind":"entries""#),
-            r#"{"kind":"decline","request":"BQUFBQUFBQUFBQUFBQUFBQ","request":"BQUFBQUFBQUFBQUFBQUFBQ"}"#.to_owned(),
+            json.replace(r#"{"kind":"entries","sequence":7"#, r#"{"sequence":7,"kind":"entries""#),
+            json.replace(r#""sequence":7"#, r#""sequence":7.0"#),
+            json.replace(r#""sequence":7"#, r#""sequence":07"#),
+            json.replace(r#""sequence":7"#, r#""sequence":"7""#),
+            json.replace(r#""sequence":7,"#, ""),
+            r#"{"kind":"decline","sequence":9,"request":"BQUFBQUFBQUFBQUFBQUFBQ","request":"BQUFBQUFBQUFBQUFBQUFBQ"}"#.to_owned(),
         ] {
             assert!(
                 matches!(
@@ -276,12 +306,31 @@ pub(crate) mod tests {
             Err(PayloadError::TextTooLong { .. })
         ));
         let long_request = Payload::Request(RequestPayload {
+            sequence: 1,
             text: "é".repeat(MAX_NOTE_CHARS + 1),
         });
         assert!(matches!(
             long_request.check_limits(),
             Err(PayloadError::TextTooLong { .. })
         ));
+        for (sequence, allowed) in [
+            (0, false),
+            (1, true),
+            (MAX_SEQUENCE, true),
+            (MAX_SEQUENCE + 1, false),
+        ] {
+            let decline = Payload::Decline(DeclinePayload {
+                sequence,
+                request: MessageId::from_bytes([5; 16]),
+            });
+            let unchecked = canonical_json::encode(&decline);
+            assert_eq!(
+                Payload::from_canonical_json(&unchecked).is_ok(),
+                allowed,
+                "{sequence}"
+            );
+            assert_eq!(decline.to_canonical_json().is_ok(), allowed, "{sequence}");
+        }
     }
 
     #[test]

@@ -539,6 +539,7 @@ fn entries_payload() -> Payload {
         hidden: false,
     }];
     Payload::Entries(EntriesPayload {
+        sequence: 1,
         sender_name: "Alice Martin".into(),
         note: "The Wi-Fi, as promised.".into(),
         entries: vec![wifi],
@@ -561,6 +562,7 @@ fn message_vectors(out: &mut Vec<Vector>) -> Result<(), InboxVectorError> {
             "message_ok_request",
             "Alice asks Bob for a password.",
             Payload::Request(RequestPayload {
+                sequence: 2,
                 text: "Could you send me the alarm code?".into(),
             }),
         ),

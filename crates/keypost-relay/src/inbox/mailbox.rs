@@ -5,7 +5,8 @@
 //! size <= max AND <grant exists>`; PostgreSQL locks the row and re-checks the condition
 //! against the latest version, so concurrent deposits queue on it. The message row, the
 //! delivery record and the counters change in one transaction; acknowledgement and expiry
-//! give the counts back in the transaction that deletes the rows.
+//! give the counts back in the transaction that deletes the rows. The per-sender deposit limit
+//! is the same kind of conditional `UPDATE`, of a counter on the sender's account row.
 
 use keypost_protocol::api::mailbox::DeliveryStatus;
 use keypost_protocol::inbox::limits::FETCH_BATCH;
@@ -13,7 +14,7 @@ use keypost_protocol::inbox::{AccountId, MessageId};
 use sqlx::{AnyConnection, Row};
 
 use super::notify::CHANNEL;
-use super::{InboxError, placeholders, stored_id};
+use super::{InboxError, change_rows, placeholders, stored_id};
 use crate::store::{Backend, Durability, OpFuture, Store};
 
 pub(crate) fn status_name(status: DeliveryStatus) -> &'static str {
@@ -52,8 +53,52 @@ pub struct Deposit {
 
 pub struct Fetched {
     pub message_id: MessageId,
+    pub depositor: AccountId,
     pub sealed: Vec<u8>,
     pub deposited_at: i64,
+}
+
+/// The window of the per-sender deposit limit.
+const DEPOSIT_WINDOW_SECONDS: i64 = 60;
+
+/// Counts one deposit of `sender` against its limit of `per_minute` deposits in a window of
+/// 60 seconds that starts at its first deposit after the last window ended; refused
+/// (`RateLimited`) beyond it. ONE conditional `UPDATE` on the sender's row, so the limit is
+/// exact across relay processes. Its own short write, not the deposit's transaction, so the
+/// two account rows (sender and mailbox) are never locked together. Losing a count in a crash
+/// is harmless.
+pub async fn count_deposit(
+    store: &Store,
+    sender: AccountId,
+    per_minute: u32,
+    now: i64,
+) -> Result<(), InboxError> {
+    change_rows(
+        store,
+        Durability::Ephemeral,
+        InboxError::RateLimited,
+        move |conn| {
+            Box::pin(async move {
+                // Both CASEs read the old row: an ended window starts again at 1.
+                let counted = sqlx::query(
+                    "UPDATE accounts SET \
+                     deposits_in_window = CASE WHEN deposits_window_start <= $2 THEN 1 \
+                     ELSE deposits_in_window + 1 END, \
+                     deposits_window_start = CASE WHEN deposits_window_start <= $2 THEN $3 \
+                     ELSE deposits_window_start END \
+                     WHERE id = $1 AND (deposits_window_start <= $2 OR deposits_in_window < $4)",
+                )
+                .bind(sender.to_vec())
+                .bind(now - DEPOSIT_WINDOW_SECONDS)
+                .bind(now)
+                .bind(i64::from(per_minute))
+                .execute(conn)
+                .await?;
+                Ok(counted.rows_affected())
+            }) as OpFuture<'_, u64>
+        },
+    )
+    .await
 }
 
 /// Stores a deposit if the grant holds and the quota allows it (see the module comment).
@@ -152,11 +197,13 @@ async fn deposit_in_transaction(
     Ok(Ok(()))
 }
 
-/// The oldest messages of a mailbox, at most one fetch batch.
+/// The oldest messages of a mailbox, at most one fetch batch, each with the account that
+/// deposited it (its delivery record's sender, written in the deposit's transaction).
 pub async fn fetch(store: &Store, mailbox: &AccountId) -> Result<Vec<Fetched>, InboxError> {
     let rows = sqlx::query(
-        "SELECT message_id, sealed, deposited_at FROM mailbox_messages \
-         WHERE mailbox = $1 ORDER BY seq LIMIT $2",
+        "SELECT m.message_id, d.sender, m.sealed, m.deposited_at FROM mailbox_messages m \
+         JOIN deliveries d ON d.message_id = m.message_id \
+         WHERE m.mailbox = $1 ORDER BY m.seq LIMIT $2",
     )
     .bind(mailbox.to_vec())
     .bind(i64::try_from(FETCH_BATCH).unwrap_or(i64::MAX))
@@ -168,6 +215,7 @@ pub async fn fetch(store: &Store, mailbox: &AccountId) -> Result<Vec<Fetched>, I
             message_id: MessageId::from_bytes(stored_id(
                 &row.try_get::<Vec<u8>, _>("message_id")?,
             )?),
+            depositor: AccountId::from_bytes(stored_id(&row.try_get::<Vec<u8>, _>("sender")?)?),
             sealed: row.try_get("sealed")?,
             deposited_at: row.try_get("deposited_at")?,
         });

@@ -22,14 +22,9 @@ pub mod purge;
 pub mod routes;
 pub mod sessions;
 
-use std::num::NonZeroU32;
-
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use keypost_protocol::inbox::AccountId;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
-use crate::config::Limits;
 use crate::mail::MailError;
 use crate::store::{Durability, OpFuture, Store, StoreError};
 
@@ -116,37 +111,20 @@ pub(crate) fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
-/// The inbox's per-process state: long-poll waiters and the per-sender deposit limit.
+/// The inbox's per-process state: long-poll waiters. (Every limit is counted in the database,
+/// so it holds across processes.)
+#[derive(Default)]
 pub struct InboxShared {
     notifier: notify::Notifier,
-    deposits: Option<DefaultKeyedRateLimiter<AccountId>>,
 }
 
 impl InboxShared {
-    pub fn new(limits: &Limits) -> Self {
-        Self {
-            notifier: notify::Notifier::default(),
-            deposits: NonZeroU32::new(limits.deposits_per_minute_per_sender)
-                .map(|n| RateLimiter::keyed(Quota::per_minute(n))),
-        }
-    }
-
     pub fn notifier(&self) -> &notify::Notifier {
         &self.notifier
     }
 
-    /// Whether `sender` may deposit one more message now.
-    pub fn allow_deposit(&self, sender: &AccountId) -> bool {
-        self.deposits
-            .as_ref()
-            .is_none_or(|limiter| limiter.check_key(sender).is_ok())
-    }
-
-    /// Forgets idle waiters and recovered rate-limit keys, bounding memory.
+    /// Forgets idle waiters, bounding memory.
     pub fn forget_idle(&self) {
         self.notifier.forget_idle();
-        if let Some(limiter) = &self.deposits {
-            limiter.retain_recent();
-        }
     }
 }

@@ -301,9 +301,9 @@ pub async fn create_invite(
         .map_err(|_| ApiError::BadRequest("expires_at must be an RFC 3339 time".to_owned()))?
         .unix_timestamp();
     let lifetime = u64::try_from(expires_at - now).unwrap_or(0);
-    if !InboxLimits::invite_expiry_allowed(lifetime) {
+    if !InboxLimits::invite_expiry_accepted_by_relay(lifetime) {
         return Err(ApiError::BadRequest(
-            "expires_at must be 1 hour to 7 days from now".to_owned(),
+            "expires_at must be 1 hour to 7 days from now (give or take 5 minutes)".to_owned(),
         ));
     }
     if state.limits().require_verified_email_to_invite
@@ -448,13 +448,22 @@ pub async fn deposit(
     ApiJson(request): ApiJson<DepositRequest>,
 ) -> Result<Response, ApiError> {
     let mailbox = path_id("account id", &mailbox_text, AccountId::parse)?;
-    if !state.inbox().allow_deposit(&sender) {
-        tracing::info!(%sender, "deposit refused by rate limit");
-        return Err(ApiError::RateLimited);
+    let limits = state.limits();
+    if limits.deposits_per_minute_per_sender > 0 {
+        let counted = mailbox::count_deposit(
+            state.store(),
+            sender,
+            limits.deposits_per_minute_per_sender,
+            state.now().unix_timestamp(),
+        )
+        .await;
+        if let Err(error) = counted {
+            tracing::info!(%sender, %error, "deposit refused");
+            return Err(error.into());
+        }
     }
     let token = Zeroizing::new(validate::binary::<32>("grant_token", &request.grant_token)?);
     let sealed = sealed("sealed", &request.sealed, MAX_SEALED_MESSAGE_LEN)?;
-    let limits = state.limits();
     let quota = Quota {
         max_messages: limits.mailbox_max_messages,
         max_bytes: limits.mailbox_max_bytes,
@@ -532,6 +541,7 @@ pub async fn fetch(
     for message in messages {
         out.push(MailboxMessage {
             message_id: message.message_id,
+            depositor: message.depositor,
             sealed: b64::encode(&message.sealed),
             deposited_at: rfc3339(message.deposited_at)?,
         });

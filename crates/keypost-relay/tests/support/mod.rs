@@ -645,7 +645,8 @@ impl RelayProcess {
         RelayProcess::spawn_binary_with(binary, database_url, outbox, log_dir, log_level, &[])
     }
 
-    /// [`RelayProcess::spawn_binary`] with more flags.
+    /// [`RelayProcess::spawn_binary`] with more flags (a limit flag among them replaces the
+    /// default of turning that limit off).
     pub fn spawn_binary_with(
         binary: &Path,
         database_url: &str,
@@ -666,9 +667,17 @@ impl RelayProcess {
                 "--outbox",
             ])
             .arg(outbox)
-            .args(["--rate-limit-per-ip", "0", "--creates-per-ip-per-hour", "0"])
-            .args(["--creates-per-recipient-per-hour", "0"])
-            .args(["--deposits-per-sender-per-minute", "0"])
+            .args(
+                [
+                    "--rate-limit-per-ip",
+                    "--creates-per-ip-per-hour",
+                    "--creates-per-recipient-per-hour",
+                    "--deposits-per-sender-per-minute",
+                ]
+                .into_iter()
+                .filter(|flag| !extra_args.contains(flag))
+                .flat_map(|flag| [flag, "0"]),
+            )
             .args(extra_args)
             .env("RUST_LOG", log_level)
             .stdout(Stdio::piped())

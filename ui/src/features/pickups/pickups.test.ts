@@ -632,7 +632,7 @@ describe('Shell', () => {
     return counts
   }
 
-  it('toasts pickup news, raises the same words as a system notification, and reloads the Sent tab', async () => {
+  it('toasts pickup news, raises the same words as a system notification, and reloads Sent', async () => {
     const notifications: Array<{ title: string; body: string | undefined }> = []
     vi.stubGlobal(
       'Notification',
@@ -642,7 +642,8 @@ describe('Shell', () => {
     )
     const counts = mockShell()
     render(Shell)
-    await fireEvent.click(screen.getByTestId('tab-sent'))
+    await fireEvent.click(screen.getByTestId('tab-messages'))
+    await fireEvent.click(screen.getByTestId('messages-sent-tab'))
     await screen.findByTestId('sent-empty')
     expect(counts.sentLists).toBe(1)
     await emit('pickup-event', { id: 'p1', recipient_email: 'ana@example.com', kind: 'opened', at: '2030-01-01T10:00:00Z' })
@@ -650,13 +651,18 @@ describe('Shell', () => {
     expect(notifications).toEqual([{ title: 'Keypost', body: 'ana@example.com opened your pickup.' }])
     vi.unstubAllGlobals()
     await waitFor(() => expect(counts.sentLists).toBe(2))
-    expect(screen.getByTestId('tab-receive')).not.toBeNull()
+    expect(screen.getAllByRole('button').map((button) => button.dataset.testid).filter((id) => id?.startsWith('tab-'))).toEqual([
+      'tab-passwords',
+      'tab-messages',
+      'tab-people',
+      'tab-settings',
+    ])
     // Unmount while the mocked event plugin is still there: the listener is removed async.
     cleanup()
     await new Promise((resolve) => setTimeout(resolve, 0))
   })
 
-  it('opens Receive with the link the app was started with', async () => {
+  it('opens "Open a link…" in Messages with the link the app was started with', async () => {
     mockShell([OPENED_LINK])
     render(Shell)
     const link = (await screen.findByTestId('receive-link')) as HTMLInputElement
@@ -670,7 +676,7 @@ describe('Shell', () => {
     const links: string[] = []
     mockShell(links)
     render(Shell)
-    await screen.findByTestId('tab-receive')
+    await screen.findByTestId('tab-messages')
     expect(screen.queryByTestId('receive-link')).toBeNull()
 
     links.push(OPENED_LINK)

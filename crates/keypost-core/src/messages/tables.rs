@@ -15,6 +15,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 /// How the receiver policy let a message in.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageVerdict {
@@ -34,6 +35,7 @@ impl MessageVerdict {
 }
 
 /// One field of a received (or sent) entry; hidden values are `None` unless revealed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct ReceivedField {
     pub name: String,
@@ -42,6 +44,7 @@ pub struct ReceivedField {
 }
 
 /// An entry in a message: the password, TOTP and hidden fields are `None` unless revealed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct ReceivedEntry {
     pub title: String,
@@ -90,6 +93,7 @@ impl ReceivedEntry {
 }
 
 /// A message in the inbox.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize)]
 pub struct InboxMessage {
     pub id: MessageId,
@@ -101,8 +105,10 @@ pub struct InboxMessage {
     pub state: MessageVerdict,
     pub note: String,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub sent_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub received_at: OffsetDateTime,
     pub entries: Vec<ReceivedEntry>,
     /// Entries made from this message by saving it.
@@ -110,6 +116,7 @@ pub struct InboxMessage {
 }
 
 /// Where a sent message stands.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SentStatus {
@@ -150,6 +157,7 @@ impl SentStatus {
 }
 
 /// A message this vault sent: the copy exactly as sent, read-only.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize)]
 pub struct SentMessage {
     pub id: MessageId,
@@ -159,6 +167,7 @@ pub struct SentMessage {
     pub note: String,
     pub entries: Vec<ReceivedEntry>,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub sent_at: OffsetDateTime,
     pub status: SentStatus,
 }

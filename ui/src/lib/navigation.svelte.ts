@@ -32,3 +32,7 @@ export function resetNavigation(): void {
   navigation.contact = null
   navigation.entry = null
 }
+
+export function showPeople(): void {
+  navigation.tab = 'people'
+}

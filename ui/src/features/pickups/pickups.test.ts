@@ -594,8 +594,8 @@ describe('ReceiveTab', () => {
 
 describe('Shell', () => {
   /**
-   * A stand-in for Rust behind the shell: an empty vault and Sent list, and `links` handed out
-   * one per `take_opened_link`. Counts the Sent list loads.
+   * A stand-in for Rust behind the shell: an empty vault, Inbox and Sent list, and `links`
+   * handed out one per `take_opened_link`. Counts the Sent list loads.
    */
   function mockShell(links: string[] = []) {
     const counts = { sentLists: 0 }
@@ -611,6 +611,15 @@ describe('Shell', () => {
             return []
           case 'take_opened_link':
             return links.shift() ?? null
+          case 'take_opened_invite':
+            return null
+          case 'inbox_list':
+          case 'list_people':
+          case 'sent_messages':
+          case 'refresh_sent_messages':
+            return []
+          case 'inbox_dropped':
+            return { quarantined: 0, rejected: 0 }
           case 'pickup_info':
             return {
               id: 'p1',

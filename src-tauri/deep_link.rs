@@ -87,16 +87,16 @@ fn offer<'a, R: Runtime>(app: &AppHandle<R>, urls: impl Iterator<Item = &'a str>
     // No window listening yet (still starting): the UI asks after unlocking anyway.
     if let Some(link) = urls
         .iter()
-        .filter_map(|url| PickupLink::parse(url).ok())
-        .last()
+        .rev()
+        .find_map(|url| PickupLink::parse(url).ok())
     {
         state.set_opened_link(link);
         let _ = app.emit(LINK_OPENED_EVENT, ());
     }
     if let Some(link) = urls
         .iter()
-        .filter_map(|url| InviteLink::parse(url).ok())
-        .last()
+        .rev()
+        .find_map(|url| InviteLink::parse(url).ok())
     {
         state.set_opened_invite_link(link);
         let _ = app.emit(INVITE_OPENED_EVENT, ());

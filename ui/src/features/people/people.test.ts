@@ -161,6 +161,19 @@ describe('PeopleTab: first visit', () => {
   })
 })
 
+describe('PeopleTab: another relay', () => {
+  it('says when Settings name another relay than the one registered at, and sets up there again', async () => {
+    const calls = mockPeople({ relay_info: { url: 'https://other.example', built_in: false, outbox: null }, set_up_identity: myId().account })
+    render(PeopleTab)
+    const moved = await screen.findByTestId('people-relay-moved')
+    expect(moved.textContent).toContain('https://relay.example')
+    expect(moved.textContent).toContain('https://other.example')
+    expect((within(moved).getByTestId('setup-name') as HTMLInputElement).value).toBe('Bo')
+    await fireEvent.click(within(moved).getByTestId('setup-submit'))
+    await waitFor(() => expect(argsOf(calls, 'set_up_identity')).toEqual([{ name: 'Bo', email: null }]))
+  })
+})
+
 describe('PeopleTab: ID card', () => {
   it('shows name, relay, the 7 words and the QR code, and copies them', async () => {
     const calls = mockPeople()

@@ -327,7 +327,7 @@ describe('SentTab', () => {
       throw new Error(`unexpected ${command}`)
     })
     render(SentTab)
-    expect((await screen.findByTestId('sent-empty')).textContent).toMatch(/Send…/)
+    expect((await screen.findByTestId('sent-empty')).textContent).toMatch(/Send to email…/)
   })
 
   describe('a send that did not finish', () => {

@@ -31,7 +31,7 @@ words: Array<string>, verified_how: VerifiedHow, verified_at: string,
 /**
  * The words of the other key, while the key is changed.
  */
-changed_words: Array<string> | null, changed_fingerprint: Fingerprint | null, received_count: bigint, sent_count: bigint, };
+changed_words: Array<string> | null, changed_fingerprint: Fingerprint | null, received_count: number, sent_count: number, };
 export type ContactSendRequest = { 
 /**
  * The contact's name.

@@ -428,3 +428,18 @@ describe('Sent', () => {
     expect((await screen.findByTestId('sent-messages-empty')).textContent).toMatch(/Send to contact…/)
   })
 })
+
+describe('Inbox with 10,000 messages', () => {
+  it('draws the first page of rows and the next ones as the list scrolls', async () => {
+    const many = Array.from({ length: 10_000 }, (_, index) => inboxMessage({ id: `m${index}` }))
+    mockMessages({ inbox_list: many })
+    render(MessagesTab)
+    await waitFor(() => expect(screen.getByTestId('inbox-count').textContent).toBe('10,000 messages'))
+    expect(screen.getAllByTestId('inbox-row')).toHaveLength(200)
+    expect(screen.getAllByTestId('inbox-row')[0].dataset.id).toBe('m9999')
+    const list = screen.getByTestId('inbox-list')
+    // jsdom lays nothing out: the list is "scrolled to its end" as soon as it scrolls.
+    await fireEvent.scroll(list)
+    expect(screen.getAllByTestId('inbox-row')).toHaveLength(400)
+  })
+})

@@ -421,6 +421,17 @@ describe('Sent', () => {
     expect(screen.getByTestId('sent-message-status').textContent).toBe('Waiting')
   })
 
+  it('switches between Inbox and Sent with the arrow keys', async () => {
+    mockMessages()
+    render(MessagesTab)
+    await fireEvent.keyDown(screen.getByRole('tablist', { name: 'Messages' }), { key: 'ArrowRight' })
+    expect(navigation.messages).toBe('sent')
+    expect(screen.getByTestId('messages-sent-tab').getAttribute('aria-selected')).toBe('true')
+    await screen.findByTestId('sent-messages-empty')
+    await fireEvent.keyDown(screen.getByRole('tablist', { name: 'Messages' }), { key: 'ArrowLeft' })
+    expect(navigation.messages).toBe('inbox')
+  })
+
   it('says how to send when nothing went to contacts yet', async () => {
     mockMessages()
     navigation.messages = 'sent'

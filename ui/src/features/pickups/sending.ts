@@ -72,6 +72,16 @@ export function isPinShaped(pin: string): boolean {
   return new RegExp(`^\\d{${PIN_LENGTH}}$`).test(pin)
 }
 
+/** What a send dialog is opened with, to any email (SendDialog) or to a contact (AttachDialog). */
+export type SendDialogProps = {
+  selection: Selection
+  /** How many entries the selection holds. */
+  count: number
+  /** The entry's title when one entry is sent. */
+  label?: string
+  onclose: () => void
+}
+
 export type SendForm = {
   email: string
   name: string

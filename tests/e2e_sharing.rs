@@ -129,7 +129,8 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
 
     // The Sent tab lists the pickup with its live status.
     sender.click("send-done").await;
-    sender.click("tab-sent").await;
+    sender.click("tab-messages").await;
+    sender.click("messages-sent-tab").await;
     sender
         .wait_texts("sent-row", |rows| {
             rows.len() == 1 && rows[0].contains("bo@example.org")

@@ -114,8 +114,15 @@ async fn connect_send_fetch_save_undo_and_export() {
     assert_eq!(bob.entry_ids().len(), 2);
     let saved_entry = bob.with(|vault| vault.entries().get(saved[0]).unwrap());
     assert!(saved_entry.fields.tags.is_empty(), "tags never travel");
+    let listed = bob.with(|vault| messages::show(vault, message.id, false).unwrap());
+    assert_eq!(listed.saved_entry_ids, saved);
     bob.with(|vault| vault.entries_mut().undo().unwrap().unwrap());
     assert!(bob.entry_ids().is_empty());
+    let listed = bob.with(|vault| messages::show(vault, message.id, false).unwrap());
+    assert!(
+        listed.saved_entry_ids.is_empty(),
+        "an undone save can be made again"
+    );
 
     // Export to every CSV format and the printable PDF, without saving.
     for format in CsvFormat::ALL {

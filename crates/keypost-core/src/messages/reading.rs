@@ -160,6 +160,13 @@ fn content(row: &InboxRow) -> Result<&keypost_protocol::inbox::payload::EntriesP
 fn shown<V: MessagesVault>(vault: &V, row: InboxRow, reveal: bool) -> Result<InboxMessage> {
     let (from, from_fingerprint) = contact_name(vault, row.contact_id)?;
     let payload = content(&row)?;
+    // Saved and still there: an undone save (or deleted copies) can be saved again.
+    let mut saved_entry_ids = Vec::with_capacity(row.saved.len());
+    for id in &row.saved {
+        if vault.entries().contains(*id)? {
+            saved_entry_ids.push(*id);
+        }
+    }
     Ok(InboxMessage {
         id: row.id,
         from,
@@ -175,6 +182,6 @@ fn shown<V: MessagesVault>(vault: &V, row: InboxRow, reveal: bool) -> Result<Inb
             .iter()
             .map(|entry| ReceivedEntry::of(entry, reveal))
             .collect(),
-        saved_entry_ids: row.saved.clone(),
+        saved_entry_ids,
     })
 }

@@ -111,7 +111,7 @@ pub struct InboxMessage {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub received_at: OffsetDateTime,
     pub entries: Vec<ReceivedEntry>,
-    /// Entries made from this message by saving it.
+    /// Entries made from this message by saving it that are still in the vault.
     pub saved_entry_ids: Vec<EntryId>,
 }
 

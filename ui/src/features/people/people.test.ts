@@ -191,6 +191,29 @@ describe('PeopleTab: ID card', () => {
   })
 })
 
+describe('PeopleTab: your name', () => {
+  it('changes the name contacts see, and asks the relay again on Refresh', async () => {
+    let me = myId()
+    const calls = mockPeople({
+      my_id: () => me,
+      rename_me: (args: Record<string, unknown>) => {
+        me = myId({ card: { ...me.card, name: String(args.name) } })
+        return me.card
+      },
+    })
+    render(PeopleTab)
+    await fireEvent.click(await screen.findByTestId('id-card-rename'))
+    await fireEvent.input(screen.getByTestId('id-card-name-input'), { target: { value: ' Bo B. ' } })
+    await fireEvent.click(screen.getByTestId('id-card-name-save'))
+    await waitFor(() => expect(screen.getByTestId('id-card-name').textContent).toBe('Bo B.'))
+    expect(argsOf(calls, 'rename_me')).toEqual([{ name: 'Bo B.' }])
+    expect(toasts.map((toast) => toast.text)).toContain('Contacts see “Bo B.” on what you send from now on.')
+    const asked = argsOf(calls, 'needs_you').length
+    await fireEvent.click(screen.getByTestId('people-refresh'))
+    await waitFor(() => expect(argsOf(calls, 'needs_you').length).toBeGreaterThan(asked))
+  })
+})
+
 describe('PeopleTab: invites', () => {
   it('makes an invite link to hand over, with copy, message, mail program and QR code', async () => {
     const calls = mockPeople({ invite_contact: inviteCard() })

@@ -344,6 +344,7 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
         .select_by_value("delete")
         .await
         .unwrap();
+    ada.click("bulk-preview").await;
     ada.click("bulk-apply").await;
     ada.wait_texts("entry-title", |titles| titles.is_empty())
         .await;
@@ -387,13 +388,13 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
         errors.iter().any(|error| error.contains("key changed"))
     })
     .await;
-    ada.client
-        .execute(
-            "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))",
-            vec![],
-        )
-        .await
-        .unwrap();
+    // The picker now lists Bo as unable to receive, with the reason.
+    ada.wait_texts("attach-contact-reason", |reasons| {
+        reasons.iter().any(|reason| reason.contains("Key changed"))
+    })
+    .await;
+    ada.click_css("[data-testid='attach-dialog'] button[aria-label='Close']")
+        .await;
     ada.click("tab-people").await;
     ada.wait_attributes("contact-row", "data-state", |states| {
         states == ["key_changed"]

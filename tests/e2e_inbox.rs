@@ -13,6 +13,8 @@
 //!    both copies (Bo's vault and inbox) stay unchanged; Ada's Sent shows the copies as sent.
 //! 5. The relay swaps Bo's published key (SQL on its database, as a malicious relay could):
 //!    Ada's next send is refused, Bo shows as "key changed" and cannot be picked.
+//! 6. The relay alters the answer of a third instance (Cy) to Ada's next invite: Ada's confirm
+//!    step says it cannot be trusted and only rejects.
 //!
 //! Needs what `tests/e2e_sharing.rs` needs. Run: `cargo test -p keypost-app --test e2e_inbox`.
 //! Refreshes docs/screenshots/people-*.png, attach-*.png and messages-*.png.
@@ -120,6 +122,26 @@ fn swap_published_key(relay_data: &Path, words: &[String]) {
     db.execute(
         "UPDATE accounts SET bundle = ?2 WHERE id = ?1",
         rusqlite::params![account, stranger.bundle().as_bytes().as_slice()],
+    )
+    .unwrap();
+}
+
+/// The relay changes one byte of the answer last given to an invite.
+fn alter_latest_answer(relay_data: &Path) {
+    let db = rusqlite::Connection::open(relay_data.join("relay.db")).unwrap();
+    let (id, mut answer): (Vec<u8>, Vec<u8>) = db
+        .query_row(
+            "SELECT id, sealed_answer FROM invites WHERE sealed_answer IS NOT NULL
+             ORDER BY accepted_at DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    let middle = answer.len() / 2;
+    answer[middle] ^= 0x01;
+    db.execute(
+        "UPDATE invites SET sealed_answer = ?2 WHERE id = ?1",
+        rusqlite::params![id, answer],
     )
     .unwrap();
 }
@@ -369,6 +391,10 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
         statuses.iter().all(|status| status.contains("Delivered"))
     })
     .await;
+    ada.click_containing("sent-message-row", "The Wi-Fi, as promised.")
+        .await;
+    ada.wait_texts("message-entry-title", |titles| titles == ["Home Wi-Fi"])
+        .await;
     ada.screenshot(&screenshots_dir().join("messages-sent.png"))
         .await;
 
@@ -405,8 +431,51 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
     ada.element("contact-key-changed").await;
     ada.screenshot(&screenshots_dir().join("people-key-changed.png"))
         .await;
-
-    ada.quit().await;
+    ada.click("contact-close").await;
     bo.quit().await;
+
+    // 6. The relay alters Cy's answer to Ada's invite: Ada's confirm step says it cannot be
+    // trusted and offers only to reject.
+    ada.click("people-invite").await;
+    ada.type_into("invite-name", "Cy").await;
+    ada.click("invite-submit").await;
+    ada.element("invite-result").await;
+    let link = ada.value("invite-link").await;
+    ada.click("invite-done").await;
+    // Away from People, so Ada does not fetch the answer before the relay alters it.
+    ada.click("tab-passwords").await;
+    let cy_dirs = AppDirs::new();
+    let (cy, _) = set_up(
+        &cy_dirs,
+        &relay,
+        &smtp,
+        ("Cy", "cy@example.org", 3),
+        PASSWORD_BO,
+    )
+    .await;
+    cy.click("people-accept").await;
+    cy.type_into("accept-link", &link).await;
+    cy.wait_texts("accept-word", |words| words == ada_words)
+        .await;
+    cy.click("accept-submit").await;
+    cy.wait_attributes("contact-row", "data-state", |states| {
+        states == ["awaiting_confirmation"]
+    })
+    .await;
+    alter_latest_answer(relay_data.path());
+    ada.click("tab-people").await;
+    ada.click("needs-you-confirm").await;
+    ada.wait_texts("confirm-problem", |problems| !problems.is_empty())
+        .await;
+    assert!(
+        ada.texts("confirm-accept").await.is_empty(),
+        "an altered answer cannot be confirmed"
+    );
+    ada.click("confirm-reject").await;
+    ada.wait_texts("needs-you-row", |rows| rows.is_empty())
+        .await;
+
+    cy.quit().await;
+    ada.quit().await;
     relay.shutdown().await.unwrap();
 }

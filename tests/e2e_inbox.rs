@@ -25,11 +25,11 @@ mod smtp;
 mod support;
 
 use keypost_protocol::inbox::{Identity, IdentitySeed, KeyBundle};
-use keypost_relay::mail::{SmtpSettings, SmtpTls};
-use keypost_relay::{RelayConfig, RunningRelay};
+use keypost_relay::RunningRelay;
 use smtp::SmtpSink;
 use std::path::{Path, PathBuf};
 use support::app_driver::{AppDirs, AppSession, wait_for_file};
+use support::relay::start_relay;
 
 const PASSWORD_ADA: &str = "Ada-invites-Keypost-e2e-2026!";
 const PASSWORD_BO: &str = "Bo-accepts-Keypost-e2e-2026!";
@@ -43,20 +43,6 @@ fn screenshots_dir() -> PathBuf {
 
 fn app_binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_keypost-app"))
-}
-
-async fn start_relay(data: &Path, smtp_port: u16) -> RunningRelay {
-    let config = RelayConfig {
-        smtp: Some(SmtpSettings::Server {
-            host: "127.0.0.1".into(),
-            port: smtp_port,
-            tls: SmtpTls::None,
-            username: None,
-            password: None,
-        }),
-        ..RelayConfig::local(data)
-    };
-    keypost_relay::start(config).await.unwrap()
 }
 
 /// The 8-digit code in a verification email.

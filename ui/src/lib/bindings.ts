@@ -93,7 +93,7 @@ from: string,
  */
 sender_name: string, from_fingerprint: Fingerprint, state: MessageVerdict, note: string, sent_at: string, received_at: string, entries: Array<ReceivedEntry>, 
 /**
- * Entries made from this message by saving it.
+ * Entries made from this message by saving it that are still in the vault.
  */
 saved_entry_ids: Array<EntryId>, };
 export type InboxNews = { message_id: MessageId, 

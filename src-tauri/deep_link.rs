@@ -1,15 +1,18 @@
-//! `keypost://pickup?u=…#…` links: "Open in Keypost" on the pickup page.
+//! `keypost://pickup?u=…#…` links ("Open in Keypost" on the pickup page) and
+//! `keypost://invite?r=…#…` links (an invite someone sent through their own channel).
 //!
 //! Windows and Linux start the app with the link as an argument; macOS hands it to the
 //! running app (tauri-plugin-deep-link's open-url event). A second start on the same vault
 //! hands its arguments to the window already open (tauri-plugin-single-instance) and exits.
 //! All three paths end in [`offer`]: a valid pickup link waits in [`AppState`] until the UI
-//! takes it (`take_opened_link`): after unlocking, and whenever [`LINK_OPENED_EVENT`] arrives.
-//! The event carries nothing: the link holds the secret.
+//! takes it (`take_opened_link`): after unlocking, and whenever [`LINK_OPENED_EVENT`] arrives;
+//! an invite link likewise (`take_opened_invite`, [`INVITE_OPENED_EVENT`]). The events carry
+//! nothing: the links hold secrets.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
+use keypost_protocol::inbox::InviteLink;
 use keypost_protocol::pickup::PickupLink;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt;
@@ -18,6 +21,8 @@ use crate::state::AppState;
 
 /// Tells the UI that a pickup link is waiting.
 pub const LINK_OPENED_EVENT: &str = "pickup-link-opened";
+/// Tells the UI that a `keypost://invite` link is waiting (`take_opened_invite`).
+pub const INVITE_OPENED_EVENT: &str = "invite-link-opened";
 
 /// The single-instance plugin, one instance per vault file: a second start with the same
 /// vault brings the open window forward (and delivers its link), while tests and people with
@@ -72,16 +77,30 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     });
 }
 
-/// Keeps the last valid pickup link among `urls` and tells the UI.
-/// Anything else (another path, a broken link) is ignored: a link is only a suggestion to
-/// fill in the Receive tab, which still needs the PIN.
+/// Keeps the last valid pickup link and the last valid invite link among `urls` and tells
+/// the UI. Anything else (another path, a broken link) is ignored: a link is only a suggestion
+/// to fill in the Receive tab (which still needs the PIN) or "Accept an invite" (which still
+/// shows who invites and their words before anything is accepted).
 fn offer<'a, R: Runtime>(app: &AppHandle<R>, urls: impl Iterator<Item = &'a str>) {
-    let Some(link) = urls.filter_map(|url| PickupLink::parse(url).ok()).last() else {
-        return;
-    };
-    app.state::<AppState>().set_opened_link(link);
+    let urls: Vec<&str> = urls.collect();
+    let state = app.state::<AppState>();
     // No window listening yet (still starting): the UI asks after unlocking anyway.
-    let _ = app.emit(LINK_OPENED_EVENT, ());
+    if let Some(link) = urls
+        .iter()
+        .rev()
+        .find_map(|url| PickupLink::parse(url).ok())
+    {
+        state.set_opened_link(link);
+        let _ = app.emit(LINK_OPENED_EVENT, ());
+    }
+    if let Some(link) = urls
+        .iter()
+        .rev()
+        .find_map(|url| InviteLink::parse(url).ok())
+    {
+        state.set_opened_invite_link(link);
+        let _ = app.emit(INVITE_OPENED_EVENT, ());
+    }
 }
 
 fn show_main_window<R: Runtime>(app: &AppHandle<R>) {

@@ -3,6 +3,8 @@
 
 use keypost_core::entries::EntriesError;
 use keypost_core::generator::GeneratorError;
+use keypost_core::identity::IdentityError;
+use keypost_core::inbox::InboxError;
 use keypost_core::interchange::csv::{ExportError, ImportError};
 use keypost_core::interchange::print::PrintError;
 use keypost_core::pickups::PickupError;
@@ -47,6 +49,24 @@ pub enum ErrorCode {
     RelayRefused,
     /// A sent pickup never reached the relay: there is nothing to follow or revoke.
     NotSent,
+    /// People and Messages need an identity registered at a relay first (the set-up).
+    NotRegistered,
+    /// The contact's key changed: sending is blocked until the new words are compared.
+    KeyChanged,
+    /// The words the person confirmed are not the contact's pinned ones: nothing happened.
+    NotVerified,
+    /// The contact is not connected (awaiting confirmation, removed or blocked).
+    NotConnected,
+    /// The emailed code was wrong; the message says how many tries are left.
+    WrongCode,
+    /// A message from a changed key can be shown, never saved or exported.
+    Held,
+    /// The invite (or the answer to it) was changed on the way: do not trust it.
+    InviteAltered,
+    /// The invite expired.
+    InviteExpired,
+    /// The text is not a usable invite (malformed, too large, for another relay…).
+    InvalidInvite,
 }
 
 /// What a failed command sends to the UI.
@@ -168,6 +188,37 @@ impl From<PickupError> for CommandError {
             _ => ErrorCode::InvalidInput,
         };
         Self::new(code, capitalise(&error.to_string()))
+    }
+}
+
+impl From<InboxError> for CommandError {
+    fn from(error: InboxError) -> Self {
+        let code = match error.code() {
+            "locked" => return Self::locked(),
+            "not_registered" => ErrorCode::NotRegistered,
+            "key_changed" => ErrorCode::KeyChanged,
+            "not_verified" => ErrorCode::NotVerified,
+            "not_connected" => ErrorCode::NotConnected,
+            "relay_refused" => ErrorCode::RelayRefused,
+            "wrong_code" => ErrorCode::WrongCode,
+            "relay_unreachable" => ErrorCode::RelayUnreachable,
+            "invalid_link" => ErrorCode::InvalidLink,
+            "held" => ErrorCode::Held,
+            "not_found" => ErrorCode::NotFound,
+            "export_failed" => ErrorCode::Io,
+            "corrupt" => ErrorCode::Corrupt,
+            "invalid_input" => ErrorCode::InvalidInput,
+            "invite_altered" | "bad_transcript" => ErrorCode::InviteAltered,
+            "invite_expired" => ErrorCode::InviteExpired,
+            _ => ErrorCode::InvalidInvite,
+        };
+        Self::new(code, capitalise(&error.to_string()))
+    }
+}
+
+impl From<IdentityError> for CommandError {
+    fn from(error: IdentityError) -> Self {
+        InboxError::from(error).into()
     }
 }
 

@@ -8,6 +8,7 @@ mod clipboard;
 mod commands;
 mod deep_link;
 mod error;
+mod mailbox;
 mod relay;
 mod settings;
 mod state;
@@ -70,6 +71,7 @@ pub fn run() -> ExitCode {
             deep_link::start(app.handle());
             autolock::start(app.handle().clone());
             watcher::start(app.handle().clone());
+            mailbox::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(commands::handler())

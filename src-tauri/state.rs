@@ -2,9 +2,11 @@
 //! search result the list pages through, a pending import, settings and the idle clock.
 
 use keypost_core::access::{Locked, VaultAccess};
+use keypost_core::contacts::InvitePreview;
 use keypost_core::entry::{Entry, EntryFields, EntryId, EntrySummary};
 use keypost_core::pickups::unsaved_entries;
 use keypost_core::vault::Vault;
+use keypost_protocol::inbox::InviteLink;
 use keypost_protocol::pickup::{Payload, PickupLink};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -52,6 +54,10 @@ pub struct AppState {
     received: Mutex<Option<ReceivedPickup>>,
     /// A `keypost://` link the app was opened with, until the UI takes it.
     opened_link: Mutex<Option<PickupLink>>,
+    /// A `keypost://invite` link the app was opened with, until the UI takes it.
+    opened_invite_link: Mutex<Option<InviteLink>>,
+    /// The invite last opened with `preview_invite`, until it is accepted or another is opened.
+    previewed_invite: Mutex<Option<(u32, InvitePreview)>>,
     settings: Mutex<Settings>,
     last_activity: Mutex<Instant>,
     counter: Mutex<u32>,
@@ -83,6 +89,8 @@ impl AppState {
             pending_csv: Mutex::new(None),
             received: Mutex::new(None),
             opened_link: Mutex::new(None),
+            opened_invite_link: Mutex::new(None),
+            previewed_invite: Mutex::new(None),
             settings: Mutex::new(settings),
             last_activity: Mutex::new(Instant::now()),
             counter: Mutex::new(0),
@@ -121,6 +129,7 @@ impl AppState {
         *guard(&self.results) = None;
         *guard(&self.pending_csv) = None;
         *guard(&self.received) = None;
+        *guard(&self.previewed_invite) = None;
         was_unlocked
     }
 
@@ -238,6 +247,32 @@ impl AppState {
 
     pub fn take_opened_link(&self) -> Option<PickupLink> {
         guard(&self.opened_link).take()
+    }
+
+    /// Keeps the invite link the app was just opened with (a newer one replaces it).
+    pub fn set_opened_invite_link(&self, link: InviteLink) {
+        *guard(&self.opened_invite_link) = Some(link);
+    }
+
+    pub fn take_opened_invite_link(&self) -> Option<InviteLink> {
+        guard(&self.opened_invite_link).take()
+    }
+
+    /// Keeps an opened invite for `accept_invite`; it replaces the one opened before.
+    pub fn set_previewed_invite(&self, token: u32, preview: InvitePreview) {
+        *guard(&self.previewed_invite) = Some((token, preview));
+    }
+
+    /// The opened invite `token` (it stays: a failed accept can be tried again).
+    pub fn previewed_invite(&self, token: u32) -> CommandResult<InvitePreview> {
+        match guard(&self.previewed_invite).as_ref() {
+            Some((kept, preview)) if *kept == token => Ok(preview.clone()),
+            Some(_) | None => Err(CommandError::new(
+                ErrorCode::NotFound,
+                "That invite is no longer open (the vault was locked or another one was \
+                 opened): paste the link again.",
+            )),
+        }
     }
 
     pub fn set_pending_import(&self, token: u32, entries: Vec<EntryFields>) {

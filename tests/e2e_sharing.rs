@@ -16,11 +16,10 @@ mod support;
 
 use keypost_protocol::b64;
 use keypost_protocol::pickup::{LinkSecret, PickupLink};
-use keypost_relay::mail::{SmtpSettings, SmtpTls};
-use keypost_relay::{RelayConfig, RunningRelay};
 use smtp::SmtpSink;
 use std::path::{Path, PathBuf};
 use support::app_driver::{AppDirs, AppSession};
+use support::relay::start_relay;
 
 const PASSWORD_A: &str = "Ada-sends-Keypost-e2e-2026!";
 const PASSWORD_B: &str = "Bo-receives-Keypost-e2e-2026!";
@@ -28,20 +27,6 @@ const ENTRY_PASSWORDS: [&str; 2] = ["wifi-Secret-7731", "router-Secret-9904"];
 
 fn screenshots_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
-}
-
-async fn start_relay(data: &Path, smtp_port: u16) -> RunningRelay {
-    let config = RelayConfig {
-        smtp: Some(SmtpSettings::Server {
-            host: "127.0.0.1".into(),
-            port: smtp_port,
-            tls: SmtpTls::None,
-            username: None,
-            password: None,
-        }),
-        ..RelayConfig::local(data)
-    };
-    keypost_relay::start(config).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -129,7 +114,8 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
 
     // The Sent tab lists the pickup with its live status.
     sender.click("send-done").await;
-    sender.click("tab-sent").await;
+    sender.click("tab-messages").await;
+    sender.click("messages-sent-tab").await;
     sender
         .wait_texts("sent-row", |rows| {
             rows.len() == 1 && rows[0].contains("bo@example.org")

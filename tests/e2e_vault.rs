@@ -13,7 +13,7 @@ use fantoccini::Locator;
 use fantoccini::key::Key;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use support::app_driver::{AppDirs, AppSession, WAIT};
+use support::app_driver::{AppDirs, AppSession, WAIT, wait_for_file};
 
 const MASTER_PASSWORD: &str = "Tr0ub4dor&3-Keypost-e2e!";
 
@@ -23,26 +23,6 @@ fn screenshots_dir() -> PathBuf {
 
 fn backspaces(count: usize) -> String {
     std::iter::repeat_n(char::from(Key::Backspace), count).collect()
-}
-
-fn wait_for_file(dir: &Path, suffix: &str) -> PathBuf {
-    let started = Instant::now();
-    loop {
-        let found = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .find(|path| path.to_string_lossy().ends_with(suffix));
-        if let Some(path) = found {
-            return path;
-        }
-        assert!(
-            started.elapsed() < WAIT,
-            "no *{suffix} in {}",
-            dir.display()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,6 +7,8 @@ use keypost_core::entry::Entry;
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
 use keypost_core::interchange::write_private_file;
+use keypost_core::messages::{self, ExportFormat};
+use keypost_protocol::inbox::MessageId;
 use std::path::{Path, PathBuf};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -115,7 +117,24 @@ fn export_entries(state: &AppState, target: &ExportTarget) -> CommandResult<Vec<
         ExportSource::Received { token } => {
             state.pending_entries(*token, OffsetDateTime::now_utc())
         }
+        ExportSource::Messages { ids } => Err(CommandError::invalid(format!(
+            "{} messages are exported by the inbox, not as vault entries.",
+            ids.len()
+        ))),
     }
+}
+
+/// Received messages are exported by core's inbox (held ones refused), which writes the
+/// same formats.
+fn export_messages(
+    state: &AppState,
+    ids: &[MessageId],
+    format: ExportFormat,
+    path: &str,
+) -> CommandResult<u32> {
+    let exported = state.with_vault(|vault| messages::export(vault, ids, format))?;
+    write_export(path, &exported.bytes)?;
+    Ok(u32::try_from(exported.entries).unwrap_or(u32::MAX))
 }
 
 /// Writes the export file readable by the owner only (it holds passwords in clear).
@@ -134,6 +153,9 @@ pub async fn export_csv(
     target: ExportTarget,
     format: CsvFormat,
 ) -> CommandResult<u32> {
+    if let ExportSource::Messages { ids } = &target.source {
+        return export_messages(&state, ids, ExportFormat::Csv(format), &target.path);
+    }
     let entries = export_entries(&state, &target)?;
     let mut csv = Zeroizing::new(Vec::new());
     write_csv(&entries, format, &CsvExportOptions::default(), &mut *csv)?;
@@ -143,6 +165,9 @@ pub async fn export_csv(
 
 #[tauri::command]
 pub async fn export_pdf(state: State<'_, AppState>, target: ExportTarget) -> CommandResult<u32> {
+    if let ExportSource::Messages { ids } = &target.source {
+        return export_messages(&state, ids, ExportFormat::Pdf, &target.path);
+    }
     let entries = export_entries(&state, &target)?;
     if entries.is_empty() {
         return Err(CommandError::new(

@@ -8,6 +8,8 @@ pub mod bulk;
 pub mod description;
 pub mod entries;
 pub mod interchange;
+pub mod messages;
+pub mod people;
 pub mod session;
 pub mod sharing;
 
@@ -65,11 +67,17 @@ use {
     bulk::{BulkAction, BulkSummary},
     entries::types::{EntryDetail, EntryInput, HistoryRow, SearchQuery, SearchResult, Selection},
     interchange::types::{ChosenFile, ExportTarget, ImportSummary},
+    keypost_core::contacts::{ContactCard, PendingAcceptance, RelayAccount},
     keypost_core::entries::{TagCount, UndoneChange},
-    keypost_core::entry::EntrySummary,
+    keypost_core::entry::{EntryId, EntrySummary},
     keypost_core::generator::{PassphraseSpec, PasswordSpec, Strength},
+    keypost_core::identity::IdCard,
     keypost_core::interchange::csv::CsvFormat,
+    keypost_core::messages::{DroppedCounts, InboxMessage, ReceivedEntry, SentMessage},
     keypost_protocol::api::pickups::{OwnerStatus, PickupStatus},
+    keypost_protocol::inbox::{Fingerprint, InviteId, MessageId},
+    messages::types::ContactSendRequest,
+    people::types::{InviteCard, InviteRequest, MyId, OpenedInvite},
     session::VaultStatus,
     sharing::types::{PinCheck, ReceivedSummary, SendRequest, SentCopy, SentRow},
 };
@@ -124,4 +132,36 @@ commands! {
     sync sharing::copy_text(app, state; text: String) -> CopyReceipt;
     sync sharing::relay_info(state) -> RelayInfo;
     sync sharing::take_opened_link(state) -> Option<String>;
+
+    sync people::my_id(state) -> Option<MyId>;
+    async people::set_up_identity(state; name: String, email: Option<String>) -> RelayAccount;
+    sync people::rename_me(state; name: String) -> IdCard;
+    async people::request_email_code(state; email: String) -> ();
+    async people::verify_email_code(state; code: String) -> RelayAccount;
+    async people::invite_contact(state; request: InviteRequest) -> InviteCard;
+    async people::open_invites(state) -> Vec<InviteCard>;
+    async people::reject_invite(state; invite_id: InviteId) -> ();
+    async people::preview_invite(state; link: String) -> OpenedInvite;
+    async people::accept_invite(state; token: u32, name: Option<String>) -> ContactCard;
+    sync people::take_opened_invite(state) -> Option<String>;
+    async people::needs_you(state) -> Vec<PendingAcceptance>;
+    async people::confirm_contact(state; invite_id: InviteId, fingerprint: Fingerprint)
+        -> ContactCard;
+    sync people::list_people(state) -> Vec<ContactCard>;
+    sync people::verify_contact(state; name: String, fingerprint: Fingerprint) -> ContactCard;
+    sync people::rename_contact(state; name: String, new_name: String) -> ContactCard;
+    async people::remove_contact(state; name: String) -> ContactCard;
+    async people::block_contact(state; name: String) -> ContactCard;
+
+    async messages::send_to_contact(state; request: ContactSendRequest) -> SentMessage;
+    async messages::inbox_list(state) -> Vec<InboxMessage>;
+    sync messages::inbox_dropped(state) -> DroppedCounts;
+    async messages::show_message(state; id: MessageId) -> InboxMessage;
+    async messages::reveal_message_entry(state; id: MessageId, index: u32) -> ReceivedEntry;
+    async messages::copy_message_password(app, state; id: MessageId, index: u32) -> CopyReceipt;
+    async messages::save_message(state; id: MessageId) -> Vec<EntryId>;
+    async messages::save_message_entry(state; id: MessageId, index: u32) -> Vec<EntryId>;
+    async messages::delete_message(state; id: MessageId) -> ();
+    async messages::sent_messages(state) -> Vec<SentMessage>;
+    async messages::refresh_sent_messages(state) -> Vec<SentMessage>;
 }

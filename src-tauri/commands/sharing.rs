@@ -77,13 +77,18 @@ fn send_options(request: &SendRequest, pin: Pin) -> SendOptions {
     }
 }
 
-fn copy_view(sent: &SentPickup) -> CommandResult<SentCopy> {
-    let qr_svg = qr_svg(&sent.link).map_err(|error| {
+/// A QR code of `text` as a complete SVG document (pickup and invite links, fingerprints).
+pub fn qr(text: &str) -> CommandResult<String> {
+    qr_svg(text).map_err(|error| {
         CommandError::new(
             ErrorCode::Internal,
             format!("Cannot draw the QR code: {error}"),
         )
-    })?;
+    })
+}
+
+fn copy_view(sent: &SentPickup) -> CommandResult<SentCopy> {
+    let qr_svg = qr(&sent.link)?;
     Ok(SentCopy {
         id: sent.id.clone(),
         link: sent.link.clone(),

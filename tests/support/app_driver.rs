@@ -350,6 +350,102 @@ impl AppSession {
         panic!("{testid}: {problem} (window: {})", picture.display())
     }
 
+    /// Clicks the first element with this test id whose text contains `text`, retrying until
+    /// one is there and clickable.
+    pub async fn click_containing(&self, testid: &str, text: &str) {
+        let selector = format!("[data-testid='{testid}']");
+        let started = Instant::now();
+        loop {
+            let found = self.client.find_all(Locator::Css(&selector)).await;
+            for element in found.unwrap_or_default() {
+                let content = element.prop("textContent").await.ok().flatten();
+                if content.is_some_and(|content| content.contains(text))
+                    && element.click().await.is_ok()
+                {
+                    return;
+                }
+            }
+            if started.elapsed() > WAIT {
+                self.fail(testid, &format!("nothing containing {text:?} to click"))
+                    .await
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Clicks element number `index` (from 0, in document order) with this test id.
+    pub async fn click_nth(&self, testid: &str, index: usize) {
+        let selector = format!("[data-testid='{testid}']");
+        let started = Instant::now();
+        loop {
+            let found = self.client.find_all(Locator::Css(&selector)).await;
+            if let Some(element) = found.unwrap_or_default().get(index)
+                && element.click().await.is_ok()
+            {
+                return;
+            }
+            if started.elapsed() > WAIT {
+                self.fail(testid, &format!("no clickable element number {index}"))
+                    .await
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Clicks the element matching a CSS selector (for rows told apart by an attribute).
+    pub async fn click_css(&self, selector: &str) {
+        let started = Instant::now();
+        loop {
+            let clicked = match self.client.find(Locator::Css(selector)).await {
+                Ok(element) => element.click().await.is_ok(),
+                Err(_) => false,
+            };
+            if clicked {
+                return;
+            }
+            if started.elapsed() > WAIT {
+                self.fail("css", &format!("cannot click {selector}")).await
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// The value of `attribute` on every element with this test id, in document order.
+    pub async fn attributes(&self, testid: &str, attribute: &str) -> Vec<String> {
+        let script = "return Array.from(document.querySelectorAll(arguments[0]), \
+                      (element) => element.getAttribute(arguments[1]) ?? '')";
+        let selector = serde_json::Value::from(format!("[data-testid='{testid}']"));
+        let found = self
+            .client
+            .execute(script, vec![selector, attribute.into()])
+            .await;
+        found
+            .ok()
+            .and_then(|value| serde_json::from_value(value).ok())
+            .unwrap_or_default()
+    }
+
+    /// Polls until `attributes(testid, attribute)` satisfies `check`.
+    pub async fn wait_attributes(
+        &self,
+        testid: &str,
+        attribute: &str,
+        check: impl Fn(&[String]) -> bool,
+    ) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let values = self.attributes(testid, attribute).await;
+            if check(&values) {
+                return values;
+            }
+            if started.elapsed() > WAIT {
+                self.fail(testid, &format!("{attribute}: last seen {values:?}"))
+                    .await
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn type_into(&self, testid: &str, text: &str) {
         self.element(testid)
             .await
@@ -448,5 +544,26 @@ impl AppSession {
             std::fs::create_dir_all(dir).expect("screenshot folder");
         }
         std::fs::write(path, png).expect("write screenshot");
+    }
+}
+
+/// The first file in `dir` whose name ends with `suffix`, once there.
+pub fn wait_for_file(dir: &Path, suffix: &str) -> PathBuf {
+    let started = Instant::now();
+    loop {
+        let found = std::fs::read_dir(dir)
+            .expect("the folder exists")
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .find(|path| path.to_string_lossy().ends_with(suffix));
+        if let Some(path) = found {
+            return path;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "no *{suffix} in {}",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
     }
 }

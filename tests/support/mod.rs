@@ -1,2 +1,3 @@
 //! Helpers shared by the whole-system tests.
 pub mod app_driver;
+pub mod relay;

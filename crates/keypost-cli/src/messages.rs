@@ -176,10 +176,10 @@ pub fn inbox(session: &Session, args: InboxArgs) -> Result<(), CliError> {
                 FormatArg::Csv(csv) => ExportFormat::Csv(csv),
                 FormatArg::Pdf => ExportFormat::Pdf,
             };
-            let bytes = vault
+            let exported = vault
                 .with_vault(|vault| messages::export(vault, &ids, format))
                 .map_err(InboxError::from)??;
-            write_private_file(&output, &bytes)?;
+            write_private_file(&output, &exported.bytes)?;
             eprintln!(
                 "exported to {} — it is not encrypted: delete it when done",
                 output.display()

@@ -6,7 +6,6 @@ use crate::commands::{confirm, print_json};
 use crate::error::CliError;
 use crate::secrets::interactive;
 use crate::session::{Session, block_on};
-use keypost_core::access::VaultAccess;
 use keypost_core::contacts::{self, ContactCard};
 use keypost_core::inbox::{InboxClient, InboxError};
 use keypost_core::vault::Vault;
@@ -16,11 +15,7 @@ use std::sync::Mutex;
 
 /// The client of the relay this vault is registered at.
 pub fn registered_client(vault: &Mutex<Option<Vault>>) -> Result<InboxClient, CliError> {
-    let account = vault
-        .with_vault(|vault| vault.contacts().account())
-        .map_err(InboxError::from)??
-        .ok_or(InboxError::NotRegistered)?;
-    Ok(InboxClient::new(&account.relay_url)?)
+    Ok(contacts::registered_client(vault)?)
 }
 
 /// The fingerprint the person confirmed: `--fingerprint`, or `shown` after they said yes to
@@ -88,18 +83,13 @@ struct IdOutput {
 }
 
 pub fn id(session: &Session, json: bool) -> Result<(), CliError> {
-    let vault = session.unlock()?;
-    let card = vault
-        .identity()
-        .card()
-        .map_err(InboxError::from)?
-        .ok_or(InboxError::NotRegistered)?;
-    let relay = vault.contacts().account()?.map(|account| account.relay_url);
+    let vault = session.unlock_shared()?;
+    let me = contacts::me(&vault)?.ok_or(InboxError::NotRegistered)?;
     let shown = IdOutput {
-        name: card.name,
-        fingerprint: card.fingerprint,
-        words: card.words,
-        relay,
+        name: me.card.name,
+        fingerprint: me.card.fingerprint,
+        words: me.card.words,
+        relay: me.account.map(|account| account.relay_url),
     };
     if json {
         return print_json(&shown);
@@ -160,6 +150,8 @@ struct InviteOutput<'a> {
     invite_id: InviteId,
     link: &'a str,
     code: &'a str,
+    /// Ready to paste into a mail or chat, around the link.
+    message: &'a str,
     #[serde(with = "time::serde::rfc3339")]
     expires_at: time::OffsetDateTime,
 }
@@ -187,6 +179,7 @@ pub fn people(session: &Session, action: PeopleAction) -> Result<(), CliError> {
                 invite_id: created.invite_id,
                 link: &created.link,
                 code: &created.code,
+                message: &created.message,
                 expires_at: created.expires_at,
             };
             if json {
@@ -197,6 +190,7 @@ pub fn people(session: &Session, action: PeopleAction) -> Result<(), CliError> {
                 "invite {} for {name}: send the link through your own channel; it expires {}",
                 shown.invite_id, shown.expires_at
             );
+            eprintln!("a text to paste with it:\n\n{}", shown.message);
         }
         PeopleAction::Accept { link, name, json } => {
             let client = registered_client(&vault)?;
@@ -211,6 +205,12 @@ pub fn people(session: &Session, action: PeopleAction) -> Result<(), CliError> {
             let pending = block_on(contacts::pending(&vault, &client))??;
             if json {
                 return print_json(&pending);
+            }
+            for open in contacts::open_invites(&vault)? {
+                println!(
+                    "{}  {}  not accepted yet, expires {}",
+                    open.invite_id, open.name, open.expires_at
+                );
             }
             for row in pending {
                 let seen = match (&row.words, row.problem) {

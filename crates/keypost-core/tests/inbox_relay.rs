@@ -70,6 +70,11 @@ async fn connect_send_fetch_save_undo_and_export() {
     assert_eq!(sent.to, "Bob");
     let report = bob.fetch().await;
     assert_eq!(report.accepted, 1, "{report:?}");
+    assert_eq!(report.arrived.len(), 1, "what a notification may say");
+    assert_eq!(report.arrived[0].id, sent.id);
+    assert_eq!(report.arrived[0].from, "Alice");
+    assert_eq!(report.arrived[0].entries, 2);
+    assert_eq!(report.arrived[0].verdict, MessageVerdict::Accepted);
 
     let inbox = bob.with(|vault| messages::list(vault).unwrap());
     assert_eq!(inbox.len(), 1);
@@ -94,6 +99,14 @@ async fn connect_send_fetch_save_undo_and_export() {
         .collect();
     passwords.sort();
     assert_eq!(passwords, ["b4nk-secret", "m4il=secret"]);
+    // One entry revealed alone (the app's reveal and copy), the same as in the whole message.
+    for (index, entry) in shown.entries.iter().enumerate() {
+        let revealed = bob.with(|vault| messages::reveal(vault, message.id, index).unwrap());
+        assert_eq!(revealed.password, entry.password);
+        assert_eq!(revealed.title, entry.title);
+    }
+    let beyond = bob.with(|vault| messages::reveal(vault, message.id, 2).unwrap_err());
+    assert_eq!(beyond.code(), "not_found");
 
     // Save: one undo step brings the vault back.
     let saved = bob.with(|vault| messages::save(vault, message.id, None).unwrap());
@@ -101,19 +114,28 @@ async fn connect_send_fetch_save_undo_and_export() {
     assert_eq!(bob.entry_ids().len(), 2);
     let saved_entry = bob.with(|vault| vault.entries().get(saved[0]).unwrap());
     assert!(saved_entry.fields.tags.is_empty(), "tags never travel");
+    let listed = bob.with(|vault| messages::show(vault, message.id, false).unwrap());
+    assert_eq!(listed.saved_entry_ids, saved);
     bob.with(|vault| vault.entries_mut().undo().unwrap().unwrap());
     assert!(bob.entry_ids().is_empty());
+    let listed = bob.with(|vault| messages::show(vault, message.id, false).unwrap());
+    assert!(
+        listed.saved_entry_ids.is_empty(),
+        "an undone save can be made again"
+    );
 
     // Export to every CSV format and the printable PDF, without saving.
     for format in CsvFormat::ALL {
-        let bytes = bob.with(|vault| {
+        let exported = bob.with(|vault| {
             messages::export(vault, &[message.id], ExportFormat::Csv(format)).unwrap()
         });
-        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(exported.entries, 2);
+        let text = String::from_utf8(exported.bytes.to_vec()).unwrap();
         assert!(text.contains("m4il=secret"), "{format:?}: {text}");
     }
     let pdf = bob.with(|vault| messages::export(vault, &[message.id], ExportFormat::Pdf).unwrap());
-    assert!(pdf.starts_with(b"%PDF"));
+    assert_eq!(pdf.entries, 2);
+    assert!(pdf.bytes.starts_with(b"%PDF"));
 
     // The sender edits and deletes the original: both copies stay as sent.
     let ids = alice.entry_ids();
@@ -223,6 +245,12 @@ async fn a_changed_bundle_blocks_sending_until_the_new_words_are_confirmed() {
     world.serve(alice.account(), mallory.account(), &sealed);
     let report = alice.fetch().await;
     assert_eq!(report.held, 1, "{report:?}");
+    assert_eq!(report.arrived.len(), 1, "{report:?}");
+    assert_eq!(
+        report.arrived[0].from, "Bob",
+        "the contact whose key changed"
+    );
+    assert_eq!(report.arrived[0].verdict, MessageVerdict::Held);
     let inbox = alice.with(|vault| messages::list(vault).unwrap());
     assert_eq!(inbox[0].state, MessageVerdict::Held);
     let saved = alice.with(|vault| messages::save(vault, inbox[0].id, None));
@@ -238,10 +266,14 @@ async fn a_message_from_an_unknown_key_is_quarantined() {
     world.serve(bob.account(), carol.account(), &sealed);
     let report = bob.fetch().await;
     assert_eq!((report.accepted, report.quarantined), (0, 1), "{report:?}");
+    assert!(report.arrived.is_empty(), "nothing to announce");
     assert!(bob.with(|vault| messages::list(vault).unwrap()).is_empty());
     assert_eq!(
-        bob.with(|vault| vault.messages().counter("quarantined").unwrap()),
-        1
+        bob.with(|vault| messages::dropped(vault).unwrap()),
+        messages::DroppedCounts {
+            quarantined: 1,
+            rejected: 0
+        }
     );
 
     // Sealed to Bob's key but served to Carol: not for her, dropped without content.

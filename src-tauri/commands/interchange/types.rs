@@ -3,6 +3,7 @@
 
 use keypost_core::entry::EntryFields;
 use keypost_core::interchange::csv::{CsvFormat, ImportPreview, RowProblem};
+use keypost_protocol::inbox::MessageId;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -85,6 +86,10 @@ pub enum ExportSource {
     /// Entries received through a pickup and not (yet) saved; `token` from `receive_pickup`.
     Received {
         token: u32,
+    },
+    /// Messages in the Inbox (any number; held ones are refused).
+    Messages {
+        ids: Vec<MessageId>,
     },
 }
 

@@ -2,7 +2,15 @@
 // list (bindings.ts), and the helpers for the `{code, message}` errors commands fail with.
 import type { CommandError, ErrorCode } from './bindings'
 
-export { commands as api, LINK_OPENED_EVENT, PICKUP_EVENT, VAULT_LOCKED_EVENT } from './bindings'
+export {
+  commands as api,
+  CONTACT_CONNECTED_EVENT,
+  INBOX_EVENT,
+  INVITE_OPENED_EVENT,
+  LINK_OPENED_EVENT,
+  PICKUP_EVENT,
+  VAULT_LOCKED_EVENT,
+} from './bindings'
 
 export function isCommandError(value: unknown): value is CommandError {
   return (

@@ -19,17 +19,55 @@ sample_titles: Array<string>, };
 export type ChangeRecord = { id: number, description: string, time: string, entry_count: number, };
 export type ChosenFile = { path: string | null, };
 export type CommandError = { code: ErrorCode, message: string, };
+export type ContactCard = { name: string, state: ContactState, 
+/**
+ * Of the pinned bundle.
+ */
+fingerprint: Fingerprint, 
+/**
+ * The 7 words of the pinned bundle.
+ */
+words: Array<string>, verified_how: VerifiedHow, verified_at: string, 
+/**
+ * The words of the other key, while the key is changed.
+ */
+changed_words: Array<string> | null, changed_fingerprint: Fingerprint | null, received_count: number, sent_count: number, };
+export type ContactSendRequest = { 
+/**
+ * The contact's name.
+ */
+contact: string, selection: Selection, 
+/**
+ * At most `INBOX_LIMITS.max_note_chars` characters.
+ */
+note: string, include_notes: boolean, 
+/**
+ * The fingerprint whose words the confirm step showed.
+ */
+fingerprint: Fingerprint, };
+export type ContactState = "awaiting_confirmation" | "connected" | "key_changed" | "removed" | "blocked";
 export type CopyReceipt = { clear_after_seconds: number, };
 export type CsvFormat = "keypost" | "generic" | "bitwarden" | "chrome" | "keepassxc" | "1password" | "lastpass" | "firefox";
 export type CustomField = { name: string, value: string, hidden: boolean, };
+export type DroppedCounts = { quarantined: number, rejected: number, };
 export type EntryDetail = { id: string, has_password: boolean, created: string, modified: string, password_history_count: number, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<CustomField>, totp: string, favourite: boolean, };
 export type EntryId = string;
 export type EntryInput = { password: string | null, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<CustomField>, totp: string, favourite: boolean, };
 export type EntrySummary = { id: EntryId, title: string, username: string, urls: Array<string>, tags: Array<string>, folder: string, favourite: boolean, modified: string, };
-export type ErrorCode = "wrong_password" | "vault_in_use" | "locked" | "no_vault" | "vault_exists" | "corrupt" | "not_found" | "invalid_input" | "io" | "internal" | "wrong_pin" | "gone" | "invalid_link" | "relay_unreachable" | "relay_refused" | "not_sent";
-export type ExportSource = { "kind": "vault" } | { "kind": "selection", selection: Selection, } | { "kind": "received", token: number, };
+export type ErrorCode = "wrong_password" | "vault_in_use" | "locked" | "no_vault" | "vault_exists" | "corrupt" | "not_found" | "invalid_input" | "io" | "internal" | "wrong_pin" | "gone" | "invalid_link" | "relay_unreachable" | "relay_refused" | "not_sent" | "not_registered" | "key_changed" | "not_verified" | "not_connected" | "wrong_code" | "held" | "invite_altered" | "invite_expired" | "invalid_invite";
+export type ExportSource = { "kind": "vault" } | { "kind": "selection", selection: Selection, } | { "kind": "received", token: number, } | { "kind": "messages", ids: Array<MessageId>, };
 export type ExportTarget = { source: ExportSource, path: string, };
+export type Fingerprint = string;
 export type HistoryRow = { password: string, replaced_at: string, };
+export type IdCard = { name: string, 
+/**
+ * The fingerprint as base64url text (the CLI's and the QR code's form).
+ */
+fingerprint: Fingerprint, 
+/**
+ * The 7 words people compare.
+ */
+words: Array<string>, };
 export type ImportRow = { line: number, title: string, username: string, url: string, };
 export type ImportSummary = { token: number, format: CsvFormat, 
 /**
@@ -44,7 +82,63 @@ rows: Array<ImportRow>, problems: Array<RowProblem>,
  * Rows that cannot be read and would be skipped (also those not listed in `problems`).
  */
 skipped_rows: number, };
+export type InboxLimits = { max_entries: number, max_note_chars: number, max_name_chars: number, min_invite_expiry_seconds: number, max_invite_expiry_seconds: number, email_code_digits: number, };
+export type InboxMessage = { id: MessageId, 
+/**
+ * The contact's name in this vault.
+ */
+from: string, 
+/**
+ * The name the sender gave itself.
+ */
+sender_name: string, from_fingerprint: Fingerprint, state: MessageVerdict, note: string, sent_at: string, received_at: string, entries: Array<ReceivedEntry>, 
+/**
+ * Entries made from this message by saving it that are still in the vault.
+ */
+saved_entry_ids: Array<EntryId>, };
+export type InboxNews = { message_id: MessageId, 
+/**
+ * The contact's name in this vault.
+ */
+from: string, entries: number, 
+/**
+ * From a changed key: shown only on request, never saved.
+ */
+held: boolean, };
+export type InviteCard = { invite_id: InviteId, name: string, link: string, code: string, message: string, 
+/**
+ * RFC 3339.
+ */
+expires_at: string, 
+/**
+ * A complete SVG document.
+ */
+qr_svg: string, };
+export type InviteId = string;
+export type InvitePreview = { invite_id: InviteId, inviter_name: string, note: string, fingerprint: Fingerprint, words: Array<string>, expires_at: string, target_email_required: boolean, };
+export type InviteRequest = { 
+/**
+ * What this vault will call them.
+ */
+name: string, 
+/**
+ * Only an account that verified this address may accept; `null` or empty: anyone with
+ * the link.
+ */
+email: string | null, note: string, 
+/**
+ * 1 to 168 (`INBOX_LIMITS`, in seconds).
+ */
+expires_in_hours: number, };
 export type LockReason = "idle";
+export type MessageId = string;
+export type MessageVerdict = "accepted" | "held";
+export type MyId = { card: IdCard, account: RelayAccount | null, 
+/**
+ * A complete SVG document.
+ */
+qr_svg: string, };
+export type OpenedInvite = { token: number, invite: InvitePreview, };
 export type OwnerStatus = { id: PickupId, recipient_email: string, state: PickupState, created_at: string, expires_at: string, attempts_left: number, views_left: number | null, events: Array<PickupEvent>, };
 export type PassphraseSpec = { words: number, separator: string, 
 /**
@@ -60,6 +154,23 @@ export type PasswordSpec = { length: number, lowercase: boolean, uppercase: bool
  * Leave out look-alike characters such as `l`, `1`, `O`, `0`.
  */
 avoid_ambiguous: boolean, };
+export type PendingAcceptance = { invite_id: InviteId, 
+/**
+ * The name I gave the invite.
+ */
+name: string, 
+/**
+ * The name the acceptor gave itself (absent if the answer cannot be opened).
+ */
+acceptor_name: string | null, fingerprint: Fingerprint | null, 
+/**
+ * The acceptor's 7 words: compare them before confirming.
+ */
+words: Array<string> | null, 
+/**
+ * Why the answer cannot be trusted (`invite_altered`, `bad_transcript`, …).
+ */
+problem: string | null, };
 export type PickupEvent = { kind: PickupEventKind, at: string, };
 export type PickupEventKind = "created" | "emailed" | "email_failed" | "opened" | "wrong_pin" | "destroyed" | "expired" | "deleted" | "revoked" | "used_up";
 export type PickupId = string;
@@ -72,7 +183,10 @@ export type PickupNews = { id: string, recipient_email: string, kind: PickupEven
 export type PickupState = "active" | "destroyed" | "expired" | "deleted" | "revoked" | "used_up";
 export type PickupStatus = { id: PickupId, sender_name: string, message: string, expires_at: string, attempts_left: number, views_left: number | null, retrieval_step: boolean, recipient_delete: boolean, passphrase_required: boolean, };
 export type PinCheck = { valid: boolean, weak: boolean, message: string, };
+export type ReceivedEntry = { title: string, username: string, password: string | null, urls: Array<string>, notes: string, custom_fields: Array<ReceivedField>, totp: string | null, };
+export type ReceivedField = { name: string, value: string | null, hidden: boolean, };
 export type ReceivedSummary = { token: number, sender_name: string, message: string, total: number, rows: Array<ImportRow>, };
+export type RelayAccount = { relay_url: string, account_id: string, registered_at: string, email: string | null, email_verified: boolean, };
 export type RelayInfo = { url: string, 
 /**
  * The app's own relay on 127.0.0.1 (no relay address in Settings).
@@ -104,6 +218,11 @@ export type SentCopy = { id: string, link: string,
  * A complete SVG document.
  */
 qr_svg: string, pin: string, recipient_email: string, expires_at: string, emailed: boolean, entry_titles: Array<string>, };
+export type SentMessage = { id: MessageId, 
+/**
+ * The contact's name when it was sent.
+ */
+to: string, to_fingerprint: Fingerprint, note: string, entries: Array<ReceivedEntry>, sent_at: string, status: SentStatus, };
 export type SentRow = { id: string, recipient_email: string, entry_titles: Array<string>, 
 /**
  * RFC 3339; null for a record without a send time.
@@ -118,6 +237,7 @@ state: SentState,
  */
 last_progress: OwnerStatus | null, };
 export type SentState = "pending" | "sent" | "not_sent";
+export type SentStatus = "pending" | "queued" | "delivered" | "expired" | "refused";
 export type Settings = { 
 /**
  * Lock the vault after this many minutes without activity in the app.
@@ -143,6 +263,7 @@ bits: number, label: StrengthLabel, };
 export type StrengthLabel = "very_weak" | "weak" | "fair" | "strong" | "very_strong";
 export type TagCount = { tag: string, count: number, };
 export type VaultStatus = { exists: boolean, unlocked: boolean, path: string, };
+export type VerifiedHow = "invite" | "words";
 
 /** Every Rust command, typed: the only way the UI calls `invoke`. */
 export const commands = {
@@ -189,10 +310,42 @@ export const commands = {
   copyText: (text: string): Promise<CopyReceipt> => invoke('copy_text', { text }),
   relayInfo: (): Promise<RelayInfo> => invoke('relay_info'),
   takeOpenedLink: (): Promise<string | null> => invoke('take_opened_link'),
+  myId: (): Promise<MyId | null> => invoke('my_id'),
+  setUpIdentity: (name: string, email: string | null): Promise<RelayAccount> => invoke('set_up_identity', { name, email }),
+  renameMe: (name: string): Promise<IdCard> => invoke('rename_me', { name }),
+  requestEmailCode: (email: string): Promise<void> => invoke('request_email_code', { email }),
+  verifyEmailCode: (code: string): Promise<RelayAccount> => invoke('verify_email_code', { code }),
+  inviteContact: (request: InviteRequest): Promise<InviteCard> => invoke('invite_contact', { request }),
+  openInvites: (): Promise<Array<InviteCard>> => invoke('open_invites'),
+  rejectInvite: (inviteId: InviteId): Promise<void> => invoke('reject_invite', { inviteId }),
+  previewInvite: (link: string): Promise<OpenedInvite> => invoke('preview_invite', { link }),
+  acceptInvite: (token: number, name: string | null): Promise<ContactCard> => invoke('accept_invite', { token, name }),
+  takeOpenedInvite: (): Promise<string | null> => invoke('take_opened_invite'),
+  needsYou: (): Promise<Array<PendingAcceptance>> => invoke('needs_you'),
+  confirmContact: (inviteId: InviteId, fingerprint: Fingerprint): Promise<ContactCard> => invoke('confirm_contact', { inviteId, fingerprint }),
+  listPeople: (): Promise<Array<ContactCard>> => invoke('list_people'),
+  verifyContact: (name: string, fingerprint: Fingerprint): Promise<ContactCard> => invoke('verify_contact', { name, fingerprint }),
+  renameContact: (name: string, newName: string): Promise<ContactCard> => invoke('rename_contact', { name, newName }),
+  removeContact: (name: string): Promise<ContactCard> => invoke('remove_contact', { name }),
+  blockContact: (name: string): Promise<ContactCard> => invoke('block_contact', { name }),
+  sendToContact: (request: ContactSendRequest): Promise<SentMessage> => invoke('send_to_contact', { request }),
+  inboxList: (): Promise<Array<InboxMessage>> => invoke('inbox_list'),
+  inboxDropped: (): Promise<DroppedCounts> => invoke('inbox_dropped'),
+  showMessage: (id: MessageId): Promise<InboxMessage> => invoke('show_message', { id }),
+  revealMessageEntry: (id: MessageId, index: number): Promise<ReceivedEntry> => invoke('reveal_message_entry', { id, index }),
+  copyMessagePassword: (id: MessageId, index: number): Promise<CopyReceipt> => invoke('copy_message_password', { id, index }),
+  saveMessage: (id: MessageId): Promise<Array<EntryId>> => invoke('save_message', { id }),
+  saveMessageEntry: (id: MessageId, index: number): Promise<Array<EntryId>> => invoke('save_message_entry', { id, index }),
+  deleteMessage: (id: MessageId): Promise<void> => invoke('delete_message', { id }),
+  sentMessages: (): Promise<Array<SentMessage>> => invoke('sent_messages'),
+  refreshSentMessages: (): Promise<Array<SentMessage>> => invoke('refresh_sent_messages'),
 }
 
 /** What a pickup must stay within (keypost-protocol), for the send dialog. */
 export const PICKUP_LIMITS: PickupLimits = {"max_entries":1000,"max_sender_name_chars":100,"max_message_chars":500,"max_email_chars":254,"min_expiry_seconds":3600,"max_expiry_seconds":7776000,"max_views":100}
+
+/** What a message to a contact and an invite must stay within (keypost-protocol). */
+export const INBOX_LIMITS: InboxLimits = {"max_entries":1000,"max_note_chars":500,"max_name_chars":100,"min_invite_expiry_seconds":3600,"max_invite_expiry_seconds":604800,"email_code_digits":8}
 
 /** Payload: `LockReason`. */
 export const VAULT_LOCKED_EVENT = 'vault-locked'
@@ -200,3 +353,9 @@ export const VAULT_LOCKED_EVENT = 'vault-locked'
 export const PICKUP_EVENT = 'pickup-event'
 /** Payload: `null`. */
 export const LINK_OPENED_EVENT = 'pickup-link-opened'
+/** Payload: `null`. */
+export const INVITE_OPENED_EVENT = 'invite-link-opened'
+/** Payload: `InboxNews`. */
+export const INBOX_EVENT = 'inbox-event'
+/** Payload: `ContactCard`. */
+export const CONTACT_CONNECTED_EVENT = 'contact-connected'

@@ -3,6 +3,7 @@
 
 use super::{Contacts, ContactsMut, ContactsVault};
 use crate::access::VaultAccess;
+use crate::identity::IdCard;
 use crate::inbox::{Authed, InboxClient, InboxError, Result, stored};
 use crate::store::{from_nanos, to_nanos};
 use keypost_protocol::api::accounts::{
@@ -97,6 +98,41 @@ impl ContactsMut<'_> {
         )?;
         Ok(())
     }
+}
+
+/// This vault as its People tab shows it: the ID card, and the relay account once registered.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Me {
+    pub card: IdCard,
+    pub account: Option<RelayAccount>,
+}
+
+/// The ID card and relay account, or `None` before the identity is made ([`register`]).
+pub fn me<A>(access: &A) -> Result<Option<Me>>
+where
+    A: VaultAccess,
+    A::Vault: ContactsVault,
+{
+    access.with_vault(|vault| -> Result<Option<Me>> {
+        let Some(card) = vault.identity().card()? else {
+            return Ok(None);
+        };
+        Ok(Some(Me {
+            card,
+            account: vault.contacts().account()?,
+        }))
+    })?
+}
+
+/// A client of the relay this vault is registered at, or [`InboxError::NotRegistered`].
+pub fn registered_client<A>(access: &A) -> Result<InboxClient>
+where
+    A: VaultAccess,
+    A::Vault: ContactsVault,
+{
+    let account = access.with_vault(|vault| vault.contacts().registered())??;
+    InboxClient::new(&account.relay_url)
 }
 
 pub(crate) fn account_id_of(bytes: &[u8]) -> Result<AccountId> {

@@ -138,7 +138,9 @@ pub struct ContactCard {
     /// The words of the other key, while the key is changed.
     pub changed_words: Option<Vec<String>>,
     pub changed_fingerprint: Option<Fingerprint>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub received_count: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub sent_count: i64,
 }
 

@@ -8,7 +8,7 @@ use super::book::{NewContact, checked_petname, id16, words_of};
 use super::{ContactCard, ContactState, Contacts, ContactsMut, ContactsVault};
 use crate::access::VaultAccess;
 use crate::inbox::{InboxClient, InboxError, Result};
-use crate::store::to_nanos;
+use crate::store::{from_nanos, to_nanos};
 use keypost_protocol::api::invites::{
     AcceptInviteRequest, CreateInviteRequest, InviteList, InviteOffer,
 };
@@ -184,15 +184,71 @@ impl ContactsMut<'_> {
 }
 
 /// A posted invite: the link to hand over (it holds the secret: show it, never log it).
+/// Also what [`open_invites`] lists, to copy again.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct InviteCreated {
     pub invite_id: InviteId,
+    /// What this vault will call the person invited.
+    pub name: String,
     /// `keypost://invite?r=…#…`
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub link: Zeroizing<String>,
     /// `<relay URL>#<secret>`, the same for places a `keypost://` link does not survive.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub code: Zeroizing<String>,
+    /// A ready-to-paste text around the link ([`invite_message`]).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub message: Zeroizing<String>,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub expires_at: OffsetDateTime,
+}
+
+impl InviteCreated {
+    fn new(
+        invite_id: InviteId,
+        name: String,
+        inviter_name: &str,
+        link: &InviteLink,
+        expires_at: OffsetDateTime,
+    ) -> Self {
+        let message = invite_message(inviter_name, link, expires_at);
+        Self {
+            invite_id,
+            name,
+            link: link.to_link(),
+            code: link.to_code(),
+            message,
+            expires_at,
+        }
+    }
+}
+
+/// The text an inviter pastes into their own channel: who invites, the link (and the code for
+/// places that break `keypost://` links), when it expires, and what to do without Keypost.
+pub fn invite_message(
+    inviter_name: &str,
+    link: &InviteLink,
+    expires_at: OffsetDateTime,
+) -> Zeroizing<String> {
+    let expiry = expires_at
+        .to_offset(time::UtcOffset::UTC)
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute] UTC"
+        ))
+        .unwrap_or_else(|_| expires_at.to_string());
+    Zeroizing::new(format!(
+        "{inviter_name} invites you to connect in Keypost, to send each other passwords \
+         end-to-end encrypted.\n\n\
+         Open this link on the computer where Keypost is installed:\n{}\n\n\
+         If the link does not open Keypost, copy this code into People → Accept an invite:\n{}\n\n\
+         No Keypost yet? Install it first, then open the link. The invite works once and \
+         expires {expiry}. Keypost will show you {inviter_name}'s 7 words: compare them with \
+         {inviter_name} before you trust them.\n",
+        link.to_link().as_str(),
+        link.to_code().as_str(),
+    ))
 }
 
 impl std::fmt::Debug for InviteCreated {
@@ -235,7 +291,7 @@ where
     let expires_at = now.replace_nanosecond(0).unwrap_or(now) + expires_in;
     let secret = InviteSecret::make_random();
     let invite_id = secret.keys().id();
-    let sealed_offer = access.with_vault(|vault| -> Result<Vec<u8>> {
+    let (sealed_offer, inviter_name) = access.with_vault(|vault| -> Result<_> {
         let account = vault.contacts().registered()?;
         if account.relay_url != client.relay_url() {
             return Err(other_relay(&account.relay_url));
@@ -244,7 +300,7 @@ where
         let offer = Offer {
             inviter_account: account.account_id,
             inviter_bundle: vault.identity().bundle()?,
-            inviter_name: card.name,
+            inviter_name: card.name.clone(),
             note: note.to_owned(),
             expires_at,
             relay_url: account.relay_url,
@@ -265,7 +321,7 @@ where
             },
             now,
         )?;
-        Ok(sealed_offer)
+        Ok((sealed_offer, card.name))
     })??;
     let request = CreateInviteRequest {
         invite_id,
@@ -285,16 +341,64 @@ where
         return Err(error);
     }
     let link = InviteLink::new(client.relay_url(), secret)?;
-    Ok(InviteCreated {
+    Ok(InviteCreated::new(
         invite_id,
-        link: link.to_link(),
-        code: link.to_code(),
+        name,
+        &inviter_name,
+        &link,
         expires_at,
-    })
+    ))
+}
+
+/// My invites nobody accepted yet and that have not expired, oldest first, with their links
+/// (to copy again) — revoke one with [`reject`].
+pub fn open_invites<A>(access: &A) -> Result<Vec<InviteCreated>>
+where
+    A: VaultAccess,
+    A::Vault: ContactsVault,
+{
+    let now = OffsetDateTime::now_utc();
+    access.with_vault(|vault| -> Result<Vec<InviteCreated>> {
+        let contacts = vault.contacts();
+        let account = contacts.registered()?;
+        let inviter_name = vault
+            .identity()
+            .card()?
+            .ok_or(InboxError::NotRegistered)?
+            .name;
+        let mut statement = contacts.conn.prepare(
+            "SELECT invite_id, expires_at FROM invites
+             WHERE direction = 'out' AND state = 'open' AND expires_at > ?1
+             ORDER BY created_at",
+        )?;
+        let rows = statement
+            .query_map(params![to_nanos(now)?], |row| {
+                Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, i64>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.iter()
+            .map(|(id, expires_at)| {
+                let invite_id = InviteId::from_bytes(id16(id)?);
+                let row = contacts.out_invite(invite_id)?;
+                let secret = row
+                    .secret
+                    .ok_or_else(|| InboxError::Corrupt("an open invite without secret".into()))?;
+                let link = InviteLink::new(&account.relay_url, secret)?;
+                Ok(InviteCreated::new(
+                    invite_id,
+                    row.name,
+                    &inviter_name,
+                    &link,
+                    from_nanos(*expires_at)?,
+                ))
+            })
+            .collect()
+    })?
 }
 
 /// An opened invite, before accepting: show the inviter's name, note and words, then pass it
 /// to [`accept_invite`] (which uses exactly these bytes).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Serialize)]
 pub struct InvitePreview {
     pub invite_id: InviteId,
@@ -303,6 +407,7 @@ pub struct InvitePreview {
     pub fingerprint: Fingerprint,
     pub words: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub expires_at: OffsetDateTime,
     pub target_email_required: bool,
     #[serde(skip)]
@@ -477,6 +582,7 @@ where
 }
 
 /// An acceptance of one of my invites, waiting for me to compare the words and confirm.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize)]
 pub struct PendingAcceptance {
     pub invite_id: InviteId,

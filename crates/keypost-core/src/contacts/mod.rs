@@ -22,12 +22,14 @@ mod invites;
 mod people;
 
 pub(crate) use account::VaultSession;
-pub use account::{RelayAccount, register, request_email_code, verify_email_code};
+pub use account::{
+    Me, RelayAccount, me, register, registered_client, request_email_code, verify_email_code,
+};
 pub use book::{Contact, ContactCard, ContactState, VerifiedHow};
 pub(crate) use invites::receive_connect;
 pub use invites::{
-    InviteCreated, InvitePreview, PendingAcceptance, accept_invite, confirm, invite, pending,
-    preview_invite, reject,
+    InviteCreated, InvitePreview, PendingAcceptance, accept_invite, confirm, invite,
+    invite_message, open_invites, pending, preview_invite, reject,
 };
 pub use people::{block, list, remove, rename, verify};
 

@@ -49,6 +49,14 @@ impl Entries<'_> {
         found.transpose()
     }
 
+    /// Whether an entry with this id is in the vault (nothing is decrypted).
+    pub fn contains(&self, id: EntryId) -> Result<bool> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT 1 FROM entries WHERE id = ?1")?;
+        Ok(statement.exists([id_param(&id)])?)
+    }
+
     /// The entries with these ids, in the same order; fails on the first unknown id.
     pub fn get_many(&self, ids: &[EntryId]) -> Result<Vec<Entry>> {
         ids.iter().map(|id| self.get(*id)).collect()

@@ -3,7 +3,7 @@
 //! so a crash in between delivers each message once (the second copy is a known id).
 
 use super::MessagesVault;
-use super::tables::{MessageVerdict, NewReceived, in_transaction};
+use super::tables::{MessageVerdict, NewReceived, contact_name, in_transaction};
 use crate::access::VaultAccess;
 use crate::contacts::{
     Contact, ContactCard, ContactState, ContactsVault, VaultSession, receive_connect,
@@ -39,6 +39,19 @@ pub struct FetchReport {
     pub rejected: usize,
     /// Contacts whose `connect` arrived.
     pub connected: Vec<ContactCard>,
+    /// The messages now in the inbox (accepted and held), in the order they arrived: what a
+    /// notification may say of them (never their content).
+    pub arrived: Vec<Arrival>,
+}
+
+/// A message that just arrived in the inbox.
+#[derive(Clone, Debug, Serialize)]
+pub struct Arrival {
+    pub id: MessageId,
+    /// The contact's name in this vault.
+    pub from: String,
+    pub entries: usize,
+    pub verdict: MessageVerdict,
 }
 
 /// Fetches (waiting up to `wait_seconds`, at most 10, for a first message), stores what
@@ -140,6 +153,16 @@ fn receive<V: MessagesVault>(
         },
         now,
     )?;
+    let entries = match &opened.payload {
+        Payload::Entries(payload) => payload.entries.len(),
+        _ => 0,
+    };
+    report.arrived.push(Arrival {
+        id: header.message_id,
+        from: contact_name(vault, contact_id)?.0,
+        entries,
+        verdict,
+    });
     match verdict {
         MessageVerdict::Accepted => {
             vault.contacts_mut().count_received(contact_id)?;

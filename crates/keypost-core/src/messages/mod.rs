@@ -17,8 +17,11 @@ mod reading;
 mod sending;
 mod tables;
 
-pub use fetching::{FetchReport, fetch};
-pub use reading::{ExportFormat, delete, export, list, save, sent, show};
+pub use fetching::{Arrival, FetchReport, fetch};
+pub use reading::{
+    DroppedCounts, ExportFormat, ExportedMessages, delete, dropped, export, list, reveal, save,
+    sent, show,
+};
 pub use sending::{decline_request, refresh_sent, request_from_contact, send_to_contact};
 pub use tables::{
     InboxMessage, MessageKind, MessageVerdict, ReceivedEntry, SentMessage, SentStatus,

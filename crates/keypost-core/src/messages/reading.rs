@@ -11,7 +11,9 @@ use crate::interchange::print::{PrintOptions, render_pdf};
 use crate::pickups::{fields_of, unsaved_entries};
 use keypost_protocol::inbox::payload::EntriesPayload;
 use keypost_protocol::inbox::{MessageId, Payload};
+use serde::Serialize;
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 /// What [`export`] writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +36,41 @@ pub fn list<V: MessagesVault>(vault: &V) -> Result<Vec<InboxMessage>> {
 /// One message; passwords, TOTP and hidden fields only with `reveal`.
 pub fn show<V: MessagesVault>(vault: &V, id: MessageId, reveal: bool) -> Result<InboxMessage> {
     shown(vault, vault.messages().received(id)?, reveal)
+}
+
+/// Entry `index` of message `id` with its password, TOTP and hidden fields, for the person who
+/// asked to see or copy them.
+pub fn reveal<V: MessagesVault>(vault: &V, id: MessageId, index: usize) -> Result<ReceivedEntry> {
+    let row = vault.messages().received(id)?;
+    entries_of(&row)?
+        .entries
+        .get(index)
+        .map(|entry| ReceivedEntry::of(entry, true))
+        .ok_or_else(|| InboxError::NotFound(format!("entry {index} of message {id}")))
+}
+
+/// How many messages were dropped without content: from unknown keys (or removed and blocked
+/// contacts), and ones that failed to open.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DroppedCounts {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub quarantined: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub rejected: i64,
+}
+
+pub fn dropped<V: MessagesVault>(vault: &V) -> Result<DroppedCounts> {
+    Ok(DroppedCounts {
+        quarantined: vault.messages().counter("quarantined")?,
+        rejected: vault.messages().counter("rejected")?,
+    })
+}
+
+/// An export file's content (passwords in clear) and how many entries it holds.
+pub struct ExportedMessages {
+    pub bytes: Zeroizing<Vec<u8>>,
+    pub entries: usize,
 }
 
 /// Saves the entries of message `id` (all, or those at the indexes `only`) as new entries:
@@ -71,7 +108,7 @@ pub fn export<V: MessagesVault>(
     vault: &V,
     ids: &[MessageId],
     format: ExportFormat,
-) -> Result<Vec<u8>> {
+) -> Result<ExportedMessages> {
     let mut entries = Vec::new();
     for id in ids {
         let row = vault.messages().received(*id)?;
@@ -80,22 +117,28 @@ pub fn export<V: MessagesVault>(
         }
         entries.extend(unsaved_entries(&entries_of(&row)?.entries, row.received_at));
     }
-    match format {
+    let bytes = match format {
         ExportFormat::Csv(csv) => {
-            let mut bytes = Vec::new();
-            write_csv(&entries, csv, &CsvExportOptions::default(), &mut bytes)
+            let mut bytes = Zeroizing::new(Vec::new());
+            write_csv(&entries, csv, &CsvExportOptions::default(), &mut *bytes)
                 .map_err(|error| InboxError::Export(error.to_string()))?;
-            Ok(bytes)
+            bytes
         }
-        ExportFormat::Pdf => render_pdf(
-            &entries,
-            &PrintOptions {
-                title: "Keypost messages".to_owned(),
-                ..PrintOptions::default()
-            },
-        )
-        .map_err(|error| InboxError::Export(error.to_string())),
-    }
+        ExportFormat::Pdf => Zeroizing::new(
+            render_pdf(
+                &entries,
+                &PrintOptions {
+                    title: "Keypost messages".to_owned(),
+                    ..PrintOptions::default()
+                },
+            )
+            .map_err(|error| InboxError::Export(error.to_string()))?,
+        ),
+    };
+    Ok(ExportedMessages {
+        bytes,
+        entries: entries.len(),
+    })
 }
 
 /// Deletes message `id`: its content goes, its id stays (a later copy is still a replay).
@@ -129,6 +172,13 @@ fn entries_of(row: &InboxRow) -> Result<&EntriesPayload> {
 fn shown<V: MessagesVault>(vault: &V, row: InboxRow, reveal: bool) -> Result<InboxMessage> {
     let (from, from_fingerprint) = contact_name(vault, row.contact_id)?;
     let content = Content::of(payload_of(&row)?, reveal)?;
+    // Saved and still there: an undone save (or deleted copies) can be saved again.
+    let mut saved_entry_ids = Vec::with_capacity(row.saved.len());
+    for id in &row.saved {
+        if vault.entries().contains(*id)? {
+            saved_entry_ids.push(*id);
+        }
+    }
     Ok(InboxMessage {
         id: row.id,
         from,
@@ -145,6 +195,6 @@ fn shown<V: MessagesVault>(vault: &V, row: InboxRow, reveal: bool) -> Result<Inb
             .map_err(|error| InboxError::Corrupt(error.to_string()))?,
         received_at: row.received_at,
         entries: content.entries,
-        saved_entry_ids: row.saved,
+        saved_entry_ids,
     })
 }

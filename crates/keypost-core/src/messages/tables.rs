@@ -14,6 +14,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 /// How the receiver policy let a message in.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageVerdict {
@@ -93,6 +94,7 @@ impl Content {
 }
 
 /// One field of a received (or sent) entry; hidden values are `None` unless revealed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct ReceivedField {
     pub name: String,
@@ -101,6 +103,7 @@ pub struct ReceivedField {
 }
 
 /// An entry in a message: the password, TOTP and hidden fields are `None` unless revealed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct ReceivedEntry {
     pub title: String,
@@ -149,6 +152,7 @@ impl ReceivedEntry {
 }
 
 /// A message in the inbox.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize)]
 pub struct InboxMessage {
     pub id: MessageId,
@@ -170,15 +174,18 @@ pub struct InboxMessage {
     /// A `decline`'s request (the id of my request message).
     pub declines: Option<MessageId>,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub sent_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub received_at: OffsetDateTime,
     pub entries: Vec<ReceivedEntry>,
-    /// Entries made from this message by saving it.
+    /// Entries made from this message by saving it that are still in the vault.
     pub saved_entry_ids: Vec<EntryId>,
 }
 
 /// Where a sent message stands.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SentStatus {
@@ -219,6 +226,7 @@ impl SentStatus {
 }
 
 /// A message this vault sent: the copy exactly as sent, read-only.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize)]
 pub struct SentMessage {
     pub id: MessageId,
@@ -232,6 +240,7 @@ pub struct SentMessage {
     pub request_text: Option<String>,
     pub declines: Option<MessageId>,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub sent_at: OffsetDateTime,
     pub status: SentStatus,
 }

@@ -286,6 +286,15 @@ pub async fn connect(inviter: &Person, acceptor: &Person, name: &str) {
     )
     .await
     .unwrap();
+    let open = contacts::open_invites(&inviter.vault).unwrap();
+    assert_eq!(open.len(), 1, "listed to copy again");
+    assert_eq!(open[0].invite_id, invite.invite_id);
+    assert_eq!(open[0].link, invite.link, "the same link again");
+    assert_eq!(open[0].message, invite.message);
+    assert!(invite.message.contains(invite.link.as_str()));
+    assert!(invite.message.contains(invite.code.as_str()));
+    let me = contacts::me(&inviter.vault).unwrap().unwrap();
+    assert!(invite.message.contains(&me.card.name), "says who invites");
     let preview = contacts::preview_invite(&acceptor.vault, &acceptor.client, &invite.link)
         .await
         .unwrap();
@@ -303,6 +312,10 @@ pub async fn connect(inviter: &Person, acceptor: &Person, name: &str) {
         .await
         .unwrap();
     assert_eq!(pending.len(), 1, "{pending:?}");
+    assert!(
+        contacts::open_invites(&inviter.vault).unwrap().is_empty(),
+        "an answered invite needs confirming, not copying"
+    );
     assert_eq!(pending[0].words.as_ref().unwrap(), &acceptor.words());
     let confirmed = pending[0].fingerprint.unwrap();
     let card = contacts::confirm(

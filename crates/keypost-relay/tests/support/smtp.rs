@@ -67,7 +67,12 @@ impl SmtpSink {
 
     /// The decoded plain-text body of the first message, once it has arrived.
     pub fn first_message_text(&self) -> String {
-        self.read_when_there("1.txt")
+        self.message_text(1)
+    }
+
+    /// The decoded plain-text body of message `number` (from 1), once it has arrived.
+    pub fn message_text(&self, number: usize) -> String {
+        self.read_when_there(&format!("{number}.txt"))
     }
 
     fn read_when_there(&self, name: &str) -> String {

@@ -1,5 +1,8 @@
 // Export/import formats as the person sees them.
-import type { CsvFormat } from '../../lib/bindings'
+import type { CsvFormat, ExportSource } from '../../lib/bindings'
+
+/** One choice of what to export ("Whole vault", "Selected entries (3)", "2 messages"). */
+export type ExportScope = { id: string; label: string; source: () => ExportSource; disabled?: boolean }
 
 export const CSV_FORMATS: { value: CsvFormat; label: string }[] = [
   { value: 'keypost', label: 'Keypost (every field)' },

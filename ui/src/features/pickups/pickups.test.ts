@@ -327,7 +327,7 @@ describe('SentTab', () => {
       throw new Error(`unexpected ${command}`)
     })
     render(SentTab)
-    expect((await screen.findByTestId('sent-empty')).textContent).toMatch(/Send…/)
+    expect((await screen.findByTestId('sent-empty')).textContent).toMatch(/Send to email…/)
   })
 
   describe('a send that did not finish', () => {
@@ -594,8 +594,8 @@ describe('ReceiveTab', () => {
 
 describe('Shell', () => {
   /**
-   * A stand-in for Rust behind the shell: an empty vault and Sent list, and `links` handed out
-   * one per `take_opened_link`. Counts the Sent list loads.
+   * A stand-in for Rust behind the shell: an empty vault, Inbox and Sent list, and `links`
+   * handed out one per `take_opened_link`. Counts the Sent list loads.
    */
   function mockShell(links: string[] = []) {
     const counts = { sentLists: 0 }
@@ -611,6 +611,15 @@ describe('Shell', () => {
             return []
           case 'take_opened_link':
             return links.shift() ?? null
+          case 'take_opened_invite':
+            return null
+          case 'inbox_list':
+          case 'list_people':
+          case 'sent_messages':
+          case 'refresh_sent_messages':
+            return []
+          case 'inbox_dropped':
+            return { quarantined: 0, rejected: 0 }
           case 'pickup_info':
             return {
               id: 'p1',
@@ -632,7 +641,7 @@ describe('Shell', () => {
     return counts
   }
 
-  it('toasts pickup news, raises the same words as a system notification, and reloads the Sent tab', async () => {
+  it('toasts pickup news, raises the same words as a system notification, and reloads Sent', async () => {
     const notifications: Array<{ title: string; body: string | undefined }> = []
     vi.stubGlobal(
       'Notification',
@@ -642,7 +651,8 @@ describe('Shell', () => {
     )
     const counts = mockShell()
     render(Shell)
-    await fireEvent.click(screen.getByTestId('tab-sent'))
+    await fireEvent.click(screen.getByTestId('tab-messages'))
+    await fireEvent.click(screen.getByTestId('messages-sent-tab'))
     await screen.findByTestId('sent-empty')
     expect(counts.sentLists).toBe(1)
     await emit('pickup-event', { id: 'p1', recipient_email: 'ana@example.com', kind: 'opened', at: '2030-01-01T10:00:00Z' })
@@ -650,13 +660,18 @@ describe('Shell', () => {
     expect(notifications).toEqual([{ title: 'Keypost', body: 'ana@example.com opened your pickup.' }])
     vi.unstubAllGlobals()
     await waitFor(() => expect(counts.sentLists).toBe(2))
-    expect(screen.getByTestId('tab-receive')).not.toBeNull()
+    expect(screen.getAllByRole('button').map((button) => button.dataset.testid).filter((id) => id?.startsWith('tab-'))).toEqual([
+      'tab-passwords',
+      'tab-messages',
+      'tab-people',
+      'tab-settings',
+    ])
     // Unmount while the mocked event plugin is still there: the listener is removed async.
     cleanup()
     await new Promise((resolve) => setTimeout(resolve, 0))
   })
 
-  it('opens Receive with the link the app was started with', async () => {
+  it('opens "Open a link…" in Messages with the link the app was started with', async () => {
     mockShell([OPENED_LINK])
     render(Shell)
     const link = (await screen.findByTestId('receive-link')) as HTMLInputElement
@@ -670,7 +685,7 @@ describe('Shell', () => {
     const links: string[] = []
     mockShell(links)
     render(Shell)
-    await screen.findByTestId('tab-receive')
+    await screen.findByTestId('tab-messages')
     expect(screen.queryByTestId('receive-link')).toBeNull()
 
     links.push(OPENED_LINK)

@@ -10,6 +10,7 @@ import type {
 } from '../../lib/bindings'
 import { PICKUP_LIMITS } from '../../lib/bindings'
 import { api, errorMessage } from '../../lib/api'
+import { characterCounter, type Counter } from '../../lib/text'
 
 // The limits come from keypost-protocol (generated), so the dialog and the relay agree.
 export const MESSAGE_LIMIT = PICKUP_LIMITS.max_message_chars
@@ -42,20 +43,8 @@ export async function checkRecipient(text: string): Promise<{ email: string } | 
   }
 }
 
-/** Characters as Rust counts them (Unicode scalar values, not UTF-16 units). */
-export function characterCount(text: string): number {
-  return [...text].length
-}
-
-export function messageCounter(text: string): { used: number; left: number; over: boolean; label: string } {
-  const used = characterCount(text)
-  const left = MESSAGE_LIMIT - used
-  return {
-    used,
-    left,
-    over: left < 0,
-    label: left < 0 ? `${-left} ${left === -1 ? 'character' : 'characters'} too many` : `${used} / ${MESSAGE_LIMIT}`,
-  }
+export function messageCounter(text: string): Counter {
+  return characterCounter(text, MESSAGE_LIMIT)
 }
 
 /** The expiry in hours, or why it cannot be used (1 hour to 90 days). */
@@ -81,6 +70,16 @@ export function viewLimit(limit: boolean, views: number | null): number | null |
 
 export function isPinShaped(pin: string): boolean {
   return new RegExp(`^\\d{${PIN_LENGTH}}$`).test(pin)
+}
+
+/** What a send dialog is opened with, to any email (SendDialog) or to a contact (AttachDialog). */
+export type SendDialogProps = {
+  selection: Selection
+  /** How many entries the selection holds. */
+  count: number
+  /** The entry's title when one entry is sent. */
+  label?: string
+  onclose: () => void
 }
 
 export type SendForm = {

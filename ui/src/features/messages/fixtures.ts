@@ -1,0 +1,47 @@
+// Test data shared by the Messages tests: messages as Rust's commands give them (passwords hidden).
+import type { InboxMessage, ReceivedEntry, SentMessage } from '../../lib/bindings'
+
+export function entry(overrides: Partial<ReceivedEntry> = {}): ReceivedEntry {
+  return {
+    title: 'Mail',
+    username: 'ada@example.com',
+    password: null,
+    urls: ['https://mail.example'],
+    notes: '',
+    custom_fields: [
+      { name: 'Recovery', value: null, hidden: true },
+      { name: 'Account', value: '4711', hidden: false },
+    ],
+    totp: null,
+    ...overrides,
+  }
+}
+
+export function inboxMessage(overrides: Partial<InboxMessage> = {}): InboxMessage {
+  return {
+    id: 'bWVzc2FnZS0x',
+    from: 'Ada',
+    sender_name: 'Ada',
+    from_fingerprint: 'YWRhLWZpbmdlcnByaW50',
+    state: 'accepted',
+    note: 'Your logins',
+    sent_at: '2030-01-02T09:00:00Z',
+    received_at: '2030-01-02T09:00:05Z',
+    entries: [entry(), entry({ title: 'Bank', username: 'ada.l', urls: [], custom_fields: [] })],
+    saved_entry_ids: [],
+    ...overrides,
+  }
+}
+
+export function sentMessage(overrides: Partial<SentMessage> = {}): SentMessage {
+  return {
+    id: 'c2VudC0x',
+    to: 'Ada',
+    to_fingerprint: 'YWRhLWZpbmdlcnByaW50',
+    note: 'For the trip',
+    entries: [entry({ title: 'Wi-Fi', custom_fields: [] })],
+    sent_at: '2030-01-03T09:00:00Z',
+    status: 'delivered',
+    ...overrides,
+  }
+}

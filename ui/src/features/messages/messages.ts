@@ -1,0 +1,37 @@
+// Messages as the person reads them: the note counter, what a send includes, the Sent status
+// chips and the words of the new-message notification. Rust decides; these only word it.
+import type { SentStatus } from '../../lib/bindings'
+import { INBOX_LIMITS } from '../../lib/bindings'
+import { characterCounter, type Counter } from '../../lib/text'
+import { entriesText } from '../pickups/sending'
+
+export const NOTE_LIMIT = INBOX_LIMITS.max_note_chars
+
+export function noteCounter(text: string): Counter {
+  return characterCounter(text, NOTE_LIMIT)
+}
+
+/** What the confirm step says travels with the entries. */
+export function includedText(count: number, includeNotes: boolean): string {
+  const fields = includeNotes
+    ? 'title, username, password, websites, one-time password, custom fields and notes'
+    : 'title, username, password, websites, one-time password and custom fields (not the notes)'
+  return `${entriesText(count)}: ${fields}. Tags are never included.`
+}
+
+const SENT_STATUS: Record<SentStatus, { label: string; tone: 'waiting' | 'ok' | 'ended' | 'danger'; hint: string }> = {
+  pending: { label: 'Sending…', tone: 'waiting', hint: 'The relay has not confirmed it yet.' },
+  queued: { label: 'Waiting', tone: 'waiting', hint: 'On the relay until their Keypost fetches it.' },
+  delivered: { label: 'Delivered', tone: 'ok', hint: 'Their Keypost has it.' },
+  expired: { label: 'Expired', tone: 'ended', hint: 'Not fetched within 30 days: the relay deleted it.' },
+  refused: { label: 'Refused', tone: 'danger', hint: 'The relay refused it: they removed or blocked you, or their mailbox is full.' },
+}
+
+export function sentStatusChip(status: SentStatus): { label: string; tone: string; hint: string } {
+  return SENT_STATUS[status]
+}
+
+/** The system notification for a new message: who and how many, never content. */
+export function newMessageText(from: string, entryCount: number): string {
+  return `New message from ${from} (${entriesText(entryCount)})`
+}

@@ -213,3 +213,49 @@ describe.each(SIZES)('every screen, $name', ({ name: size, options }) => {
     await context.close()
   })
 })
+
+describe('keyboard alone', () => {
+  async function openApp(): Promise<Page> {
+    const context = await harness.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'UTC' })
+    const page = await context.newPage()
+    await page.goto(`${harness.url}?vault=open`)
+    await page.getByTestId('entry-title').first().waitFor()
+    return page
+  }
+
+  const focusedTestid = (page: Page) => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? null)
+  const focusInside = (page: Page, testid: string) =>
+    page.evaluate((id) => document.querySelector(`[data-testid="${id}"]`)?.contains(document.activeElement) ?? false, testid)
+
+  it('a dialog keeps Tab and Shift+Tab inside, Escape closes it, and focus goes back to its button', async () => {
+    const page = await openApp()
+    await click(page, 'tab-people')
+    await page.getByTestId('people-invite').focus()
+    await page.keyboard.press('Enter')
+    await page.getByTestId('invite-dialog').waitFor()
+    expect(await focusInside(page, 'invite-dialog')).toBe(true)
+    for (const key of [...Array(25).fill('Tab'), ...Array(25).fill('Shift+Tab')]) {
+      await page.keyboard.press(key)
+      expect(await focusInside(page, 'invite-dialog'), `after ${key}`).toBe(true)
+    }
+    await page.keyboard.press('Escape')
+    await page.getByTestId('invite-dialog').waitFor({ state: 'detached' })
+    expect(await focusedTestid(page)).toBe('people-invite')
+    await page.context().close()
+  })
+
+  it('shows and obeys the shortcuts: Ctrl+F search, Ctrl+N new entry, Ctrl+L lock', async () => {
+    const page = await openApp()
+    await expect(page.getByTestId('search').getAttribute('placeholder')).resolves.toContain('Ctrl+F')
+    await expect(page.getByTestId('new-entry').getAttribute('title')).resolves.toBe('New entry (Ctrl+N)')
+    await expect(page.getByTestId('lock').getAttribute('title')).resolves.toBe('Lock (Ctrl+L)')
+    await page.getByTestId('tab-passwords').focus()
+    await page.keyboard.press('Control+f')
+    expect(await focusedTestid(page)).toBe('search')
+    await page.keyboard.press('Control+n')
+    await page.getByTestId('field-title').waitFor()
+    await page.keyboard.press('Control+l')
+    await page.getByTestId('unlock-form').waitFor()
+    await page.context().close()
+  })
+})

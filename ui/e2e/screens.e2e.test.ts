@@ -39,19 +39,26 @@ async function fillSend(page: Page) {
   await page.getByTestId('send-name').fill('Bo')
 }
 
+/** Clicks each of `clicks` (by test id) in turn, then waits for `shown`. */
+function steps(clicks: string[], shown: string): (page: Page) => Promise<void> {
+  return async (page) => {
+    for (const testid of clicks) await click(page, testid)
+    await page.getByTestId(shown).first().waitFor()
+  }
+}
+
 const SCREENS: Screen[] = [
-  { name: 'create', vault: 'new', reach: (page) => page.getByTestId('create-form').waitFor() },
-  { name: 'unlock', vault: 'locked', reach: (page) => page.getByTestId('unlock-form').waitFor() },
-  { name: 'passwords', reach: (page) => page.getByTestId('entry-title').first().waitFor() },
+  { name: 'create', vault: 'new', reach: steps([], 'create-form') },
+  { name: 'unlock', vault: 'locked', reach: steps([], 'unlock-form') },
+  { name: 'passwords', reach: steps([], 'entry-title') },
   { name: 'entry', reach: openEntry },
-  { name: 'new-entry', reach: async (page) => { await click(page, 'new-entry'); await page.getByTestId('field-title').waitFor() } },
+  { name: 'new-entry', reach: steps(['new-entry'], 'field-title') },
   { name: 'send', reach: fillSend, toastOverDialog: 'send-dialog' },
   {
     name: 'send-result',
     reach: async (page) => {
       await fillSend(page)
-      await click(page, 'send-submit')
-      await page.getByTestId('send-result').waitFor()
+      await steps(['send-submit'], 'send-result')(page)
     },
     toastOverDialog: 'send-dialog',
   },
@@ -59,69 +66,27 @@ const SCREENS: Screen[] = [
     name: 'attach',
     reach: async (page) => {
       await openEntry(page)
-      await click(page, 'entry-send-contact')
-      await page.getByTestId('attach-contact').waitFor()
+      await steps(['entry-send-contact'], 'attach-contact')(page)
     },
     toastOverDialog: 'attach-dialog',
   },
-  { name: 'import', reach: async (page) => { await click(page, 'open-import'); await page.getByRole('dialog').waitFor() } },
-  { name: 'export', reach: async (page) => { await click(page, 'open-export'); await page.getByRole('dialog').waitFor() } },
-  { name: 'inbox', reach: async (page) => { await click(page, 'tab-messages'); await page.getByTestId('inbox-row').first().waitFor() } },
-  {
-    name: 'message',
-    reach: async (page) => {
-      await click(page, 'tab-messages')
-      await click(page, 'inbox-row')
-      await page.getByTestId('message-view').waitFor()
-    },
-  },
+  { name: 'import', reach: steps(['open-import'], 'import-dialog') },
+  { name: 'export', reach: steps(['open-export'], 'export-dialog') },
+  { name: 'inbox', reach: steps(['tab-messages'], 'inbox-row') },
+  { name: 'message', reach: steps(['tab-messages', 'inbox-row'], 'message-view') },
   {
     name: 'sent',
     reach: async (page) => {
-      await click(page, 'tab-messages')
-      await click(page, 'messages-sent-tab')
-      await page.getByTestId('sent-message-row').first().waitFor()
+      await steps(['tab-messages', 'messages-sent-tab'], 'sent-message-row')(page)
       await page.getByTestId('sent-row').first().waitFor()
     },
   },
-  {
-    name: 'sent-link',
-    reach: async (page) => {
-      await click(page, 'tab-messages')
-      await click(page, 'messages-sent-tab')
-      await click(page, 'sent-show')
-      await page.getByTestId('sent-copy-dialog').waitFor()
-    },
-    toastOverDialog: 'sent-copy-dialog',
-  },
-  { name: 'open-link', reach: async (page) => { await click(page, 'tab-messages'); await click(page, 'messages-open-link'); await page.getByTestId('receive-link').waitFor() } },
-  { name: 'people', reach: async (page) => { await click(page, 'tab-people'); await page.getByTestId('contact-row').first().waitFor() } },
-  {
-    name: 'invite',
-    reach: async (page) => {
-      await click(page, 'tab-people')
-      await click(page, 'people-invite')
-      await page.getByTestId('invite-dialog').waitFor()
-    },
-    toastOverDialog: 'invite-dialog',
-  },
-  {
-    name: 'accept',
-    reach: async (page) => {
-      await click(page, 'tab-people')
-      await click(page, 'people-accept')
-      await page.getByTestId('accept-dialog').waitFor()
-    },
-    toastOverDialog: 'accept-dialog',
-  },
-  {
-    name: 'contact',
-    reach: async (page) => {
-      await click(page, 'tab-people')
-      await click(page, 'contact-row')
-      await page.getByTestId('contact-drawer').waitFor()
-    },
-  },
+  { name: 'sent-link', reach: steps(['tab-messages', 'messages-sent-tab', 'sent-show'], 'sent-copy-dialog'), toastOverDialog: 'sent-copy-dialog' },
+  { name: 'open-link', reach: steps(['tab-messages', 'messages-open-link'], 'receive-link') },
+  { name: 'people', reach: steps(['tab-people'], 'contact-row') },
+  { name: 'invite', reach: steps(['tab-people', 'people-invite'], 'invite-dialog'), toastOverDialog: 'invite-dialog' },
+  { name: 'accept', reach: steps(['tab-people', 'people-accept'], 'accept-dialog'), toastOverDialog: 'accept-dialog' },
+  { name: 'contact', reach: steps(['tab-people', 'contact-row'], 'contact-drawer') },
   { name: 'settings', reach: async (page) => { await click(page, 'tab-settings'); await page.getByRole('heading', { name: 'Settings' }).waitFor() } },
 ]
 

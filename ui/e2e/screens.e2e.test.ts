@@ -152,6 +152,7 @@ describe.each(SIZES)('every screen, $name', ({ name: size, options }) => {
     if (screen.toastOverDialog) {
       await page.evaluate(() => window.keypostHarness.toast('Copied. The clipboard is cleared in 30 seconds.'))
       const toast = await box(page.getByTestId('toast'))
+      await expect(page.getByTestId('toast').evaluate((node) => node.closest('[aria-live=polite]') !== null)).resolves.toBe(true)
       const buttons = page.getByTestId(screen.toastOverDialog).locator('footer button')
       expect(await buttons.count()).toBeGreaterThan(0)
       for (const button of await buttons.all()) {

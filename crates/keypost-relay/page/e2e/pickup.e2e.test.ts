@@ -298,6 +298,9 @@ describe('the pickup page in Chromium', () => {
     expect(await noticeAfterWrongPin(page)).toContain('Wrong PIN — 2 tries left');
     await expect(page.locator('[data-testid=tries]').textContent()).resolves.toBe('PIN: 2 tries left');
     await accessible(page, 'wrong PIN');
+    // Screen readers hear the tries left: the notice is an alert, the facts a polite live region.
+    await expect(page.locator('[data-testid=notice]').getAttribute('role')).resolves.toBe('alert');
+    await expect(page.locator('[data-testid=tries]').evaluate((node) => node.closest('[aria-live=polite]') !== null)).resolves.toBe(true);
 
     await enterPin(page, PIN);
     await page.locator('[data-state=opened]').waitFor();

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { axeCheck } from '../../../../ui/e2e/axe';
 import { Cli, makeTempDir, Relay, removeDir, REPO_DIR, SmtpServer } from './harness';
 import { send, type SendOptions, type Sent } from './send';
 
@@ -125,6 +126,11 @@ async function ownerStatus(sent: Sent): Promise<{ state: string; events: { kind:
   const response = await fetch(`${relay.url}/api/v1/owner/pickups/${idOf(sent.link)}`, { headers: { authorization: `Bearer ${sent.ownerToken}` } });
   expect(response.status).toBe(200);
   return (await response.json()) as { state: string; events: { kind: string }[] };
+}
+
+/** axe-core over the page in its current state: no serious or critical violation. */
+async function accessible(page: Page, state: string): Promise<void> {
+  expect((await axeCheck(page, `pickup ${state}`)).blocking).toEqual([]);
 }
 
 async function enterPin(page: Page, pin: string): Promise<void> {
@@ -278,6 +284,7 @@ describe('the pickup page in Chromium', () => {
     // Until a person clicks, only reads happen: nothing that could move a counter.
     expect(requests.filter((request) => request.method !== 'GET')).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'pickup-intro.png') });
+    await accessible(page, 'intro');
 
     await page.locator('[data-testid=show]').click();
     await page.locator('[data-state=pin]').waitFor();
@@ -285,10 +292,15 @@ describe('the pickup page in Chromium', () => {
     await expect(page.locator('#pin').getAttribute('inputmode')).resolves.toBe('numeric');
     await expect(page.locator('#pin').getAttribute('autocomplete')).resolves.toBe('off');
     await page.screenshot({ path: join(SCREENSHOTS, 'pickup-pin.png') });
+    await accessible(page, 'pin');
 
     await enterPin(page, WRONG_PIN);
     expect(await noticeAfterWrongPin(page)).toContain('Wrong PIN — 2 tries left');
     await expect(page.locator('[data-testid=tries]').textContent()).resolves.toBe('PIN: 2 tries left');
+    await accessible(page, 'wrong PIN');
+    // Screen readers hear the tries left: the notice is an alert, the facts a polite live region.
+    await expect(page.locator('[data-testid=notice]').getAttribute('role')).resolves.toBe('alert');
+    await expect(page.locator('[data-testid=tries]').evaluate((node) => node.closest('[aria-live=polite]') !== null)).resolves.toBe(true);
 
     await enterPin(page, PIN);
     await page.locator('[data-state=opened]').waitFor();
@@ -311,6 +323,7 @@ describe('the pickup page in Chromium', () => {
     await cards.nth(1).getByRole('button', { name: 'Hide password' }).click();
     await expect(page.locator('[data-testid=open-in-keypost]').getAttribute('href')).resolves.toBe(first.deepLink);
     await page.screenshot({ path: join(SCREENSHOTS, 'pickup-opened.png'), fullPage: true });
+    await accessible(page, 'opened');
 
     expect(await download(page, 'bitwarden')).toBe(EXPECTED_BITWARDEN);
     expect(await download(page, 'generic')).toBe(EXPECTED_GENERIC);
@@ -356,6 +369,7 @@ describe('the pickup page in Chromium', () => {
     await page.locator('[data-state=destroyed]').waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe('This copy has been destroyed');
     await page.screenshot({ path: join(SCREENSHOTS, 'pickup-destroyed.png') });
+    await accessible(page, 'destroyed');
     expect((await ownerStatus(sent)).state).toBe('destroyed');
     expect((await status(sent.link)).status).toBe(404);
 
@@ -365,6 +379,7 @@ describe('the pickup page in Chromium', () => {
     await page.locator('[data-state=gone]').waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe('This link has expired, was used up, or was destroyed');
     await page.screenshot({ path: join(SCREENSHOTS, 'pickup-gone.png') });
+    await accessible(page, 'gone');
     checkNoSecretInRequests(requests, sent.link, PIN);
     expect(errors).toEqual([]);
     await context.close();
@@ -399,9 +414,12 @@ describe('the pickup page in Chromium', () => {
     await page.locator('[data-state=opened]').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SCREENSHOTS, 'pickup-phone.png') });
+    await accessible(page, 'opened on a phone');
     await page.locator('[data-testid=delete]').click();
+    await accessible(page, 'confirm delete');
     await page.locator('[data-testid=confirm-delete]').click();
     await page.locator('[data-testid=life]').filter({ hasText: 'You deleted the copy' }).waitFor();
+    await accessible(page, 'deleted');
     expect((await status(sent.link)).status).toBe(404);
     expect((await ownerStatus(sent)).state).toBe('deleted');
     checkNoSecretInRequests(requests, sent.link, PIN);
@@ -415,6 +433,7 @@ describe('the pickup page in Chromium', () => {
     const requests = record(page);
     await page.goto(`${sent.link.slice(0, -3)}AAA`);
     await page.locator('[data-state=bad_link]').waitFor();
+    await accessible(page, 'damaged link');
     expect(requests.filter((request) => request.url.includes('/api/'))).toEqual([]);
     await context.close();
   });
@@ -432,6 +451,7 @@ describe('the pickup page in Chromium', () => {
     await page.locator('#passphrase').fill('wrong passphrase');
     await page.locator('[data-testid=unlock]').click();
     expect(await noticeAfterWrongPin(page)).toContain('the passphrase is not');
+    await accessible(page, 'wrong passphrase');
     await page.locator('#passphrase').fill(passphrase);
     await page.locator('[data-testid=unlock]').click();
     await page.locator('[data-state=opened]').waitFor({ timeout: 60_000 });

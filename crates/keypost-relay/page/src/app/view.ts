@@ -373,13 +373,19 @@ function urlField(label: string, url: string, actions: Actions): HTMLElement {
 }
 
 function copyButton(label: string, value: string, actions: Actions): HTMLElement {
-  const button = h('button', { type: 'button', class: 'button small copy', 'aria-label': `Copy ${label.toLowerCase()}` }, 'Copy');
+  const what = label.toLowerCase();
+  const button = h('button', { type: 'button', class: 'button small copy', 'aria-label': `Copy ${what}` }, 'Copy');
+  // The name starts with the visible text, whatever it says (WCAG "label in name").
+  const say = (text: string) => {
+    button.textContent = text;
+    button.setAttribute('aria-label', `${text} ${what}`);
+  };
   button.addEventListener('click', async () => {
     const copied = await actions.copy(value);
-    button.textContent = copied ? 'Copied' : 'Copy failed';
+    say(copied ? 'Copied' : 'Copy failed');
     button.classList.toggle('done', copied);
     setTimeout(() => {
-      button.textContent = 'Copy';
+      say('Copy');
       button.classList.remove('done');
     }, 2000);
   });

@@ -3,7 +3,7 @@
 
 use keypost_core::access::{Locked, VaultAccess};
 use keypost_core::contacts::InvitePreview;
-use keypost_core::entry::{Entry, EntryFields, EntryId, EntrySummary};
+use keypost_core::entry::{Entry, EntryFields, EntryId, EntrySummary, SourceStamp};
 use keypost_core::pickups::unsaved_entries;
 use keypost_core::vault::Vault;
 use keypost_protocol::inbox::InviteLink;
@@ -28,7 +28,8 @@ pub struct ResultSet {
 /// before that.
 pub struct PendingImport {
     pub token: u32,
-    pub entries: Vec<EntryFields>,
+    /// Each entry with the id and dates its file gave it, which the import keeps.
+    pub entries: Vec<(EntryFields, SourceStamp)>,
 }
 
 /// An opened pickup. Its entries stay after they are saved, so they can still be exported until
@@ -275,7 +276,7 @@ impl AppState {
         }
     }
 
-    pub fn set_pending_import(&self, token: u32, entries: Vec<EntryFields>) {
+    pub fn set_pending_import(&self, token: u32, entries: Vec<(EntryFields, SourceStamp)>) {
         *guard(&self.pending_csv) = Some(PendingImport { token, entries });
     }
 
@@ -294,7 +295,7 @@ impl AppState {
         if let Some(import) = guard(&self.pending_csv).as_ref()
             && import.token == token
         {
-            let entries = import.entries.iter().cloned();
+            let entries = import.entries.iter().map(|(fields, _)| fields.clone());
             return Ok(entries.map(|fields| Entry::new(fields, now)).collect());
         }
         match guard(&self.received).as_ref() {
@@ -306,7 +307,7 @@ impl AppState {
     }
 
     /// The entries of the CSV preview `token`, which saving uses up.
-    pub fn entries_to_import(&self, token: u32) -> CommandResult<Vec<EntryFields>> {
+    pub fn entries_to_import(&self, token: u32) -> CommandResult<Vec<(EntryFields, SourceStamp)>> {
         let mut csv = guard(&self.pending_csv);
         match csv.take() {
             Some(import) if import.token == token => Ok(import.entries),
@@ -421,14 +422,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = state(&dir);
         state.set_received(1, received("Received"));
-        state.set_pending_import(2, vec![titled("From CSV")]);
+        state.set_pending_import(2, vec![(titled("From CSV"), SourceStamp::default())]);
 
         assert_eq!(
             state.entries_to_import(1).unwrap_err().code,
             ErrorCode::NotFound,
             "received entries are saved with save_received"
         );
-        assert_eq!(state.entries_to_import(2).unwrap()[0].title, "From CSV");
+        assert_eq!(state.entries_to_import(2).unwrap()[0].0.title, "From CSV");
         assert_eq!(
             state.entries_to_import(2).unwrap_err().code,
             ErrorCode::NotFound

@@ -94,15 +94,16 @@ pub async fn preview_import(
     let preview = read_csv(&bytes, format)?;
     let token = state.next_number();
     let summary = ImportSummary::new(token, &preview);
-    state.set_pending_import(token, preview.entries);
+    state.set_pending_import(token, preview.into_stamped());
     Ok(summary)
 }
 
-/// Imports the previewed CSV entries as one undoable change; returns how many were added.
+/// Imports the previewed CSV entries as one undoable change, keeping the ids and dates the
+/// file gave them; returns how many were added.
 #[tauri::command]
 pub async fn accept_import(state: State<'_, AppState>, token: u32) -> CommandResult<u32> {
     let entries = state.entries_to_import(token)?;
-    let ids = state.with_vault(|vault| vault.entries_mut().import(entries))?;
+    let ids = state.with_vault(|vault| vault.entries_mut().import_stamped(entries))?;
     Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
 }
 

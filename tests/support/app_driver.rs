@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub const WAIT: Duration = Duration::from_secs(30);
+pub const WAIT: Duration = Duration::from_secs(60);
 const SETTLE_BEFORE_SCREENSHOT: Duration = Duration::from_millis(1_500);
 
 /// An X display for the app: the existing `DISPLAY`, or a private Xvfb stopped on drop.

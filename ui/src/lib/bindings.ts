@@ -91,7 +91,24 @@ from: string,
 /**
  * The name the sender gave itself.
  */
-sender_name: string, from_fingerprint: Fingerprint, state: MessageVerdict, note: string, sent_at: string, received_at: string, entries: Array<ReceivedEntry>, 
+sender_name: string, from_fingerprint: Fingerprint, state: MessageVerdict, kind: MessageKind, 
+/**
+ * The sender's number for this message (docs/spec/inbox.md, section 9.4); `None` for
+ * messages stored before sequence numbers existed.
+ */
+sequence: number | null, 
+/**
+ * How many of this sender key's numbers just below `sequence` never arrived (0: none).
+ */
+missing_before: number, note: string, 
+/**
+ * A `request`'s text.
+ */
+request_text: string | null, 
+/**
+ * A `decline`'s request (the id of my request message).
+ */
+declines: MessageId | null, sent_at: string, received_at: string, entries: Array<ReceivedEntry>, 
 /**
  * Entries made from this message by saving it that are still in the vault.
  */
@@ -132,6 +149,7 @@ email: string | null, note: string,
 expires_in_hours: number, };
 export type LockReason = "idle";
 export type MessageId = string;
+export type MessageKind = "entries" | "request" | "decline";
 export type MessageVerdict = "accepted" | "held";
 export type MyId = { card: IdCard, account: RelayAccount | null, 
 /**
@@ -222,7 +240,7 @@ export type SentMessage = { id: MessageId,
 /**
  * The contact's name when it was sent.
  */
-to: string, to_fingerprint: Fingerprint, note: string, entries: Array<ReceivedEntry>, sent_at: string, status: SentStatus, };
+to: string, to_fingerprint: Fingerprint, kind: MessageKind, sequence: number | null, note: string, entries: Array<ReceivedEntry>, request_text: string | null, declines: MessageId | null, sent_at: string, status: SentStatus, };
 export type SentRow = { id: string, recipient_email: string, entry_titles: Array<string>, 
 /**
  * RFC 3339; null for a record without a send time.

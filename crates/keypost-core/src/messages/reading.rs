@@ -3,7 +3,9 @@
 //! delete (a tombstone keeps the id), and the sent log.
 
 use super::MessagesVault;
-use super::tables::{Content, InboxMessage, InboxRow, MessageVerdict, SentMessage, contact_name};
+use super::tables::{
+    Content, InboxMessage, InboxRow, MessageVerdict, ReceivedEntry, SentMessage, contact_name,
+};
 use crate::entry::EntryId;
 use crate::inbox::{InboxError, Result};
 use crate::interchange::csv::{CsvExportOptions, CsvFormat, write_csv};

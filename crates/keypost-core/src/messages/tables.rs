@@ -34,6 +34,7 @@ impl MessageVerdict {
 }
 
 /// What a message asks of the person: its payload kind (docs/spec/inbox.md, "Payload kinds").
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageKind {
@@ -165,8 +166,10 @@ pub struct InboxMessage {
     pub kind: MessageKind,
     /// The sender's number for this message (docs/spec/inbox.md, section 9.4); `None` for
     /// messages stored before sequence numbers existed.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub sequence: Option<u64>,
     /// How many of this sender key's numbers just below `sequence` never arrived (0: none).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub missing_before: u64,
     pub note: String,
     /// A `request`'s text.
@@ -234,6 +237,7 @@ pub struct SentMessage {
     pub to: String,
     pub to_fingerprint: Fingerprint,
     pub kind: MessageKind,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub sequence: Option<u64>,
     pub note: String,
     pub entries: Vec<ReceivedEntry>,

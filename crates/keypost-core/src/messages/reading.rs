@@ -75,6 +75,17 @@ pub struct ExportedMessages {
     pub entries: usize,
 }
 
+/// Says how big the file is, never what it holds.
+impl std::fmt::Debug for ExportedMessages {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ExportedMessages")
+            .field("bytes", &self.bytes.len())
+            .field("entries", &self.entries)
+            .finish()
+    }
+}
+
 /// Saves the entries of message `id` (all, or those at the indexes `only`) as new entries:
 /// one transaction and one undo step. A held message cannot be saved, and a `request` or
 /// `decline` has nothing to save.

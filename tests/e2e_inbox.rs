@@ -23,6 +23,8 @@
 #[path = "../crates/keypost-relay/tests/support/smtp.rs"]
 mod smtp;
 mod support;
+#[path = "../crates/keypost-relay/tests/support/tamper.rs"]
+mod tamper;
 
 use keypost_protocol::inbox::{Identity, IdentitySeed, KeyBundle};
 use keypost_relay::RunningRelay;
@@ -105,11 +107,7 @@ fn swap_published_key(relay_data: &Path, words: &[String]) {
         .map(|(id, _)| id.clone())
         .expect("the account with these words");
     let stranger = Identity::from_seed(&IdentitySeed::make_random(), 1_800_000_000);
-    db.execute(
-        "UPDATE accounts SET bundle = ?2 WHERE id = ?1",
-        rusqlite::params![account, stranger.bundle().as_bytes().as_slice()],
-    )
-    .unwrap();
+    tamper::swap_bundle(&db, &account, stranger.bundle().as_bytes());
 }
 
 /// The relay changes one byte of the answer last given to an invite.

@@ -397,27 +397,24 @@ fn send_uses_the_apps_relay_and_says_which_relay_it_used() {
         "24680",
     ];
 
-    // Nothing set: the built-in relay's address, here a server that hangs up at once. A
-    // running Keypost app may hold the port: then this part is left out, so as not to send
-    // into it.
-    match std::net::TcpListener::bind(("127.0.0.1", 47810)) {
-        Ok(listener) => {
-            std::thread::spawn(move || {
-                for connection in listener.incoming() {
-                    drop(connection);
-                }
-            });
-            let failed = fixture.keypost(&send).arg(&id).assert().code(8);
-            let stderr = String::from_utf8(failed.get_output().stderr.clone()).unwrap();
-            assert!(stderr.contains("http://127.0.0.1:47810"), "{stderr}");
-            assert!(stderr.contains("the app's built-in relay"), "{stderr}");
-            assert!(
-                stderr.contains("start the Keypost app or give --relay URL"),
-                "{stderr}"
-            );
+    // Nothing set: the built-in relay's address, here a server that hangs up at once. The
+    // test holds the port itself, so nothing is ever sent into a Keypost app running here.
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 47810)).unwrap_or_else(|error| {
+        panic!("port 47810 is taken ({error}): quit the Keypost app to run this test")
+    });
+    std::thread::spawn(move || {
+        for connection in listener.incoming() {
+            drop(connection);
         }
-        Err(error) => eprintln!("port 47810 is taken ({error}): the built-in case is not tried"),
-    }
+    });
+    let failed = fixture.keypost(&send).arg(&id).assert().code(8);
+    let stderr = String::from_utf8(failed.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("http://127.0.0.1:47810"), "{stderr}");
+    assert!(stderr.contains("the app's built-in relay"), "{stderr}");
+    assert!(
+        stderr.contains("start the Keypost app or give --relay URL"),
+        "{stderr}"
+    );
 
     // The app saved a relay: the CLI uses it.
     let relay = Relay::start();

@@ -4,9 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 pub mod rewriting_proxy;
+#[path = "../../../keypost-relay/tests/support/tamper.rs"]
+pub mod tamper;
 
 use assert_cmd::Command;
-use keypost_protocol::inbox::MessageId;
 use rewriting_proxy::RewritingProxy;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -209,31 +210,12 @@ impl Relay {
     /// registration order, from 1).
     pub fn serve(&self, mailbox: i64, depositor: i64, sealed: &[u8]) {
         let db = self.db();
-        let relay_id = MessageId::random();
-        let account = |rowid: i64| -> Vec<u8> {
-            db.query_row("SELECT id FROM accounts WHERE rowid = ?1", [rowid], |row| {
-                row.get(0)
-            })
-            .unwrap()
-        };
-        let (mailbox, depositor) = (account(mailbox), account(depositor));
-        db.execute(
-            "INSERT INTO mailbox_messages (message_id, mailbox, sealed, size, deposited_at)
-             VALUES (?1, ?2, ?3, ?4, 1)",
-            rusqlite::params![
-                relay_id.as_bytes().as_slice(),
-                mailbox,
-                sealed,
-                i64::try_from(sealed.len()).unwrap()
-            ],
-        )
-        .unwrap();
-        db.execute(
-            "INSERT INTO deliveries (message_id, sender, mailbox, status, deposited_at, updated_at)
-             VALUES (?1, ?2, ?3, 'queued', 1, 1)",
-            rusqlite::params![relay_id.as_bytes().as_slice(), depositor, mailbox],
-        )
-        .unwrap();
+        tamper::serve_as_new(
+            &db,
+            &account_id(&db, mailbox),
+            &account_id(&db, depositor),
+            sealed,
+        );
     }
 
     /// Every sealed message waiting at the relay, oldest first.
@@ -252,14 +234,24 @@ impl Relay {
     /// The relay serves the key of the account registered `by` in place of `victim`'s
     /// (accounts counted in registration order, from 1).
     pub fn swap_bundle(&self, victim: i64, by: i64) {
-        self.db()
-            .execute(
-                "UPDATE accounts SET bundle = (SELECT bundle FROM accounts WHERE rowid = ?2)
-                 WHERE rowid = ?1",
-                [victim, by],
+        let db = self.db();
+        let bundle: Vec<u8> = db
+            .query_row(
+                "SELECT bundle FROM accounts WHERE rowid = ?1",
+                [by],
+                |row| row.get(0),
             )
             .unwrap();
+        tamper::swap_bundle(&db, &account_id(&db, victim), &bundle);
     }
+}
+
+/// The id of the relay account registered `rowid`-th (from 1).
+fn account_id(db: &rusqlite::Connection, rowid: i64) -> Vec<u8> {
+    db.query_row("SELECT id FROM accounts WHERE rowid = ?1", [rowid], |row| {
+        row.get(0)
+    })
+    .unwrap()
 }
 
 impl Fixture {

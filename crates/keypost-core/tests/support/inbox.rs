@@ -3,6 +3,7 @@
 //! so signatures name it), plus direct SQL on the relay's SQLite file: the malicious relay.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+use super::tamper;
 use keypost_core::contacts::{self, ContactCard};
 use keypost_core::entry::{EntryFields, EntryId};
 use keypost_core::inbox::InboxClient;
@@ -138,38 +139,12 @@ impl World {
     /// The relay serves `sealed` in `mailbox` again, as a new deposit it says `depositor` made
     /// (what a malicious relay can do with any ciphertext it ever saw).
     pub fn serve(&self, mailbox: AccountId, depositor: AccountId, sealed: &[u8]) {
-        let db = self.relay_db();
-        let relay_id = MessageId::random();
-        db.execute(
-            "INSERT INTO mailbox_messages (message_id, mailbox, sealed, size, deposited_at)
-             VALUES (?1, ?2, ?3, ?4, 1)",
-            rusqlite::params![
-                relay_id.as_bytes().as_slice(),
-                mailbox.as_bytes().as_slice(),
-                sealed,
-                i64::try_from(sealed.len()).unwrap()
-            ],
-        )
-        .unwrap();
-        db.execute(
-            "INSERT INTO deliveries (message_id, sender, mailbox, status, deposited_at, updated_at)
-             VALUES (?1, ?2, ?3, 'queued', 1, 1)",
-            rusqlite::params![
-                relay_id.as_bytes().as_slice(),
-                depositor.as_bytes().as_slice(),
-                mailbox.as_bytes().as_slice(),
-            ],
-        )
-        .unwrap();
-        db.execute(
-            "UPDATE accounts SET mailbox_count = mailbox_count + 1,
-                 mailbox_bytes = mailbox_bytes + ?2 WHERE id = ?1",
-            rusqlite::params![
-                mailbox.as_bytes().as_slice(),
-                i64::try_from(sealed.len()).unwrap()
-            ],
-        )
-        .unwrap();
+        tamper::serve_as_new(
+            &self.relay_db(),
+            mailbox.as_bytes(),
+            depositor.as_bytes(),
+            sealed,
+        );
     }
 
     /// Every sealed message waiting in `mailbox`.
@@ -206,12 +181,7 @@ impl World {
 
     /// The relay answers with `bundle` when asked for `account`'s key.
     pub fn swap_bundle(&self, account: AccountId, bundle: &KeyBundle) {
-        self.relay_db()
-            .execute(
-                "UPDATE accounts SET bundle = ?2 WHERE id = ?1",
-                rusqlite::params![account.as_bytes().as_slice(), bundle.as_bytes().as_slice()],
-            )
-            .unwrap();
+        tamper::swap_bundle(&self.relay_db(), account.as_bytes(), bundle.as_bytes());
     }
 }
 

@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 pub mod inbox;
+#[path = "../../../keypost-relay/tests/support/tamper.rs"]
+pub mod tamper;
 
 use keypost_core::entry::{EntryId, EntrySummary};
 use keypost_core::pickups::{SendOptions, SentPickup};

@@ -3,13 +3,14 @@
 //! acknowledges it), and tells the UI: `inbox-event` for each message now in the Inbox (who
 //! and how many entries, never content; the UI words the notification) and
 //! `contact-connected` when an inviter's confirmation arrives. Locked: it waits, keeping no
-//! session. Relay errors: it waits longer each time, up to a minute.
+//! session. Relay errors: it waits longer each time, up to a minute. A relay that answers at
+//! once instead of holding the long-poll is asked at most once a second.
 
 use keypost_core::contacts::registered_client;
 use keypost_core::inbox::InboxClient;
 use keypost_core::messages::{self, FetchReport};
 use keypost_protocol::inbox::limits::MAX_FETCH_WAIT_SECONDS;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::commands::messages::types::InboxNews;
@@ -22,6 +23,14 @@ pub const CONTACT_CONNECTED_EVENT: &str = "contact-connected";
 const IDLE_CHECK: Duration = Duration::from_secs(2);
 const FIRST_RETRY: Duration = Duration::from_secs(2);
 const LAST_RETRY: Duration = Duration::from_secs(60);
+/// The least time from one fetch to the next: a relay that answers at once instead of holding
+/// the long-poll (broken, or hostile) must not turn the watcher into a busy loop.
+const MIN_FETCH_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How long to wait before the next fetch when the last one took `took`.
+fn pause_after(took: Duration) -> Duration {
+    MIN_FETCH_INTERVAL.saturating_sub(took)
+}
 
 /// The wait after the relay failed: doubles each time, from [`FIRST_RETRY`] to [`LAST_RETRY`].
 #[derive(Debug, PartialEq, Eq)]
@@ -65,11 +74,13 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
                     }
                 },
             };
+            let started = Instant::now();
             match messages::fetch(&access, &current, MAX_FETCH_WAIT_SECONDS).await {
                 Ok(report) => {
                     backoff = Backoff::default();
                     client = Some(current);
                     announce(&app, &report);
+                    tokio::time::sleep(pause_after(started.elapsed())).await;
                 }
                 Err(error) if matches!(error.code(), "locked" | "not_registered") => {
                     tokio::time::sleep(IDLE_CHECK).await;
@@ -98,5 +109,15 @@ mod tests {
         let mut backoff = Backoff::default();
         let waits: Vec<u64> = (0..8).map(|_| backoff.next().as_secs()).collect();
         assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60, 60]);
+    }
+
+    #[test]
+    fn a_relay_that_answers_at_once_is_asked_at_most_once_a_second() {
+        assert_eq!(pause_after(Duration::ZERO), MIN_FETCH_INTERVAL);
+        assert_eq!(
+            pause_after(Duration::from_millis(300)),
+            Duration::from_millis(700)
+        );
+        assert_eq!(pause_after(Duration::from_secs(10)), Duration::ZERO);
     }
 }

@@ -85,8 +85,8 @@ pub async fn copy_message_password(
     id: MessageId,
     index: u32,
 ) -> CommandResult<CopyReceipt> {
-    let entry = state.with_vault(|vault| messages::reveal(vault, id, index as usize))?;
-    let password = Zeroizing::new(entry.password.clone().unwrap_or_default());
+    let mut entry = state.with_vault(|vault| messages::reveal(vault, id, index as usize))?;
+    let password = Zeroizing::new(entry.password.take().unwrap_or_default());
     drop(entry);
     let seconds = state.settings().clipboard_clear_seconds;
     clipboard::copy_secret(&app, password, Duration::from_secs(u64::from(seconds)))?;

@@ -64,13 +64,14 @@ impl ProcessLock {
 
 /// Replaces `target` with `bytes` so that a crash at any point leaves either the old or the
 /// new content: write a temporary file, fsync it, rename it over the target, fsync the folder.
+/// The file is readable by its owner only (the vault header, exports with passwords in clear).
 pub fn replace_atomically(target: &Path, temp: &Path, bytes: &[u8]) -> io::Result<()> {
     {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(temp)?;
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(temp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
     }

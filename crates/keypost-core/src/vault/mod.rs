@@ -9,7 +9,7 @@
 //! Dropping a [`Vault`] locks it: the connection closes, the data key is wiped, and the
 //! process lock is released (in that order, by field order).
 
-mod files;
+pub(crate) mod files;
 pub mod header;
 pub mod keys;
 

@@ -154,8 +154,9 @@ pub struct AppSession {
     driver: Child,
     display: Display,
     /// The app finds an already running instance of itself through the session bus
-    /// (tauri-plugin-single-instance); each session gets its own, as a login session would.
-    session_bus: PrivateBus,
+    /// (tauri-plugin-single-instance), and the screen saver announces itself there (auto-lock);
+    /// each session gets its own, as a login session would.
+    pub session_bus: PrivateBus,
     /// In the role of the system bus, where logind announces suspend (auto-lock).
     pub system_bus: PrivateBus,
 }

@@ -147,8 +147,16 @@ async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
     // logind announces sleep on the system bus, then the screen saver comes on: the app locks
     // each time and says why.
     for (bus, announcer, reason) in [
-        (&app.system_bus, LOGIND, "Locked because the computer went to sleep."),
-        (&app.session_bus, SCREEN_SAVER, "Locked because the screen was locked."),
+        (
+            &app.system_bus,
+            LOGIND,
+            "Locked because the computer went to sleep.",
+        ),
+        (
+            &app.session_bus,
+            SCREEN_SAVER,
+            "Locked because the screen was locked.",
+        ),
     ] {
         let connection = announcer.connect(&bus.address).await;
         let started = Instant::now();

@@ -171,7 +171,10 @@ fn app_environment(
 ) -> Vec<(&'static str, std::ffi::OsString)> {
     vec![
         ("DISPLAY", display.name.clone().into()),
-        ("DBUS_SESSION_BUS_ADDRESS", session_bus.address.clone().into()),
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            session_bus.address.clone().into(),
+        ),
         ("DBUS_SYSTEM_BUS_ADDRESS", system_bus.address.clone().into()),
         ("KEYPOST_VAULT", dirs.vault().into()),
         ("KEYPOST_E2E_SAVE_DIR", dirs.exports().into()),

@@ -4,6 +4,7 @@
 //! Needs `ui/dist` built before the app (`npm --prefix ui install && npm --prefix ui run build`),
 //! `tauri-driver` (`cargo install tauri-driver --locked`), Debian's `webkit2gtk-driver` and
 //! `xvfb`. Run: `cargo test -p keypost-app --test e2e_vault`.
+//! Ends with auto-lock: the test plays logind and the screen saver on the app's private buses.
 //! Also refreshes docs/screenshots/passwords.png and docs/screenshots/bulk-edit.png.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -143,5 +144,82 @@ async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
     })
     .await;
 
+    // logind announces sleep on the system bus, then the screen saver comes on: the app locks
+    // each time and says why.
+    for (bus, announcer, reason) in [
+        (
+            &app.system_bus,
+            LOGIND,
+            "Locked because the computer went to sleep.",
+        ),
+        (
+            &app.session_bus,
+            SCREEN_SAVER,
+            "Locked because the screen was locked.",
+        ),
+    ] {
+        let connection = announcer.connect(&bus.address).await;
+        let started = Instant::now();
+        // Announced again until the app shows it: the app subscribes in the background at start.
+        while app.texts("lock-reason").await != [reason] {
+            assert!(started.elapsed() < WAIT, "the app did not say: {reason}");
+            announcer.announce(&connection).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert!(
+            app.client
+                .find(Locator::Css("[data-testid='new-entry']"))
+                .await
+                .is_err(),
+            "locked: {reason}"
+        );
+        app.type_into("unlock-password", MASTER_PASSWORD).await;
+        app.click("unlock-submit").await;
+        app.wait_texts("entry-title", |titles| titles.len() == 2)
+            .await;
+    }
+
     app.quit().await;
+}
+
+/// A D-Bus service whose signal locks the app, played by the test on a private bus.
+struct Announcer {
+    name: &'static str,
+    path: &'static str,
+    interface: &'static str,
+    member: &'static str,
+}
+
+const LOGIND: Announcer = Announcer {
+    name: "org.freedesktop.login1",
+    path: "/org/freedesktop/login1",
+    interface: "org.freedesktop.login1.Manager",
+    member: "PrepareForSleep",
+};
+
+const SCREEN_SAVER: Announcer = Announcer {
+    name: "org.freedesktop.ScreenSaver",
+    path: "/org/freedesktop/ScreenSaver",
+    interface: "org.freedesktop.ScreenSaver",
+    member: "ActiveChanged",
+};
+
+impl Announcer {
+    /// Connects to the bus at `address` owning the service's name, as the real service does.
+    async fn connect(&self, address: &str) -> zbus::Connection {
+        zbus::connection::Builder::address(address)
+            .unwrap()
+            .name(self.name)
+            .unwrap()
+            .build()
+            .await
+            .unwrap()
+    }
+
+    /// Emits the signal with `true`: about to sleep, screen saver active.
+    async fn announce(&self, on: &zbus::Connection) {
+        on.emit_signal(None::<&str>, self.path, self.interface, self.member, &true)
+            .await
+            .unwrap();
+    }
 }

@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use super::private_bus::PrivateBus;
+
 pub const WAIT: Duration = Duration::from_secs(60);
 const SETTLE_BEFORE_SCREENSHOT: Duration = Duration::from_millis(1_500);
 
@@ -72,49 +74,6 @@ impl Drop for Display {
         if let Some(child) = self.xvfb.as_mut() {
             terminate(child);
         }
-    }
-}
-
-/// A private D-Bus session bus (`dbus-daemon --session`), stopped on drop. The app finds an
-/// already running instance of itself through the session bus (tauri-plugin-single-instance);
-/// each session gets its own, as a login session would.
-pub struct SessionBus {
-    pub address: String,
-    daemon: Child,
-    _dir: tempfile::TempDir,
-}
-
-impl SessionBus {
-    pub fn start() -> SessionBus {
-        use std::io::BufRead as _;
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let mut daemon = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .arg(format!(
-                "--address=unix:path={}",
-                dir.path().join("bus").display()
-            ))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon must be installed (apt install dbus-daemon)");
-        let mut address = String::new();
-        let stdout = daemon.stdout.take().expect("piped stdout");
-        std::io::BufReader::new(stdout)
-            .read_line(&mut address)
-            .expect("dbus-daemon prints its address");
-        assert!(!address.trim().is_empty(), "dbus-daemon printed no address");
-        SessionBus {
-            address: address.trim().to_owned(),
-            daemon,
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for SessionBus {
-    fn drop(&mut self) {
-        terminate(&mut self.daemon);
     }
 }
 
@@ -194,18 +153,29 @@ pub struct AppSession {
     pub launched_at: Instant,
     driver: Child,
     display: Display,
-    bus: SessionBus,
+    /// The app finds an already running instance of itself through the session bus
+    /// (tauri-plugin-single-instance), and the screen saver announces itself there (auto-lock);
+    /// each session gets its own, as a login session would.
+    pub session_bus: PrivateBus,
+    /// In the role of the system bus, where logind announces suspend (auto-lock).
+    pub system_bus: PrivateBus,
 }
 
-/// The environment of the app under test: display, session bus, and its folders.
+/// The environment of the app under test: display, private session and system buses, and its
+/// folders.
 fn app_environment(
     display: &Display,
-    bus: &SessionBus,
+    session_bus: &PrivateBus,
+    system_bus: &PrivateBus,
     dirs: &AppDirs,
 ) -> Vec<(&'static str, std::ffi::OsString)> {
     vec![
         ("DISPLAY", display.name.clone().into()),
-        ("DBUS_SESSION_BUS_ADDRESS", bus.address.clone().into()),
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            session_bus.address.clone().into(),
+        ),
+        ("DBUS_SYSTEM_BUS_ADDRESS", system_bus.address.clone().into()),
         ("KEYPOST_VAULT", dirs.vault().into()),
         ("KEYPOST_E2E_SAVE_DIR", dirs.exports().into()),
         ("XDG_CONFIG_HOME", dirs.root.path().join("config").into()),
@@ -236,7 +206,8 @@ impl AppSession {
     /// [`Self::launch`], with command-line arguments for the app (as the OS passes a link).
     pub async fn launch_with_args(binary: &Path, dirs: &AppDirs, args: &[&str]) -> AppSession {
         let display = Display::start();
-        let bus = SessionBus::start();
+        let session_bus = PrivateBus::start();
+        let system_bus = PrivateBus::start();
         std::fs::create_dir_all(dirs.exports()).expect("exports folder");
         let port = free_port();
         let native_port = free_port();
@@ -247,7 +218,7 @@ impl AppSession {
                 "--native-port",
                 &native_port.to_string(),
             ])
-            .envs(app_environment(&display, &bus, dirs))
+            .envs(app_environment(&display, &session_bus, &system_bus, dirs))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -279,7 +250,8 @@ impl AppSession {
             launched_at: started,
             driver,
             display,
-            bus,
+            session_bus,
+            system_bus,
         }
     }
 
@@ -294,7 +266,12 @@ impl AppSession {
     ) -> std::process::ExitStatus {
         let mut second = Command::new(binary)
             .args(args)
-            .envs(app_environment(&self.display, &self.bus, dirs))
+            .envs(app_environment(
+                &self.display,
+                &self.session_bus,
+                &self.system_bus,
+                dirs,
+            ))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

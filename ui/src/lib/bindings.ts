@@ -147,7 +147,7 @@ email: string | null, note: string,
  * 1 to 168 (`INBOX_LIMITS`, in seconds).
  */
 expires_in_hours: number, };
-export type LockReason = "idle";
+export type LockReason = "idle" | "suspend" | "screen_locked";
 export type MessageId = string;
 export type MessageKind = "entries" | "request" | "decline";
 export type MessageVerdict = "accepted" | "held";

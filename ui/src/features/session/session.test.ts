@@ -9,6 +9,7 @@ afterEach(() => {
   cleanup()
   clearMocks()
   session.phase = 'loading'
+  session.lockReason = ''
 })
 
 describe('Unlock', () => {
@@ -35,6 +36,24 @@ describe('Unlock', () => {
     await fireEvent.click(screen.getByTestId('unlock-submit'))
     await waitFor(() => expect(session.phase).toBe('unlocked'))
     expect(tried).toEqual(['nope', 'right horse battery'])
+  })
+
+  it('says why Rust locked the vault, and nothing after a lock by hand', async () => {
+    mockIPC(() => undefined)
+    session.phase = 'locked'
+    const shown: Record<string, string | null> = {}
+    for (const reason of ['idle', 'suspend', 'screen_locked', 'manual'] as const) {
+      session.lockReason = reason
+      render(Unlock)
+      shown[reason] = screen.queryByTestId('lock-reason')?.textContent ?? null
+      cleanup()
+    }
+    expect(shown).toEqual({
+      idle: 'Locked after a period without activity.',
+      suspend: 'Locked because the computer went to sleep.',
+      screen_locked: 'Locked because the screen was locked.',
+      manual: null,
+    })
   })
 
   it('shows the caps-lock hint', async () => {

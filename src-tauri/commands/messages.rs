@@ -1,15 +1,15 @@
 //! The Messages tab for contacts: send copies of entries to a contact ("Send to contact…" in
 //! the entry window and bulk edit), the Inbox (list, show with passwords hidden, reveal or copy
-//! one through Rust, save all or one entry as one undo step, delete) and the Sent log. Each
-//! command is one `keypost_core::messages` use case. Export goes through `export_csv` and
-//! `export_pdf` with `source: {kind: "messages", ids}`; Undo through `undo`.
+//! one through Rust, save all or one entry as one undo step, decline a request, delete) and the
+//! Sent log. Each command is one `keypost_core::messages` use case. Export goes through
+//! `export_csv` and `export_pdf` with `source: {kind: "messages", ids}`; Undo through `undo`.
 
 pub mod types;
 
 use keypost_core::contacts::registered_client;
 use keypost_core::entry::EntryId;
 use keypost_core::messages::{self, DroppedCounts, InboxMessage, ReceivedEntry, SentMessage};
-use keypost_protocol::inbox::MessageId;
+use keypost_protocol::inbox::{Fingerprint, MessageId};
 use std::time::Duration;
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
@@ -120,6 +120,18 @@ pub async fn save_message_entry(
 #[tauri::command]
 pub async fn delete_message(state: State<'_, AppState>, id: MessageId) -> CommandResult<()> {
     state.with_vault(|vault| messages::delete(vault, id))
+}
+
+/// "Decline" on a contact's request (message `id`): a `decline` message to them. As for a
+/// send, `fingerprint` is the one whose words the dialog showed; core refuses another.
+#[tauri::command]
+pub async fn decline_request(
+    state: State<'_, AppState>,
+    id: MessageId,
+    fingerprint: Fingerprint,
+) -> CommandResult<SentMessage> {
+    let client = registered_client(&*state)?;
+    Ok(messages::decline_request(&*state, &client, &fingerprint, id).await?)
 }
 
 /// The Sent log as last known, newest first: each copy exactly as sent, passwords hidden.

@@ -355,6 +355,7 @@ export const commands = {
   saveMessage: (id: MessageId): Promise<Array<EntryId>> => invoke('save_message', { id }),
   saveMessageEntry: (id: MessageId, index: number): Promise<Array<EntryId>> => invoke('save_message_entry', { id, index }),
   deleteMessage: (id: MessageId): Promise<void> => invoke('delete_message', { id }),
+  declineRequest: (id: MessageId, fingerprint: Fingerprint): Promise<SentMessage> => invoke('decline_request', { id, fingerprint }),
   sentMessages: (): Promise<Array<SentMessage>> => invoke('sent_messages'),
   refreshSentMessages: (): Promise<Array<SentMessage>> => invoke('refresh_sent_messages'),
 }

@@ -54,3 +54,20 @@ export function sentMessage(overrides: Partial<SentMessage> = {}): SentMessage {
     ...overrides,
   }
 }
+
+/** A contact asking for a password: no entries, the request's text. */
+export function requestMessage(overrides: Partial<InboxMessage> = {}): InboxMessage {
+  return inboxMessage({
+    id: 'cmVxdWVzdC0x',
+    kind: 'request',
+    note: '',
+    entries: [],
+    request_text: 'The shop’s Wi-Fi password, please',
+    ...overrides,
+  })
+}
+
+/** A contact declining my request `declines`. */
+export function declineMessage(overrides: Partial<InboxMessage> = {}): InboxMessage {
+  return inboxMessage({ id: 'ZGVjbGluZS0x', kind: 'decline', note: '', entries: [], declines: 'bXktcmVxdWVzdA', ...overrides })
+}

@@ -7,8 +7,8 @@ import { argsOf, mockCommands, type Answers } from '../../lib/testing'
 import { dismissToast, toasts } from '../../lib/toasts.svelte'
 import { ADA_WORDS, contact, EVERY_STATE } from '../people/fixtures'
 import { forgetReceived, received } from '../pickups/received.svelte'
-import { entry, inboxMessage, sentMessage } from './fixtures'
-import { includedText, newMessageText, noteCounter, sentStatusChip } from './messages'
+import { declineMessage, entry, inboxMessage, requestMessage, sentMessage } from './fixtures'
+import { gapText, includedText, kindText, newMessageText, noteCounter, sentStatusChip } from './messages'
 import { openedMessages } from './opened.svelte'
 import AttachDialog from './AttachDialog.svelte'
 import MessagesTab from './MessagesTab.svelte'
@@ -46,6 +46,14 @@ describe('messages wording', () => {
     ])
     expect(newMessageText('Ada', 1)).toBe('New message from Ada (1 entry)')
     expect(newMessageText('Ada', 3)).toBe('New message from Ada (3 entries)')
+  })
+
+  it('says what a message holds and how many earlier ones never arrived', () => {
+    expect(kindText(inboxMessage())).toBe('2 entries')
+    expect(kindText(requestMessage())).toBe('Asks for a password')
+    expect(kindText(declineMessage())).toBe('Declined your request')
+    expect(gapText(1, 'Ada')).toBe('1 earlier message from Ada never arrived')
+    expect(gapText(1200, 'Ada')).toBe('1,200 earlier messages from Ada never arrived')
   })
 })
 
@@ -452,5 +460,135 @@ describe('Inbox with 10,000 messages', () => {
     // jsdom lays nothing out: the list is "scrolled to its end" as soon as it scrolls.
     await fireEvent.scroll(list)
     expect(screen.getAllByTestId('inbox-row')).toHaveLength(400)
+  })
+})
+
+describe('Requests, declines and gaps', () => {
+  const ENTRIES = [
+    { id: 'e1', title: 'Shop Wi-Fi', username: 'guest', urls: [], tags: [], folder: '', favourite: false, modified: '2030-01-01T10:00:00Z' },
+    { id: 'e2', title: 'Router', username: 'admin', urls: [], tags: [], folder: '', favourite: false, modified: '2030-01-01T10:00:00Z' },
+  ]
+
+  it('lists a request with its text, a decline as such and a gap, and exports none of the first two', async () => {
+    mockMessages({
+      inbox_list: [
+        requestMessage({ id: 'req', request_text: 'Wi-Fi \u202Eplease' }),
+        declineMessage({ id: 'dec' }),
+        inboxMessage({ id: 'gap', missing_before: 2 }),
+      ],
+    })
+    render(MessagesTab)
+    await screen.findAllByTestId('inbox-row')
+    const [gap, decline, request] = screen.getAllByTestId('inbox-row')
+    expect(within(request).getByTestId('inbox-request').textContent).toBe('Request')
+    expect(request.textContent).toContain('Asks for a password')
+    expect(request.textContent).toContain('Wi-Fi please')
+    expect(request.textContent).not.toContain('0 entries')
+    expect(within(decline).getByTestId('inbox-decline').textContent).toBe('Declined')
+    expect(decline.textContent).toContain('Declined your request')
+    expect(within(gap).getByTestId('inbox-gap').textContent).toBe('2 earlier messages from Ada never arrived')
+    expect(within(request).queryByTestId('inbox-gap')).toBeNull()
+
+    for (const tick of screen.getAllByTestId('inbox-select').slice(1)) await fireEvent.click(tick)
+    expect((screen.getByTestId('inbox-export') as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('shows a request with “Send entries…”, which picks entries and sends them to that contact', async () => {
+    const calls = mockMessages({
+      inbox_list: [requestMessage()],
+      show_message: requestMessage(),
+      search_entries: (args: Record<string, unknown>) => ({ generation: 4, total: (args.query as { text: string }).text ? 1 : 2 }),
+      entry_rows: (args: Record<string, unknown>) => (args.generation === 4 ? ENTRIES : []),
+      send_to_contact: sentMessage(),
+    })
+    render(MessagesTab)
+    await fireEvent.click(await screen.findByTestId('inbox-row'))
+    expect((await screen.findByTestId('message-request-text')).textContent).toBe('The shop’s Wi-Fi password, please')
+    expect(screen.queryByTestId('message-save-all')).toBeNull()
+    expect(screen.queryByTestId('message-export')).toBeNull()
+    expect(screen.getByTestId('message-view').textContent).toContain('Asks for a password')
+
+    await fireEvent.click(screen.getByTestId('message-send-entries'))
+    const dialog = await screen.findByTestId('attach-dialog')
+    expect(within(dialog).getByTestId('attach-request').textContent).toBe('Ada asked for: The shop’s Wi-Fi password, please')
+    const ada = within(dialog).getAllByTestId('attach-contact-option').find((option) => option.dataset.name === 'Ada')!
+    expect((within(ada).getByRole('radio') as HTMLInputElement).checked).toBe(true)
+    await fireEvent.click(within(dialog).getByTestId('attach-next'))
+    expect(within(dialog).getByTestId('attach-error').textContent).toBe('Tick at least one entry to send.')
+
+    const options = await within(dialog).findAllByTestId('attach-entry-option')
+    expect(options.map((option) => option.dataset.id)).toEqual(['e1', 'e2'])
+    await fireEvent.click(options[0])
+    expect(within(dialog).getByTestId('attach-entry-count').textContent).toBe('1 ticked: Shop Wi-Fi.')
+    await fireEvent.click(within(dialog).getByTestId('attach-next'))
+    expect(within(dialog).getByTestId('attach-confirm-included').textContent).toMatch(/^1 entry: /)
+    await fireEvent.click(within(dialog).getByTestId('attach-send'))
+    await waitFor(() => expect(screen.queryByTestId('attach-dialog')).toBeNull())
+    expect(argsOf(calls, 'send_to_contact')).toEqual([
+      {
+        request: {
+          contact: 'Ada',
+          fingerprint: 'YWRhLWZpbmdlcnByaW50',
+          selection: { kind: 'ids', ids: ['e1'] },
+          note: '',
+          include_notes: false,
+        },
+      },
+    ])
+    expect(toasts.map((toast) => toast.text)).toContain('Sent 1 entry to Ada.')
+  })
+
+  it('declines a request after showing the contact’s words, with the fingerprint shown', async () => {
+    const calls = mockMessages({
+      inbox_list: [requestMessage()],
+      show_message: requestMessage(),
+      decline_request: sentMessage({ kind: 'decline', entries: [], declines: 'cmVxdWVzdC0x' }),
+    })
+    render(MessagesTab)
+    await fireEvent.click(await screen.findByTestId('inbox-row'))
+    await fireEvent.click(await screen.findByTestId('message-decline-open'))
+    const dialog = await screen.findByTestId('message-decline-dialog')
+    expect(within(dialog).getAllByTestId('message-decline-word').map((word) => word.textContent)).toEqual(ADA_WORDS)
+    expect(calls.some((call) => call.command === 'decline_request')).toBe(false)
+    await fireEvent.click(within(dialog).getByTestId('message-decline-confirm'))
+    await waitFor(() => expect(screen.queryByTestId('message-decline-dialog')).toBeNull())
+    expect(argsOf(calls, 'decline_request')).toEqual([{ id: 'cmVxdWVzdC0x', fingerprint: 'YWRhLWZpbmdlcnByaW50' }])
+    expect(toasts.map((toast) => toast.text)).toContain("Declined Ada's request. They see that you said no.")
+  })
+
+  it('cannot answer a request from a contact whose key changed, and says why', async () => {
+    mockMessages({
+      inbox_list: [requestMessage()],
+      show_message: requestMessage(),
+      list_people: [contact({ state: 'key_changed' })],
+    })
+    render(MessagesTab)
+    await fireEvent.click(await screen.findByTestId('inbox-row'))
+    await screen.findByTestId('message-request')
+    await waitFor(() => expect((screen.getByTestId('message-send-entries') as HTMLButtonElement).disabled).toBe(true))
+    expect((screen.getByTestId('message-decline-open') as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByTestId('message-unanswerable').textContent).toMatch(/Key changed/)
+  })
+
+  it('shows a decline as such, with my request as I sent it', async () => {
+    mockMessages({
+      inbox_list: [declineMessage()],
+      show_message: declineMessage(),
+      sent_messages: [sentMessage({ id: 'bXktcmVxdWVzdA', kind: 'request', entries: [], note: '', request_text: 'The NAS login?' })],
+    })
+    render(MessagesTab)
+    await fireEvent.click(await screen.findByTestId('inbox-row'))
+    expect((await screen.findByTestId('message-decline')).textContent).toMatch(/Ada declined your request\. They sent nothing\./)
+    expect((await screen.findByTestId('message-declined-request')).textContent).toMatch(/“The NAS login\?”/)
+    expect(screen.queryByTestId('message-send-entries')).toBeNull()
+    expect(screen.queryByTestId('message-save-all')).toBeNull()
+  })
+
+  it('warns on a message after a gap in the sender’s numbers', async () => {
+    mockMessages({ show_message: inboxMessage({ missing_before: 1 }) })
+    render(MessagesTab)
+    await fireEvent.click(await screen.findByTestId('inbox-row'))
+    expect((await screen.findByTestId('message-gap')).textContent).toMatch(/^1 earlier message from Ada never arrived\. /)
+    expect(screen.getByTestId('message-save-all')).not.toBeNull()
   })
 })

@@ -8,7 +8,9 @@ pub mod types;
 
 use keypost_core::contacts::registered_client;
 use keypost_core::entry::EntryId;
-use keypost_core::messages::{self, DroppedCounts, InboxMessage, ReceivedEntry, SentMessage};
+use keypost_core::messages::{
+    self, DroppedCounts, InboxMessage, InboxPage, ReceivedEntry, SentMessage,
+};
 use keypost_protocol::inbox::{Fingerprint, MessageId};
 use std::time::Duration;
 use tauri::{AppHandle, State};
@@ -45,10 +47,22 @@ pub async fn send_to_contact(
     .await?)
 }
 
-/// The Inbox, oldest sent first; passwords, TOTP and hidden fields hidden.
+/// Messages in one call at most; the list asks for blocks of 100.
+const MAX_MESSAGES_PER_CALL: u32 = 1_000;
+
+/// A window of the Inbox, newest sent first (only the messages of the contact called
+/// `contact`, if given), and how many there are: the list fetches the rows it shows, so a
+/// 10,000-message inbox is never sent to the web view whole. Passwords, TOTP and hidden fields
+/// hidden.
 #[tauri::command]
-pub async fn inbox_list(state: State<'_, AppState>) -> CommandResult<Vec<InboxMessage>> {
-    state.with_vault(|vault| messages::list(vault))
+pub async fn inbox_page(
+    state: State<'_, AppState>,
+    contact: Option<String>,
+    start: u32,
+    count: u32,
+) -> CommandResult<InboxPage> {
+    let count = count.min(MAX_MESSAGES_PER_CALL) as usize;
+    state.with_vault(|vault| messages::page(vault, contact.as_deref(), start as usize, count))
 }
 
 /// How many messages were dropped without content (unknown keys; unopenable).

@@ -8,7 +8,7 @@ import '../src/app.css'
 import App from '../src/App.svelte'
 import type { EntryDetail, EntrySummary, SentCopy, SentRow } from '../src/lib/bindings'
 import { showToast } from '../src/lib/toasts.svelte'
-import { declineMessage, inboxMessage, requestMessage, sentMessage } from '../src/features/messages/fixtures'
+import { declineMessage, inboxMessage, inboxPages, requestMessage, sentMessage } from '../src/features/messages/fixtures'
 import { acceptance, contact, EVERY_STATE, inviteCard, myId, SHARED_RELAY } from '../src/features/people/fixtures'
 import { ownerStatus } from '../src/features/pickups/fixtures'
 
@@ -102,7 +102,7 @@ const ANSWERS: Record<string, Answer> = {
   invite_contact: inviteCard(),
   list_people: EVERY_STATE,
   send_to_contact: sentMessage(),
-  inbox_list: [REQUEST, DECLINE, inboxMessage(), inboxMessage({ id: 'bWVzc2FnZS0y', from: 'Cy', state: 'held', note: '' })],
+  inbox_page: inboxPages([REQUEST, DECLINE, inboxMessage(), inboxMessage({ id: 'bWVzc2FnZS0y', from: 'Cy', state: 'held', note: '' })]),
   inbox_dropped: { quarantined: 0, rejected: 0 },
   show_message: (args: Args) => [REQUEST, DECLINE].find((message) => message.id === args.id) ?? inboxMessage(),
   decline_request: sentMessage({ kind: 'decline', entries: [], declines: REQUEST.id }),

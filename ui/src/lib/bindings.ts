@@ -83,6 +83,15 @@ rows: Array<ImportRow>, problems: Array<RowProblem>,
  */
 skipped_rows: number, };
 export type InboxLimits = { max_entries: number, max_note_chars: number, max_name_chars: number, min_invite_expiry_seconds: number, max_invite_expiry_seconds: number, email_code_digits: number, };
+export type InboxPage = { 
+/**
+ * How many messages the whole list holds (with the contact filter).
+ */
+total: number, 
+/**
+ * The messages from `start` on, at most `count`.
+ */
+messages: Array<InboxMessage>, };
 export type InboxMessage = { id: MessageId, 
 /**
  * The contact's name in this vault.
@@ -347,7 +356,7 @@ export const commands = {
   removeContact: (name: string): Promise<ContactCard> => invoke('remove_contact', { name }),
   blockContact: (name: string): Promise<ContactCard> => invoke('block_contact', { name }),
   sendToContact: (request: ContactSendRequest): Promise<SentMessage> => invoke('send_to_contact', { request }),
-  inboxList: (): Promise<Array<InboxMessage>> => invoke('inbox_list'),
+  inboxPage: (contact: string | null, start: number, count: number): Promise<InboxPage> => invoke('inbox_page', { contact, start, count }),
   inboxDropped: (): Promise<DroppedCounts> => invoke('inbox_dropped'),
   showMessage: (id: MessageId): Promise<InboxMessage> => invoke('show_message', { id }),
   revealMessageEntry: (id: MessageId, index: number): Promise<ReceivedEntry> => invoke('reveal_message_entry', { id, index }),

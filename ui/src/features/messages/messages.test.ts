@@ -7,7 +7,7 @@ import { argsOf, mockCommands, type Answers } from '../../lib/testing'
 import { dismissToast, toasts } from '../../lib/toasts.svelte'
 import { ADA_WORDS, contact, EVERY_STATE } from '../people/fixtures'
 import { forgetReceived, received } from '../pickups/received.svelte'
-import { declineMessage, entry, inboxMessage, requestMessage, sentMessage } from './fixtures'
+import { declineMessage, entry, inboxMessage, inboxPages, requestMessage, sentMessage } from './fixtures'
 import { gapText, includedText, kindText, newMessageText, noteCounter, sentStatusChip } from './messages'
 import { openedMessages } from './opened.svelte'
 import AttachDialog from './AttachDialog.svelte'
@@ -162,7 +162,7 @@ describe('AttachDialog', () => {
 /** Rust behind the Messages tab. */
 function mockMessages(overrides: Answers = {}) {
   return mockCommands({
-    inbox_list: [inboxMessage()],
+    inbox_page: inboxPages([inboxMessage()]),
     inbox_dropped: { quarantined: 0, rejected: 0 },
     list_people: [contact()],
     show_message: (args: Record<string, unknown>) => inboxMessage({ id: String(args.id) }),
@@ -176,11 +176,11 @@ function mockMessages(overrides: Answers = {}) {
 describe('Inbox', () => {
   it('lists messages with sender, badge, count, note without bidi controls, time and new marker', async () => {
     mockMessages({
-      inbox_list: [
+      inbox_page: inboxPages([
         inboxMessage({ id: 'old', note: 'first' }),
         inboxMessage({ id: 'new', note: 'pay \u202Eexe.pdf', saved_entry_ids: [] }),
         inboxMessage({ id: 'saved', saved_entry_ids: ['e1', 'e2'] }),
-      ],
+      ]),
     })
     render(MessagesTab)
     await screen.findAllByTestId('inbox-row')
@@ -199,7 +199,7 @@ describe('Inbox', () => {
   })
 
   it('counts quarantined and dropped messages, and marks an email pickup as an email link', async () => {
-    mockMessages({ inbox_list: [], inbox_dropped: { quarantined: 3, rejected: 1 } })
+    mockMessages({ inbox_page: inboxPages([]), inbox_dropped: { quarantined: 3, rejected: 1 } })
     received.summary = { token: 7, sender_name: 'Eve', message: '', total: 2, rows: [] }
     render(MessagesTab)
     const said = (testid: string) => screen.getByTestId(testid).textContent?.replace(/\s+/g, ' ')
@@ -216,7 +216,7 @@ describe('Inbox', () => {
   })
 
   it('opens an email link from the toolbar and says how to get messages when empty', async () => {
-    mockMessages({ inbox_list: [] })
+    mockMessages({ inbox_page: inboxPages([]) })
     render(MessagesTab)
     expect((await screen.findByTestId('inbox-empty')).textContent).toMatch(/Send to contact…/)
     await fireEvent.click(screen.getByTestId('messages-open-link'))
@@ -225,7 +225,7 @@ describe('Inbox', () => {
   })
 
   it('shows only the messages with one contact when People asked for it', async () => {
-    mockMessages({ inbox_list: [inboxMessage({ id: 'a' }), inboxMessage({ id: 'b', from: 'Cy' })] })
+    mockMessages({ inbox_page: inboxPages([inboxMessage({ id: 'a' }), inboxMessage({ id: 'b', from: 'Cy' })]) })
     navigation.contact = 'Cy'
     render(MessagesTab)
     await waitFor(() => expect(screen.getAllByTestId('inbox-row').map((row) => row.dataset.id)).toEqual(['b']))
@@ -309,7 +309,7 @@ describe('Message view', () => {
 
   it('exports the open message or the ticked ones to any CSV format or PDF', async () => {
     const calls = mockMessages({
-      inbox_list: [inboxMessage({ id: 'a' }), inboxMessage({ id: 'b' }), inboxMessage({ id: 'h', state: 'held' })],
+      inbox_page: inboxPages([inboxMessage({ id: 'a' }), inboxMessage({ id: 'b' }), inboxMessage({ id: 'h', state: 'held' })]),
       choose_export_file: { path: '/tmp/messages.csv' },
       export_csv: 4,
       export_pdf: 2,
@@ -341,7 +341,7 @@ describe('Message view', () => {
   it('deletes after a confirm step', async () => {
     let messages: InboxMessage[] = [inboxMessage()]
     const calls = mockMessages({
-      inbox_list: () => messages,
+      inbox_page: inboxPages(() => messages),
       delete_message: () => {
         messages = []
         return null
@@ -359,7 +359,7 @@ describe('Message view', () => {
 
   it('holds a message from a changed key: explained, content only on request, never saved', async () => {
     mockMessages({
-      inbox_list: [inboxMessage({ state: 'held', note: 'secret note' })],
+      inbox_page: inboxPages([inboxMessage({ state: 'held', note: 'secret note' })]),
       list_people: [EVERY_STATE[1]],
       show_message: inboxMessage({ from: 'Cy', state: 'held', note: 'secret note' }),
     })
@@ -449,17 +449,32 @@ describe('Sent', () => {
 })
 
 describe('Inbox with 10,000 messages', () => {
-  it('draws the first page of rows and the next ones as the list scrolls', async () => {
-    const many = Array.from({ length: 10_000 }, (_, index) => inboxMessage({ id: `m${index}` }))
-    mockMessages({ inbox_list: many })
+  it('fetches and draws only the rows in view, and the block scrolled to', async () => {
+    const many = Array.from({ length: 10_000 }, (_, index) => inboxMessage({ id: `m${index}`, from: index % 2 ? 'Ada' : 'Cy' }))
+    const calls = mockMessages({ inbox_page: inboxPages(many) })
     render(MessagesTab)
     await waitFor(() => expect(screen.getByTestId('inbox-count').textContent).toBe('10,000 messages'))
-    expect(screen.getAllByTestId('inbox-row')).toHaveLength(200)
-    expect(screen.getAllByTestId('inbox-row')[0].dataset.id).toBe('m9999')
+    expect(argsOf(calls, 'inbox_page')).toEqual([{ contact: null, start: 0, count: 100 }])
+    const drawn = screen.getAllByTestId('inbox-row')
+    expect(drawn.length).toBeLessThan(30)
+    expect(drawn[0].dataset.id).toBe('m9999')
+
     const list = screen.getByTestId('inbox-list')
-    // jsdom lays nothing out: the list is "scrolled to its end" as soon as it scrolls.
+    list.scrollTop = 78 * 5_000
     await fireEvent.scroll(list)
-    expect(screen.getAllByTestId('inbox-row')).toHaveLength(400)
+    await waitFor(() => expect(screen.getAllByTestId('inbox-row')[0]?.dataset.id).toBe(`m${9_999 - 4_992}`))
+    expect(screen.getAllByTestId('inbox-row').length).toBeLessThan(30)
+    expect(argsOf(calls, 'inbox_page').map((args) => args.start)).toEqual([0, 4_900, 5_000])
+  })
+
+  it('asks Rust for one contact’s messages when People asked for them', async () => {
+    const many = Array.from({ length: 300 }, (_, index) => inboxMessage({ id: `m${index}`, from: index % 3 ? 'Ada' : 'Cy' }))
+    const calls = mockMessages({ inbox_page: inboxPages(many) })
+    navigation.contact = 'Cy'
+    render(MessagesTab)
+    await waitFor(() => expect(screen.getByTestId('inbox-count').textContent).toBe('100 messages'))
+    expect(argsOf(calls, 'inbox_page')).toEqual([{ contact: 'Cy', start: 0, count: 100 }])
+    expect(screen.getAllByTestId('inbox-row').every((row) => row.textContent?.includes('Cy'))).toBe(true)
   })
 })
 
@@ -471,11 +486,11 @@ describe('Requests, declines and gaps', () => {
 
   it('lists a request with its text, a decline as such and a gap, and exports none of the first two', async () => {
     mockMessages({
-      inbox_list: [
+      inbox_page: inboxPages([
         requestMessage({ id: 'req', request_text: 'Wi-Fi \u202Eplease' }),
         declineMessage({ id: 'dec' }),
         inboxMessage({ id: 'gap', missing_before: 2 }),
-      ],
+      ]),
     })
     render(MessagesTab)
     await screen.findAllByTestId('inbox-row')
@@ -495,7 +510,7 @@ describe('Requests, declines and gaps', () => {
 
   it('shows a request with “Send entries…”, which picks entries and sends them to that contact', async () => {
     const calls = mockMessages({
-      inbox_list: [requestMessage()],
+      inbox_page: inboxPages([requestMessage()]),
       show_message: requestMessage(),
       search_entries: (args: Record<string, unknown>) => ({ generation: 4, total: (args.query as { text: string }).text ? 1 : 2 }),
       entry_rows: (args: Record<string, unknown>) => (args.generation === 4 ? ENTRIES : []),
@@ -540,7 +555,7 @@ describe('Requests, declines and gaps', () => {
 
   it('declines a request after showing the contact’s words, with the fingerprint shown', async () => {
     const calls = mockMessages({
-      inbox_list: [requestMessage()],
+      inbox_page: inboxPages([requestMessage()]),
       show_message: requestMessage(),
       decline_request: sentMessage({ kind: 'decline', entries: [], declines: 'cmVxdWVzdC0x' }),
     })
@@ -558,7 +573,7 @@ describe('Requests, declines and gaps', () => {
 
   it('cannot answer a request from a contact whose key changed, and says why', async () => {
     mockMessages({
-      inbox_list: [requestMessage()],
+      inbox_page: inboxPages([requestMessage()]),
       show_message: requestMessage(),
       list_people: [contact({ state: 'key_changed' })],
     })
@@ -572,7 +587,7 @@ describe('Requests, declines and gaps', () => {
 
   it('shows a decline as such, with my request as I sent it', async () => {
     mockMessages({
-      inbox_list: [declineMessage()],
+      inbox_page: inboxPages([declineMessage()]),
       show_message: declineMessage(),
       sent_messages: [sentMessage({ id: 'bXktcmVxdWVzdA', kind: 'request', entries: [], note: '', request_text: 'The NAS login?' })],
     })

@@ -3,7 +3,8 @@
 //! way (another vault connected by invite sends them through a relay on 127.0.0.1, the vault
 //! fetches them); then the app opens it and the time from clicking Messages to the first rows,
 //! a jump scroll and screen-by-screen scrolling, the rows in the web view's DOM, and the memory
-//! of the app and its web view are measured.
+//! of the app and its web view are measured; and, in process, the JSON the whole inbox makes
+//! (what the web view got per load before the list was paged) against one block of 100.
 //!
 //! `cargo run -p keypost-app --example messages_bench -- [APP_BINARY]` (default: the debug
 //! binary next to this example). Uses the same WebDriver harness as tests/e2e_inbox.rs.
@@ -29,7 +30,9 @@ const MESSAGES: usize = 10_000;
 const ROW_HEIGHT: usize = 78;
 /// Sends between two fetches: the relay's mailbox holds at most 1,000 messages.
 const SENDS_PER_FETCH: usize = 500;
-const SCROLL_SCREENS: usize = 20;
+const SCROLL_STEPS: usize = 20;
+/// One block of the list (ui/src/lib/rowcache.ts).
+const SCROLL_STEP_ROWS: usize = 100;
 
 /// A vault as the app holds it (the use cases' `VaultAccess`), registered at the relay.
 struct Person {
@@ -187,6 +190,24 @@ async fn main() {
         "sent and received {MESSAGES} one-entry messages through the relay in {}",
         ms(filled.elapsed())
     );
+    // What the web view was sent per load before the list was paged, against one block now.
+    let (whole, whole_took) = bo.with(|vault| {
+        let started = Instant::now();
+        let json = serde_json::to_vec(&messages::list(vault).unwrap()).unwrap();
+        (json.len(), started.elapsed())
+    });
+    let (block, block_took) = bo.with(|vault| {
+        let started = Instant::now();
+        let json = serde_json::to_vec(&messages::page(vault, None, 5_000, 100).unwrap()).unwrap();
+        (json.len(), started.elapsed())
+    });
+    println!(
+        "the whole inbox as JSON: {:.1} MiB in {}; one block of 100 (rows 5,000–5,099): {:.1} KiB in {}",
+        whole as f64 / 1024.0 / 1024.0,
+        ms(whole_took),
+        block as f64 / 1024.0,
+        ms(block_took)
+    );
     drop(bo.vault.lock().unwrap().take());
 
     dirs.write_settings(&serde_json::json!({ "relay_url": relay.public_url() }));
@@ -210,16 +231,16 @@ async fn main() {
         "jump scroll to row 5,000 until rows show: {}",
         ms(scroll_to_row(&app, 5_000).await)
     );
-    let mut screens = Vec::new();
-    let rows_per_screen = 6;
-    for screen in 1..=SCROLL_SCREENS {
-        screens.push(scroll_to_row(&app, 5_000 + screen * rows_per_screen).await);
+    // Each step lands on rows that were neither drawn nor fetched: a new block from Rust.
+    let mut steps = Vec::new();
+    for step in 1..=SCROLL_STEPS {
+        steps.push(scroll_to_row(&app, 5_000 + step * SCROLL_STEP_ROWS).await);
     }
-    screens.sort();
+    steps.sort();
     println!(
-        "scrolling on by {rows_per_screen} rows, {SCROLL_SCREENS} times: median {} (max {})",
-        ms(screens[SCROLL_SCREENS / 2]),
-        ms(screens[SCROLL_SCREENS - 1])
+        "scrolling on by {SCROLL_STEP_ROWS} rows, {SCROLL_STEPS} times, until rows show: median {} (max {})",
+        ms(steps[SCROLL_STEPS / 2]),
+        ms(steps[SCROLL_STEPS - 1])
     );
     let in_dom = app.texts("inbox-row").await.len();
     println!("inbox rows in the web view's DOM: {in_dom}");

@@ -29,9 +29,7 @@ mod smtp;
 mod support;
 
 use axum::http::Method;
-use keypost_protocol::inbox::{
-    AccountId, Identity, IdentitySeed, InviteId, InviteLink, KeyBundle,
-};
+use keypost_protocol::inbox::{AccountId, Identity, IdentitySeed, InviteId, InviteLink, KeyBundle};
 use keypost_relay::RunningRelay;
 use rewriting_proxy::RewritingProxy;
 use smtp::SmtpSink;
@@ -427,7 +425,11 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
         errors.iter().any(|error| error.contains("key changed"))
     })
     .await;
-    assert_eq!(proxy.rewritten(), 1, "the send fetched Bo's key once, swapped");
+    assert_eq!(
+        proxy.rewritten(),
+        1,
+        "the send fetched Bo's key once, swapped"
+    );
     // The picker now lists Bo as unable to receive, with the reason.
     ada.wait_texts("attach-contact-reason", |reasons| {
         reasons.iter().any(|reason| reason.contains("Key changed"))

@@ -597,7 +597,10 @@ async fn the_inbox_is_read_a_window_at_a_time_newest_first_with_a_contact_filter
     let first = bob.with(|vault| messages::page(vault, None, 0, 3).unwrap());
     let rest = bob.with(|vault| messages::page(vault, None, 3, 3).unwrap());
     assert_eq!((first.total, rest.total), (4, 4));
-    assert_eq!([ids(&first.messages), ids(&rest.messages)].concat(), newest_first);
+    assert_eq!(
+        [ids(&first.messages), ids(&rest.messages)].concat(),
+        newest_first
+    );
     assert!(
         first.messages[0].entries[0].password.is_none(),
         "passwords hidden"
@@ -605,7 +608,12 @@ async fn the_inbox_is_read_a_window_at_a_time_newest_first_with_a_contact_filter
 
     let alices = bob.with(|vault| messages::page(vault, Some("Alice"), 0, 10).unwrap());
     assert_eq!(alices.total, 3);
-    assert!(alices.messages.iter().all(|message| message.from == "Alice"));
+    assert!(
+        alices
+            .messages
+            .iter()
+            .all(|message| message.from == "Alice")
+    );
     let carols = bob.with(|vault| messages::page(vault, Some("Carol"), 1, 10).unwrap());
     assert_eq!((carols.total, carols.messages.len()), (1, 0));
     let nobody = bob.with(|vault| messages::page(vault, Some("Mallory"), 0, 10).unwrap());

@@ -83,15 +83,6 @@ rows: Array<ImportRow>, problems: Array<RowProblem>,
  */
 skipped_rows: number, };
 export type InboxLimits = { max_entries: number, max_note_chars: number, max_name_chars: number, min_invite_expiry_seconds: number, max_invite_expiry_seconds: number, email_code_digits: number, };
-export type InboxPage = { 
-/**
- * How many messages the whole list holds (with the contact filter).
- */
-total: number, 
-/**
- * The messages from `start` on, at most `count`.
- */
-messages: Array<InboxMessage>, };
 export type InboxMessage = { id: MessageId, 
 /**
  * The contact's name in this vault.
@@ -131,6 +122,15 @@ from: string, entries: number,
  * From a changed key: shown only on request, never saved.
  */
 held: boolean, };
+export type InboxPage = { 
+/**
+ * How many messages the whole list holds (with the contact filter).
+ */
+total: number, 
+/**
+ * The messages from `start` on, at most `count`.
+ */
+messages: Array<InboxMessage>, };
 export type InviteCard = { invite_id: InviteId, name: string, link: string, code: string, message: string, 
 /**
  * RFC 3339.

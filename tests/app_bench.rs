@@ -13,20 +13,11 @@ use keypost_core::vault::{KdfParams, Vault};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use support::app_driver::{AppDirs, AppSession};
+use support::measure::{app_processes, default_binary, ms, rss_kib};
 
 const MASTER_PASSWORD: &str = "benchmark master password 2026";
 const COLD_STARTS: usize = 5;
 const LARGE_VAULT: usize = 100_000;
-
-fn default_binary() -> PathBuf {
-    let example = std::env::current_exe().unwrap();
-    // target/<profile>/examples/app_bench → target/<profile>/keypost-app
-    example
-        .parent()
-        .and_then(Path::parent)
-        .map(|dir| dir.join("keypost-app"))
-        .unwrap()
-}
 
 fn make_vault(path: &Path, entries: usize) {
     let mut vault = Vault::create(path, MASTER_PASSWORD, KdfParams::default()).unwrap();
@@ -46,60 +37,9 @@ fn make_vault(path: &Path, entries: usize) {
     }
 }
 
-/// Resident memory in KiB of `pid` (`VmRSS`).
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-/// The app's process and its descendants (WebKit's web and network processes).
-fn app_processes(binary: &Path) -> Vec<(u32, String)> {
-    let binary = binary.canonicalize().unwrap();
-    let mut processes = Vec::new();
-    let mut parents = std::collections::HashMap::new();
-    for entry in std::fs::read_dir("/proc").unwrap().filter_map(Result::ok) {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
-        let name = stat
-            .split_once('(')
-            .and_then(|(_, rest)| rest.rsplit_once(')'))
-            .map(|(name, _)| name.to_owned())
-            .unwrap_or_default();
-        let ppid: u32 = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|ppid| ppid.parse().ok())
-            .unwrap_or(0);
-        parents.insert(pid, (ppid, name));
-        if std::fs::read_link(entry.path().join("exe")).ok().as_deref() == Some(binary.as_path()) {
-            processes.push(pid);
-        }
-    }
-    let mut found: Vec<(u32, String)> = Vec::new();
-    for root in processes {
-        found.push((root, parents[&root].1.clone()));
-        for (pid, (ppid, name)) in &parents {
-            if *ppid == root {
-                found.push((*pid, name.clone()));
-            }
-        }
-    }
-    found
-}
-
 fn median(mut values: Vec<Duration>) -> Duration {
     values.sort();
     values[values.len() / 2]
-}
-
-fn ms(duration: Duration) -> String {
-    format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
 }
 
 /// The result count without digit grouping, which depends on the web view's locale

@@ -11,23 +11,27 @@
 //!    both (`inbox-event`: the toast "New message from Ada (…)") and the Inbox lists them.
 //! 4. Bo saves all, undoes, saves again, exports CSV and PDF; Ada deletes the originals and
 //!    both copies (Bo's vault and inbox) stay unchanged; Ada's Sent shows the copies as sent.
-//! 5. The relay swaps Bo's published key (SQL on its database, as a malicious relay could):
-//!    Ada's next send is refused, Bo shows as "key changed" and cannot be picked.
-//! 6. The relay alters the answer of a third instance (Cy) to Ada's next invite: Ada's confirm
-//!    step says it cannot be trusted and only rejects.
+//! 5. The relay turns hostile. The apps reach it only through a rewriting proxy
+//!    (crates/keypost-cli/tests/support/rewriting_proxy.rs), which now answers Ada's request
+//!    for Bo's key with a stranger's: Ada's next send is refused, Bo shows as "key changed" and
+//!    is listed disabled, with the reason, in the Attach dialog's picker.
+//! 6. The proxy lists Bo's old answer as the answer of a third instance (Cy) to Ada's next
+//!    invite: Ada's confirm step says it cannot be trusted and only rejects.
 //!
 //! Needs what `tests/e2e_sharing.rs` needs. Run: `cargo test -p keypost-app --test e2e_inbox`.
 //! Refreshes docs/screenshots/people-*.png, attach-*.png and messages-*.png.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../crates/keypost-cli/tests/support/rewriting_proxy.rs"]
+mod rewriting_proxy;
 #[path = "../crates/keypost-relay/tests/support/smtp.rs"]
 mod smtp;
 mod support;
-#[path = "../crates/keypost-relay/tests/support/tamper.rs"]
-mod tamper;
 
-use keypost_protocol::inbox::{Identity, IdentitySeed, KeyBundle};
+use axum::http::Method;
+use keypost_protocol::inbox::{AccountId, Identity, IdentitySeed, InviteId, InviteLink, KeyBundle};
 use keypost_relay::RunningRelay;
+use rewriting_proxy::RewritingProxy;
 use smtp::SmtpSink;
 use std::path::{Path, PathBuf};
 use support::app_driver::{AppDirs, AppSession, wait_for_file};
@@ -88,8 +92,8 @@ async fn set_up(
     (app, words)
 }
 
-/// The relay answers with another key for the account whose published key has `words`.
-fn swap_published_key(relay_data: &Path, words: &[String]) {
+/// The relay account whose published key has `words` (read from the relay's database).
+fn account_with_words(relay_data: &Path, words: &[String]) -> AccountId {
     let db = rusqlite::Connection::open(relay_data.join("relay.db")).unwrap();
     let accounts: Vec<(Vec<u8>, Vec<u8>)> = db
         .prepare("SELECT id, bundle FROM accounts")
@@ -98,43 +102,64 @@ fn swap_published_key(relay_data: &Path, words: &[String]) {
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
-    let account = accounts
+    let (id, _) = accounts
         .iter()
         .find(|(_, bundle)| {
             let fingerprint = KeyBundle::from_bytes(bundle).unwrap().fingerprint();
             fingerprint.to_words().iter().eq(words.iter())
         })
-        .map(|(id, _)| id.clone())
         .expect("the account with these words");
-    let stranger = Identity::from_seed(&IdentitySeed::make_random(), 1_800_000_000);
-    tamper::swap_bundle(&db, &account, stranger.bundle().as_bytes());
+    AccountId::from_bytes(id.as_slice().try_into().unwrap())
 }
 
-/// The relay changes one byte of the answer last given to an invite.
-fn alter_latest_answer(relay_data: &Path) {
-    let db = rusqlite::Connection::open(relay_data.join("relay.db")).unwrap();
-    let (id, mut answer): (Vec<u8>, Vec<u8>) = db
-        .query_row(
-            "SELECT id, sealed_answer FROM invites WHERE sealed_answer IS NOT NULL
-             ORDER BY accepted_at DESC LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .unwrap();
-    let middle = answer.len() / 2;
-    answer[middle] ^= 0x01;
-    db.execute(
-        "UPDATE invites SET sealed_answer = ?2 WHERE id = ?1",
-        rusqlite::params![id, answer],
-    )
-    .unwrap();
+/// The invite a link names.
+fn invite_of(link: &str) -> InviteId {
+    InviteLink::parse(link).unwrap().secret().keys().id()
+}
+
+/// From now on the proxy answers every request for the key of `account` with a stranger's.
+fn swap_published_key(proxy: &RewritingProxy, account: AccountId) {
+    let stranger = Identity::from_seed(&IdentitySeed::make_random(), 1_800_000_000);
+    let strangers = serde_json::to_value(stranger.bundle()).unwrap();
+    proxy.rewrite_answer_json(
+        Method::GET,
+        &format!("/api/v1/accounts/{account}/bundle"),
+        move |answer| answer["bundle"] = strangers.clone(),
+    );
+}
+
+/// From now on the proxy lists the answer to invite `genuine` as the answer to invite
+/// `victim`, once `victim` has one (a relay swapping answers between an inviter's invites).
+fn swap_answer(proxy: &RewritingProxy, victim: InviteId, genuine: InviteId) {
+    let (victim, genuine) = (victim.to_string(), genuine.to_string());
+    proxy.rewrite_answer_json(Method::GET, "/api/v1/invites", move |list| {
+        let invites = list["invites"].as_array_mut().unwrap();
+        let answer_of = |id: &str| {
+            invites
+                .iter()
+                .find(|invite| invite["invite_id"] == id)
+                .and_then(|invite| invite.get("sealed_answer"))
+                .cloned()
+        };
+        if answer_of(&victim).is_none() {
+            return;
+        }
+        let other = answer_of(&genuine).expect("the genuine invite's answer is still listed");
+        for invite in invites.iter_mut() {
+            if invite["invite_id"] == victim.as_str() {
+                invite["sealed_answer"] = other.clone();
+            }
+        }
+    });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_instances() {
     let smtp = SmtpSink::start();
     let relay_data = tempfile::tempdir().unwrap();
-    let relay = start_relay(relay_data.path(), smtp.port).await;
+    let proxy = RewritingProxy::bind().await;
+    let relay = start_relay(relay_data.path(), smtp.port, Some(&proxy.url)).await;
+    proxy.forward_to(relay.local_addr());
 
     // 1. Both set up People; each email's code comes from the SMTP server.
     let ada_dirs = AppDirs::new();
@@ -168,6 +193,7 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
     ada.element("invite-result").await;
     let link = ada.value("invite-link").await;
     assert!(link.starts_with("keypost://invite?"), "{link}");
+    let bo_invite = invite_of(&link);
     let message = ada.texts("invite-message").await.join("\n");
     assert!(message.contains(&link), "the text to paste holds the link");
     ada.element("invite-qr").await;
@@ -384,7 +410,8 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
 
     // 5. The relay serves another key for Bo: Ada's next send is refused, Bo shows as "key
     // changed" and cannot be picked.
-    swap_published_key(relay_data.path(), &bo_words);
+    assert_eq!(proxy.rewritten(), 0, "an honest relay so far");
+    swap_published_key(&proxy, account_with_words(relay_data.path(), &bo_words));
     ada.click("tab-passwords").await;
     ada.add_entry("Printer", "lab", "printer-Secret-1", "https://192.0.2.3")
         .await;
@@ -398,6 +425,11 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
         errors.iter().any(|error| error.contains("key changed"))
     })
     .await;
+    assert_eq!(
+        proxy.rewritten(),
+        1,
+        "the send fetched Bo's key once, swapped"
+    );
     // The picker now lists Bo as unable to receive, with the reason.
     ada.wait_texts("attach-contact-reason", |reasons| {
         reasons.iter().any(|reason| reason.contains("Key changed"))
@@ -417,6 +449,8 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
         .await;
     ada.click("contact-close").await;
     bo.quit().await;
+    proxy.clear();
+    let keys_swapped = proxy.rewritten();
 
     // 6. The relay alters Cy's answer to Ada's invite: Ada's confirm step says it cannot be
     // trusted and offers only to reject.
@@ -426,8 +460,7 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
     ada.element("invite-result").await;
     let link = ada.value("invite-link").await;
     ada.click("invite-done").await;
-    // Away from People, so Ada does not fetch the answer before the relay alters it.
-    ada.click("tab-passwords").await;
+    swap_answer(&proxy, invite_of(&link), bo_invite);
     let cy_dirs = AppDirs::new();
     let (cy, _) = set_up(
         &cy_dirs,
@@ -446,7 +479,6 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
         states == ["awaiting_confirmation"]
     })
     .await;
-    alter_latest_answer(relay_data.path());
     ada.click("tab-people").await;
     ada.click("needs-you-confirm").await;
     ada.wait_texts("confirm-problem", |problems| !problems.is_empty())
@@ -454,6 +486,10 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
     assert!(
         ada.texts("confirm-accept").await.is_empty(),
         "an altered answer cannot be confirmed"
+    );
+    assert!(
+        proxy.rewritten() > keys_swapped,
+        "Cy's answer was swapped on the way to Ada"
     );
     ada.click("confirm-reject").await;
     ada.wait_texts("needs-you-row", |rows| rows.is_empty())

@@ -33,7 +33,7 @@ fn screenshots_dir() -> PathBuf {
 async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() {
     let smtp = SmtpSink::start();
     let relay_data = tempfile::tempdir().unwrap();
-    let relay = start_relay(relay_data.path(), smtp.port).await;
+    let relay = start_relay(relay_data.path(), smtp.port, None).await;
 
     // Instance A: the sender, whose Settings name the relay above.
     let sender_dirs = AppDirs::new();

@@ -1,15 +1,17 @@
 //! The Messages tab for contacts: send copies of entries to a contact ("Send to contact…" in
 //! the entry window and bulk edit), the Inbox (list, show with passwords hidden, reveal or copy
-//! one through Rust, save all or one entry as one undo step, delete) and the Sent log. Each
-//! command is one `keypost_core::messages` use case. Export goes through `export_csv` and
-//! `export_pdf` with `source: {kind: "messages", ids}`; Undo through `undo`.
+//! one through Rust, save all or one entry as one undo step, decline a request, delete) and the
+//! Sent log. Each command is one `keypost_core::messages` use case. Export goes through
+//! `export_csv` and `export_pdf` with `source: {kind: "messages", ids}`; Undo through `undo`.
 
 pub mod types;
 
 use keypost_core::contacts::registered_client;
 use keypost_core::entry::EntryId;
-use keypost_core::messages::{self, DroppedCounts, InboxMessage, ReceivedEntry, SentMessage};
-use keypost_protocol::inbox::MessageId;
+use keypost_core::messages::{
+    self, DroppedCounts, InboxMessage, InboxPage, ReceivedEntry, SentMessage,
+};
+use keypost_protocol::inbox::{Fingerprint, MessageId};
 use std::time::Duration;
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
@@ -45,10 +47,22 @@ pub async fn send_to_contact(
     .await?)
 }
 
-/// The Inbox, oldest sent first; passwords, TOTP and hidden fields hidden.
+/// Messages in one call at most; the list asks for blocks of 100.
+const MAX_MESSAGES_PER_CALL: u32 = 1_000;
+
+/// A window of the Inbox, newest sent first (only the messages of the contact called
+/// `contact`, if given), and how many there are: the list fetches the rows it shows, so a
+/// 10,000-message inbox is never sent to the web view whole. Passwords, TOTP and hidden fields
+/// hidden.
 #[tauri::command]
-pub async fn inbox_list(state: State<'_, AppState>) -> CommandResult<Vec<InboxMessage>> {
-    state.with_vault(|vault| messages::list(vault))
+pub async fn inbox_page(
+    state: State<'_, AppState>,
+    contact: Option<String>,
+    start: u32,
+    count: u32,
+) -> CommandResult<InboxPage> {
+    let count = count.min(MAX_MESSAGES_PER_CALL) as usize;
+    state.with_vault(|vault| messages::page(vault, contact.as_deref(), start as usize, count))
 }
 
 /// How many messages were dropped without content (unknown keys; unopenable).
@@ -120,6 +134,18 @@ pub async fn save_message_entry(
 #[tauri::command]
 pub async fn delete_message(state: State<'_, AppState>, id: MessageId) -> CommandResult<()> {
     state.with_vault(|vault| messages::delete(vault, id))
+}
+
+/// "Decline" on a contact's request (message `id`): a `decline` message to them. As for a
+/// send, `fingerprint` is the one whose words the dialog showed; core refuses another.
+#[tauri::command]
+pub async fn decline_request(
+    state: State<'_, AppState>,
+    id: MessageId,
+    fingerprint: Fingerprint,
+) -> CommandResult<SentMessage> {
+    let client = registered_client(&*state)?;
+    Ok(messages::decline_request(&*state, &client, &fingerprint, id).await?)
 }
 
 /// The Sent log as last known, newest first: each copy exactly as sent, passwords hidden.

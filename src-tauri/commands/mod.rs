@@ -73,7 +73,7 @@ use {
     keypost_core::generator::{PassphraseSpec, PasswordSpec, Strength},
     keypost_core::identity::IdCard,
     keypost_core::interchange::csv::CsvFormat,
-    keypost_core::messages::{DroppedCounts, InboxMessage, ReceivedEntry, SentMessage},
+    keypost_core::messages::{DroppedCounts, InboxMessage, InboxPage, ReceivedEntry, SentMessage},
     keypost_protocol::api::pickups::{OwnerStatus, PickupStatus},
     keypost_protocol::inbox::{Fingerprint, InviteId, MessageId},
     messages::types::ContactSendRequest,
@@ -154,7 +154,7 @@ commands! {
     async people::block_contact(state; name: String) -> ContactCard;
 
     async messages::send_to_contact(state; request: ContactSendRequest) -> SentMessage;
-    async messages::inbox_list(state) -> Vec<InboxMessage>;
+    async messages::inbox_page(state; contact: Option<String>, start: u32, count: u32) -> InboxPage;
     sync messages::inbox_dropped(state) -> DroppedCounts;
     async messages::show_message(state; id: MessageId) -> InboxMessage;
     async messages::reveal_message_entry(state; id: MessageId, index: u32) -> ReceivedEntry;
@@ -162,6 +162,7 @@ commands! {
     async messages::save_message(state; id: MessageId) -> Vec<EntryId>;
     async messages::save_message_entry(state; id: MessageId, index: u32) -> Vec<EntryId>;
     async messages::delete_message(state; id: MessageId) -> ();
+    async messages::decline_request(state; id: MessageId, fingerprint: Fingerprint) -> SentMessage;
     async messages::sent_messages(state) -> Vec<SentMessage>;
     async messages::refresh_sent_messages(state) -> Vec<SentMessage>;
 }

@@ -9,7 +9,9 @@ use keypost_relay::mail::{SmtpSettings, SmtpTls};
 use keypost_relay::{RelayConfig, RunningRelay};
 use std::path::Path;
 
-pub async fn start_relay(data: &Path, smtp_port: u16) -> RunningRelay {
+/// `public_url`: the URL the apps reach the relay by when it is not the relay's own address
+/// (a rewriting proxy in front of it); signatures and invite links name that URL.
+pub async fn start_relay(data: &Path, smtp_port: u16, public_url: Option<&str>) -> RunningRelay {
     let config = RelayConfig {
         smtp: Some(SmtpSettings::Server {
             host: "127.0.0.1".into(),
@@ -18,6 +20,7 @@ pub async fn start_relay(data: &Path, smtp_port: u16) -> RunningRelay {
             username: None,
             password: None,
         }),
+        public_url: public_url.map(str::to_owned),
         ..RelayConfig::local(data)
     };
     keypost_relay::start(config)

@@ -8,7 +8,7 @@ import '../src/app.css'
 import App from '../src/App.svelte'
 import type { EntryDetail, EntrySummary, SentCopy, SentRow } from '../src/lib/bindings'
 import { showToast } from '../src/lib/toasts.svelte'
-import { inboxMessage, sentMessage } from '../src/features/messages/fixtures'
+import { declineMessage, inboxMessage, inboxPages, requestMessage, sentMessage } from '../src/features/messages/fixtures'
 import { acceptance, contact, EVERY_STATE, inviteCard, myId, SHARED_RELAY } from '../src/features/people/fixtures'
 import { ownerStatus } from '../src/features/pickups/fixtures'
 
@@ -62,6 +62,10 @@ const SENT_ROW: SentRow = {
 type Args = Record<string, unknown>
 type Answer = unknown | ((args: Args) => unknown)
 
+/** A request after a gap in Ada's numbers, and a decline of one of mine. */
+const REQUEST = requestMessage({ missing_before: 1 })
+const DECLINE = declineMessage({ from: 'Di' })
+
 const ANSWERS: Record<string, Answer> = {
   vault_status: () => ({ exists: vault !== 'new', unlocked: vault === 'open', path: '/home/ana/.local/share/keypost/vault.keypost' }),
   create_vault: null,
@@ -98,9 +102,10 @@ const ANSWERS: Record<string, Answer> = {
   invite_contact: inviteCard(),
   list_people: EVERY_STATE,
   send_to_contact: sentMessage(),
-  inbox_list: [inboxMessage(), inboxMessage({ id: 'bWVzc2FnZS0y', from: 'Cy', state: 'held', note: '' })],
+  inbox_page: inboxPages([REQUEST, DECLINE, inboxMessage(), inboxMessage({ id: 'bWVzc2FnZS0y', from: 'Cy', state: 'held', note: '' })]),
   inbox_dropped: { quarantined: 0, rejected: 0 },
-  show_message: inboxMessage(),
+  show_message: (args: Args) => [REQUEST, DECLINE].find((message) => message.id === args.id) ?? inboxMessage(),
+  decline_request: sentMessage({ kind: 'decline', entries: [], declines: REQUEST.id }),
   sent_messages: [sentMessage(), sentMessage({ id: 'c2VudC0y', status: 'pending', to: contact({ name: 'Di' }).name })],
   refresh_sent_messages: [sentMessage()],
 }

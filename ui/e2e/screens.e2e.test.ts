@@ -39,6 +39,13 @@ async function fillSend(page: Page) {
   await page.getByTestId('send-name').fill('Bo')
 }
 
+/** The Inbox's request (after a gap in the sender's numbers), opened. */
+async function openRequest(page: Page) {
+  await click(page, 'tab-messages')
+  await page.getByTestId('inbox-request').click()
+  await page.getByTestId('message-request').waitFor()
+}
+
 /** Clicks each of `clicks` (by test id) in turn, then waits for `shown`. */
 function steps(clicks: string[], shown: string): (page: Page) => Promise<void> {
   return async (page) => {
@@ -74,6 +81,23 @@ const SCREENS: Screen[] = [
   { name: 'export', reach: steps(['open-export'], 'export-dialog') },
   { name: 'inbox', reach: steps(['tab-messages'], 'inbox-row') },
   { name: 'message', reach: steps(['tab-messages', 'inbox-row'], 'message-view') },
+  { name: 'request', reach: openRequest },
+  {
+    name: 'request-answer',
+    reach: async (page) => {
+      await openRequest(page)
+      await steps(['message-send-entries'], 'attach-entry-option')(page)
+    },
+    toastOverDialog: 'attach-dialog',
+  },
+  {
+    name: 'request-decline',
+    reach: async (page) => {
+      await openRequest(page)
+      await steps(['message-decline-open'], 'message-decline-dialog')(page)
+    },
+    toastOverDialog: 'message-decline-dialog',
+  },
   {
     name: 'sent',
     reach: async (page) => {

@@ -7,7 +7,7 @@ import { argsOf, mockCommands, unmountShell, type Answers } from './lib/testing'
 import { dismissToast, toasts } from './lib/toasts.svelte'
 import { contact, inviteCard, myId, SHARED_RELAY } from './features/people/fixtures'
 import { openedInvite } from './features/people/opened.svelte'
-import { inboxMessage } from './features/messages/fixtures'
+import { inboxMessage, inboxPages } from './features/messages/fixtures'
 import Shell from './Shell.svelte'
 
 afterEach(async () => {
@@ -27,7 +27,7 @@ function mockShell(overrides: Answers = {}, invites: string[] = []) {
       list_tags: [],
       take_opened_link: null,
       take_opened_invite: () => invites.shift() ?? null,
-      inbox_list: [],
+      inbox_page: inboxPages([]),
       inbox_dropped: { quarantined: 0, rejected: 0 },
       list_people: [contact()],
       my_id: myId(),
@@ -55,7 +55,7 @@ describe('Shell: live messages', () => {
   it('raises "New message from NAME (N entries)" and reloads the Inbox, never with content', async () => {
     const bodies = stubNotifications()
     let inbox = [] as ReturnType<typeof inboxMessage>[]
-    const calls = mockShell({ inbox_list: () => inbox })
+    const calls = mockShell({ inbox_page: inboxPages(() => inbox) })
     render(Shell)
     await fireEvent.click(screen.getByTestId('tab-messages'))
     await screen.findByTestId('inbox-empty')
@@ -64,7 +64,7 @@ describe('Shell: live messages', () => {
     await screen.findByTestId('inbox-row')
     expect(bodies).toEqual(['New message from Ada (2 entries)'])
     expect(toasts.map((toast) => toast.text)).toContain('New message from Ada (2 entries).')
-    expect(argsOf(calls, 'inbox_list')).toHaveLength(2)
+    expect(argsOf(calls, 'inbox_page')).toHaveLength(2)
   })
 
   it('offers to show the Inbox when a message arrives elsewhere', async () => {

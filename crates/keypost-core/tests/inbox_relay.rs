@@ -565,3 +565,62 @@ async fn a_kill_between_the_vault_commit_and_the_acknowledgement_delivers_once()
     );
     assert!(world.waiting(bob.account()).is_empty());
 }
+
+#[tokio::test]
+async fn the_inbox_is_read_a_window_at_a_time_newest_first_with_a_contact_filter() {
+    let world = World::new().await;
+    let (alice, bob) = alice_and_bob(&world).await;
+    let carol = world.person("Carol", &[("Wi-Fi", "w1fi-secret")]).await;
+    connect(&carol, &bob, "Bob").await;
+    for _ in 0..3 {
+        alice_sends(&alice).await;
+    }
+    let confirmed = carol.contact("Bob").fingerprint;
+    messages::send_to_contact(
+        &carol.vault,
+        &carol.client,
+        "Bob",
+        &confirmed,
+        &carol.entry_ids(),
+        "",
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(bob.fetch().await.accepted, 4);
+
+    let ids = |messages: &[messages::InboxMessage]| -> Vec<MessageId> {
+        messages.iter().map(|message| message.id).collect()
+    };
+    let mut newest_first = bob.with(|vault| ids(&messages::list(vault).unwrap()));
+    newest_first.reverse();
+    let first = bob.with(|vault| messages::page(vault, None, 0, 3).unwrap());
+    let rest = bob.with(|vault| messages::page(vault, None, 3, 3).unwrap());
+    assert_eq!((first.total, rest.total), (4, 4));
+    assert_eq!(
+        [ids(&first.messages), ids(&rest.messages)].concat(),
+        newest_first
+    );
+    assert!(
+        first.messages[0].entries[0].password.is_none(),
+        "passwords hidden"
+    );
+
+    let alices = bob.with(|vault| messages::page(vault, Some("Alice"), 0, 10).unwrap());
+    assert_eq!(alices.total, 3);
+    assert!(
+        alices
+            .messages
+            .iter()
+            .all(|message| message.from == "Alice")
+    );
+    let carols = bob.with(|vault| messages::page(vault, Some("Carol"), 1, 10).unwrap());
+    assert_eq!((carols.total, carols.messages.len()), (1, 0));
+    let nobody = bob.with(|vault| messages::page(vault, Some("Mallory"), 0, 10).unwrap());
+    assert_eq!((nobody.total, nobody.messages.len()), (0, 0));
+
+    bob.with(|vault| messages::delete(vault, newest_first[0]).unwrap());
+    let after = bob.with(|vault| messages::page(vault, None, 0, 10).unwrap());
+    assert_eq!(after.total, 3, "a deleted message is not listed");
+    assert_eq!(ids(&after.messages), newest_first[1..]);
+}

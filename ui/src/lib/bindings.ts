@@ -122,6 +122,15 @@ from: string, entries: number,
  * From a changed key: shown only on request, never saved.
  */
 held: boolean, };
+export type InboxPage = { 
+/**
+ * How many messages the whole list holds (with the contact filter).
+ */
+total: number, 
+/**
+ * The messages from `start` on, at most `count`.
+ */
+messages: Array<InboxMessage>, };
 export type InviteCard = { invite_id: InviteId, name: string, link: string, code: string, message: string, 
 /**
  * RFC 3339.
@@ -347,7 +356,7 @@ export const commands = {
   removeContact: (name: string): Promise<ContactCard> => invoke('remove_contact', { name }),
   blockContact: (name: string): Promise<ContactCard> => invoke('block_contact', { name }),
   sendToContact: (request: ContactSendRequest): Promise<SentMessage> => invoke('send_to_contact', { request }),
-  inboxList: (): Promise<Array<InboxMessage>> => invoke('inbox_list'),
+  inboxPage: (contact: string | null, start: number, count: number): Promise<InboxPage> => invoke('inbox_page', { contact, start, count }),
   inboxDropped: (): Promise<DroppedCounts> => invoke('inbox_dropped'),
   showMessage: (id: MessageId): Promise<InboxMessage> => invoke('show_message', { id }),
   revealMessageEntry: (id: MessageId, index: number): Promise<ReceivedEntry> => invoke('reveal_message_entry', { id, index }),
@@ -355,6 +364,7 @@ export const commands = {
   saveMessage: (id: MessageId): Promise<Array<EntryId>> => invoke('save_message', { id }),
   saveMessageEntry: (id: MessageId, index: number): Promise<Array<EntryId>> => invoke('save_message_entry', { id, index }),
   deleteMessage: (id: MessageId): Promise<void> => invoke('delete_message', { id }),
+  declineRequest: (id: MessageId, fingerprint: Fingerprint): Promise<SentMessage> => invoke('decline_request', { id, fingerprint }),
   sentMessages: (): Promise<Array<SentMessage>> => invoke('sent_messages'),
   refreshSentMessages: (): Promise<Array<SentMessage>> => invoke('refresh_sent_messages'),
 }

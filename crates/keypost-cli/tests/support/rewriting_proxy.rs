@@ -4,9 +4,8 @@
 //!
 //! Start the relay with its public URL set to [`RewritingProxy::url`] (signatures and links
 //! name the URL clients use), then [`RewritingProxy::forward_to`] the relay's address. Used by
-//! the CLI's malicious-relay suite; other test crates (the app's WebDriver tests) can take it
-//! with `#[path = "…/keypost-cli/tests/support/rewriting_proxy.rs"]`. Needs tokio, axum,
-//! reqwest and serde_json.
+//! the CLI's malicious-relay suite and, with `#[path]`, by the app's WebDriver test
+//! (tests/e2e_inbox.rs). Needs tokio, axum, reqwest and serde_json.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use axum::body::Body;
@@ -41,7 +40,8 @@ struct Shared {
 }
 
 impl Shared {
-    /// The body after every matching rule, in the order they were added.
+    /// The body after every matching rule, in the order they were added; counted as a rewrite
+    /// only when the rules changed it (a rule that found nothing to swap yet is not counted).
     fn apply(&self, direction: Direction, method: &Method, path: &str, body: Vec<u8>) -> Vec<u8> {
         let rules: Vec<Rule> = self
             .rules
@@ -53,10 +53,13 @@ impl Shared {
             })
             .cloned()
             .collect();
-        if !rules.is_empty() {
+        let rewritten = rules
+            .iter()
+            .fold(body.clone(), |body, rule| (rule.rewrite)(body));
+        if rewritten != body {
             *self.rewritten.lock().unwrap() += 1;
         }
-        rules.iter().fold(body, |body, rule| (rule.rewrite)(body))
+        rewritten
     }
 }
 
@@ -121,7 +124,7 @@ impl RewritingProxy {
         self.add(Direction::Request, method, path, Arc::new(rewrite));
     }
 
-    /// [`Self::rewrite_answer`] of a JSON answer, edited in place.
+    /// [`Self::rewrite_answer`] of a JSON answer, edited in place (an edit may change nothing).
     pub fn rewrite_answer_json(
         &self,
         method: Method,
@@ -129,13 +132,19 @@ impl RewritingProxy {
         edit: impl Fn(&mut serde_json::Value) + Send + Sync + 'static,
     ) {
         self.rewrite_answer(method, path, move |body| {
-            let mut json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let original: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let mut json = original.clone();
             edit(&mut json);
-            serde_json::to_vec(&json).unwrap()
+            // Unedited answers keep their bytes, so they are not counted as rewritten.
+            if json == original {
+                body
+            } else {
+                serde_json::to_vec(&json).unwrap()
+            }
         });
     }
 
-    /// How many bodies rules were applied to so far (a test checks its rule was exercised).
+    /// How many bodies rules changed so far (a test checks its rule was exercised).
     pub fn rewritten(&self) -> usize {
         *self.rewritten.lock().unwrap()
     }

@@ -8,8 +8,9 @@
 //! fetch:  long-poll ─► open each ─► receiver policy (unknown key: quarantined count; changed
 //!         key: held; seen id: replay dropped; connect: contacts pins the inviter)
 //!         ─► COMMIT to the vault ─► THEN acknowledge
-//! read:   list / show (passwords hidden unless revealed) / save (one undo step) / export
-//!         (every CSV format, PDF) / delete (a tombstone keeps the id)
+//! read:   list / page (a window, newest first) / show (passwords hidden unless revealed) /
+//!         save (one undo step) / export (every CSV format, PDF) / delete (a tombstone keeps
+//!         the id)
 //! ```
 
 mod fetching;
@@ -19,8 +20,8 @@ mod tables;
 
 pub use fetching::{Arrival, FetchReport, fetch};
 pub use reading::{
-    DroppedCounts, ExportFormat, ExportedMessages, delete, dropped, export, list, reveal, save,
-    sent, show,
+    DroppedCounts, ExportFormat, ExportedMessages, InboxPage, delete, dropped, export, list, page,
+    reveal, save, sent, show,
 };
 pub use sending::{decline_request, refresh_sent, request_from_contact, send_to_contact};
 pub use tables::{

@@ -35,6 +35,47 @@ pub fn list<V: MessagesVault>(vault: &V) -> Result<Vec<InboxMessage>> {
         .collect()
 }
 
+/// One window of the inbox as the app's list draws it: newest sent first, passwords hidden.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Serialize)]
+pub struct InboxPage {
+    /// How many messages the whole list holds (with the contact filter).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: usize,
+    /// The messages from `start` on, at most `count`.
+    pub messages: Vec<InboxMessage>,
+}
+
+/// `count` messages from the `start`-th newest (only those from the contact called `contact`
+/// with `Some`), so a list of 10,000 messages shows without reading them all. A contact name
+/// no longer in the vault has no messages.
+pub fn page<V: MessagesVault>(
+    vault: &V,
+    contact: Option<&str>,
+    start: usize,
+    count: usize,
+) -> Result<InboxPage> {
+    let contact_id = match contact {
+        None => None,
+        Some(name) => match vault.contacts().by_name(name) {
+            Ok(contact) => Some(contact.id),
+            Err(InboxError::NotFound(_)) => {
+                return Ok(InboxPage {
+                    total: 0,
+                    messages: Vec::new(),
+                });
+            }
+            Err(error) => return Err(error),
+        },
+    };
+    let (total, rows) = vault.messages().inbox_window(contact_id, start, count)?;
+    let messages = rows
+        .into_iter()
+        .map(|row| shown(vault, row, false))
+        .collect::<Result<_>>()?;
+    Ok(InboxPage { total, messages })
+}
+
 /// One message; passwords, TOTP and hidden fields only with `reveal`.
 pub fn show<V: MessagesVault>(vault: &V, id: MessageId, reveal: bool) -> Result<InboxMessage> {
     shown(vault, vault.messages().received(id)?, reveal)

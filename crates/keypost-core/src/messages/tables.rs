@@ -303,6 +303,42 @@ impl Messages<'_> {
         rows.into_iter().map(RawInbox::parse).collect()
     }
 
+    /// `count` messages not deleted (only contact `contact_id`'s with `Some`), newest sent
+    /// first, skipping the `start` newest; and how many there are in all.
+    pub(crate) fn inbox_window(
+        &self,
+        contact_id: Option<i64>,
+        start: usize,
+        count: usize,
+    ) -> Result<(usize, Vec<InboxRow>)> {
+        let total: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM inbox_messages
+             WHERE deleted_at IS NULL AND (?1 IS NULL OR contact_id = ?1)",
+            params![contact_id],
+            |row| row.get(0),
+        )?;
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {INBOX_COLUMNS} FROM {INBOX_WITH_GAPS}
+             WHERE deleted_at IS NULL AND (?1 IS NULL OR contact_id = ?1)
+             ORDER BY sent_at DESC, received_at DESC, message_id DESC LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = statement
+            .query_map(
+                params![
+                    contact_id,
+                    i64::try_from(count).unwrap_or(i64::MAX),
+                    i64::try_from(start).unwrap_or(i64::MAX)
+                ],
+                raw_inbox,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = rows
+            .into_iter()
+            .map(RawInbox::parse)
+            .collect::<Result<_>>()?;
+        Ok((usize::try_from(total).unwrap_or(0), rows))
+    }
+
     /// The message `id` if it is in the inbox and not deleted.
     pub(crate) fn received(&self, id: MessageId) -> Result<InboxRow> {
         self.conn

@@ -1,5 +1,5 @@
 // Test data shared by the Messages tests: messages as Rust's commands give them (passwords hidden).
-import type { InboxMessage, ReceivedEntry, SentMessage } from '../../lib/bindings'
+import type { InboxMessage, InboxPage, ReceivedEntry, SentMessage } from '../../lib/bindings'
 
 export function entry(overrides: Partial<ReceivedEntry> = {}): ReceivedEntry {
   return {
@@ -52,5 +52,36 @@ export function sentMessage(overrides: Partial<SentMessage> = {}): SentMessage {
     sent_at: '2030-01-03T09:00:00Z',
     status: 'delivered',
     ...overrides,
+  }
+}
+
+/** A contact asking for a password: no entries, the request's text. */
+export function requestMessage(overrides: Partial<InboxMessage> = {}): InboxMessage {
+  return inboxMessage({
+    id: 'cmVxdWVzdC0x',
+    kind: 'request',
+    note: '',
+    entries: [],
+    request_text: 'The shop’s Wi-Fi password, please',
+    ...overrides,
+  })
+}
+
+/** A contact declining my request `declines`. */
+export function declineMessage(overrides: Partial<InboxMessage> = {}): InboxMessage {
+  return inboxMessage({ id: 'ZGVjbGluZS0x', kind: 'decline', note: '', entries: [], declines: 'bXktcmVxdWVzdA', ...overrides })
+}
+
+/**
+ * Rust's `inbox_page` over `messages` (oldest sent first, as they arrived): newest first, only
+ * the contact's when asked, the window asked for.
+ */
+export function inboxPages(messages: InboxMessage[] | (() => InboxMessage[])) {
+  return (args: Record<string, unknown>): InboxPage => {
+    const all = (typeof messages === 'function' ? messages() : messages)
+      .filter((message) => args.contact === null || message.from === args.contact)
+      .toReversed()
+    const start = args.start as number
+    return { total: all.length, messages: all.slice(start, start + (args.count as number)) }
   }
 }

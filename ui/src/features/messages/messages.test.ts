@@ -7,8 +7,8 @@ import { argsOf, mockCommands, type Answers } from '../../lib/testing'
 import { dismissToast, toasts } from '../../lib/toasts.svelte'
 import { ADA_WORDS, contact, EVERY_STATE } from '../people/fixtures'
 import { forgetReceived, received } from '../pickups/received.svelte'
-import { entry, inboxMessage, sentMessage } from './fixtures'
-import { includedText, newMessageText, noteCounter, sentStatusChip } from './messages'
+import { declineMessage, entry, inboxMessage, inboxPages, requestMessage, sentMessage } from './fixtures'
+import { gapText, includedText, kindText, newMessageText, noteCounter, sentStatusChip } from './messages'
 import { openedMessages } from './opened.svelte'
 import AttachDialog from './AttachDialog.svelte'
 import MessagesTab from './MessagesTab.svelte'
@@ -46,6 +46,14 @@ describe('messages wording', () => {
     ])
     expect(newMessageText('Ada', 1)).toBe('New message from Ada (1 entry)')
     expect(newMessageText('Ada', 3)).toBe('New message from Ada (3 entries)')
+  })
+
+  it('says what a message holds and how many earlier ones never arrived', () => {
+    expect(kindText(inboxMessage())).toBe('2 entries')
+    expect(kindText(requestMessage())).toBe('Asks for a password')
+    expect(kindText(declineMessage())).toBe('Declined your request')
+    expect(gapText(1, 'Ada')).toBe('1 earlier message from Ada never arrived')
+    expect(gapText(1200, 'Ada')).toBe('1,200 earlier messages from Ada never arrived')
   })
 })
 
@@ -154,7 +162,7 @@ describe('AttachDialog', () => {
 /** Rust behind the Messages tab. */
 function mockMessages(overrides: Answers = {}) {
   return mockCommands({
-    inbox_list: [inboxMessage()],
+    inbox_page: inboxPages([inboxMessage()]),
     inbox_dropped: { quarantined: 0, rejected: 0 },
     list_people: [contact()],
     show_message: (args: Record<string, unknown>) => inboxMessage({ id: String(args.id) }),
@@ -168,11 +176,11 @@ function mockMessages(overrides: Answers = {}) {
 describe('Inbox', () => {
   it('lists messages with sender, badge, count, note without bidi controls, time and new marker', async () => {
     mockMessages({
-      inbox_list: [
+      inbox_page: inboxPages([
         inboxMessage({ id: 'old', note: 'first' }),
         inboxMessage({ id: 'new', note: 'pay \u202Eexe.pdf', saved_entry_ids: [] }),
         inboxMessage({ id: 'saved', saved_entry_ids: ['e1', 'e2'] }),
-      ],
+      ]),
     })
     render(MessagesTab)
     await screen.findAllByTestId('inbox-row')
@@ -191,7 +199,7 @@ describe('Inbox', () => {
   })
 
   it('counts quarantined and dropped messages, and marks an email pickup as an email link', async () => {
-    mockMessages({ inbox_list: [], inbox_dropped: { quarantined: 3, rejected: 1 } })
+    mockMessages({ inbox_page: inboxPages([]), inbox_dropped: { quarantined: 3, rejected: 1 } })
     received.summary = { token: 7, sender_name: 'Eve', message: '', total: 2, rows: [] }
     render(MessagesTab)
     const said = (testid: string) => screen.getByTestId(testid).textContent?.replace(/\s+/g, ' ')
@@ -208,7 +216,7 @@ describe('Inbox', () => {
   })
 
   it('opens an email link from the toolbar and says how to get messages when empty', async () => {
-    mockMessages({ inbox_list: [] })
+    mockMessages({ inbox_page: inboxPages([]) })
     render(MessagesTab)
     expect((await screen.findByTestId('inbox-empty')).textContent).toMatch(/Send to contact…/)
     await fireEvent.click(screen.getByTestId('messages-open-link'))
@@ -217,7 +225,7 @@ describe('Inbox', () => {
   })
 
   it('shows only the messages with one contact when People asked for it', async () => {
-    mockMessages({ inbox_list: [inboxMessage({ id: 'a' }), inboxMessage({ id: 'b', from: 'Cy' })] })
+    mockMessages({ inbox_page: inboxPages([inboxMessage({ id: 'a' }), inboxMessage({ id: 'b', from: 'Cy' })]) })
     navigation.contact = 'Cy'
     render(MessagesTab)
     await waitFor(() => expect(screen.getAllByTestId('inbox-row').map((row) => row.dataset.id)).toEqual(['b']))
@@ -301,7 +309,7 @@ describe('Message view', () => {
 
   it('exports the open message or the ticked ones to any CSV format or PDF', async () => {
     const calls = mockMessages({
-      inbox_list: [inboxMessage({ id: 'a' }), inboxMessage({ id: 'b' }), inboxMessage({ id: 'h', state: 'held' })],
+      inbox_page: inboxPages([inboxMessage({ id: 'a' }), inboxMessage({ id: 'b' }), inboxMessage({ id: 'h', state: 'held' })]),
       choose_export_file: { path: '/tmp/messages.csv' },
       export_csv: 4,
       export_pdf: 2,
@@ -333,7 +341,7 @@ describe('Message view', () => {
   it('deletes after a confirm step', async () => {
     let messages: InboxMessage[] = [inboxMessage()]
     const calls = mockMessages({
-      inbox_list: () => messages,
+      inbox_page: inboxPages(() => messages),
       delete_message: () => {
         messages = []
         return null
@@ -351,7 +359,7 @@ describe('Message view', () => {
 
   it('holds a message from a changed key: explained, content only on request, never saved', async () => {
     mockMessages({
-      inbox_list: [inboxMessage({ state: 'held', note: 'secret note' })],
+      inbox_page: inboxPages([inboxMessage({ state: 'held', note: 'secret note' })]),
       list_people: [EVERY_STATE[1]],
       show_message: inboxMessage({ from: 'Cy', state: 'held', note: 'secret note' }),
     })
@@ -441,16 +449,161 @@ describe('Sent', () => {
 })
 
 describe('Inbox with 10,000 messages', () => {
-  it('draws the first page of rows and the next ones as the list scrolls', async () => {
-    const many = Array.from({ length: 10_000 }, (_, index) => inboxMessage({ id: `m${index}` }))
-    mockMessages({ inbox_list: many })
+  it('fetches and draws only the rows in view, and the block scrolled to', async () => {
+    const many = Array.from({ length: 10_000 }, (_, index) => inboxMessage({ id: `m${index}`, from: index % 2 ? 'Ada' : 'Cy' }))
+    const calls = mockMessages({ inbox_page: inboxPages(many) })
     render(MessagesTab)
     await waitFor(() => expect(screen.getByTestId('inbox-count').textContent).toBe('10,000 messages'))
-    expect(screen.getAllByTestId('inbox-row')).toHaveLength(200)
-    expect(screen.getAllByTestId('inbox-row')[0].dataset.id).toBe('m9999')
+    expect(argsOf(calls, 'inbox_page')).toEqual([{ contact: null, start: 0, count: 100 }])
+    const drawn = screen.getAllByTestId('inbox-row')
+    expect(drawn.length).toBeLessThan(30)
+    expect(drawn[0].dataset.id).toBe('m9999')
+
     const list = screen.getByTestId('inbox-list')
-    // jsdom lays nothing out: the list is "scrolled to its end" as soon as it scrolls.
+    list.scrollTop = 78 * 5_000
     await fireEvent.scroll(list)
-    expect(screen.getAllByTestId('inbox-row')).toHaveLength(400)
+    await waitFor(() => expect(screen.getAllByTestId('inbox-row')[0]?.dataset.id).toBe(`m${9_999 - 4_992}`))
+    expect(screen.getAllByTestId('inbox-row').length).toBeLessThan(30)
+    expect(argsOf(calls, 'inbox_page').map((args) => args.start)).toEqual([0, 4_900, 5_000])
+  })
+
+  it('asks Rust for one contact’s messages when People asked for them', async () => {
+    const many = Array.from({ length: 300 }, (_, index) => inboxMessage({ id: `m${index}`, from: index % 3 ? 'Ada' : 'Cy' }))
+    const calls = mockMessages({ inbox_page: inboxPages(many) })
+    navigation.contact = 'Cy'
+    render(MessagesTab)
+    await waitFor(() => expect(screen.getByTestId('inbox-count').textContent).toBe('100 messages'))
+    expect(argsOf(calls, 'inbox_page')).toEqual([{ contact: 'Cy', start: 0, count: 100 }])
+    expect(screen.getAllByTestId('inbox-row').every((row) => row.textContent?.includes('Cy'))).toBe(true)
+  })
+})
+
+describe('Requests, declines and gaps', () => {
+  const ENTRIES = [
+    { id: 'e1', title: 'Shop Wi-Fi', username: 'guest', urls: [], tags: [], folder: '', favourite: false, modified: '2030-01-01T10:00:00Z' },
+    { id: 'e2', title: 'Router', username: 'admin', urls: [], tags: [], folder: '', favourite: false, modified: '2030-01-01T10:00:00Z' },
+  ]
+
+  it('lists a request with its text, a decline as such and a gap, and exports none of the first two', async () => {
+    mockMessages({
+      inbox_page: inboxPages([
+        requestMessage({ id: 'req', request_text: 'Wi-Fi \u202Eplease' }),
+        declineMessage({ id: 'dec' }),
+        inboxMessage({ id: 'gap', missing_before: 2 }),
+      ]),
+    })
+    render(MessagesTab)
+    await screen.findAllByTestId('inbox-row')
+    const [gap, decline, request] = screen.getAllByTestId('inbox-row')
+    expect(within(request).getByTestId('inbox-request').textContent).toBe('Request')
+    expect(request.textContent).toContain('Asks for a password')
+    expect(request.textContent).toContain('Wi-Fi please')
+    expect(request.textContent).not.toContain('0 entries')
+    expect(within(decline).getByTestId('inbox-decline').textContent).toBe('Declined')
+    expect(decline.textContent).toContain('Declined your request')
+    expect(within(gap).getByTestId('inbox-gap').textContent).toBe('2 earlier messages from Ada never arrived')
+    expect(within(request).queryByTestId('inbox-gap')).toBeNull()
+
+    for (const tick of screen.getAllByTestId('inbox-select').slice(1)) await fireEvent.click(tick)
+    expect((screen.getByTestId('inbox-export') as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('shows a request with “Send entries…”, which picks entries and sends them to that contact', async () => {
+    const calls = mockMessages({
+      inbox_page: inboxPages([requestMessage()]),
+      show_message: requestMessage(),
+      search_entries: (args: Record<string, unknown>) => ({ generation: 4, total: (args.query as { text: string }).text ? 1 : 2 }),
+      entry_rows: (args: Record<string, unknown>) => (args.generation === 4 ? ENTRIES : []),
+      send_to_contact: sentMessage(),
+    })
+    render(MessagesTab)
+    await fireEvent.click(await screen.findByTestId('inbox-row'))
+    expect((await screen.findByTestId('message-request-text')).textContent).toBe('The shop’s Wi-Fi password, please')
+    expect(screen.queryByTestId('message-save-all')).toBeNull()
+    expect(screen.queryByTestId('message-export')).toBeNull()
+    expect(screen.getByTestId('message-view').textContent).toContain('Asks for a password')
+
+    await fireEvent.click(screen.getByTestId('message-send-entries'))
+    const dialog = await screen.findByTestId('attach-dialog')
+    expect(within(dialog).getByTestId('attach-request').textContent).toBe('Ada asked for: The shop’s Wi-Fi password, please')
+    const ada = within(dialog).getAllByTestId('attach-contact-option').find((option) => option.dataset.name === 'Ada')!
+    expect((within(ada).getByRole('radio') as HTMLInputElement).checked).toBe(true)
+    await fireEvent.click(within(dialog).getByTestId('attach-next'))
+    expect(within(dialog).getByTestId('attach-error').textContent).toBe('Tick at least one entry to send.')
+
+    const options = await within(dialog).findAllByTestId('attach-entry-option')
+    expect(options.map((option) => option.dataset.id)).toEqual(['e1', 'e2'])
+    await fireEvent.click(options[0])
+    expect(within(dialog).getByTestId('attach-entry-count').textContent).toBe('1 ticked: Shop Wi-Fi.')
+    await fireEvent.click(within(dialog).getByTestId('attach-next'))
+    expect(within(dialog).getByTestId('attach-confirm-included').textContent).toMatch(/^1 entry: /)
+    await fireEvent.click(within(dialog).getByTestId('attach-send'))
+    await waitFor(() => expect(screen.queryByTestId('attach-dialog')).toBeNull())
+    expect(argsOf(calls, 'send_to_contact')).toEqual([
+      {
+        request: {
+          contact: 'Ada',
+          fingerprint: 'YWRhLWZpbmdlcnByaW50',
+          selection: { kind: 'ids', ids: ['e1'] },
+          note: '',
+          include_notes: false,
+        },
+      },
+    ])
+    expect(toasts.map((toast) => toast.text)).toContain('Sent 1 entry to Ada.')
+  })
+
+  it('declines a request after showing the contact’s words, with the fingerprint shown', async () => {
+    const calls = mockMessages({
+      inbox_page: inboxPages([requestMessage()]),
+      show_message: requestMessage(),
+      decline_request: sentMessage({ kind: 'decline', entries: [], declines: 'cmVxdWVzdC0x' }),
+    })
+    render(MessagesTab)
+    await fireEvent.click(await screen.findByTestId('inbox-row'))
+    await fireEvent.click(await screen.findByTestId('message-decline-open'))
+    const dialog = await screen.findByTestId('message-decline-dialog')
+    expect(within(dialog).getAllByTestId('message-decline-word').map((word) => word.textContent)).toEqual(ADA_WORDS)
+    expect(calls.some((call) => call.command === 'decline_request')).toBe(false)
+    await fireEvent.click(within(dialog).getByTestId('message-decline-confirm'))
+    await waitFor(() => expect(screen.queryByTestId('message-decline-dialog')).toBeNull())
+    expect(argsOf(calls, 'decline_request')).toEqual([{ id: 'cmVxdWVzdC0x', fingerprint: 'YWRhLWZpbmdlcnByaW50' }])
+    expect(toasts.map((toast) => toast.text)).toContain("Declined Ada's request. They see that you said no.")
+  })
+
+  it('cannot answer a request from a contact whose key changed, and says why', async () => {
+    mockMessages({
+      inbox_page: inboxPages([requestMessage()]),
+      show_message: requestMessage(),
+      list_people: [contact({ state: 'key_changed' })],
+    })
+    render(MessagesTab)
+    await fireEvent.click(await screen.findByTestId('inbox-row'))
+    await screen.findByTestId('message-request')
+    await waitFor(() => expect((screen.getByTestId('message-send-entries') as HTMLButtonElement).disabled).toBe(true))
+    expect((screen.getByTestId('message-decline-open') as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByTestId('message-unanswerable').textContent).toMatch(/Key changed/)
+  })
+
+  it('shows a decline as such, with my request as I sent it', async () => {
+    mockMessages({
+      inbox_page: inboxPages([declineMessage()]),
+      show_message: declineMessage(),
+      sent_messages: [sentMessage({ id: 'bXktcmVxdWVzdA', kind: 'request', entries: [], note: '', request_text: 'The NAS login?' })],
+    })
+    render(MessagesTab)
+    await fireEvent.click(await screen.findByTestId('inbox-row'))
+    expect((await screen.findByTestId('message-decline')).textContent).toMatch(/Ada declined your request\. They sent nothing\./)
+    expect((await screen.findByTestId('message-declined-request')).textContent).toMatch(/“The NAS login\?”/)
+    expect(screen.queryByTestId('message-send-entries')).toBeNull()
+    expect(screen.queryByTestId('message-save-all')).toBeNull()
+  })
+
+  it('warns on a message after a gap in the sender’s numbers', async () => {
+    mockMessages({ show_message: inboxMessage({ missing_before: 1 }) })
+    render(MessagesTab)
+    await fireEvent.click(await screen.findByTestId('inbox-row'))
+    expect((await screen.findByTestId('message-gap')).textContent).toMatch(/^1 earlier message from Ada never arrived\. /)
+    expect(screen.getByTestId('message-save-all')).not.toBeNull()
   })
 })

@@ -1,6 +1,7 @@
-// Messages as the person reads them: the note counter, what a send includes, the Sent status
-// chips and the words of the new-message notification. Rust decides; these only word it.
-import type { SentStatus } from '../../lib/bindings'
+// Messages as the person reads them: the note counter, what a send includes, what a message
+// holds and the gap warning, the Sent status chips and the words of the new-message
+// notification. Rust decides; these only word it.
+import type { InboxMessage, SentStatus } from '../../lib/bindings'
 import { INBOX_LIMITS } from '../../lib/bindings'
 import { characterCounter, type Counter } from '../../lib/text'
 import { entriesText } from '../pickups/sending'
@@ -34,4 +35,18 @@ export function sentStatusChip(status: SentStatus): { label: string; tone: strin
 /** The system notification for a new message: who and how many, never content. */
 export function newMessageText(from: string, entryCount: number): string {
   return `New message from ${from} (${entriesText(entryCount)})`
+}
+
+/** What a message holds, for its Inbox row and header: entries, a request or a decline. */
+export function kindText(message: Pick<InboxMessage, 'kind' | 'entries'>): string {
+  if (message.kind === 'request') return 'Asks for a password'
+  if (message.kind === 'decline') return 'Declined your request'
+  return entriesText(message.entries.length)
+}
+
+/** The warning on a message when the sender's earlier numbers never reached this inbox. */
+export function gapText(missing: number, from: string): string {
+  return missing === 1
+    ? `1 earlier message from ${from} never arrived`
+    : `${missing.toLocaleString()} earlier messages from ${from} never arrived`
 }

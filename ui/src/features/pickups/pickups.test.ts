@@ -613,7 +613,8 @@ describe('Shell', () => {
             return links.shift() ?? null
           case 'take_opened_invite':
             return null
-          case 'inbox_list':
+          case 'inbox_page':
+            return { total: 0, messages: [] }
           case 'list_people':
           case 'sent_messages':
           case 'refresh_sent_messages':

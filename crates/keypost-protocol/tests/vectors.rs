@@ -99,7 +99,11 @@ fn every_vector_meets_its_expectation() {
 }
 
 fn check_open(vector: &Value) -> String {
-    let link = PickupLink::parse(vector["link"].as_str().unwrap()).unwrap();
+    // Spec §7.1: the link first, then the PIN, then the sealed text.
+    let link = match PickupLink::parse(vector["link"].as_str().unwrap()) {
+        Ok(link) => link,
+        Err(error) => return error.code().into(),
+    };
     let Ok(pin) = Pin::parse(vector["pin"].as_str().unwrap()) else {
         return "bad_pin".into();
     };

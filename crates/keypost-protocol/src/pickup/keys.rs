@@ -234,7 +234,7 @@ mod tests {
         assert_eq!(parsed.hash(), sha256(token.as_bytes()));
         assert_eq!(hash_owner_token(token.as_bytes()), token.hash());
         let keys = secret.keys();
-        assert_eq!(keys.access_key_hash(), sha256(&keys.access_key()));
+        assert_eq!(keys.access_key_hash(), sha256(&keys.access_key()[..]));
     }
 
     #[test]

@@ -201,8 +201,14 @@ pub async fn issue_challenge(
     let mut challenge = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut challenge);
     let now = state.now().unix_timestamp();
-    pickups::issue_challenge(state.store(), recipient.id, recipient.access, challenge, now)
-        .await?;
+    pickups::issue_challenge(
+        state.store(),
+        recipient.id,
+        recipient.access,
+        challenge,
+        now,
+    )
+    .await?;
     Ok(Json(ChallengeResponse {
         challenge: b64::encode(&challenge),
         expires_in_seconds: CHALLENGE_LIFETIME_SECONDS.unsigned_abs(),

@@ -227,7 +227,11 @@ async fn answer_bytes(response: reqwest::Response) -> (u16, Option<String>, Vec<
         .headers()
         .get("content-type")
         .map(|value| value.to_str().unwrap().to_owned());
-    (status, content_type, response.bytes().await.unwrap().to_vec())
+    (
+        status,
+        content_type,
+        response.bytes().await.unwrap().to_vec(),
+    )
 }
 
 async fn the_id_alone_reads_nothing_and_spends_no_try(db: Db) {
@@ -283,7 +287,12 @@ async fn the_id_alone_reads_nothing_and_spends_no_try(db: Db) {
             assert!(statuses.iter().all(|status| *status == 404), "{statuses:?}");
         }
         let response = api
-            .open_as(&pickup, access, &real_challenge, &pickup.wrong_proof(&real_challenge))
+            .open_as(
+                &pickup,
+                access,
+                &real_challenge,
+                &pickup.wrong_proof(&real_challenge),
+            )
             .await;
         assert_eq!(answer_bytes(response).await, gone);
     }
@@ -296,7 +305,11 @@ async fn the_id_alone_reads_nothing_and_spends_no_try(db: Db) {
     assert_eq!(kinds, [PickupEventKind::Created, PickupEventKind::Emailed]);
     let proof = pickup.proof(&real_challenge);
     let opened = api.open_with(&pickup, &real_challenge, &proof).await;
-    assert_eq!(opened.status(), 200, "the recipient's challenge was not used up");
+    assert_eq!(
+        opened.status(),
+        200,
+        "the recipient's challenge was not used up"
+    );
 }
 
 async fn replayed_challenge_and_proof_are_rejected(db: Db) {

@@ -32,12 +32,12 @@ pub use link::{DEEP_LINK_PREFIX, LinkError, PAGE_PATH, PickupLink};
 pub use payload::{EntrySnapshot, PAYLOAD_VERSION, Payload, PayloadError, SnapshotField};
 pub use pin::{PIN_LEN, Pin, PinError, is_weak_pin};
 pub use proof::{PROOF_LABEL, make_proof, proof_matches};
-pub use unicode::{PASSPHRASE_UNICODE_VERSION, assigned_in_passphrase_unicode};
 pub use sealed::{
     FLAG_PASSPHRASE, FORMAT_VERSION, HEADER_LEN, KEY_LABEL, MAGIC, MAX_PASSPHRASE_BYTES, NONCE_LEN,
-    OpenError, PassphraseError, SealError, SealedHeader, SealedPickup, TAG_LEN, decode_sealed, open,
-    seal, seal_with_kdf,
+    OpenError, PassphraseError, SealError, SealedHeader, SealedPickup, TAG_LEN, decode_sealed,
+    open, seal, seal_with_kdf,
 };
+pub use unicode::{PASSPHRASE_UNICODE_VERSION, assigned_in_passphrase_unicode};
 
 #[cfg(feature = "vectors")]
 pub(crate) use sealed::{passphrase_key, payload_key};

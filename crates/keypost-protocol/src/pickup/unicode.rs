@@ -38,12 +38,31 @@ mod tests {
 
     #[test]
     fn knows_what_15_0_assigns() {
-        for assigned in ['a', 'é', '\u{301}', '한', '😀', '\u{E000}', '\u{1E4D0}', '\u{10FFFD}'] {
+        for assigned in [
+            'a',
+            'é',
+            '\u{301}',
+            '한',
+            '😀',
+            '\u{E000}',
+            '\u{1E4D0}',
+            '\u{10FFFD}',
+        ] {
             assert!(assigned_in_passphrase_unicode(assigned), "{assigned:?}");
         }
         // U+0378 is a hole in Greek; U+0897 (a combining mark) came with Unicode 16.0.
-        for unassigned in ['\u{378}', '\u{897}', '\u{FDD0}', '\u{FFFF}', '\u{10FFFF}', '\u{E0080}'] {
-            assert!(!assigned_in_passphrase_unicode(unassigned), "{unassigned:?}");
+        for unassigned in [
+            '\u{378}',
+            '\u{897}',
+            '\u{FDD0}',
+            '\u{FFFF}',
+            '\u{10FFFF}',
+            '\u{E0080}',
+        ] {
+            assert!(
+                !assigned_in_passphrase_unicode(unassigned),
+                "{unassigned:?}"
+            );
         }
     }
 }

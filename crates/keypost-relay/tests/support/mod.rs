@@ -487,8 +487,15 @@ impl<'a> Api<'a> {
 
     /// A challenge request with the `Authorization` value `access` (or none).
     pub async fn challenge_as(&self, pickup: &Pickup, access: Option<&str>) -> reqwest::Response {
-        let url = format!("{}/api/v1/pickups/{}/challenge", self.base, pickup.id_text());
-        with_access(self.http.post(url), access).send().await.unwrap()
+        let url = format!(
+            "{}/api/v1/pickups/{}/challenge",
+            self.base,
+            pickup.id_text()
+        );
+        with_access(self.http.post(url), access)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn challenge_text(&self, pickup: &Pickup) -> String {
@@ -554,7 +561,10 @@ impl<'a> Api<'a> {
     /// A status request with the `Authorization` value `access` (or none).
     pub async fn status_as(&self, pickup: &Pickup, access: Option<&str>) -> reqwest::Response {
         let url = format!("{}/api/v1/pickups/{}", self.base, pickup.id_text());
-        with_access(self.http.get(url), access).send().await.unwrap()
+        with_access(self.http.get(url), access)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn owner_status(&self, pickup: &Pickup) -> reqwest::Response {

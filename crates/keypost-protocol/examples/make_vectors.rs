@@ -1,5 +1,6 @@
 //! Writes the pickup and inbox test vectors to `tests/vectors/pickup/` and
-//! `tests/vectors/inbox/` (docs/spec/pickup.md and docs/spec/inbox.md, "Test vectors"). Run
+//! `tests/vectors/inbox/` (docs/spec/pickup.md and docs/spec/inbox.md, "Test vectors"), and the
+//! pickup page's table of the code points a passphrase may not hold. Run
 //! after a deliberate format change, then review the diff:
 //! `cargo run -p keypost-protocol --example make_vectors`.
 
@@ -11,12 +12,17 @@ mod generator;
 #[path = "../tests/support/inbox_vectors.rs"]
 mod inbox_generator;
 
-use generator::{Vector, pickup_vectors};
+use generator::{UNASSIGNED_TABLE_PATH, Vector, pickup_vectors, unassigned_table};
 use inbox_generator::inbox_vectors;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     write_vectors("pickup", &pickup_vectors()?)?;
     write_vectors("inbox", &inbox_vectors()?)?;
+    let table = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(UNASSIGNED_TABLE_PATH);
+    fs::write(&table, unassigned_table())?;
+    println!("wrote {}", table.display());
     Ok(())
 }
 

@@ -29,6 +29,8 @@ pub struct PickupTrace {
     pub payload_key_material: [u8; 32],
     pub pin_verifier: [u8; 32],
     pub delete_verifier: [u8; 32],
+    pub access_key: [u8; 32],
+    pub access_key_hash: [u8; 32],
     /// Set when a passphrase and its Argon2id cost are given.
     pub passphrase_key: Option<[u8; 32]>,
     pub payload_key: [u8; 32],
@@ -51,6 +53,8 @@ pub fn pickup_trace(
         payload_key_material: *keys.payload_key_material.as_bytes(),
         pin_verifier: keys.pin_verifier(pin),
         delete_verifier: keys.delete_verifier(),
+        access_key: *keys.access_key(),
+        access_key_hash: keys.access_key_hash(),
         passphrase_key: passphrase_key.map(|key| *key.as_bytes()),
         payload_key: *payload_key.as_bytes(),
     })

@@ -95,6 +95,12 @@ fn sender_relay_and_recipient_agree() {
     );
     let presented = OwnerToken::from_base64(&owner.to_base64()).unwrap();
     assert_eq!(presented.hash(), stored.owner_token_hash);
+    // The access key comes from the link alone; the relay stores only its hash.
+    assert_eq!(
+        pickup::access_key_hash(&keys.access_key()),
+        stored.sealed.access_key_hash
+    );
+    assert_ne!(*keys.access_key(), stored.sealed.access_key_hash);
 
     // "Open in Keypost" carries the same secret.
     let deep = received.to_deep_link();

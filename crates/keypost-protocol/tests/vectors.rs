@@ -14,7 +14,7 @@ mod inbox_checks;
 #[path = "support/inbox_vectors.rs"]
 mod inbox_generator;
 
-use generator::{Vector, hex, pickup_vectors};
+use generator::{UNASSIGNED_TABLE_PATH, Vector, hex, pickup_vectors, unassigned_table};
 use inbox_generator::inbox_vectors;
 use keypost_protocol::b64;
 use keypost_protocol::pickup::{self, PickupLink, Pin};
@@ -40,6 +40,14 @@ fn read_vectors(folder: &str) -> BTreeMap<String, String> {
 fn vector_files_are_exactly_what_the_generators_make() {
     assert_files_match("pickup", pickup_vectors().unwrap());
     assert_files_match("inbox", inbox_vectors().unwrap());
+    let table = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(UNASSIGNED_TABLE_PATH);
+    assert_eq!(
+        fs::read_to_string(table).unwrap(),
+        unassigned_table(),
+        "run `cargo run -p keypost-protocol --example make_vectors`"
+    );
 }
 
 fn assert_files_match(folder: &str, vectors: Vec<Vector>) {
@@ -91,14 +99,18 @@ fn every_vector_meets_its_expectation() {
 }
 
 fn check_open(vector: &Value) -> String {
-    let link = PickupLink::parse(vector["link"].as_str().unwrap()).unwrap();
+    // Spec §7.1: the link first, then the PIN, then the sealed text.
+    let link = match PickupLink::parse(vector["link"].as_str().unwrap()) {
+        Ok(link) => link,
+        Err(error) => return error.code().into(),
+    };
     let Ok(pin) = Pin::parse(vector["pin"].as_str().unwrap()) else {
         return "bad_pin".into();
     };
     let passphrase = vector["passphrase"].as_str();
-    let sealed = match b64::decode(vector["sealed"].as_str().unwrap()) {
+    let sealed = match pickup::decode_sealed(vector["sealed"].as_str().unwrap()) {
         Ok(bytes) => bytes,
-        Err(_) => return "non_canonical".into(),
+        Err(error) => return error.code().into(),
     };
     let payload = match pickup::open(link.secret(), &pin, passphrase, &sealed) {
         Ok(payload) => payload,
@@ -130,6 +142,11 @@ fn check_open(vector: &Value) -> String {
         (
             "delete_verifier",
             hex(&pickup::delete_verifier(&pickup::delete_key(link.secret()))),
+        ),
+        ("access_key", hex(&*keys.access_key())),
+        (
+            "access_key_hash",
+            hex(&pickup::access_key_hash(&keys.access_key())),
         ),
         ("payload_key", hex(&trace.payload_key)),
         ("proof", hex(&keys.proof(&pin, &challenge))),

@@ -311,6 +311,7 @@ async fn pickup_phases(backend: &str, base: &str, pids: &[u32], connections: usi
                 let url = format!("{base}/api/v1/pickups/{}", pickup.id_text());
                 let response = client
                     .post(format!("{url}/challenge"))
+                    .header("authorization", pickup.access())
                     .send()
                     .await
                     .map_err(|_| ())?;
@@ -324,7 +325,9 @@ async fn pickup_phases(backend: &str, base: &str, pids: &[u32], connections: usi
                 })
                 .unwrap();
                 let open_started = Instant::now();
-                let opened = answered(post_json(&client, format!("{url}/open"), body), 200).await;
+                let open = post_json(&client, format!("{url}/open"), body)
+                    .header("authorization", pickup.access());
+                let opened = answered(open, 200).await;
                 open_latencies.lock().unwrap().push(open_started.elapsed());
                 opened.map(|()| Some(Round::one(started.elapsed())))
             }

@@ -2,11 +2,15 @@
 //! recipient delete, owner status and revoke, and the scheduled purge.
 //!
 //! Times are Unix seconds. Every "gone" state (missing, expired, destroyed, used up, deleted,
-//! revoked) is reported as [`Gone`](PickupError::Gone) so the API can answer the same 404.
+//! revoked) is reported as [`Gone`](PickupError::Gone) so the API can answer the same 404, and
+//! so is every recipient request (status, challenge, open, delete) without the pickup's access
+//! key: the public id alone learns nothing and spends nothing.
 
 use keypost_protocol::api::pickups::{PickupEventKind, PickupState};
 use keypost_protocol::pickup::limits::PIN_ATTEMPTS;
-use keypost_protocol::pickup::{PickupId, delete_verifier, hash_owner_token, proof_matches};
+use keypost_protocol::pickup::{
+    PickupId, access_key_hash, delete_verifier, hash_owner_token, proof_matches,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use subtle::ConstantTimeEq;
@@ -53,6 +57,7 @@ pub struct NewPickup {
     pub pin_verifier: Zeroizing<[u8; 32]>,
     pub delete_verifier: Option<[u8; 32]>,
     pub owner_token_hash: [u8; 32],
+    pub access_key_hash: [u8; 32],
     pub recipient_email: String,
     pub sender_name: String,
     pub message: String,
@@ -208,8 +213,8 @@ async fn insert_pickup(conn: &mut AnyConnection, p: NewPickup) -> Result<bool, s
     }
     sqlx::query(
         "INSERT INTO pickups (id, ciphertext, pin_verifier, delete_verifier, sender_name, \
-         message, expires_at, attempts_left, views_left, retrieval_step, passphrase_required) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         message, expires_at, attempts_left, views_left, retrieval_step, passphrase_required, \
+         access_key_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(p.id.to_vec())
     .bind(p.ciphertext)
@@ -222,6 +227,7 @@ async fn insert_pickup(conn: &mut AnyConnection, p: NewPickup) -> Result<bool, s
     .bind(p.max_views.map(i64::from))
     .bind(i64::from(p.retrieval_step))
     .bind(i64::from(p.passphrase_required))
+    .bind(p.access_key_hash.to_vec())
     .execute(&mut *conn)
     .await?;
     let mail_event = if p.emailed {
@@ -242,11 +248,32 @@ async fn insert_pickup(conn: &mut AnyConnection, p: NewPickup) -> Result<bool, s
     Ok(true)
 }
 
+/// `SHA-256` of the access key a recipient presented, to compare with the stored hash.
+#[derive(Clone, Copy)]
+pub struct PresentedAccess([u8; 32]);
+
+impl PresentedAccess {
+    pub fn new(access_key: &Zeroizing<[u8; 32]>) -> Self {
+        Self(access_key_hash(access_key))
+    }
+
+    /// Constant-time comparison with the `access_key_hash` column of `row`.
+    fn opens(&self, row: &AnyRow) -> Result<bool, sqlx::Error> {
+        let stored: Vec<u8> = row.try_get("access_key_hash")?;
+        Ok(stored.as_slice().ct_eq(&self.0).into())
+    }
+}
+
 /// Read-only status: moves no counter.
-pub async fn status(store: &Store, id: &[u8; 16], now: i64) -> Result<Status, PickupError> {
+pub async fn status(
+    store: &Store,
+    id: &[u8; 16],
+    access: PresentedAccess,
+    now: i64,
+) -> Result<Status, PickupError> {
     let row = sqlx::query(
         "SELECT sender_name, message, expires_at, attempts_left, views_left, delete_verifier, \
-         retrieval_step, passphrase_required FROM pickups \
+         retrieval_step, passphrase_required, access_key_hash FROM pickups \
          WHERE id = $1 AND expires_at > $2 AND attempts_left > 0",
     )
     .bind(id.to_vec())
@@ -254,6 +281,9 @@ pub async fn status(store: &Store, id: &[u8; 16], now: i64) -> Result<Status, Pi
     .fetch_optional(store.pool())
     .await?
     .ok_or(PickupError::Gone)?;
+    if !access.opens(&row)? {
+        return Err(PickupError::Gone);
+    }
     status_from_row(&row)
 }
 
@@ -272,16 +302,20 @@ fn status_from_row(row: &AnyRow) -> Result<Status, PickupError> {
     })
 }
 
-/// Stores a fresh single-use challenge for a live pickup.
+/// Stores a fresh single-use challenge for a live pickup whose access key was presented.
 pub async fn issue_challenge(
     store: &Store,
     id: [u8; 16],
+    access: PresentedAccess,
     challenge: [u8; 32],
     now: i64,
 ) -> Result<(), PickupError> {
     let stored = store
         .write(Durability::Ephemeral, move |conn| {
             Box::pin(async move {
+                if !recipient_may_enter(&mut *conn, &id, access, now).await? {
+                    return Ok(false);
+                }
                 let result = sqlx::query(
                     "INSERT INTO challenges (challenge, pickup_id, expires_at) \
                      SELECT $1, id, $2 FROM pickups \
@@ -312,32 +346,41 @@ enum OpenOutcome {
     Gone,
 }
 
-async fn pickup_is_live(
+/// Whether the pickup is live and `access` carries its access key: a missing pickup and a
+/// wrong key are the same `false`.
+async fn recipient_may_enter(
     conn: &mut AnyConnection,
     id: &[u8; 16],
+    access: PresentedAccess,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id FROM pickups WHERE id = $1 AND expires_at > $2 AND attempts_left > 0",
+        "SELECT access_key_hash FROM pickups \
+         WHERE id = $1 AND expires_at > $2 AND attempts_left > 0",
     )
     .bind(id.to_vec())
     .bind(now)
     .fetch_optional(conn)
     .await?;
-    Ok(row.is_some())
+    match row {
+        Some(row) => access.opens(&row),
+        None => Ok(false),
+    }
 }
 
-/// Consumes the challenge, checks the proof in constant time and moves exactly one counter.
+/// Checks the access key, then consumes the challenge, checks the proof in constant time and
+/// moves exactly one counter. Without the access key nothing is consumed or counted.
 pub async fn open(
     store: &Store,
     id: [u8; 16],
+    access: PresentedAccess,
     challenge: [u8; 32],
     proof: [u8; 32],
     now: i64,
 ) -> Result<Opened, PickupError> {
     let outcome = store
         .write(Durability::Durable, move |conn| {
-            Box::pin(open_in_transaction(conn, id, challenge, proof, now))
+            Box::pin(open_in_transaction(conn, id, access, challenge, proof, now))
                 as OpFuture<'_, OpenOutcome>
         })
         .await?;
@@ -352,10 +395,14 @@ pub async fn open(
 async fn open_in_transaction(
     conn: &mut AnyConnection,
     id: [u8; 16],
+    access: PresentedAccess,
     challenge: [u8; 32],
     proof: [u8; 32],
     now: i64,
 ) -> Result<OpenOutcome, sqlx::Error> {
+    if !recipient_may_enter(&mut *conn, &id, access, now).await? {
+        return Ok(OpenOutcome::Gone);
+    }
     // Consumes the challenge and reads the verifier in one statement (one round trip); the
     // verifier is NULL when the pickup is gone.
     let consumed = sqlx::query(
@@ -368,12 +415,8 @@ async fn open_in_transaction(
     .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
-    let verifier_row = match consumed {
-        Some(row) => row,
-        None if pickup_is_live(&mut *conn, &id, now).await? => {
-            return Ok(OpenOutcome::InvalidChallenge);
-        }
-        None => return Ok(OpenOutcome::Gone),
+    let Some(verifier_row) = consumed else {
+        return Ok(OpenOutcome::InvalidChallenge);
     };
     let Some(verifier) = verifier_row.try_get::<Option<Vec<u8>>, _>("pin_verifier")? else {
         return Ok(OpenOutcome::Gone);
@@ -456,10 +499,13 @@ async fn record_count(
     Ok(())
 }
 
-/// The recipient deletes the copy with the delete key derived from the link secret.
+/// The recipient deletes the copy with the delete key derived from the link secret. Without
+/// the access key the pickup is [`Gone`](PickupError::Gone), so the id alone learns neither
+/// whether it exists nor whether deleting is allowed.
 pub async fn recipient_delete(
     store: &Store,
     id: [u8; 16],
+    access: PresentedAccess,
     delete_key: Zeroizing<[u8; 32]>,
     now: i64,
 ) -> Result<(), PickupError> {
@@ -468,7 +514,7 @@ pub async fn recipient_delete(
         .write(Durability::Durable, move |conn| {
             Box::pin(async move {
                 let row = sqlx::query(
-                    "SELECT delete_verifier FROM pickups \
+                    "SELECT delete_verifier, access_key_hash FROM pickups \
                      WHERE id = $1 AND expires_at > $2 AND attempts_left > 0",
                 )
                 .bind(id.to_vec())
@@ -478,6 +524,9 @@ pub async fn recipient_delete(
                 let Some(row) = row else {
                     return Ok(Err(PickupError::Gone));
                 };
+                if !access.opens(&row)? {
+                    return Ok(Err(PickupError::Gone));
+                }
                 let Some(verifier) = row.try_get::<Option<Vec<u8>>, _>("delete_verifier")? else {
                     return Ok(Err(PickupError::DeleteNotAllowed));
                 };

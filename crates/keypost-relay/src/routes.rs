@@ -23,7 +23,7 @@ use zeroize::Zeroizing;
 
 use crate::error::ApiError;
 use crate::mail::{Delivery, Notice};
-use crate::pickups::{self, CHALLENGE_LIFETIME_SECONDS};
+use crate::pickups::{self, CHALLENGE_LIFETIME_SECONDS, PresentedAccess};
 use crate::state::AppState;
 use crate::validate;
 
@@ -149,13 +149,37 @@ pub async fn create_pickup(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+/// The pickup a recipient route names, and the access key (`Authorization: Bearer …`, derived
+/// from the link secret) that lets a request reach it. A missing or malformed key gets the
+/// gone-pickup 404, like a wrong one: the id alone learns nothing.
+pub struct RecipientAccess {
+    id_text: String,
+    id: [u8; 16],
+    access: PresentedAccess,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RecipientAccess {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let (id_text, id) = path_pickup_id(parts, state).await?;
+        let key = bearer_token(&parts.headers).map_err(|_| ApiError::NotFound)?;
+        Ok(Self {
+            id_text,
+            id,
+            access: PresentedAccess::new(&key),
+        })
+    }
+}
+
 /// `GET /api/v1/pickups/{id}` — read-only.
 pub async fn pickup_status(
     State(state): State<AppState>,
-    Path(id_text): Path<String>,
+    recipient: RecipientAccess,
 ) -> Result<Json<PickupStatus>, ApiError> {
-    let id = pickup_id(&id_text)?;
-    let status = pickups::status(state.store(), &id, state.now().unix_timestamp()).await?;
+    let id = recipient.id;
+    let now = state.now().unix_timestamp();
+    let status = pickups::status(state.store(), &id, recipient.access, now).await?;
     Ok(Json(PickupStatus {
         id: PickupId::from_bytes(id),
         sender_name: status.sender_name,
@@ -172,12 +196,19 @@ pub async fn pickup_status(
 /// `POST /api/v1/pickups/{id}/challenge`
 pub async fn issue_challenge(
     State(state): State<AppState>,
-    Path(id_text): Path<String>,
+    recipient: RecipientAccess,
 ) -> Result<Json<ChallengeResponse>, ApiError> {
-    let id = pickup_id(&id_text)?;
     let mut challenge = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut challenge);
-    pickups::issue_challenge(state.store(), id, challenge, state.now().unix_timestamp()).await?;
+    let now = state.now().unix_timestamp();
+    pickups::issue_challenge(
+        state.store(),
+        recipient.id,
+        recipient.access,
+        challenge,
+        now,
+    )
+    .await?;
     Ok(Json(ChallengeResponse {
         challenge: b64::encode(&challenge),
         expires_in_seconds: CHALLENGE_LIFETIME_SECONDS.unsigned_abs(),
@@ -187,15 +218,16 @@ pub async fn issue_challenge(
 /// `POST /api/v1/pickups/{id}/open`
 pub async fn open_pickup(
     State(state): State<AppState>,
-    Path(id_text): Path<String>,
+    recipient: RecipientAccess,
     ApiJson(request): ApiJson<OpenRequest>,
 ) -> Result<Json<OpenResponse>, ApiError> {
-    let id = pickup_id(&id_text)?;
+    let id_text = recipient.id_text;
     let challenge = validate::binary::<32>("challenge", &request.challenge)?;
     let proof = validate::binary::<32>("proof", &request.proof)?;
     match pickups::open(
         state.store(),
-        id,
+        recipient.id,
+        recipient.access,
         challenge,
         proof,
         state.now().unix_timestamp(),
@@ -223,13 +255,13 @@ pub async fn open_pickup(
 /// `POST /api/v1/pickups/{id}/delete` — the recipient's "Delete now".
 pub async fn recipient_delete(
     State(state): State<AppState>,
-    Path(id_text): Path<String>,
+    recipient: RecipientAccess,
     ApiJson(request): ApiJson<DeleteRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let id = pickup_id(&id_text)?;
     let key = Zeroizing::new(validate::binary::<32>("delete_key", &request.delete_key)?);
-    pickups::recipient_delete(state.store(), id, key, state.now().unix_timestamp()).await?;
-    tracing::info!(pickup = %id_text, "pickup deleted by the recipient");
+    let now = state.now().unix_timestamp();
+    pickups::recipient_delete(state.store(), recipient.id, recipient.access, key, now).await?;
+    tracing::info!(pickup = %recipient.id_text, "pickup deleted by the recipient");
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -246,12 +278,21 @@ impl<S: Send + Sync> FromRequestParts<S> for OwnerAccess {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let token = bearer_token(&parts.headers)?;
-        let Path(id_text) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::NotFound)?;
-        let id = pickup_id(&id_text)?;
+        let (id_text, id) = path_pickup_id(parts, state).await?;
         Ok(Self { id_text, id, token })
     }
+}
+
+/// The `{id}` of a pickup route, as written and decoded.
+async fn path_pickup_id<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<(String, [u8; 16]), ApiError> {
+    let Path(id_text) = Path::<String>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::NotFound)?;
+    let id = pickup_id(&id_text)?;
+    Ok((id_text, id))
 }
 
 /// The 32-byte token of `Authorization: Bearer <base64url>` (owner tokens, sessions).

@@ -71,6 +71,7 @@ pub fn create_request(
         .map(|text| binary::<32>("delete_verifier", text))
         .transpose()?;
     let owner_token_hash = binary::<32>("owner_token_hash", &request.owner_token_hash)?;
+    let access_key_hash = binary::<32>("access_key_hash", &request.access_key_hash)?;
     if request.ciphertext.len() > CREATE_BODY_LIMIT {
         return Err(ValidationError::Ciphertext);
     }
@@ -110,6 +111,7 @@ pub fn create_request(
             pin_verifier,
             delete_verifier,
             owner_token_hash,
+            access_key_hash,
             recipient_email: request.recipient_email,
             sender_name: request.sender_name,
             message: request.message,

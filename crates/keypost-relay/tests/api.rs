@@ -18,6 +18,7 @@ on_both_databases!(
     views_run_out_after_the_last_allowed_open,
     expiry_follows_the_clock_and_purge_records_it,
     reading_the_page_and_status_moves_no_counter,
+    the_id_alone_reads_nothing_and_spends_no_try,
     replayed_challenge_and_proof_are_rejected,
     bad_requests_get_clear_errors,
     recipient_delete_needs_the_right_key,
@@ -112,7 +113,7 @@ async fn fifty_concurrent_wrong_proofs_count_as_exactly_three(db: Db) {
             (reqwest::Client::new(), open_url.clone(), body)
         })
         .collect();
-    let statuses = support::open_all_at_once(requests).await;
+    let statuses = support::open_all_at_once(requests, Some(&pickup.access())).await;
     let wrong = statuses.iter().filter(|status| **status == 403).count();
     let gone = statuses.iter().filter(|status| **status == 404).count();
     assert_eq!(wrong, 3, "statuses: {statuses:?}");
@@ -216,6 +217,98 @@ async fn reading_the_page_and_status_moves_no_counter(db: Db) {
             .to_str()
             .unwrap()
             .starts_with("text/html")
+    );
+}
+
+/// Status, headers and body of an answer, to compare answers byte for byte.
+async fn answer_bytes(response: reqwest::Response) -> (u16, Option<String>, Vec<u8>) {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|value| value.to_str().unwrap().to_owned());
+    (
+        status,
+        content_type,
+        response.bytes().await.unwrap().to_vec(),
+    )
+}
+
+async fn the_id_alone_reads_nothing_and_spends_no_try(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let api = api(&relay);
+    let pickup = Pickup::new(512);
+    created(&api, &pickup, Some(2)).await;
+    let never_created = Pickup::new(64);
+    let gone = answer_bytes(api.status(&never_created).await).await;
+    assert_eq!(gone.0, 404);
+
+    let wrong_key = format!("Bearer {}", b64::encode(&support::random::<32>()));
+    let owner_token = pickup.bearer();
+    let attackers: [Option<&str>; 5] = [
+        None,
+        Some(&wrong_key),
+        Some(&owner_token),
+        Some("Bearer not base64url!"),
+        Some("Basic YWxhZGRpbjpvcGVuc2VzYW1l"),
+    ];
+    for access in attackers {
+        let status = answer_bytes(api.status_as(&pickup, access).await).await;
+        assert_eq!(status, gone, "status with {access:?}");
+        assert!(!String::from_utf8_lossy(&status.2).contains("Ada Lovelace"));
+        let challenge = answer_bytes(api.challenge_as(&pickup, access).await).await;
+        assert_eq!(challenge, gone, "challenge with {access:?}");
+        // Not even whether deleting is allowed, or the delete key right.
+        for delete_key in [support::random::<32>(), pickup.delete_key] {
+            let delete = answer_bytes(api.delete_as(&pickup, access, &delete_key).await).await;
+            assert_eq!(delete, gone, "delete with {access:?}");
+        }
+    }
+
+    // 50 random proofs at once, without a key and with a wrong one, over invented challenges
+    // and over a real one the recipient holds: all 404, and the real challenge still works.
+    let real_challenge = api.challenge_text(&pickup).await;
+    let open_url = relay.url(&format!("/api/v1/pickups/{}/open", pickup.id_text()));
+    let random_proofs = |challenge: Option<&str>| {
+        (0..25)
+            .map(|_| {
+                let body = keypost_protocol::api::pickups::OpenRequest {
+                    challenge: challenge
+                        .map_or_else(|| b64::encode(&support::random::<32>()), str::to_owned),
+                    proof: b64::encode(&support::random::<32>()),
+                };
+                (reqwest::Client::new(), open_url.clone(), body)
+            })
+            .collect::<Vec<_>>()
+    };
+    for access in [None, Some(wrong_key.as_str())] {
+        for challenge in [None, Some(real_challenge.as_str())] {
+            let statuses = support::open_all_at_once(random_proofs(challenge), access).await;
+            assert!(statuses.iter().all(|status| *status == 404), "{statuses:?}");
+        }
+        let response = api
+            .open_as(
+                &pickup,
+                access,
+                &real_challenge,
+                &pickup.wrong_proof(&real_challenge),
+            )
+            .await;
+        assert_eq!(answer_bytes(response).await, gone);
+    }
+
+    let status: PickupStatus = api.status(&pickup).await.json().await.unwrap();
+    assert_eq!(status.attempts_left, 3, "no try was spent");
+    assert_eq!(status.views_left, Some(2));
+    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
+    let kinds: Vec<_> = owner.events.iter().map(|event| event.kind).collect();
+    assert_eq!(kinds, [PickupEventKind::Created, PickupEventKind::Emailed]);
+    let proof = pickup.proof(&real_challenge);
+    let opened = api.open_with(&pickup, &real_challenge, &proof).await;
+    assert_eq!(
+        opened.status(),
+        200,
+        "the recipient's challenge was not used up"
     );
 }
 
@@ -390,7 +483,9 @@ async fn bad_requests_get_clear_errors(db: Db) {
         "A".repeat(8000)
     );
     let path = format!("/api/v1/pickups/{}/open", pickup.id_text());
-    let (status, _) = support::raw_post(relay.relay.local_addr(), &path, big.as_bytes()).await;
+    let access = format!("authorization: {}\r\n", pickup.access());
+    let (status, _) =
+        support::raw_post_with(relay.relay.local_addr(), &path, &access, big.as_bytes()).await;
     assert_eq!(status, 413);
 
     let response = relay
@@ -431,9 +526,7 @@ async fn recipient_delete_needs_the_right_key(db: Db) {
     assert_eq!(response.status(), 201);
     let status: PickupStatus = api.status(&kept).await.json().await.unwrap();
     assert!(!status.recipient_delete);
-    let url = relay.url(&format!("/api/v1/pickups/{}/delete", kept.id_text()));
-    let key = serde_json::json!({"delete_key": b64::encode(&kept.delete_key)});
-    let response = relay.http.post(&url).json(&key).send().await.unwrap();
+    let response = api.delete(&kept, &kept.delete_key).await;
     assert_eq!(response.status(), 403);
     assert_eq!(error_of(response).await.error.code, ErrorCode::Forbidden);
 }

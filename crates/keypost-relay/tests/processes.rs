@@ -66,7 +66,7 @@ async fn two_relay_processes_on_one_postgres_share_the_counters() {
             (http.clone(), url, body)
         })
         .collect();
-    let statuses = support::open_all_at_once(requests).await;
+    let statuses = support::open_all_at_once(requests, Some(&target.access())).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 403).count(),
         3,
@@ -100,10 +100,16 @@ async fn try_create(http: &reqwest::Client, base: &str) -> Option<Pickup> {
 async fn try_open(http: &reqwest::Client, base: &str, pickup: &Pickup) -> bool {
     let url = format!("{base}/api/v1/pickups/{}", pickup.id_text());
     let opened = async {
-        let response = http.post(format!("{url}/challenge")).send().await.ok()?;
+        let response = http
+            .post(format!("{url}/challenge"))
+            .header("authorization", pickup.access())
+            .send()
+            .await
+            .ok()?;
         let challenge: ChallengeResponse = response.json().await.ok()?;
         let response = http
             .post(format!("{url}/open"))
+            .header("authorization", pickup.access())
             .json(&keypost_protocol::api::pickups::OpenRequest {
                 proof: pickup.proof(&challenge.challenge),
                 challenge: challenge.challenge,

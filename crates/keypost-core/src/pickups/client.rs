@@ -12,7 +12,9 @@ use keypost_protocol::api::pickups::{
 };
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
-use keypost_protocol::pickup::{MAX_SEALED_BASE64_LEN, Payload, PickupLink, Pin, delete_key, open};
+use keypost_protocol::pickup::{
+    MAX_SEALED_BASE64_LEN, Payload, PickupLink, Pin, decode_sealed, delete_key, open,
+};
 use reqwest::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -128,22 +130,30 @@ impl PickupInbox {
         Ok(Self { client, link, id })
     }
 
+    /// The access key derived from the link, as the bearer token of status, challenge, open
+    /// and delete: without it the relay answers as if the pickup were gone.
+    fn access_token(&self) -> Zeroizing<String> {
+        Zeroizing::new(b64::encode(&*self.link.secret().keys().access_key()))
+    }
+
     /// Sender, message, expiry and tries left; moves no counter.
     pub async fn status(&self) -> Result<PickupStatus> {
         let path = format!("/api/v1/pickups/{}", self.id);
+        let access = self.access_token();
         self.client
-            .request(self.client.http.get(self.client.url(&path)), None)
+            .request(self.client.http.get(self.client.url(&path)), Some(&access))
             .await
     }
 
     /// Proves the PIN and opens the copy. A wrong PIN costs one of the three tries.
     pub async fn open(&self, pin: &Pin, passphrase: Option<&str>) -> Result<Payload> {
+        let access = self.access_token();
         let challenge: ChallengeResponse = self
             .client
             .post_json(
                 &format!("/api/v1/pickups/{}/challenge", self.id),
                 &serde_json::json!({}),
-                None,
+                Some(&access),
             )
             .await?;
         let challenge_bytes = b64::decode_array::<32>(&challenge.challenge)
@@ -157,13 +167,10 @@ impl PickupInbox {
                     challenge: challenge.challenge,
                     proof: b64::encode(&proof),
                 },
-                None,
+                Some(&access),
             )
             .await?;
-        let sealed = Zeroizing::new(
-            b64::decode(&opened.ciphertext)
-                .map_err(|error| PickupError::BadAnswer(format!("ciphertext: {error}")))?,
-        );
+        let sealed = decode_sealed(&opened.ciphertext)?;
         Ok(open(self.link.secret(), pin, passphrase, &sealed)?)
     }
 
@@ -173,10 +180,11 @@ impl PickupInbox {
             delete_key: b64::encode(&delete_key(self.link.secret())),
         };
         let path = format!("/api/v1/pickups/{}/delete", self.id);
+        let access = self.access_token();
         self.client
             .expect_no_content(
                 self.client.http.post(self.client.url(&path)).json(&request),
-                None,
+                Some(&access),
             )
             .await
     }

@@ -183,6 +183,7 @@ impl Sealed {
                 .recipient_delete
                 .then(|| b64::encode(&sealed.delete_verifier)),
             owner_token_hash: b64::encode(&owner_token.hash()),
+            access_key_hash: b64::encode(&sealed.access_key_hash),
             recipient_email: options.recipient_email.clone(),
             sender_name: options.sender_name.clone(),
             message: options.message.clone(),

@@ -22,6 +22,10 @@ pub struct CreatePickupRequest {
     pub delete_verifier: Option<String>,
     /// SHA-256 of the sender's owner token (32 bytes, base64url).
     pub owner_token_hash: String,
+    /// SHA-256 of the access key derived from the link secret (32 bytes, base64url): status,
+    /// challenge, open and delete answer only a request that carries the access key, so the public id
+    /// alone can neither read the metadata nor spend a try.
+    pub access_key_hash: String,
     pub recipient_email: String,
     /// The sender's name as the recipient should see it (at most 100 characters).
     pub sender_name: String,
@@ -54,7 +58,8 @@ pub struct CreatePickupResponse {
     pub emailed: bool,
 }
 
-/// `GET /api/v1/pickups/{id}` — read-only; moves no counter.
+/// `GET /api/v1/pickups/{id}` with `Authorization: Bearer <access key>` — read-only; moves no
+/// counter.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PickupStatus {
@@ -69,7 +74,8 @@ pub struct PickupStatus {
     pub passphrase_required: bool,
 }
 
-/// `POST /api/v1/pickups/{id}/challenge` — a single-use challenge for one open attempt.
+/// `POST /api/v1/pickups/{id}/challenge` with `Authorization: Bearer <access key>` — a
+/// single-use challenge for one open attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeResponse {
     /// 32 random bytes, base64url.
@@ -77,7 +83,8 @@ pub struct ChallengeResponse {
     pub expires_in_seconds: u64,
 }
 
-/// `POST /api/v1/pickups/{id}/open` — proof of the PIN over a challenge.
+/// `POST /api/v1/pickups/{id}/open` with `Authorization: Bearer <access key>` — proof of the
+/// PIN over a challenge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpenRequest {
@@ -94,7 +101,8 @@ pub struct OpenResponse {
     pub views_left: Option<u32>,
 }
 
-/// `POST /api/v1/pickups/{id}/delete` — the recipient destroys the copy.
+/// `POST /api/v1/pickups/{id}/delete` with `Authorization: Bearer <access key>` — the
+/// recipient destroys the copy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteRequest {

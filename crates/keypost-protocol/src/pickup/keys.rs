@@ -18,6 +18,7 @@ pub const ID_LABEL: &[u8] = b"keypost/pickup/v1/id";
 pub const AUTH_LABEL: &[u8] = b"keypost/pickup/v1/auth";
 pub const DELETE_LABEL: &[u8] = b"keypost/pickup/v1/delete";
 pub const PAYLOAD_LABEL: &[u8] = b"keypost/pickup/v1/payload";
+pub const ACCESS_LABEL: &[u8] = b"keypost/pickup/v1/access";
 pub const PIN_LABEL: &[u8] = b"keypost/pickup/v1/pin";
 
 /// The 256-bit secret S that a pickup link carries in its fragment.
@@ -71,14 +72,15 @@ impl fmt::Debug for LinkSecret {
 }
 
 /// The values derived from S with HKDF-SHA256 (empty salt, one label each). The keys stay
-/// inside this crate; callers get the id, the verifiers, the proof and the delete key (which
-/// the recipient sends to the relay).
+/// inside this crate; callers get the id, the verifiers, the proof and the delete and access
+/// keys (which the recipient sends to the relay).
 #[derive(Clone)]
 pub struct PickupKeys {
     id: PickupId,
     /// Keys the PIN verifier.
     pub(crate) auth_key: SecretKey,
     delete_key: Zeroizing<[u8; 32]>,
+    access_key: Zeroizing<[u8; 32]>,
     /// Input to the payload key; never leaves the client.
     pub(crate) payload_key_material: SecretKey,
 }
@@ -96,6 +98,7 @@ impl PickupKeys {
             id: PickupId::from_bytes(id),
             auth_key: SecretKey::from_bytes(*expand(AUTH_LABEL)),
             delete_key: expand(DELETE_LABEL),
+            access_key: expand(ACCESS_LABEL),
             payload_key_material: SecretKey::from_bytes(*expand(PAYLOAD_LABEL)),
         }
     }
@@ -108,6 +111,18 @@ impl PickupKeys {
     /// Sent by the recipient to delete the pickup; the relay stores only its SHA-256.
     pub fn delete_key(&self) -> [u8; 32] {
         *self.delete_key
+    }
+
+    /// Sent by the recipient (`Authorization: Bearer`) with every status, challenge, open and
+    /// delete request, so that the public id alone can neither read a pickup's metadata nor spend its
+    /// tries; the relay stores only its SHA-256.
+    pub fn access_key(&self) -> Zeroizing<[u8; 32]> {
+        self.access_key.clone()
+    }
+
+    /// `SHA-256(access_key)`: what the relay stores to check a recipient's requests.
+    pub fn access_key_hash(&self) -> [u8; 32] {
+        access_key_hash(&self.access_key)
     }
 
     /// `V = HMAC-SHA256(auth_key, "keypost/pickup/v1/pin" || PIN)`: what the relay stores.
@@ -150,6 +165,11 @@ pub fn delete_verifier(delete_key: &[u8; 32]) -> [u8; 32] {
     sha256(delete_key)
 }
 
+/// `SHA-256(access_key)`; the relay compares this (in constant time) with its stored hash.
+pub fn access_key_hash(access_key: &[u8; 32]) -> [u8; 32] {
+    sha256(access_key)
+}
+
 crate::secret_token::secret_token!(
     /// The sender's proof of ownership: 32 random bytes, sent as
     /// `Authorization: Bearer <b64>`. The relay stores only its SHA-256.
@@ -174,6 +194,9 @@ mod tests {
         assert_ne!(auth, &*keys.delete_key);
         assert_ne!(auth, material);
         assert_ne!(&*keys.delete_key, material);
+        for other in [auth, material, &*keys.delete_key] {
+            assert_ne!(&*keys.access_key, other);
+        }
         assert_ne!(keys.id.as_bytes(), &auth[..16]);
     }
 
@@ -210,6 +233,8 @@ mod tests {
         let parsed = OwnerToken::from_base64(&token.to_base64()).unwrap();
         assert_eq!(parsed.hash(), sha256(token.as_bytes()));
         assert_eq!(hash_owner_token(token.as_bytes()), token.hash());
+        let keys = secret.keys();
+        assert_eq!(keys.access_key_hash(), sha256(&keys.access_key()[..]));
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 pub const MAX_EMAIL_CHARS: usize = 254;
 /// The local part of a recipient address, in bytes (RFC 5321).
 pub const MAX_EMAIL_LOCAL_CHARS: usize = 64;
+/// The years a payload's `sent_at` may lie in: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z,
+/// what every common date library reads (year 0000 is not, in most of them).
+pub const SENT_AT_YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
 /// The shortest lifetime a sender may choose: 1 hour.
 pub const MIN_EXPIRY_SECONDS: u64 = 3_600;
 /// The longest lifetime a sender may choose: 90 days.
@@ -33,6 +36,9 @@ pub const MAX_SEALED_LEN: usize = 5 * 1024 * 1024;
 pub const MAX_PLAINTEXT_LEN: usize = MAX_SEALED_LEN - 42 - 16;
 /// Base64url length of the largest sealed payload, for the relay's body limit.
 pub const MAX_SEALED_BASE64_LEN: usize = MAX_SEALED_LEN.div_ceil(3) * 4;
+/// The longest unpadded base64url text of a sealed payload (6,990,507 characters): an opener
+/// refuses a longer text as too large before decoding it.
+pub const MAX_SEALED_TEXT_LEN: usize = (MAX_SEALED_LEN * 4).div_ceil(3);
 
 // The UI reads the seconds as JavaScript numbers, exact below 2^53.
 const _: () = assert!(MAX_EXPIRY_SECONDS < 1 << 53);

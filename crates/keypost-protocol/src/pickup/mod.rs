@@ -6,7 +6,7 @@
 //! relay returns. Every number these steps stay within is in [`limits`].
 //!
 //! Module dependencies run one way: `id`, `pin`, `limits` ← `proof` ← `keys` ← `link`,
-//! `payload` ← `sealed`.
+//! `payload`, `unicode` ← `sealed`.
 
 mod id;
 mod keys;
@@ -16,15 +16,17 @@ mod payload;
 mod pin;
 mod proof;
 pub(crate) mod sealed;
+mod unicode;
 
 pub use id::{ID_LEN, PickupId};
 pub use keys::{
-    AUTH_LABEL, DELETE_LABEL, ID_LABEL, LinkSecret, OwnerToken, PAYLOAD_LABEL, PIN_LABEL,
-    PickupKeys, SECRET_LEN, delete_key, delete_verifier, hash_owner_token, pin_verifier,
+    ACCESS_LABEL, AUTH_LABEL, DELETE_LABEL, ID_LABEL, LinkSecret, OwnerToken, PAYLOAD_LABEL,
+    PIN_LABEL, PickupKeys, SECRET_LEN, access_key_hash, delete_key, delete_verifier,
+    hash_owner_token, pin_verifier,
 };
 pub use limits::{
     MAX_ENTRIES, MAX_MESSAGE_CHARS, MAX_PLAINTEXT_LEN, MAX_SEALED_BASE64_LEN, MAX_SEALED_LEN,
-    MAX_SENDER_NAME_CHARS, PickupLimits,
+    MAX_SEALED_TEXT_LEN, MAX_SENDER_NAME_CHARS, PickupLimits,
 };
 pub use link::{DEEP_LINK_PREFIX, LinkError, PAGE_PATH, PickupLink};
 pub use payload::{EntrySnapshot, PAYLOAD_VERSION, Payload, PayloadError, SnapshotField};
@@ -32,9 +34,10 @@ pub use pin::{PIN_LEN, Pin, PinError, is_weak_pin};
 pub use proof::{PROOF_LABEL, make_proof, proof_matches};
 pub use sealed::{
     FLAG_PASSPHRASE, FORMAT_VERSION, HEADER_LEN, KEY_LABEL, MAGIC, MAX_PASSPHRASE_BYTES, NONCE_LEN,
-    OpenError, PassphraseError, SealError, SealedHeader, SealedPickup, TAG_LEN, open, seal,
-    seal_with_kdf,
+    OpenError, PassphraseError, SealError, SealedHeader, SealedPickup, TAG_LEN, decode_sealed,
+    open, seal, seal_with_kdf,
 };
+pub use unicode::{PASSPHRASE_UNICODE_VERSION, assigned_in_passphrase_unicode};
 
 #[cfg(feature = "vectors")]
 pub(crate) use sealed::{passphrase_key, payload_key};

@@ -12,7 +12,9 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::canonical_json::{self, CanonicalError, encode, utc_seconds};
 
-use super::limits::{MAX_ENTRIES, MAX_MESSAGE_CHARS, MAX_PLAINTEXT_LEN, MAX_SENDER_NAME_CHARS};
+use super::limits::{
+    MAX_ENTRIES, MAX_MESSAGE_CHARS, MAX_PLAINTEXT_LEN, MAX_SENDER_NAME_CHARS, SENT_AT_YEARS,
+};
 
 pub const PAYLOAD_VERSION: u8 = 1;
 
@@ -32,6 +34,8 @@ pub enum PayloadError {
     MessageTooLong { max: usize },
     #[error("the payload is {len} bytes, more than the {max} a pickup may hold")]
     TooLarge { len: usize, max: usize },
+    #[error("sent_at must lie in the years 1970 to 9999")]
+    SentAtOutOfRange,
 }
 
 impl From<CanonicalError> for PayloadError {
@@ -124,8 +128,12 @@ impl Payload {
         }
     }
 
-    /// Spec, "Payload limits": 1 to 1,000 entries, name ≤ 100 and message ≤ 500 characters.
+    /// Spec, "Payload": 1 to 1,000 entries, name ≤ 100 and message ≤ 500 characters,
+    /// `sent_at` in the years 1970 to 9999.
     pub fn check_limits(&self) -> Result<(), PayloadError> {
+        if !SENT_AT_YEARS.contains(&self.sent_at.year()) {
+            return Err(PayloadError::SentAtOutOfRange);
+        }
         if self.entries.is_empty() || self.entries.len() > MAX_ENTRIES {
             return Err(PayloadError::EntryCount {
                 count: self.entries.len(),

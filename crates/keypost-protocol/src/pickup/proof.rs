@@ -1,7 +1,8 @@
-//! The PIN proof the relay checks (docs/spec/pickup.md, "Opening").
+//! The PIN proof the relay checks (docs/spec/pickup.md, "Verifier and proof").
 //!
-//! The relay stores only the verifier `V = HMAC(auth_key, PIN)`; a client that knows the link
-//! secret and the PIN recomputes `V` and answers a single-use challenge with
+//! The relay stores only the verifier `V = HMAC(auth_key, "keypost/pickup/v1/pin" || PIN)`
+//! (`PickupKeys::pin_verifier`); a client that knows the link secret and the PIN recomputes `V`
+//! and answers a single-use challenge with
 //! `HMAC-SHA256(key = V, "keypost/pickup/v1/proof" || id || challenge)`.
 
 use subtle::ConstantTimeEq;

@@ -13,9 +13,11 @@ use zeroize::Zeroizing;
 
 use super::id::PickupId;
 use super::keys::{LinkSecret, PickupKeys};
-use super::limits::{MAX_PLAINTEXT_LEN, MAX_SEALED_LEN};
+use super::limits::{MAX_PLAINTEXT_LEN, MAX_SEALED_LEN, MAX_SEALED_TEXT_LEN};
 use super::payload::{Payload, PayloadError};
 use super::pin::Pin;
+use super::unicode::assigned_in_passphrase_unicode;
+use crate::b64;
 use crate::crypto::{KdfParams, KdfParamsError, KdfPolicy, SecretKey};
 
 pub use crate::crypto::{NONCE_LEN, TAG_LEN};
@@ -37,6 +39,9 @@ pub enum PassphraseError {
     Empty,
     #[error("the passphrase is longer than {max} bytes")]
     TooLong { max: usize },
+    /// NFC would not give the same bytes everywhere (see [`super::unicode`]).
+    #[error("the passphrase holds a character that Unicode 15.0 does not assign")]
+    UnassignedCharacter,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -59,6 +64,8 @@ pub enum SealError {
 pub enum OpenError {
     #[error("the sealed payload is {len} bytes, more than the {max} allowed")]
     TooLarge { len: usize, max: usize },
+    #[error("the sealed payload is not canonical base64url")]
+    NonCanonical,
     #[error("not a Keypost sealed pickup (damaged header)")]
     MalformedHeader,
     #[error("sealed pickup format version {0} is not supported")]
@@ -84,6 +91,7 @@ impl OpenError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::TooLarge { .. } => "too_large",
+            Self::NonCanonical => "non_canonical",
             Self::MalformedHeader => "malformed_header",
             Self::UnsupportedVersion(_) => "unsupported_version",
             Self::KdfParamsOutOfRange { .. } => "kdf_params_out_of_range",
@@ -196,6 +204,7 @@ pub struct SealedPickup {
     pub ciphertext: Vec<u8>,
     pub pin_verifier: [u8; 32],
     pub delete_verifier: [u8; 32],
+    pub access_key_hash: [u8; 32],
 }
 
 impl fmt::Debug for SealedPickup {
@@ -269,7 +278,22 @@ pub fn seal_plaintext(
         ciphertext,
         pin_verifier: keys.pin_verifier(pin),
         delete_verifier: keys.delete_verifier(),
+        access_key_hash: keys.access_key_hash(),
     })
+}
+
+/// Decodes a sealed payload that arrived as base64url (spec "Opening", step 2): a text longer
+/// than the largest sealed payload's is [`OpenError::TooLarge`] before any decoding.
+pub fn decode_sealed(text: &str) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+    if text.len() > MAX_SEALED_TEXT_LEN {
+        return Err(OpenError::TooLarge {
+            len: text.len() * 3 / 4,
+            max: MAX_SEALED_LEN,
+        });
+    }
+    b64::decode(text)
+        .map(Zeroizing::new)
+        .map_err(|_| OpenError::NonCanonical)
 }
 
 /// Opens a sealed payload received from the relay.
@@ -314,6 +338,9 @@ pub(crate) fn passphrase_key(
     id: &PickupId,
     kdf: KdfParams,
 ) -> Result<SecretKey, PassphraseError> {
+    if !passphrase.chars().all(assigned_in_passphrase_unicode) {
+        return Err(PassphraseError::UnassignedCharacter);
+    }
     let normalized = Zeroizing::new(passphrase.nfc().collect::<String>());
     if normalized.is_empty() {
         return Err(PassphraseError::Empty);

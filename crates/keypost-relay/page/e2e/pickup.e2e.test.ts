@@ -12,6 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Page, type Request } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { axeCheck } from '../../../../ui/e2e/axe';
+import { b64urlEncode, deriveKeys, parseLinkSecret } from '../src/crypto/index';
 import { Cli, makeTempDir, Relay, removeDir, REPO_DIR, SmtpServer } from './harness';
 import { send, type SendOptions, type Sent } from './send';
 
@@ -117,8 +118,11 @@ function idOf(link: string): string {
   return pageUrlOf(link).split('/').pop()!;
 }
 
-async function status(link: string): Promise<{ status: number; body: Record<string, unknown> | null }> {
-  const response = await fetch(`${relay.url}/api/v1/pickups/${idOf(link)}`);
+/** The read-only status, with the access key derived from the link (`withAccess`) or without. */
+async function status(link: string, withAccess = true): Promise<{ status: number; body: Record<string, unknown> | null }> {
+  const access = b64urlEncode(deriveKeys(parseLinkSecret(fragmentOf(link))).accessKey);
+  const headers: Record<string, string> = withAccess ? { authorization: `Bearer ${access}` } : {};
+  const response = await fetch(`${relay.url}/api/v1/pickups/${idOf(link)}`, { headers });
   return { status: response.status, body: response.ok ? ((await response.json()) as Record<string, unknown>) : null };
 }
 
@@ -353,7 +357,7 @@ describe('the pickup page in Chromium', () => {
     await context.close();
   });
 
-  it('three wrong PINs destroy the copy; a reload and the link both show the gone message', async () => {
+  it('three wrong PINs destroy the copy; a reload asks for the link, which shows the gone message', async () => {
     const sent = await createPickup({ retrievalStep: false });
     const context = await newContext({ viewport: { width: 1100, height: 800 } });
     const page = await context.newPage();
@@ -373,8 +377,12 @@ describe('the pickup page in Chromium', () => {
     expect((await ownerStatus(sent)).state).toBe('destroyed');
     expect((await status(sent.link)).status).toBe(404);
 
+    // The reload has no fragment, so no access key: the page asks for the link and asks the
+    // relay nothing.
+    const beforeReload = requests.length;
     await page.reload();
-    await page.locator('[data-state=gone]').waitFor();
+    await page.locator('[data-state=bad_link]').waitFor();
+    expect(requests.slice(beforeReload).filter((request) => request.url.includes('/api/'))).toEqual([]);
     await page.goto(sent.link);
     await page.locator('[data-state=gone]').waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe('This link has expired, was used up, or was destroyed');
@@ -389,6 +397,8 @@ describe('the pickup page in Chromium', () => {
     const sent = await createPickup({ views: 2 });
     const before = await status(sent.link);
     expect(before.body).toMatchObject({ attempts_left: 3, views_left: 2, retrieval_step: true });
+    // Without the access key the id alone (the page path) reads nothing.
+    expect(await status(sent.link, false)).toEqual({ status: 404, body: null });
     for (let round = 0; round < 20; round++) {
       const page = await fetch(pageUrlOf(sent.link), { headers: { 'user-agent': 'Mozilla/5.0 (link scanner)' } });
       expect(page.status).toBe(200);

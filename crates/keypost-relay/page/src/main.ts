@@ -5,8 +5,9 @@
  *    before anything else runs (history, screenshots, screen sharing).
  * 2. Only a read-only status request is made on load: a link scanner that fetches or renders
  *    the page moves no counter. Counters move only when a person submits the PIN form.
- * 3. The copy is decrypted here; the relay gets the PIN proof and, for "Delete now", the
- *    delete key — never S, the PIN, the passphrase or a key. Nothing is logged.
+ * 3. The copy is decrypted here; the relay gets the access key (with every request), the
+ *    PIN proof and, for "Delete now", the delete key — never S, the PIN, the passphrase or
+ *    another key. Nothing is logged.
  */
 import './styles.css';
 import logoUrl from '../../../../icons/keypost.svg';
@@ -59,7 +60,10 @@ function dispatch(event: Event): void {
 
 async function loadStatus(): Promise<void> {
   try {
-    dispatch({ kind: 'status_loaded', status: await api.status(idText) });
+    if (!keys) {
+      return;
+    }
+    dispatch({ kind: 'status_loaded', status: await api.status(idText, b64urlEncode(keys.accessKey)) });
   } catch (error) {
     dispatch({ kind: 'request_failed', failure: error instanceof RelayError ? error.failure : { kind: 'network' } });
   }
@@ -118,7 +122,7 @@ const actions: Actions = {
       return false;
     }
     try {
-      await api.delete(idText, b64urlEncode(keys.deleteKey));
+      await api.delete(idText, b64urlEncode(keys.accessKey), b64urlEncode(keys.deleteKey));
       dispatch({ kind: 'deleted' });
       return true;
     } catch (error) {
@@ -182,26 +186,14 @@ function newEntryId(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/**
- * Without the fragment (a reload, or a cut link) the copy cannot be opened, but the read-only
- * status still tells a gone pickup apart, so the recipient is not sent back to a dead email.
- */
-async function explainMissingSecret(): Promise<void> {
-  try {
-    await api.status(idText);
-    dispatch({ kind: 'bad_link', missing: true });
-  } catch (error) {
-    const gone = error instanceof RelayError && error.failure.kind === 'gone';
-    dispatch(gone ? { kind: 'request_failed', failure: error.failure } : { kind: 'bad_link', missing: true });
-  }
-}
-
 function start(): void {
   if (root) {
     replaceChildren(root, view(state, actions, Date.now()));
   }
+  // Without the fragment (a reload, or a cut link) nothing can be asked of the relay: every
+  // recipient request needs the access key derived from S.
   if (fragment === '' || fragment === '#') {
-    void explainMissingSecret();
+    dispatch({ kind: 'bad_link', missing: true });
     return;
   }
   try {

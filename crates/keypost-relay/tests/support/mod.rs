@@ -352,6 +352,7 @@ pub struct Pickup {
     pub link_secret: [u8; 32],
     pub verifier: [u8; 32],
     pub delete_key: [u8; 32],
+    pub access_key: [u8; 32],
     pub owner_token: [u8; 32],
     pub ciphertext: Vec<u8>,
 }
@@ -371,6 +372,7 @@ impl Pickup {
             link_secret: random(),
             verifier: random(),
             delete_key: random(),
+            access_key: random(),
             owner_token: random(),
             ciphertext,
         }
@@ -387,6 +389,7 @@ impl Pickup {
             pin_verifier: b64::encode(&self.verifier),
             delete_verifier: Some(b64::encode(&Sha256::digest(self.delete_key))),
             owner_token_hash: b64::encode(&Sha256::digest(self.owner_token)),
+            access_key_hash: b64::encode(&Sha256::digest(self.access_key)),
             recipient_email: "bo@example.org".to_owned(),
             sender_name: "Ada Lovelace".to_owned(),
             message: "The shared accounts, as promised.".to_owned(),
@@ -423,6 +426,11 @@ impl Pickup {
     pub fn bearer(&self) -> String {
         format!("Bearer {}", b64::encode(&self.owner_token))
     }
+
+    /// The `Authorization` value of the recipient's status, challenge and open requests.
+    pub fn access(&self) -> String {
+        format!("Bearer {}", b64::encode(&self.access_key))
+    }
 }
 
 /// A small API client over reqwest for the tests.
@@ -454,25 +462,37 @@ impl<'a> Api<'a> {
 
     /// The recipient's delete with `delete_key`.
     pub async fn delete(&self, pickup: &Pickup, delete_key: &[u8]) -> reqwest::Response {
-        self.http
-            .post(format!(
-                "{}/api/v1/pickups/{}/delete",
-                self.base,
-                pickup.id_text()
-            ))
-            .json(&serde_json::json!({"delete_key": b64::encode(delete_key)}))
+        self.delete_as(pickup, Some(&pickup.access()), delete_key)
+            .await
+    }
+
+    /// A delete request with the `Authorization` value `access` (or none).
+    pub async fn delete_as(
+        &self,
+        pickup: &Pickup,
+        access: Option<&str>,
+        delete_key: &[u8],
+    ) -> reqwest::Response {
+        let url = format!("{}/api/v1/pickups/{}/delete", self.base, pickup.id_text());
+        let body = serde_json::json!({"delete_key": b64::encode(delete_key)});
+        with_access(self.http.post(url).json(&body), access)
             .send()
             .await
             .unwrap()
     }
 
     pub async fn challenge(&self, pickup: &Pickup) -> reqwest::Response {
-        self.http
-            .post(format!(
-                "{}/api/v1/pickups/{}/challenge",
-                self.base,
-                pickup.id_text()
-            ))
+        self.challenge_as(pickup, Some(&pickup.access())).await
+    }
+
+    /// A challenge request with the `Authorization` value `access` (or none).
+    pub async fn challenge_as(&self, pickup: &Pickup, access: Option<&str>) -> reqwest::Response {
+        let url = format!(
+            "{}/api/v1/pickups/{}/challenge",
+            self.base,
+            pickup.id_text()
+        );
+        with_access(self.http.post(url), access)
             .send()
             .await
             .unwrap()
@@ -492,16 +512,24 @@ impl<'a> Api<'a> {
         challenge: &str,
         proof: &str,
     ) -> reqwest::Response {
-        self.http
-            .post(format!(
-                "{}/api/v1/pickups/{}/open",
-                self.base,
-                pickup.id_text()
-            ))
-            .json(&OpenRequest {
-                challenge: challenge.to_owned(),
-                proof: proof.to_owned(),
-            })
+        self.open_as(pickup, Some(&pickup.access()), challenge, proof)
+            .await
+    }
+
+    /// An open request with the `Authorization` value `access` (or none).
+    pub async fn open_as(
+        &self,
+        pickup: &Pickup,
+        access: Option<&str>,
+        challenge: &str,
+        proof: &str,
+    ) -> reqwest::Response {
+        let url = format!("{}/api/v1/pickups/{}/open", self.base, pickup.id_text());
+        let body = OpenRequest {
+            challenge: challenge.to_owned(),
+            proof: proof.to_owned(),
+        };
+        with_access(self.http.post(url).json(&body), access)
             .send()
             .await
             .unwrap()
@@ -527,8 +555,13 @@ impl<'a> Api<'a> {
     }
 
     pub async fn status(&self, pickup: &Pickup) -> reqwest::Response {
-        self.http
-            .get(format!("{}/api/v1/pickups/{}", self.base, pickup.id_text()))
+        self.status_as(pickup, Some(&pickup.access())).await
+    }
+
+    /// A status request with the `Authorization` value `access` (or none).
+    pub async fn status_as(&self, pickup: &Pickup, access: Option<&str>) -> reqwest::Response {
+        let url = format!("{}/api/v1/pickups/{}", self.base, pickup.id_text());
+        with_access(self.http.get(url), access)
             .send()
             .await
             .unwrap()
@@ -564,13 +597,24 @@ impl<'a> Api<'a> {
     }
 }
 
-/// Sends every open request at once, each on its own task, and returns the status codes.
-pub async fn open_all_at_once(requests: Vec<(reqwest::Client, String, OpenRequest)>) -> Vec<u16> {
+fn with_access(request: reqwest::RequestBuilder, access: Option<&str>) -> reqwest::RequestBuilder {
+    match access {
+        Some(value) => request.header("authorization", value),
+        None => request,
+    }
+}
+
+/// Sends every open request at once, each on its own task, with the `Authorization` value
+/// `access` (or none), and returns the status codes.
+pub async fn open_all_at_once(
+    requests: Vec<(reqwest::Client, String, OpenRequest)>,
+    access: Option<&str>,
+) -> Vec<u16> {
     let mut tasks = tokio::task::JoinSet::new();
     for (http, url, body) in requests {
+        let access = access.map(str::to_owned);
         tasks.spawn(async move {
-            http.post(url)
-                .json(&body)
+            with_access(http.post(url).json(&body), access.as_deref())
                 .send()
                 .await
                 .unwrap()

@@ -1,9 +1,10 @@
 /**
  * The relay's recipient API (docs/spec/pickup.md, "Relay API"), same origin as the page.
  *
- * Only two things derived from the link ever leave the page: the proof, in the body of
- * `open`, and the delete key, in the body of `delete`. The secret S, the PIN, the passphrase
- * and the keys never do. Nothing here logs.
+ * Only three things derived from the link ever leave the page: the access key, in the
+ * `Authorization` header of every call; the proof, in the body of `open`; and
+ * the delete key, in the body of `delete`. The secret S, the PIN, the passphrase and the other
+ * keys never do. Nothing here logs.
  */
 
 /** `GET /api/v1/pickups/{id}` (keypost_protocol::api::PickupStatus). */
@@ -59,30 +60,34 @@ export class RelayApi {
     this.fetcher = fetcher;
   }
 
-  /** Read-only: moves no counter. */
-  status(id: string): Promise<PickupStatus> {
-    return this.call<PickupStatus>('GET', `/api/v1/pickups/${id}`);
+  /** Read-only: moves no counter. `access` is the access key, base64url. */
+  status(id: string, access: string): Promise<PickupStatus> {
+    return this.call<PickupStatus>('GET', `/api/v1/pickups/${id}`, access);
   }
 
-  challenge(id: string): Promise<ChallengeResponse> {
-    return this.call<ChallengeResponse>('POST', `/api/v1/pickups/${id}/challenge`);
+  challenge(id: string, access: string): Promise<ChallengeResponse> {
+    return this.call<ChallengeResponse>('POST', `/api/v1/pickups/${id}/challenge`, access);
   }
 
   /** A right proof uses a view; a wrong one uses a try (the third destroys the copy). */
-  open(id: string, challenge: string, proof: string): Promise<OpenResponse> {
-    return this.call<OpenResponse>('POST', `/api/v1/pickups/${id}/open`, { challenge, proof });
+  open(id: string, access: string, challenge: string, proof: string): Promise<OpenResponse> {
+    return this.call<OpenResponse>('POST', `/api/v1/pickups/${id}/open`, access, { challenge, proof });
   }
 
-  delete(id: string, deleteKey: string): Promise<void> {
-    return this.call<void>('POST', `/api/v1/pickups/${id}/delete`, { delete_key: deleteKey });
+  delete(id: string, access: string, deleteKey: string): Promise<void> {
+    return this.call<void>('POST', `/api/v1/pickups/${id}/delete`, access, { delete_key: deleteKey });
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST', path: string, access: string, body?: object): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${access}` };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
     let response: Response;
     try {
       response = await this.fetcher(`${this.base}${path}`, {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         cache: 'no-store',
         credentials: 'omit',

@@ -5,6 +5,7 @@
 import {
   b64urlDecode,
   b64urlEncode,
+  decodeSealed,
   openSealed,
   PickupError,
   pinProof,
@@ -39,7 +40,7 @@ export async function unlock(input: UnlockInput): Promise<UnlockOutcome> {
   if (sealed === null) {
     try {
       const opened = await openWithProof(input);
-      sealed = b64urlDecode(opened.ciphertext);
+      sealed = decodeSealed(opened.ciphertext);
       viewsLeft = opened.views_left;
     } catch (error) {
       if (error instanceof RelayError) {
@@ -65,12 +66,13 @@ export async function unlock(input: UnlockInput): Promise<UnlockOutcome> {
 /** One challenge, one proof; a challenge that expired meanwhile is replaced once. */
 async function openWithProof(input: UnlockInput) {
   for (let attempt = 0; ; attempt++) {
-    const { challenge } = await input.api.challenge(input.idText);
+    const access = b64urlEncode(input.keys.accessKey);
+    const { challenge } = await input.api.challenge(input.idText, access);
     const proof = pinProof(input.keys, input.pin, b64urlDecode(challenge, 32));
     const proofText = b64urlEncode(proof);
     proof.fill(0);
     try {
-      return await input.api.open(input.idText, challenge, proofText);
+      return await input.api.open(input.idText, access, challenge, proofText);
     } catch (error) {
       const stale = error instanceof RelayError && error.failure.kind === 'invalid_challenge';
       if (!stale || attempt > 0) {

@@ -5,6 +5,7 @@
 export { b64urlDecode, b64urlEncode } from './b64';
 export { PickupError, type PickupErrorCode } from './errors';
 export {
+  accessKeyHash,
   deleteVerifier,
   deriveKeys,
   ID_LEN,
@@ -26,10 +27,12 @@ export {
   type SnapshotField,
 } from './payload';
 export {
+  decodeSealed,
   HEADER_LEN,
   KDF_LIMITS,
   MAX_PLAINTEXT_LEN,
   MAX_SEALED_LEN,
+  MAX_SEALED_TEXT_LEN,
   openSealed,
   parseSealedHeader,
   passphraseKey,

@@ -16,6 +16,7 @@ const ID_LABEL = utf8ToBytes('keypost/pickup/v1/id');
 const AUTH_LABEL = utf8ToBytes('keypost/pickup/v1/auth');
 const DELETE_LABEL = utf8ToBytes('keypost/pickup/v1/delete');
 const PAYLOAD_LABEL = utf8ToBytes('keypost/pickup/v1/payload');
+const ACCESS_LABEL = utf8ToBytes('keypost/pickup/v1/access');
 const PIN_LABEL = utf8ToBytes('keypost/pickup/v1/pin');
 const PROOF_LABEL = utf8ToBytes('keypost/pickup/v1/proof');
 
@@ -26,6 +27,11 @@ export interface PickupKeys {
   authKey: Uint8Array;
   /** Sent in `POST /api/v1/pickups/{id}/delete` to destroy the pickup. */
   deleteKey: Uint8Array;
+  /**
+   * Sent as `Authorization: Bearer` with status, challenge, open and delete: without it the relay
+   * answers as for a gone pickup, so the public id alone reads nothing and spends no try.
+   */
+  accessKey: Uint8Array;
   /** Input to the payload key; never leaves the page. */
   payloadKeyMaterial: Uint8Array;
 }
@@ -41,6 +47,7 @@ export function deriveKeys(secret: Uint8Array): PickupKeys {
     id: derive(ID_LABEL, ID_LEN),
     authKey: derive(AUTH_LABEL, 32),
     deleteKey: derive(DELETE_LABEL, 32),
+    accessKey: derive(ACCESS_LABEL, 32),
     payloadKeyMaterial: derive(PAYLOAD_LABEL, 32),
   };
 }
@@ -88,4 +95,9 @@ export function pinProof(keys: PickupKeys, pin: string, challenge: Uint8Array): 
 /** `SHA-256(delete_key)`: what the relay stores to check a delete request. */
 export function deleteVerifier(deleteKey: Uint8Array): Uint8Array {
   return sha256(deleteKey);
+}
+
+/** `SHA-256(access_key)`: what the relay stores to check status, challenge and open. */
+export function accessKeyHash(accessKey: Uint8Array): Uint8Array {
+  return sha256(accessKey);
 }

@@ -135,8 +135,9 @@ function sentAt(raw: unknown): string {
   ];
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  // Spec "Payload": 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z, no leap second.
   const valid =
-    month >= 1 && month <= 12 && day >= 1 && day <= monthDays[month - 1]! &&
+    year >= 1970 && month >= 1 && month <= 12 && day >= 1 && day <= monthDays[month - 1]! &&
     hour <= 23 && minute <= 59 && second <= 59;
   if (!valid) {
     throw invalid('sent_at is not a valid time');

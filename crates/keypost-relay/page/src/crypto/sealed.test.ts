@@ -54,6 +54,20 @@ describe('openSealed', () => {
     expect(progress.at(-1)).toBe(1);
   });
 
+  it('refuses a lone surrogate and the edges of the Unicode 15.0 table in a passphrase', async () => {
+    const withPassphrase = vector('open_ok_passphrase');
+    const link = parseLink(withPassphrase.link!);
+    const sealed = b64urlDecode(withPassphrase.sealed!);
+    // A lone surrogate would become U+FFFD in UTF-8: another passphrase than the one typed.
+    for (const refused of ['tea\ud800', '\udfff', '\u0378', '\ufdd0', '\u{10ffff}', '\u{e0080}']) {
+      expect(await code(() => openSealed(link.secret, withPassphrase.pin!, refused, sealed)), refused).toBe('bad_passphrase');
+    }
+    // Assigned in 15.0 (Nag Mundari, private use): accepted, so the wrong passphrase fails later.
+    for (const accepted of ['\u{1e4d0}', '\ue000', '\u{10fffd}']) {
+      expect(await code(() => openSealed(link.secret, withPassphrase.pin!, accepted, sealed)), accepted).toBe('decryption_failed');
+    }
+  });
+
   it('reads the secret from location.hash with or without "#"', () => {
     const fragment = plain.link!.split('#')[1]!;
     expect(parseLinkSecret(`#${fragment}`)).toEqual(secret);

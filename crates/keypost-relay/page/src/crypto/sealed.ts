@@ -9,9 +9,11 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 
+import { b64urlDecode } from './b64';
 import { PickupError } from './errors';
 import { deriveKeys, parsePin, type PickupKeys } from './keys';
 import { parsePayload, type Payload } from './payload';
+import { UNASSIGNED_RANGES, UNICODE_VERSION } from './unassigned';
 
 const MAGIC = utf8ToBytes('KPPICKUP');
 const KEY_LABEL = utf8ToBytes('keypost/pickup/v1/key');
@@ -21,6 +23,8 @@ export const HEADER_LEN = 42;
 const TAG_LEN = 16;
 export const MAX_SEALED_LEN = 5 * 1024 * 1024;
 export const MAX_PLAINTEXT_LEN = MAX_SEALED_LEN - HEADER_LEN - TAG_LEN;
+/** The longest unpadded base64url text of a sealed payload (6,990,507 characters). */
+export const MAX_SEALED_TEXT_LEN = Math.ceil((MAX_SEALED_LEN * 4) / 3);
 export const MAX_PASSPHRASE_BYTES = 1024;
 export const KDF_LIMITS = { minMemoryKib: 8192, maxMemoryKib: 65536, minIterations: 1, maxIterations: 4 };
 
@@ -38,6 +42,17 @@ export interface SealedHeader {
 export interface OpenOptions {
   /** Argon2id progress, 0 to 1, for a progress bar while the passphrase is stretched. */
   onProgress?: (fraction: number) => void;
+}
+
+/**
+ * A sealed payload that arrived as base64url (spec "Opening", step 2): a text longer than the
+ * largest sealed payload's is `too_large` before any decoding, then it must be canonical.
+ */
+export function decodeSealed(text: string): Uint8Array {
+  if (text.length > MAX_SEALED_TEXT_LEN) {
+    throw new PickupError('too_large', `the sealed payload is larger than ${MAX_SEALED_LEN} bytes`);
+  }
+  return b64urlDecode(text);
 }
 
 /** The header rules, in the spec's order: size, magic, version, flags, KDF range. */
@@ -71,6 +86,37 @@ export function parseSealedHeader(sealed: Uint8Array): SealedHeader {
   return { passphraseKdf: { memoryKib, iterations }, nonce };
 }
 
+/** Binary search of the generated table (inclusive `[start, end]` pairs, ascending). */
+function isUnassigned(codePoint: number): boolean {
+  let low = 0;
+  let high = UNASSIGNED_RANGES.length / 2 - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (codePoint < UNASSIGNED_RANGES[2 * middle]!) {
+      high = middle - 1;
+    } else if (codePoint > UNASSIGNED_RANGES[2 * middle + 1]!) {
+      low = middle + 1;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Spec "Passphrase": only code points Unicode 15.0 assigns, so NFC gives the same bytes in
+ * every implementation. A lone surrogate is no code point at all, and one this browser's own
+ * Unicode data does not know (a browser older than 15.0) would be normalised wrongly.
+ */
+function checkAssigned(passphrase: string): void {
+  for (const char of passphrase) {
+    const codePoint = char.codePointAt(0)!;
+    if (isUnassigned(codePoint) || /\p{Cs}|\p{Cn}/u.test(char)) {
+      throw new PickupError('bad_passphrase', `the passphrase holds a character that Unicode ${UNICODE_VERSION} does not assign`);
+    }
+  }
+}
+
 /** `Argon2id(UTF-8(NFC(passphrase)), salt = id, m, t, p = 1)`, 32 bytes. */
 export async function passphraseKey(
   passphrase: string,
@@ -78,6 +124,7 @@ export async function passphraseKey(
   kdf: KdfParams,
   options: OpenOptions = {},
 ): Promise<Uint8Array> {
+  checkAssigned(passphrase);
   const bytes = utf8ToBytes(passphrase.normalize('NFC'));
   if (bytes.length === 0 || bytes.length > MAX_PASSPHRASE_BYTES) {
     throw new PickupError('bad_passphrase', `a passphrase is 1 to ${MAX_PASSPHRASE_BYTES} bytes`);

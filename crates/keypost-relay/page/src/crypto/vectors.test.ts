@@ -7,8 +7,9 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 
 import {
-  b64urlDecode,
+  accessKeyHash,
   b64urlEncode,
+  decodeSealed,
   deepLink,
   deleteVerifier,
   deriveKeys,
@@ -57,7 +58,7 @@ async function checkOpen(vector: Vector): Promise<void> {
   const link = parseLink(vector.link as string);
   const pin = parsePin(vector.pin as string);
   const passphrase = (vector.passphrase as string | null) ?? undefined;
-  const sealed = b64urlDecode(vector.sealed as string);
+  const sealed = decodeSealed(vector.sealed as string);
   const payload = await openSealed(link.secret, pin, passphrase, sealed);
   expect(payload).toEqual(vector.payload);
 
@@ -76,6 +77,8 @@ async function checkOpen(vector: Vector): Promise<void> {
     payload_key_material: bytesToHex(keys.payloadKeyMaterial),
     pin_verifier: bytesToHex(pinVerifier(keys.authKey, pin)),
     delete_verifier: bytesToHex(deleteVerifier(keys.deleteKey)),
+    access_key: bytesToHex(keys.accessKey),
+    access_key_hash: bytesToHex(accessKeyHash(keys.accessKey)),
     passphrase_key: stretched ? bytesToHex(stretched) : null,
     payload_key: bytesToHex(payloadKey(keys, pin, stretched)),
     challenge: derived.challenge,

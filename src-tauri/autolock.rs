@@ -6,7 +6,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use ts_rs::TS;
 
-use crate::state::AppState;
+use crate::state::{AppState, lock_app};
 
 /// The event the UI listens to; its payload is a [`LockReason`].
 pub const VAULT_LOCKED_EVENT: &str = "vault-locked";
@@ -28,7 +28,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
             tokio::time::sleep(CHECK_EVERY).await;
             let state = app.state::<AppState>();
             let limit = Duration::from_secs(u64::from(state.settings().auto_lock_minutes) * 60);
-            if state.is_unlocked() && state.idle_for() >= limit && state.lock() {
+            if state.is_unlocked() && state.idle_for() >= limit && lock_app(&app) {
                 // The window may be closing; the vault is locked either way.
                 app.emit(VAULT_LOCKED_EVENT, LockReason::Idle).ok();
             }

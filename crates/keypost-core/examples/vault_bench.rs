@@ -207,7 +207,7 @@ fn text_query(text: &str) -> EntryQuery {
 fn sample_entries(count: usize) -> Vec<EntryFields> {
     let marker_every = count / 1000;
     (0..count)
-        .map(|i| EntryFields {
+        .map(|i| keypost_core::entry_fields! {
             title: format!("Service {i} account"),
             username: format!("user{i:06}@example.com"),
             password: format!("Pw!{i:08}-xY7#kq2L"),
@@ -219,7 +219,6 @@ fn sample_entries(count: usize) -> Vec<EntryFields> {
             },
             tags: vec![format!("team-{}", i % 20), "imported".into()],
             folder: format!("Clients/Client {}", i % 50),
-            ..EntryFields::default()
         })
         .collect()
 }

@@ -36,14 +36,13 @@ async fn world() -> World {
     for (title, password) in [("Mail", "m4il=secret"), ("Bank", "b4nk-secret")] {
         vault
             .entries_mut()
-            .add(EntryFields {
+            .add(keypost_core::entry_fields! {
                 title: title.into(),
                 username: "ana".into(),
                 password: password.into(),
                 urls: vec![format!("https://{}.example.com", title.to_lowercase())],
                 notes: "private notes".into(),
                 tags: vec!["private-tag".into()],
-                ..EntryFields::default()
             })
             .unwrap();
     }

@@ -115,13 +115,12 @@ impl World {
         for (title, password) in entries {
             vault
                 .entries_mut()
-                .add(EntryFields {
+                .add(keypost_core::entry_fields! {
                     title: (*title).into(),
                     username: name.to_lowercase(),
                     password: (*password).into(),
                     notes: "private notes".into(),
                     tags: vec!["private-tag".into()],
-                    ..EntryFields::default()
                 })
                 .unwrap();
         }

@@ -102,6 +102,9 @@ describe('Settings → change the master password', () => {
     expect((screen.getByTestId('new-password') as HTMLInputElement).value).toBe(NEW)
     expect(submit().disabled).toBe(false)
     expect(toasts).toEqual([])
+
+    await fireEvent.input(screen.getByTestId('current-password'), { target: { value: CURRENT } })
+    expect(screen.queryByTestId('change-password-error')).toBeNull()
   })
 
   it('shows any other failure as Rust words it', async () => {

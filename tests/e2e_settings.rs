@@ -68,6 +68,13 @@ async fn the_master_password_changes_in_settings_and_only_the_new_one_unlocks() 
     // The right one: progress while Rust works, then the confirmation.
     app.element("current-password").await.clear().await.unwrap();
     app.type_into("current-password", FIRST_PASSWORD).await;
+    app.client
+        .execute(
+            "document.querySelector(\"[data-testid='change-password-form']\").scrollIntoView({block: 'end'})",
+            vec![],
+        )
+        .await
+        .unwrap();
     app.screenshot(&screenshots_dir().join("settings.png")).await;
     app.click("change-password-submit").await;
     app.wait_texts("toast", |toasts| {

@@ -237,7 +237,6 @@ impl From<&PasswordHistoryItem> for HistoryRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use keypost_core::entry::EntryFields;
 
     /// Every secret value below contains this marker; nothing the UI gets unasked may.
     const MARKER: &str = "SECRET";

@@ -31,13 +31,15 @@ fn default_binary() -> PathBuf {
 fn make_vault(path: &Path, entries: usize) {
     let mut vault = Vault::create(path, MASTER_PASSWORD, KdfParams::default()).unwrap();
     let batch: Vec<EntryFields> = (0..entries)
-        .map(|n| keypost_core::entry_fields! {
-            title: format!("Entry {n:06}"),
-            username: format!("user{n}@example.org"),
-            password: format!("pw-{n}-Secret!"),
-            urls: vec![format!("https://site{}.example.com/login", n % 5000)],
-            notes: format!("note {n}"),
-            tags: vec![format!("team{}", n % 20)],
+        .map(|n| {
+            keypost_core::entry_fields! {
+                title: format!("Entry {n:06}"),
+                username: format!("user{n}@example.org"),
+                password: format!("pw-{n}-Secret!"),
+                urls: vec![format!("https://site{}.example.com/login", n % 5000)],
+                notes: format!("note {n}"),
+                tags: vec![format!("team{}", n % 20)],
+            }
         })
         .collect();
     if !batch.is_empty() {

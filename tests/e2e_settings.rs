@@ -75,7 +75,8 @@ async fn the_master_password_changes_in_settings_and_only_the_new_one_unlocks() 
         )
         .await
         .unwrap();
-    app.screenshot(&screenshots_dir().join("settings.png")).await;
+    app.screenshot(&screenshots_dir().join("settings.png"))
+        .await;
     app.click("change-password-submit").await;
     app.wait_texts("toast", |toasts| {
         toasts

@@ -55,8 +55,10 @@ async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
     app.client.set_window_size(1280, 800).await.unwrap();
     app.click_containing("entry-title", "Mail").await;
     app.wait_value("field-title", "Mail").await;
-    let (editor_x, _, editor_width, _) = app.element("entry-editor").await.rectangle().await.unwrap();
-    let (folder_x, _, folder_width, _) = app.element("field-folder").await.rectangle().await.unwrap();
+    let (editor_x, _, editor_width, _) =
+        app.element("entry-editor").await.rectangle().await.unwrap();
+    let (folder_x, _, folder_width, _) =
+        app.element("field-folder").await.rectangle().await.unwrap();
     assert!(
         folder_x + folder_width <= editor_x + editor_width,
         "the Folder field ends at {} px, its window at {} px",
@@ -178,7 +180,10 @@ fn clipboard_text(display: &str) -> String {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let start = stdout.find("clipboard<<").expect("the child printed the clipboard") + 11;
+    let start = stdout
+        .find("clipboard<<")
+        .expect("the child printed the clipboard")
+        + 11;
     let end = stdout[start..].find(">>clipboard").unwrap() + start;
     stdout[start..end].to_owned()
 }
@@ -206,14 +211,21 @@ async fn a_copied_password_leaves_the_clipboard_when_the_vault_locks() {
         .await;
     app.click_containing("entry-title", "Mail").await;
     app.click("copy-password").await;
-    app.wait_texts("toast", |toasts| toasts.iter().any(|toast| toast.starts_with("Password copied")))
-        .await;
+    app.wait_texts("toast", |toasts| {
+        toasts
+            .iter()
+            .any(|toast| toast.starts_with("Password copied"))
+    })
+    .await;
     assert_eq!(clipboard_text(app.display_name()), "clip-Secret-7");
 
     app.click("lock").await;
     app.element("unlock-password").await;
     let after_lock = clipboard_text(app.display_name());
-    assert_ne!(after_lock, "clip-Secret-7", "the password stayed on the clipboard");
+    assert_ne!(
+        after_lock, "clip-Secret-7",
+        "the password stayed on the clipboard"
+    );
     assert_eq!(after_lock, "");
 
     app.quit().await;

@@ -162,9 +162,7 @@ fn app_process(root: u32, binary: &Path) -> Option<u32> {
         .ok()?
         .filter_map(Result::ok)
         .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary)
-        })
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
         .find(|&pid| descends_from_root(pid))
 }
 

@@ -8,7 +8,7 @@ use crate::error::CliError;
 use crate::secrets::interactive;
 use crate::session::Session;
 use keypost_core::entries::{BulkEdit, BulkOutcome, EntryQuery};
-use keypost_core::entry::{EntryFields, EntryId, EntrySummary};
+use keypost_core::entry::{EntryId, EntrySummary};
 use keypost_core::generator::{
     PassphraseSpec, PasswordSpec, generate_passphrase, generate_password,
 };

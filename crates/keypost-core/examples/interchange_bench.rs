@@ -4,7 +4,7 @@
 //!
 //! Prints one line per measurement (best and median of the runs) for docs/benchmarks.md.
 
-use keypost_core::entry::{CustomField, Entry, EntryFields};
+use keypost_core::entry::{CustomField, Entry};
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
 use std::error::Error;

@@ -847,8 +847,10 @@ fn importing_keeps_the_files_times_and_never_replaces_an_entry_with_its_id() {
             .replace_year(year)
             .unwrap()
     };
-    let titled = |title: &str| keypost_core::entry_fields! {
-        title: title.to_owned(),
+    let titled = |title: &str| {
+        keypost_core::entry_fields! {
+            title: title.to_owned(),
+        }
     };
     let file_id = EntryId::new_random();
     let stamps = [

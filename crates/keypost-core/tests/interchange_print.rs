@@ -2,7 +2,7 @@
 //! The printable PDF: its layout never cuts an entry, and poppler (pdfinfo, pdftotext) reads
 //! back the pages, the entries and the footer.
 
-use keypost_core::entry::{CustomField, Entry, EntryFields, EntryId};
+use keypost_core::entry::{CustomField, Entry, EntryId};
 use keypost_core::interchange::print::{
     CONFIDENTIAL_NOTICE, DocumentLayout, LineStyle, PaperSize, PrintOptions, VISIBLE_SPACE, layout,
     render_pdf,

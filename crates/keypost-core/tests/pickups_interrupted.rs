@@ -9,7 +9,7 @@
 
 mod support;
 
-use keypost_core::entry::{EntryFields, EntryId};
+use keypost_core::entry::EntryId;
 use keypost_core::pickups::{self, PickupError, RelayClient, SendOptions, SentState};
 use keypost_core::vault::{KdfParams, Vault};
 use keypost_protocol::api::pickups::PickupState;

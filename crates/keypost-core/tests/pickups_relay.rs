@@ -4,7 +4,6 @@
 
 mod support;
 
-use keypost_core::entry::EntryFields;
 use keypost_core::pickups::{self, PickupError, PickupInbox, RelayClient, SendOptions, SentPickup};
 use keypost_core::vault::{KdfParams, Vault};
 use keypost_protocol::api::pickups::{PickupEventKind, PickupState};

@@ -45,12 +45,14 @@ fn wait_for_line(child: &mut Child, marker: &str) -> BufReader<std::process::Chi
 
 fn entries(count: usize) -> Vec<EntryFields> {
     (0..count)
-        .map(|i| keypost_core::entry_fields! {
-            title: format!("Entry {i:05}"),
-            username: format!("user{i}"),
-            password: format!("secret-{i}"),
-            urls: vec![format!("https://site{i}.example")],
-            tags: vec!["base".into()],
+        .map(|i| {
+            keypost_core::entry_fields! {
+                title: format!("Entry {i:05}"),
+                username: format!("user{i}"),
+                password: format!("secret-{i}"),
+                urls: vec![format!("https://site{i}.example")],
+                tags: vec!["base".into()],
+            }
         })
         .collect()
 }

@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keypost_core::entries::EntryQuery;
-use keypost_core::entry::EntryFields;
 use keypost_core::vault::header::{HEADER_LEN, VaultHeader};
 use keypost_core::vault::{DATABASE_FILE, HEADER_FILE, HeaderError, KdfParams, Vault, VaultError};
 use std::fs;

@@ -272,7 +272,10 @@ mod tests {
         let entry = entry_with_secrets();
         let sent = serde_json::to_string(&EntryDetail::from(&entry)).unwrap();
         assert!(!sent.contains(MARKER), "{sent}");
-        assert!(sent.contains("Main street"), "visible fields are shown: {sent}");
+        assert!(
+            sent.contains("Main street"),
+            "visible fields are shown: {sent}"
+        );
         let detail: serde_json::Value = serde_json::from_str(&sent).unwrap();
         assert_eq!(detail["custom_fields"][0]["value"], serde_json::Value::Null);
         assert_eq!(detail["has_password"], true);
@@ -282,7 +285,11 @@ mod tests {
     #[test]
     fn the_history_carries_dates_only() {
         let entry = entry_with_secrets();
-        let rows: Vec<HistoryRow> = entry.password_history.iter().map(HistoryRow::from).collect();
+        let rows: Vec<HistoryRow> = entry
+            .password_history
+            .iter()
+            .map(HistoryRow::from)
+            .collect();
         let sent = serde_json::to_string(&rows).unwrap();
         assert!(!sent.contains(MARKER), "{sent}");
         assert!(sent.contains("1970-01-01T00:00:00Z"), "{sent}");

@@ -48,12 +48,10 @@ fingerprint: Fingerprint, };
 export type ContactState = "awaiting_confirmation" | "connected" | "key_changed" | "removed" | "blocked";
 export type CopyReceipt = { clear_after_seconds: number, };
 export type CsvFormat = "keypost" | "generic" | "bitwarden" | "chrome" | "keepassxc" | "1password" | "lastpass" | "firefox";
-export type CustomField = { name: string, value: string, hidden: boolean, };
 export type DroppedCounts = { quarantined: number, rejected: number, };
 export type EntryDetail = { id: string, has_password: boolean, has_totp: boolean, created: string, modified: string, password_history_count: number, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<WindowField>, favourite: boolean, };
 export type EntryId = string;
 export type EntryInput = { password: string | null, totp: string | null, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<WindowField>, favourite: boolean, };
-
 export type EntrySecret = { "kind": "password" } | { "kind": "custom_field", index: number, } | { "kind": "totp" } | { "kind": "history", index: number, };
 export type EntrySummary = { id: EntryId, title: string, username: string, urls: Array<string>, tags: Array<string>, folder: string, favourite: boolean, modified: string, };
 export type ErrorCode = "wrong_password" | "vault_in_use" | "locked" | "no_vault" | "vault_exists" | "corrupt" | "not_found" | "invalid_input" | "io" | "internal" | "wrong_pin" | "gone" | "invalid_link" | "relay_unreachable" | "relay_refused" | "not_sent" | "not_registered" | "key_changed" | "not_verified" | "not_connected" | "wrong_code" | "held" | "invite_altered" | "invite_expired" | "invalid_invite";
@@ -284,7 +282,6 @@ export type StrengthLabel = "very_weak" | "weak" | "fair" | "strong" | "very_str
 export type TagCount = { tag: string, count: number, };
 export type VaultStatus = { exists: boolean, unlocked: boolean, path: string, };
 export type VerifiedHow = "invite" | "words";
-
 export type WindowField = { name: string, value: string | null, hidden: boolean, stored: number | null, };
 
 /** Every Rust command, typed: the only way the UI calls `invoke`. */

@@ -5,7 +5,7 @@
 
 use super::tamper;
 use keypost_core::contacts::{self, ContactCard};
-use keypost_core::entry::{EntryFields, EntryId};
+use keypost_core::entry::EntryId;
 use keypost_core::inbox::InboxClient;
 use keypost_core::messages::{self, FetchReport};
 use keypost_core::vault::{KdfParams, Vault};

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use ts_rs::TS;
 
-use crate::state::AppState;
+use crate::state::{AppState, lock_app};
 
 #[cfg(target_os = "linux")]
 mod lock_signals;
@@ -48,7 +48,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
 
 /// Locks and tells the UI why, if the vault was unlocked.
 fn lock_for<R: Runtime>(app: &AppHandle<R>, reason: LockReason) {
-    if app.state::<AppState>().lock() {
+    if lock_app(app) {
         // The window may be closing; the vault is locked either way.
         app.emit(VAULT_LOCKED_EVENT, reason).ok();
     }

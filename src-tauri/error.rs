@@ -162,7 +162,7 @@ impl From<EntriesError> for CommandError {
 
 fn entries_code(error: &EntriesError) -> ErrorCode {
     match error {
-        EntriesError::NotFound(_) => ErrorCode::NotFound,
+        EntriesError::NotFound(_) | EntriesError::NoSuchValue(_) => ErrorCode::NotFound,
         EntriesError::InvalidTag(_) => ErrorCode::InvalidInput,
         EntriesError::Corrupt(_) => ErrorCode::Corrupt,
         _ => ErrorCode::Internal,

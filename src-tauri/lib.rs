@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tauri::Manager;
 
+use crate::clipboard::CopiedSecret;
 use crate::relay::BuiltInRelay;
 use crate::settings::SettingsFile;
 use crate::state::AppState;
@@ -62,6 +63,7 @@ pub fn run() -> ExitCode {
             let relay_dir = app.path().app_data_dir()?.join("relay");
             let built_in_relay = tauri::async_runtime::block_on(BuiltInRelay::start(&relay_dir))
                 .map_err(|error| error.to_string());
+            app.manage(CopiedSecret::default());
             app.manage(AppState::new(
                 vault_path,
                 SettingsFile::in_dir(&config_dir),
@@ -75,7 +77,14 @@ pub fn run() -> ExitCode {
             Ok(())
         })
         .invoke_handler(commands::handler())
-        .run(context);
+        .build(context)
+        .map(|app| {
+            app.run(|app, event| {
+                if let tauri::RunEvent::Exit = event {
+                    clipboard::clear_copied_secret(app);
+                }
+            })
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

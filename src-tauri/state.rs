@@ -11,7 +11,10 @@ use keypost_protocol::pickup::{Payload, PickupLink};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use tauri::{AppHandle, Manager, Runtime};
 use time::OffsetDateTime;
+
+use crate::clipboard;
 
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::relay::{BuiltInRelay, RelayInfo};
@@ -341,6 +344,14 @@ impl AppState {
     }
 }
 
+/// Locks the vault ([`AppState::lock`]) and clears a secret Keypost copied if the clipboard
+/// still holds it: every lock (the Lock button, auto-lock) goes through here.
+pub fn lock_app<R: Runtime>(app: &AppHandle<R>) -> bool {
+    let was_unlocked = app.state::<AppState>().lock();
+    clipboard::clear_copied_secret(app);
+    was_unlocked
+}
+
 /// A core use case run for the person: each step counts as activity, like [`AppState::with_vault`].
 impl VaultAccess for AppState {
     type Vault = Vault;
@@ -386,9 +397,8 @@ mod tests {
     }
 
     fn titled(title: &str) -> EntryFields {
-        EntryFields {
+        keypost_core::entry_fields! {
             title: title.to_owned(),
-            ..Default::default()
         }
     }
 

@@ -22,14 +22,15 @@ const LARGE_VAULT: usize = 100_000;
 fn make_vault(path: &Path, entries: usize) {
     let mut vault = Vault::create(path, MASTER_PASSWORD, KdfParams::default()).unwrap();
     let batch: Vec<EntryFields> = (0..entries)
-        .map(|n| EntryFields {
-            title: format!("Entry {n:06}"),
-            username: format!("user{n}@example.org"),
-            password: format!("pw-{n}-Secret!"),
-            urls: vec![format!("https://site{}.example.com/login", n % 5000)],
-            notes: format!("note {n}"),
-            tags: vec![format!("team{}", n % 20)],
-            ..EntryFields::default()
+        .map(|n| {
+            keypost_core::entry_fields! {
+                title: format!("Entry {n:06}"),
+                username: format!("user{n}@example.org"),
+                password: format!("pw-{n}-Secret!"),
+                urls: vec![format!("https://site{}.example.com/login", n % 5000)],
+                notes: format!("note {n}"),
+                tags: vec![format!("team{}", n % 20)],
+            }
         })
         .collect();
     if !batch.is_empty() {

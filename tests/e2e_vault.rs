@@ -51,6 +51,22 @@ async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
         .await;
     assert_eq!(app.texts("result-count").await, vec!["2 entries"]);
 
+    // The entry window at 1280×800 under WebKitGTK: the Folder field ends inside it (it ran
+    // past the right edge once).
+    app.client.set_window_size(1280, 800).await.unwrap();
+    app.click_containing("entry-title", "Mail").await;
+    app.wait_value("field-title", "Mail").await;
+    let (editor_x, _, editor_width, _) =
+        app.element("entry-editor").await.rectangle().await.unwrap();
+    let (folder_x, _, folder_width, _) =
+        app.element("field-folder").await.rectangle().await.unwrap();
+    assert!(
+        folder_x + folder_width <= editor_x + editor_width,
+        "the Folder field ends at {} px, its window at {} px",
+        folder_x + folder_width,
+        editor_x + editor_width
+    );
+
     // Search as you type, then clear the search.
     app.type_into("search", "git").await;
     app.wait_texts("entry-title", |titles| titles == ["GitHub"])
@@ -222,4 +238,73 @@ impl Announcer {
             .await
             .unwrap();
     }
+}
+
+/// Set in the child that [`a_copied_password_leaves_the_clipboard_when_the_vault_locks`] starts
+/// to read the app's clipboard: that process gets the app's `DISPLAY` (this one cannot change
+/// its own environment safely) and prints the clipboard's text between markers.
+const PRINT_CLIPBOARD: &str = "KEYPOST_E2E_PRINT_CLIPBOARD";
+
+/// The text on the clipboard of X display `display`, read by another process ("" when empty).
+fn clipboard_text(display: &str) -> String {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_copied_password_leaves_the_clipboard_when_the_vault_locks",
+            "--nocapture",
+        ])
+        .env(PRINT_CLIPBOARD, "1")
+        .env("DISPLAY", display)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let start = stdout
+        .find("clipboard<<")
+        .expect("the child printed the clipboard")
+        + 11;
+    let end = stdout[start..].find(">>clipboard").unwrap() + start;
+    stdout[start..end].to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copied_password_leaves_the_clipboard_when_the_vault_locks() {
+    if std::env::var_os(PRINT_CLIPBOARD).is_some() {
+        let text = arboard::Clipboard::new()
+            .and_then(|mut clipboard| clipboard.get_text())
+            .unwrap_or_default();
+        println!("clipboard<<{text}>>clipboard");
+        return;
+    }
+    let dirs = AppDirs::new();
+    // Ten minutes: only the lock can clear the clipboard during this test.
+    dirs.write_settings(&serde_json::json!({
+        "auto_lock_minutes": 60,
+        "clipboard_clear_seconds": 600,
+        "relay_url": "",
+        "sender_name": "",
+    }));
+    let app = AppSession::launch(Path::new(env!("CARGO_BIN_EXE_keypost-app")), &dirs).await;
+    app.create_vault(MASTER_PASSWORD).await;
+    app.add_entry("Mail", "ada", "clip-Secret-7", "https://mail.example.org")
+        .await;
+    app.click_containing("entry-title", "Mail").await;
+    app.click("copy-password").await;
+    app.wait_texts("toast", |toasts| {
+        toasts
+            .iter()
+            .any(|toast| toast.starts_with("Password copied"))
+    })
+    .await;
+    assert_eq!(clipboard_text(app.display_name()), "clip-Secret-7");
+
+    app.click("lock").await;
+    app.element("unlock-password").await;
+    let after_lock = clipboard_text(app.display_name());
+    assert_ne!(
+        after_lock, "clip-Secret-7",
+        "the password stayed on the clipboard"
+    );
+    assert_eq!(after_lock, "");
+
+    app.quit().await;
 }

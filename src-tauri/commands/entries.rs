@@ -1,18 +1,17 @@
 //! The entries feature: the entry list (search, row windows, tags), the entry window
-//! (read, add, edit, reveal/copy the password, history), the password generator, and which
+//! (read, add, edit, reveal/copy one secret value, history), the password generator, and which
 //! entries a selection stands for (used by bulk edit, export and send).
 
 pub mod types;
 
-use keypost_core::entries::TagCount;
+use keypost_core::entries::{EntrySecret, TagCount};
 use keypost_core::entry::{EntryId, EntrySummary};
 use keypost_core::generator::{self, PassphraseSpec, PasswordSpec};
 use std::collections::HashSet;
 use tauri::{AppHandle, State};
-use zeroize::Zeroizing;
 
 use crate::clipboard::{self, CopyReceipt};
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 use types::{
     EntryDetail, EntryInput, HistoryRow, SearchQuery, SearchResult, Selection, parse_id, parse_ids,
@@ -86,13 +85,13 @@ pub async fn add_entry(
     state: State<'_, AppState>,
     entry: EntryInput,
 ) -> CommandResult<EntryDetail> {
-    let fields = entry.into_fields(None);
+    let fields = entry.into_fields(None)?;
     let entry = state.with_vault(|vault| vault.entries_mut().add(fields))?;
     Ok(EntryDetail::from(&entry))
 }
 
-/// Saves the entry window. A form that left the password untouched (`password: null`) keeps
-/// the stored one, which is read here so it never has to pass through the UI.
+/// Saves the entry window. Secret values the form left untouched (`null`) keep the stored
+/// ones, which are read here so they never have to pass through the UI.
 #[tauri::command]
 pub async fn update_entry(
     state: State<'_, AppState>,
@@ -101,24 +100,27 @@ pub async fn update_entry(
 ) -> CommandResult<EntryDetail> {
     let id = parse_id(&id)?;
     let entry = state.with_vault(|vault| {
-        let kept = if entry.password.is_some() {
-            None
-        } else {
-            Some(vault.entries().get(id)?.fields.password.clone())
-        };
-        vault.entries_mut().update(id, entry.into_fields(kept))
+        let stored = vault.entries().get(id)?;
+        let fields = entry.into_fields(Some(&stored.fields))?;
+        Ok::<_, CommandError>(vault.entries_mut().update(id, fields)?)
     })?;
     Ok(EntryDetail::from(&entry))
 }
 
-/// The one command that sends a current password to the UI, when the person asks to see it.
+/// The one command that sends a secret value of an entry to the UI: the one the person asked
+/// to see (password, hidden custom field, TOTP secret, earlier password).
 #[tauri::command]
-pub async fn reveal_password(state: State<'_, AppState>, id: String) -> CommandResult<String> {
+pub async fn reveal_entry_secret(
+    state: State<'_, AppState>,
+    id: String,
+    secret: EntrySecret,
+) -> CommandResult<String> {
     let id = parse_id(&id)?;
-    let entry = state.with_vault(|vault| vault.entries().get(id))?;
-    Ok(entry.fields.password.clone())
+    let value = state.with_vault(|vault| vault.entries().secret(id, secret))?;
+    Ok(value.as_str().to_owned())
 }
 
+/// When each earlier password was replaced (no passwords: see `reveal_entry_secret`).
 #[tauri::command]
 pub async fn password_history(
     state: State<'_, AppState>,
@@ -133,20 +135,21 @@ pub async fn password_history(
         .collect())
 }
 
-/// Copies the password from Rust (it never reaches the web view) and clears the clipboard
-/// after the delay set in Settings, if it still holds this password.
+/// Copies one secret value from Rust (it never reaches the web view) and clears the clipboard
+/// after the delay set in Settings, if it still holds this value.
 #[tauri::command]
-pub async fn copy_password(
+pub async fn copy_entry_secret(
     app: AppHandle,
     state: State<'_, AppState>,
     id: String,
+    secret: EntrySecret,
 ) -> CommandResult<CopyReceipt> {
     let id = parse_id(&id)?;
-    let entry = state.with_vault(|vault| vault.entries().get(id))?;
+    let value = state.with_vault(|vault| vault.entries().secret(id, secret))?;
     let seconds = state.settings().clipboard_clear_seconds;
     clipboard::copy_secret(
         &app,
-        Zeroizing::new(entry.fields.password.clone()),
+        value,
         std::time::Duration::from_secs(u64::from(seconds)),
     )?;
     Ok(CopyReceipt {

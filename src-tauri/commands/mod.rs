@@ -68,7 +68,7 @@ use {
     entries::types::{EntryDetail, EntryInput, HistoryRow, SearchQuery, SearchResult, Selection},
     interchange::types::{ChosenFile, ExportTarget, ImportSummary},
     keypost_core::contacts::{ContactCard, PendingAcceptance, RelayAccount},
-    keypost_core::entries::{TagCount, UndoneChange},
+    keypost_core::entries::{EntrySecret, TagCount, UndoneChange},
     keypost_core::entry::{EntryId, EntrySummary},
     keypost_core::generator::{PassphraseSpec, PasswordSpec, Strength},
     keypost_core::identity::IdCard,
@@ -86,7 +86,9 @@ commands! {
     sync session::vault_status(state) -> VaultStatus;
     async session::create_vault(state; password: String) -> ();
     async session::unlock(state; password: String) -> ();
-    sync session::lock(state) -> ();
+    sync session::lock(app) -> ();
+    async session::change_master_password(state; current_password: String, new_password: String)
+        -> ();
     sync session::touch(state) -> ();
     sync session::estimate_strength(; password: String) -> Strength;
     sync session::get_settings(state) -> Settings;
@@ -98,9 +100,9 @@ commands! {
     async entries::get_entry(state; id: String) -> EntryDetail;
     async entries::add_entry(state; entry: EntryInput) -> EntryDetail;
     async entries::update_entry(state; id: String, entry: EntryInput) -> EntryDetail;
-    async entries::reveal_password(state; id: String) -> String;
+    async entries::reveal_entry_secret(state; id: String, secret: EntrySecret) -> String;
     async entries::password_history(state; id: String) -> Vec<HistoryRow>;
-    async entries::copy_password(app, state; id: String) -> CopyReceipt;
+    async entries::copy_entry_secret(app, state; id: String, secret: EntrySecret) -> CopyReceipt;
     sync entries::generate_password(; request: PasswordSpec) -> String;
     sync entries::generate_passphrase(; request: PassphraseSpec) -> String;
 

@@ -1,16 +1,16 @@
-//! The session: whether a vault exists, create, unlock and lock it, the idle clock, the
-//! strength meter of the master password, and the app's settings.
+//! The session: whether a vault exists, create, unlock and lock it, change its master
+//! password, the idle clock, the strength meter of the master password, and the app's settings.
 
 use keypost_core::generator::{Strength, estimate_strength as core_estimate_strength};
-use keypost_core::vault::{HEADER_FILE, KdfParams, Vault};
+use keypost_core::vault::{HEADER_FILE, KdfParams, Vault, VaultError};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::error::CommandResult;
 use crate::settings::Settings;
-use crate::state::AppState;
+use crate::state::{AppState, lock_app};
 
 /// Whether a vault exists at the configured path and whether it is open.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -50,9 +50,26 @@ pub async fn unlock(state: State<'_, AppState>, password: String) -> CommandResu
     Ok(())
 }
 
+/// Locks the vault and clears a copied secret still on the clipboard.
 #[tauri::command]
-pub fn lock(state: State<'_, AppState>) {
-    state.lock();
+pub fn lock(app: AppHandle) {
+    lock_app(&app);
+}
+
+/// Changes the master password; core checks the current one (`wrong_password` when it does not
+/// open the vault). The use case's two Argon2id runs happen between its first and last step,
+/// without holding the vault, so other commands do not wait for them.
+#[tauri::command]
+pub async fn change_master_password(
+    state: State<'_, AppState>,
+    current_password: String,
+    new_password: String,
+) -> CommandResult<()> {
+    let current_password = Zeroizing::new(current_password);
+    let new_password = Zeroizing::new(new_password);
+    let change = state.with_vault(|vault| Ok::<_, VaultError>(vault.begin_password_change()))?;
+    let rewrapped = change.rewrap(&current_password, &new_password)?;
+    state.with_vault(|vault| vault.finish_password_change(rewrapped))
 }
 
 /// The UI reports activity (keys, pointer) so auto-lock counts idle time, not time since the

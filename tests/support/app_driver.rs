@@ -94,6 +94,37 @@ fn terminate(child: &mut Child) {
     let _ = child.wait();
 }
 
+/// The parent of process `pid` (Linux: the field after the state in `/proc/PID/stat`).
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = stat.get(stat.rfind(')')? + 2..)?;
+    after_name.split(' ').nth(1)?.parse().ok()
+}
+
+/// The process running `binary` that descends from `root`.
+fn app_process(root: u32, binary: &Path) -> Option<u32> {
+    let binary = binary.canonicalize().ok()?;
+    let descends_from_root = |pid: u32| {
+        let mut current = pid;
+        while let Some(parent) = parent_of(current) {
+            if parent == root {
+                return true;
+            }
+            if parent <= 1 {
+                return false;
+            }
+            current = parent;
+        }
+        false
+    };
+    std::fs::read_dir("/proc")
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
+        .find(|&pid| descends_from_root(pid))
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -288,6 +319,23 @@ impl AppSession {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The X display the app shows on (another process reads its clipboard there).
+    pub fn display_name(&self) -> &str {
+        &self.display.name
+    }
+
+    /// Kills the app process itself with SIGKILL (no cleanup at all, as a crash or a power cut
+    /// would): the process running `binary` below this session's tauri-driver.
+    pub fn kill_app(&self, binary: &Path) {
+        let pid = app_process(self.driver.id(), binary)
+            .unwrap_or_else(|| panic!("no {} process under tauri-driver", binary.display()));
+        let status = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -KILL {pid} failed");
     }
 
     /// Ends the session (closing the app) and stops the driver.

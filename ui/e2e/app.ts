@@ -31,11 +31,11 @@ function detail(id: string): EntryDetail {
   return {
     ...summary,
     has_password: true,
+    has_totp: true,
     created: '2029-12-28T21:45:00Z',
     password_history_count: 2,
     notes: 'Reset via the vendor portal.',
-    custom_fields: [{ name: 'Recovery code', value: '', hidden: true }],
-    totp: '',
+    custom_fields: [{ name: 'Recovery code', value: null, hidden: true, stored: 0 }],
   }
 }
 
@@ -79,9 +79,10 @@ const ANSWERS: Record<string, Answer> = {
   entry_rows: (args: Args) => ENTRIES.slice(args.start as number, (args.start as number) + (args.count as number)),
   list_tags: [{ tag: 'work', count: 14 }],
   get_entry: (args: Args) => detail(args.id as string),
-  reveal_password: 'correct horse battery staple',
-  password_history: [{ password: 'old-password-1', replaced_at: '2029-12-30T08:00:00Z' }],
-  copy_password: { clear_after_seconds: 30 },
+  reveal_entry_secret: 'correct horse battery staple',
+  password_history: [{ replaced_at: '2029-12-30T08:00:00Z' }],
+  copy_entry_secret: { clear_after_seconds: 30 },
+  change_master_password: null,
   copy_text: { clear_after_seconds: 30 },
   generate_password: 'vT7#qL2!xR9@mK4$',
   generate_passphrase: 'river-33-gorgeous-lamp',

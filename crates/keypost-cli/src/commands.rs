@@ -8,7 +8,7 @@ use crate::error::CliError;
 use crate::secrets::interactive;
 use crate::session::Session;
 use keypost_core::entries::{BulkEdit, BulkOutcome, EntryQuery};
-use keypost_core::entry::{EntryFields, EntryId, EntrySummary};
+use keypost_core::entry::{EntryId, EntrySummary};
 use keypost_core::generator::{
     PassphraseSpec, PasswordSpec, generate_passphrase, generate_password,
 };
@@ -48,9 +48,9 @@ pub fn undo(session: &Session) -> Result<(), CliError> {
 }
 
 pub fn passwd(session: &Session) -> Result<(), CliError> {
-    let mut vault = session.unlock()?;
+    let (mut vault, current_password) = session.unlock_keeping_password()?;
     let new_password = session.secrets().replacement_password()?;
-    vault.change_master_password(&new_password)?;
+    vault.change_master_password(&current_password, &new_password)?;
     eprintln!("master password changed");
     Ok(())
 }
@@ -79,7 +79,7 @@ fn chosen_password(args: PasswordArgs) -> Result<Option<String>, CliError> {
 }
 
 pub fn add(session: &Session, args: AddArgs) -> Result<(), CliError> {
-    let fields = EntryFields {
+    let fields = keypost_core::entry_fields! {
         title: args.title,
         username: args.username,
         password: chosen_password(args.password)?.unwrap_or_default(),
@@ -88,7 +88,6 @@ pub fn add(session: &Session, args: AddArgs) -> Result<(), CliError> {
         tags: args.tags,
         folder: args.folder,
         favourite: args.favourite,
-        ..EntryFields::default()
     };
     let mut vault = session.unlock()?;
     let entry = vault.entries_mut().add(fields)?;

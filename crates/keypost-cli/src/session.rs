@@ -6,6 +6,7 @@ use keypost_core::vault::Vault;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use zeroize::Zeroizing;
 
 pub struct Session {
     path: PathBuf,
@@ -27,11 +28,18 @@ impl Session {
 
     /// Opens the vault, asking for its master password (only when the vault exists).
     pub fn unlock(&self) -> Result<Vault, CliError> {
+        Ok(self.unlock_keeping_password()?.0)
+    }
+
+    /// [`Self::unlock`], also returning the master password that opened it (`passwd` checks
+    /// it again in the core's password change).
+    pub fn unlock_keeping_password(&self) -> Result<(Vault, Zeroizing<String>), CliError> {
         if !self.path.exists() {
             return Err(CliError::NoVault(self.path.clone()));
         }
         let password = self.secrets.master_password()?;
-        Ok(Vault::unlock(&self.path, &password)?)
+        let vault = Vault::unlock(&self.path, &password)?;
+        Ok((vault, password))
     }
 
     /// The unlocked vault as the core use cases borrow it, one step at a time.

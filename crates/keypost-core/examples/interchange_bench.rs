@@ -4,7 +4,7 @@
 //!
 //! Prints one line per measurement (best and median of the runs) for docs/benchmarks.md.
 
-use keypost_core::entry::{CustomField, Entry, EntryFields};
+use keypost_core::entry::{CustomField, Entry};
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
 use std::error::Error;
@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 const RUNS: usize = 5;
 
 fn sample_entry(index: usize) -> Entry {
-    let fields = EntryFields {
+    let fields = keypost_core::entry_fields! {
         title: format!("Service {index} — account"),
         username: format!("user{index}@example.com"),
         password: format!("Xk9#q{index}!vL2$zP7@wR4"),
@@ -35,7 +35,6 @@ fn sample_entry(index: usize) -> Entry {
         } else {
             Vec::new()
         },
-        ..EntryFields::default()
     };
     Entry::new(fields, OffsetDateTime::now_utc())
 }

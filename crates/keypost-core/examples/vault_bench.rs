@@ -207,19 +207,20 @@ fn text_query(text: &str) -> EntryQuery {
 fn sample_entries(count: usize) -> Vec<EntryFields> {
     let marker_every = count / 1000;
     (0..count)
-        .map(|i| EntryFields {
-            title: format!("Service {i} account"),
-            username: format!("user{i:06}@example.com"),
-            password: format!("Pw!{i:08}-xY7#kq2L"),
-            urls: vec![format!("https://login.service{i}.example/signin")],
-            notes: if i % marker_every == 0 {
-                format!("Shared account common-marker, recovery codes kept offline ({i}).")
-            } else {
-                format!("Created for project {} on the team wiki.", i % 97)
-            },
-            tags: vec![format!("team-{}", i % 20), "imported".into()],
-            folder: format!("Clients/Client {}", i % 50),
-            ..EntryFields::default()
+        .map(|i| {
+            keypost_core::entry_fields! {
+                title: format!("Service {i} account"),
+                username: format!("user{i:06}@example.com"),
+                password: format!("Pw!{i:08}-xY7#kq2L"),
+                urls: vec![format!("https://login.service{i}.example/signin")],
+                notes: if i % marker_every == 0 {
+                    format!("Shared account common-marker, recovery codes kept offline ({i}).")
+                } else {
+                    format!("Created for project {} on the team wiki.", i % 97)
+                },
+                tags: vec![format!("team-{}", i % 20), "imported".into()],
+                folder: format!("Clients/Client {}", i % 50),
+            }
         })
         .collect()
 }

@@ -62,27 +62,51 @@ impl fmt::Debug for CustomField {
     }
 }
 
-/// The user's content of one entry. `Debug` never prints the password.
-///
-/// Not `ZeroizeOnDrop`: a `Drop` type cannot be built with `..EntryFields::default()` nor
-/// deserialised with `serde(default)`, which every caller relies on. Holders of secrets call
-/// `zeroize()` where it matters; custom field values still wipe themselves on drop.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, Zeroize)]
-#[serde(default)]
+/// The user's content of one entry. `Debug` never prints the password; every field is wiped
+/// when dropped. Build one from `EntryFields::default()` by assigning fields (a `Drop` type
+/// cannot be the base of a `..` struct update, hence [`entry_fields!`](crate::entry_fields));
+/// each field defaults on its own when deserialised.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 pub struct EntryFields {
+    #[serde(default)]
     pub title: String,
+    #[serde(default)]
     pub username: String,
+    #[serde(default)]
     pub password: String,
     /// First URL is the main one (the one a single-URL format exports).
+    #[serde(default)]
     pub urls: Vec<String>,
+    #[serde(default)]
     pub notes: String,
+    #[serde(default)]
     pub tags: Vec<String>,
     /// A folder path with `/` between levels ("Work/Clients"); empty for none.
+    #[serde(default)]
     pub folder: String,
+    #[serde(default)]
     pub custom_fields: Vec<CustomField>,
     /// An `otpauth://` URI or a bare TOTP secret, kept so exports lose nothing.
+    #[serde(default)]
     pub totp: String,
+    #[serde(default)]
     pub favourite: bool,
+}
+
+/// `entry_fields! { title: …, password: … }`: an [`EntryFields`] with the named fields set and
+/// the others empty — what `EntryFields { title: …, ..EntryFields::default() }` would say if
+/// the type could be a struct update's base (it cannot: it wipes itself on drop).
+#[macro_export]
+macro_rules! entry_fields {
+    ($($field:ident : $value:expr),* $(,)?) => {{
+        #[allow(clippy::field_reassign_with_default)]
+        let fields = {
+            let mut fields = $crate::entry::EntryFields::default();
+            $(fields.$field = $value;)*
+            fields
+        };
+        fields
+    }};
 }
 
 impl fmt::Debug for EntryFields {
@@ -201,5 +225,37 @@ impl From<&Entry> for EntrySummary {
             favourite: entry.fields.favourite,
             modified: entry.modified,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wipes_itself_on_drop<T: ZeroizeOnDrop>() {}
+
+    #[test]
+    fn entry_fields_and_custom_fields_wipe_themselves_on_drop() {
+        wipes_itself_on_drop::<EntryFields>();
+        wipes_itself_on_drop::<CustomField>();
+    }
+
+    #[test]
+    fn entry_fields_macro_sets_the_named_fields_and_leaves_the_rest_empty() {
+        let fields = crate::entry_fields! {
+            title: "Mail".to_owned(),
+            favourite: true,
+        };
+        assert_eq!(fields.title, "Mail");
+        assert!(fields.favourite);
+        assert_eq!(fields.password, "");
+        assert!(fields.custom_fields.is_empty());
+    }
+
+    #[test]
+    fn missing_fields_default_when_deserialised() {
+        let fields: EntryFields = serde_json::from_str(r#"{"title":"Mail"}"#).unwrap();
+        assert_eq!(fields.title, "Mail");
+        assert_eq!(fields.totp, "");
     }
 }

@@ -47,7 +47,7 @@ fn the_identity_is_made_once_and_survives_lock_unlock_and_a_password_change() {
     let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
     assert_eq!(vault.identity().bundle().unwrap(), bundle);
     vault
-        .change_master_password("a new master password")
+        .change_master_password(PASSWORD, "a new master password")
         .unwrap();
     drop(vault);
 

@@ -372,26 +372,23 @@ fn sample_entries() -> Vec<Entry> {
         favourite: true,
     };
 
-    let note = EntryFields {
+    let note = keypost_core::entry_fields! {
         title: "Server notes".to_owned(),
         notes: "Rack 4, slot 2\r\nsecond line".to_owned(),
         folder: "Infra".to_owned(),
-        ..EntryFields::default()
     };
 
-    let spaces = EntryFields {
+    let spaces = keypost_core::entry_fields! {
         title: "@home".to_owned(),
         username: "+1".to_owned(),
         password: " lead and trail \t\"".to_owned(),
         urls: strings(&["http://localhost:8080/"]),
         notes: "-minus".to_owned(),
         tags: strings(&["x"]),
-        ..EntryFields::default()
     };
 
-    let empty = EntryFields {
+    let empty = keypost_core::entry_fields! {
         title: "Only a title".to_owned(),
-        ..EntryFields::default()
     };
 
     [full, note, spaces, empty]
@@ -841,9 +838,8 @@ fn importing_keeps_the_files_times_and_never_replaces_an_entry_with_its_id() {
     let mut vault = new_vault(scratch.path());
     let existing = vault
         .entries_mut()
-        .add(EntryFields {
+        .add(keypost_core::entry_fields! {
             title: "Already here".to_owned(),
-            ..EntryFields::default()
         })
         .unwrap();
     let at = |year: i32| {
@@ -851,9 +847,10 @@ fn importing_keeps_the_files_times_and_never_replaces_an_entry_with_its_id() {
             .replace_year(year)
             .unwrap()
     };
-    let titled = |title: &str| EntryFields {
-        title: title.to_owned(),
-        ..EntryFields::default()
+    let titled = |title: &str| {
+        keypost_core::entry_fields! {
+            title: title.to_owned(),
+        }
     };
     let file_id = EntryId::new_random();
     let stamps = [

@@ -2,7 +2,7 @@
 //! The printable PDF: its layout never cuts an entry, and poppler (pdfinfo, pdftotext) reads
 //! back the pages, the entries and the footer.
 
-use keypost_core::entry::{CustomField, Entry, EntryFields, EntryId};
+use keypost_core::entry::{CustomField, Entry, EntryId};
 use keypost_core::interchange::print::{
     CONFIDENTIAL_NOTICE, DocumentLayout, LineStyle, PaperSize, PrintOptions, VISIBLE_SPACE, layout,
     render_pdf,
@@ -13,7 +13,7 @@ use std::process::Command;
 use time::macros::datetime;
 
 fn entry(index: usize, note_lines: usize) -> Entry {
-    let fields = EntryFields {
+    let fields = keypost_core::entry_fields! {
         title: format!("Entry {index:04} — Müller & Søn"),
         username: format!("user{index}@example.com"),
         password: format!("O0o-l1I|{index} pass"),
@@ -34,7 +34,6 @@ fn entry(index: usize, note_lines: usize) -> Entry {
             })
             .collect::<Vec<_>>()
             .join("\n"),
-        ..EntryFields::default()
     };
     Entry {
         id: EntryId::new_random(),

@@ -9,7 +9,7 @@
 
 mod support;
 
-use keypost_core::entry::{EntryFields, EntryId};
+use keypost_core::entry::EntryId;
 use keypost_core::pickups::{self, PickupError, RelayClient, SendOptions, SentState};
 use keypost_core::vault::{KdfParams, Vault};
 use keypost_protocol::api::pickups::PickupState;
@@ -135,10 +135,9 @@ async fn setup(dir: &TempDir) -> (RunningRelay, PathBuf, Vec<EntryId>) {
     let mut vault = Vault::create(&path, PASSWORD, KdfParams::FLOOR).unwrap();
     let entry = vault
         .entries_mut()
-        .add(EntryFields {
+        .add(keypost_core::entry_fields! {
             title: "Mail".into(),
             password: "m4il=secret".into(),
-            ..EntryFields::default()
         })
         .unwrap();
     (relay, path, vec![entry.id])

@@ -4,7 +4,6 @@
 
 mod support;
 
-use keypost_core::entry::EntryFields;
 use keypost_core::pickups::{self, PickupError, PickupInbox, RelayClient, SendOptions, SentPickup};
 use keypost_core::vault::{KdfParams, Vault};
 use keypost_protocol::api::pickups::{PickupEventKind, PickupState};
@@ -36,14 +35,13 @@ async fn world() -> World {
     for (title, password) in [("Mail", "m4il=secret"), ("Bank", "b4nk-secret")] {
         vault
             .entries_mut()
-            .add(EntryFields {
+            .add(keypost_core::entry_fields! {
                 title: title.into(),
                 username: "ana".into(),
                 password: password.into(),
                 urls: vec![format!("https://{}.example.com", title.to_lowercase())],
                 notes: "private notes".into(),
                 tags: vec!["private-tag".into()],
-                ..EntryFields::default()
             })
             .unwrap();
     }

@@ -16,14 +16,13 @@ fn new_vault() -> (tempfile::TempDir, Vault) {
 }
 
 fn fields(title: &str, username: &str, tags: &[&str]) -> EntryFields {
-    EntryFields {
+    keypost_core::entry_fields! {
         title: title.to_owned(),
         username: username.to_owned(),
         password: format!("pw-{title}"),
         urls: vec![format!("https://{}.example", title.to_lowercase())],
         notes: format!("notes about {title}"),
         tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-        ..EntryFields::default()
     }
 }
 

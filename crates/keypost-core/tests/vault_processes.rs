@@ -45,13 +45,14 @@ fn wait_for_line(child: &mut Child, marker: &str) -> BufReader<std::process::Chi
 
 fn entries(count: usize) -> Vec<EntryFields> {
     (0..count)
-        .map(|i| EntryFields {
-            title: format!("Entry {i:05}"),
-            username: format!("user{i}"),
-            password: format!("secret-{i}"),
-            urls: vec![format!("https://site{i}.example")],
-            tags: vec!["base".into()],
-            ..EntryFields::default()
+        .map(|i| {
+            keypost_core::entry_fields! {
+                title: format!("Entry {i:05}"),
+                username: format!("user{i}"),
+                password: format!("secret-{i}"),
+                urls: vec![format!("https://site{i}.example")],
+                tags: vec!["base".into()],
+            }
         })
         .collect()
 }
@@ -207,7 +208,12 @@ fn killing_a_master_password_change_leaves_old_or_new_password() {
         std::io::stdout().flush().unwrap();
         // Flip between the two passwords as fast as possible until killed.
         loop {
-            vault.change_master_password(next).unwrap();
+            let current = if next == PASSWORD {
+                SECOND_PASSWORD
+            } else {
+                PASSWORD
+            };
+            vault.change_master_password(current, next).unwrap();
             next = if next == PASSWORD {
                 SECOND_PASSWORD
             } else {

@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use keypost_core::entries::EntryQuery;
-use keypost_core::entry::EntryFields;
 use keypost_core::vault::header::{HEADER_LEN, VaultHeader};
 use keypost_core::vault::{DATABASE_FILE, HEADER_FILE, HeaderError, KdfParams, Vault, VaultError};
 use std::fs;
@@ -17,11 +16,10 @@ fn vault_with_entry(dir: &Path) -> PathBuf {
     let mut vault = Vault::create(&path, PASSWORD, KdfParams::FLOOR).unwrap();
     vault
         .entries_mut()
-        .add(EntryFields {
+        .add(keypost_core::entry_fields! {
             title: "Canary title".into(),
             password: "canary-password-value".into(),
             notes: "canary notes".into(),
-            ..EntryFields::default()
         })
         .unwrap();
     path
@@ -288,7 +286,9 @@ fn change_master_password_rewraps_without_reencrypting() {
     let header_before = fs::read(path.join(HEADER_FILE)).unwrap();
     {
         let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
-        vault.change_master_password("new password").unwrap();
+        vault
+            .change_master_password(PASSWORD, "new password")
+            .unwrap();
         // Still usable in the same session.
         assert_eq!(
             vault.entries().list(&EntryQuery::default()).unwrap().len(),
@@ -316,6 +316,42 @@ fn change_master_password_rewraps_without_reencrypting() {
     // The first page holds SQLCipher's salt: the database was never re-keyed.
     let database_after = fs::read(path.join(DATABASE_FILE)).unwrap();
     assert_eq!(database_before[..16], database_after[..16]);
+}
+
+#[test]
+fn a_wrong_current_password_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let header_before = fs::read(path.join(HEADER_FILE)).unwrap();
+    let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
+    assert!(matches!(
+        vault.change_master_password("not the password", "new password"),
+        Err(VaultError::WrongPassword)
+    ));
+    assert_eq!(fs::read(path.join(HEADER_FILE)).unwrap(), header_before);
+    assert!(!path.join("header.tmp").exists());
+    drop(vault);
+    Vault::unlock(&path, PASSWORD).unwrap();
+}
+
+#[test]
+fn a_password_change_prepared_before_another_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let mut vault = Vault::unlock(&path, PASSWORD).unwrap();
+    let stale = vault
+        .begin_password_change()
+        .rewrap(PASSWORD, "first new password")
+        .unwrap();
+    vault
+        .change_master_password(PASSWORD, "second new password")
+        .unwrap();
+    assert!(matches!(
+        vault.finish_password_change(stale),
+        Err(VaultError::ChangedMeanwhile)
+    ));
+    drop(vault);
+    Vault::unlock(&path, "second new password").unwrap();
 }
 
 #[test]

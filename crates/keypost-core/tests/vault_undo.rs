@@ -10,10 +10,9 @@ use keypost_core::vault::{KdfParams, Vault};
 const PASSWORD: &str = "correct horse battery staple";
 
 fn titled(title: &str) -> EntryFields {
-    EntryFields {
+    keypost_core::entry_fields! {
         title: title.to_owned(),
         password: format!("pw-{title}"),
-        ..EntryFields::default()
     }
 }
 

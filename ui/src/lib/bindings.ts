@@ -48,17 +48,17 @@ fingerprint: Fingerprint, };
 export type ContactState = "awaiting_confirmation" | "connected" | "key_changed" | "removed" | "blocked";
 export type CopyReceipt = { clear_after_seconds: number, };
 export type CsvFormat = "keypost" | "generic" | "bitwarden" | "chrome" | "keepassxc" | "1password" | "lastpass" | "firefox";
-export type CustomField = { name: string, value: string, hidden: boolean, };
 export type DroppedCounts = { quarantined: number, rejected: number, };
-export type EntryDetail = { id: string, has_password: boolean, created: string, modified: string, password_history_count: number, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<CustomField>, totp: string, favourite: boolean, };
+export type EntryDetail = { id: string, has_password: boolean, has_totp: boolean, created: string, modified: string, password_history_count: number, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<WindowField>, favourite: boolean, };
 export type EntryId = string;
-export type EntryInput = { password: string | null, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<CustomField>, totp: string, favourite: boolean, };
+export type EntryInput = { password: string | null, totp: string | null, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<WindowField>, favourite: boolean, };
+export type EntrySecret = { "kind": "password" } | { "kind": "custom_field", index: number, } | { "kind": "totp" } | { "kind": "history", index: number, };
 export type EntrySummary = { id: EntryId, title: string, username: string, urls: Array<string>, tags: Array<string>, folder: string, favourite: boolean, modified: string, };
 export type ErrorCode = "wrong_password" | "vault_in_use" | "locked" | "no_vault" | "vault_exists" | "corrupt" | "not_found" | "invalid_input" | "io" | "internal" | "wrong_pin" | "gone" | "invalid_link" | "relay_unreachable" | "relay_refused" | "not_sent" | "not_registered" | "key_changed" | "not_verified" | "not_connected" | "wrong_code" | "held" | "invite_altered" | "invite_expired" | "invalid_invite";
 export type ExportSource = { "kind": "vault" } | { "kind": "selection", selection: Selection, } | { "kind": "received", token: number, } | { "kind": "messages", ids: Array<MessageId>, };
 export type ExportTarget = { source: ExportSource, path: string, };
 export type Fingerprint = string;
-export type HistoryRow = { password: string, replaced_at: string, };
+export type HistoryRow = { replaced_at: string, };
 export type IdCard = { name: string, 
 /**
  * The fingerprint as base64url text (the CLI's and the QR code's form).
@@ -291,6 +291,7 @@ export type StrengthLabel = "very_weak" | "weak" | "fair" | "strong" | "very_str
 export type TagCount = { tag: string, count: number, };
 export type VaultStatus = { exists: boolean, unlocked: boolean, path: string, };
 export type VerifiedHow = "invite" | "words";
+export type WindowField = { name: string, value: string | null, hidden: boolean, stored: number | null, };
 
 /** Every Rust command, typed: the only way the UI calls `invoke`. */
 export const commands = {
@@ -298,6 +299,7 @@ export const commands = {
   createVault: (password: string): Promise<void> => invoke('create_vault', { password }),
   unlock: (password: string): Promise<void> => invoke('unlock', { password }),
   lock: (): Promise<void> => invoke('lock'),
+  changeMasterPassword: (currentPassword: string, newPassword: string): Promise<void> => invoke('change_master_password', { currentPassword, newPassword }),
   touch: (): Promise<void> => invoke('touch'),
   estimateStrength: (password: string): Promise<Strength> => invoke('estimate_strength', { password }),
   getSettings: (): Promise<Settings> => invoke('get_settings'),
@@ -308,9 +310,9 @@ export const commands = {
   getEntry: (id: string): Promise<EntryDetail> => invoke('get_entry', { id }),
   addEntry: (entry: EntryInput): Promise<EntryDetail> => invoke('add_entry', { entry }),
   updateEntry: (id: string, entry: EntryInput): Promise<EntryDetail> => invoke('update_entry', { id, entry }),
-  revealPassword: (id: string): Promise<string> => invoke('reveal_password', { id }),
+  revealEntrySecret: (id: string, secret: EntrySecret): Promise<string> => invoke('reveal_entry_secret', { id, secret }),
   passwordHistory: (id: string): Promise<Array<HistoryRow>> => invoke('password_history', { id }),
-  copyPassword: (id: string): Promise<CopyReceipt> => invoke('copy_password', { id }),
+  copyEntrySecret: (id: string, secret: EntrySecret): Promise<CopyReceipt> => invoke('copy_entry_secret', { id, secret }),
   generatePassword: (request: PasswordSpec): Promise<string> => invoke('generate_password', { request }),
   generatePassphrase: (request: PassphraseSpec): Promise<string> => invoke('generate_passphrase', { request }),
   previewBulkEdit: (selection: Selection, action: BulkAction): Promise<BulkSummary> => invoke('preview_bulk_edit', { selection, action }),

@@ -7,11 +7,13 @@
 mod bulk;
 mod query;
 mod rows;
+mod secrets;
 mod undo;
 
 pub use bulk::{BulkEdit, BulkOutcome};
 pub(crate) use query::add_in;
 pub use query::{EntryQuery, PASSWORD_HISTORY_LIMIT, TagCount};
+pub use secrets::EntrySecret;
 pub use undo::{ChangeRecord, UNDO_LIMIT, UndoneChange};
 
 use crate::entry::EntryId;
@@ -64,6 +66,8 @@ pub(crate) const MIGRATION: Migration = Migration {
 pub enum EntriesError {
     #[error("entry {0} not found")]
     NotFound(EntryId),
+    #[error("entry {0} has no such value any more; open it again")]
+    NoSuchValue(EntryId),
     #[error("tag {0:?} is empty or contains control characters")]
     InvalidTag(String),
     #[error("stored entry data is damaged: {0}")]

@@ -33,7 +33,7 @@ pub fn snapshot_of(entry: &Entry, include_notes: bool) -> EntrySnapshot {
 
 /// The fields of a received snapshot, ready to be saved as a new entry.
 pub fn fields_of(snapshot: &EntrySnapshot) -> EntryFields {
-    EntryFields {
+    crate::entry_fields! {
         title: snapshot.title.clone(),
         username: snapshot.username.clone(),
         password: snapshot.password.clone(),
@@ -49,7 +49,6 @@ pub fn fields_of(snapshot: &EntrySnapshot) -> EntryFields {
             })
             .collect(),
         totp: snapshot.totp.clone(),
-        ..EntryFields::default()
     }
 }
 

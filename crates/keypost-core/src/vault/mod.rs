@@ -80,6 +80,8 @@ pub enum VaultError {
     },
     #[error("the operating system reports no data folder for this user")]
     NoDataFolder,
+    #[error("the master password was changed meanwhile; nothing was written")]
+    ChangedMeanwhile,
 }
 
 pub type Result<T, E = VaultError> = std::result::Result<T, E>;
@@ -122,6 +124,39 @@ impl std::fmt::Debug for Vault {
             .field("kdf", &self.header.kdf)
             .finish_non_exhaustive()
     }
+}
+
+/// A master-password change under way: the header the vault was opened with and its data key
+/// (wiped when dropped), so the slow part runs without the vault.
+pub struct PasswordChange {
+    based_on: VaultHeader,
+    data_key: SecretKey,
+}
+
+impl std::fmt::Debug for PasswordChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordChange").finish_non_exhaustive()
+    }
+}
+
+impl PasswordChange {
+    /// Checks that `current_password` opens the vault's header, then wraps the data key under
+    /// `new_password` with a fresh salt and the same KDF parameters: two Argon2id runs.
+    pub fn rewrap(self, current_password: &str, new_password: &str) -> Result<RewrappedHeader> {
+        keys::open_data_key(current_password, &self.based_on)?;
+        let header = keys::make_header(new_password, self.based_on.kdf, &self.data_key)?;
+        Ok(RewrappedHeader {
+            based_on: self.based_on,
+            header,
+        })
+    }
+}
+
+/// The header a password change will write, and the one it replaces.
+#[derive(Debug)]
+pub struct RewrappedHeader {
+    based_on: VaultHeader,
+    header: VaultHeader,
 }
 
 /// The default vault location: `vault.keypost` in the OS data folder
@@ -222,17 +257,45 @@ impl Vault {
         self.header.kdf
     }
 
-    /// Re-wraps the data key under a new password with a fresh salt; the database is not
-    /// re-encrypted. Crash-safe: the header is replaced atomically.
-    pub fn change_master_password(&mut self, new_password: &str) -> Result<()> {
-        let header = keys::make_header(new_password, self.header.kdf, &self.data_key)?;
+    /// Changes the master password: checks `current_password`, then re-wraps the data key under
+    /// `new_password` with a fresh salt (the database is not re-encrypted). Crash-safe: the
+    /// header is replaced atomically, so the vault opens with the old or the new password.
+    /// The one use case behind `keypost passwd` and the app's Settings.
+    pub fn change_master_password(
+        &mut self,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<()> {
+        let rewrapped = self
+            .begin_password_change()
+            .rewrap(current_password, new_password)?;
+        self.finish_password_change(rewrapped)
+    }
+
+    /// [`Self::change_master_password`] in steps, for a caller that must not hold the vault
+    /// during the two Argon2id runs (the app, whose other commands wait for the vault): take
+    /// this, run [`PasswordChange::rewrap`] without the vault, then
+    /// [`Self::finish_password_change`].
+    pub fn begin_password_change(&self) -> PasswordChange {
+        PasswordChange {
+            based_on: self.header.clone(),
+            data_key: self.data_key.clone(),
+        }
+    }
+
+    /// Writes a header made by [`PasswordChange::rewrap`] (atomically). Refused when the
+    /// password was changed since [`Self::begin_password_change`]: the newer one stays.
+    pub fn finish_password_change(&mut self, rewrapped: RewrappedHeader) -> Result<()> {
+        if rewrapped.based_on != self.header {
+            return Err(VaultError::ChangedMeanwhile);
+        }
         replace_atomically(
             &self.paths.header,
             &self.paths.header_temp,
-            &header.to_bytes(),
+            &rewrapped.header.to_bytes(),
         )
         .map_err(io_error("write", &self.paths.header))?;
-        self.header = header;
+        self.header = rewrapped.header;
         Ok(())
     }
 

@@ -5,7 +5,7 @@
 
 use super::tamper;
 use keypost_core::contacts::{self, ContactCard};
-use keypost_core::entry::{EntryFields, EntryId};
+use keypost_core::entry::EntryId;
 use keypost_core::inbox::InboxClient;
 use keypost_core::messages::{self, FetchReport};
 use keypost_core::vault::{KdfParams, Vault};
@@ -115,13 +115,12 @@ impl World {
         for (title, password) in entries {
             vault
                 .entries_mut()
-                .add(EntryFields {
+                .add(keypost_core::entry_fields! {
                     title: (*title).into(),
                     username: name.to_lowercase(),
                     password: (*password).into(),
                     notes: "private notes".into(),
                     tags: vec!["private-tag".into()],
-                    ..EntryFields::default()
                 })
                 .unwrap();
         }

@@ -1,5 +1,5 @@
 // The entry window's form state and its conversion to the command payload.
-import type { CustomField, EntryDetail, EntryInput } from '../../lib/bindings'
+import type { EntryDetail, EntryInput, WindowField } from '../../lib/bindings'
 
 export type EntryForm = {
   title: string
@@ -10,8 +10,10 @@ export type EntryForm = {
   notes: string
   tags: string
   folder: string
-  customFields: CustomField[]
-  totp: string
+  /** A hidden field's `value` is `null` until it is revealed (Rust keeps it). */
+  customFields: WindowField[]
+  /** `null` while a stored TOTP secret is untouched, like the password. */
+  totp: string | null
   favourite: boolean
 }
 
@@ -40,7 +42,7 @@ export function formFromDetail(detail: EntryDetail): EntryForm {
     tags: detail.tags.join(', '),
     folder: detail.folder,
     customFields: detail.custom_fields.map((field) => ({ ...field })),
-    totp: detail.totp,
+    totp: detail.has_totp ? null : '',
     favourite: detail.favourite,
   }
 }
@@ -66,10 +68,15 @@ export function inputFromForm(form: EntryForm): EntryInput {
     folder: form.folder.trim(),
     custom_fields: form.customFields
       .filter((field) => field.name.trim().length > 0)
-      .map((field) => ({ name: field.name.trim(), value: field.value, hidden: field.hidden })),
-    totp: form.totp.trim(),
+      .map((field) => ({ name: field.name.trim(), value: field.value, hidden: field.hidden, stored: field.stored })),
+    totp: form.totp === null ? null : form.totp.trim(),
     favourite: form.favourite,
   }
+}
+
+/** A new custom field, not in the saved entry yet. */
+export function newField(): WindowField {
+  return { name: '', value: '', hidden: false, stored: null }
 }
 
 /** Whether two forms would save the same entry. */

@@ -18,6 +18,7 @@ afterEach(() => {
 const mail: EntryDetail = {
   id: 'e1',
   has_password: true,
+  has_totp: false,
   created: '2030-01-01T10:00:00Z',
   modified: '2030-01-01T10:00:00Z',
   password_history_count: 0,
@@ -28,7 +29,6 @@ const mail: EntryDetail = {
   tags: [],
   folder: '',
   custom_fields: [],
-  totp: '',
   favourite: false,
 }
 

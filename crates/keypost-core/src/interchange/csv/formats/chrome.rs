@@ -21,13 +21,12 @@ const HEADER: &[&str] = &["name", "url", "username", "password", "note"];
 const REQUIRED: &[&str] = &["name", "url", "username", "password"];
 
 fn read(row: &mut Row<'_>) -> Result<EntryFields, String> {
-    Ok(EntryFields {
+    Ok(crate::entry_fields! {
         title: row.take("name"),
         urls: single_url(row.take("url")),
         username: row.take("username"),
         password: row.take("password"),
         notes: row.take("note"),
-        ..EntryFields::default()
     })
 }
 

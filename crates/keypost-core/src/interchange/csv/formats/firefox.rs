@@ -44,9 +44,8 @@ fn read(row: &mut Row<'_>) -> Result<EntryFields, String> {
     row.meta.stamp.id = guid_of(&row.take("guid"));
     row.meta.stamp.created = row.take_date("timecreated", parse_epoch_millis);
     row.meta.stamp.modified = row.take_date("timepasswordchanged", parse_epoch_millis);
-    let mut fields = EntryFields {
+    let mut fields = crate::entry_fields! {
         urls: single_url(row.take("url")),
-        ..EntryFields::default()
     };
     let realm = row.take("httprealm");
     if !realm.is_empty() {

@@ -37,7 +37,7 @@ const ROOT: &str = "Root";
 fn read(row: &mut Row<'_>) -> Result<EntryFields, String> {
     row.meta.stamp.modified = row.take_date("last modified", parse_iso8601);
     row.meta.stamp.created = row.take_date("created", parse_iso8601);
-    Ok(EntryFields {
+    Ok(crate::entry_fields! {
         folder: folder_of(row.take("group")),
         title: row.take("title"),
         username: row.take("username"),
@@ -45,7 +45,6 @@ fn read(row: &mut Row<'_>) -> Result<EntryFields, String> {
         urls: single_url(row.take("url")),
         notes: row.take("notes"),
         totp: row.take("totp"),
-        ..EntryFields::default()
     })
 }
 

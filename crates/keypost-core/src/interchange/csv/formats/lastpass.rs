@@ -24,13 +24,12 @@ const NOTE_URL: &str = "http://sn";
 
 fn read(row: &mut Row<'_>) -> Result<EntryFields, String> {
     let url = row.take("url");
-    let mut fields = EntryFields {
+    let mut fields = crate::entry_fields! {
         urls: if url == NOTE_URL {
             Vec::new()
         } else {
             single_url(url)
         },
-        ..EntryFields::default()
     };
     fields.username = row.take("username");
     fields.password = row.take("password");

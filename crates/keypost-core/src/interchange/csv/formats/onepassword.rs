@@ -20,9 +20,8 @@ pub(crate) const LAYOUT: Layout = Layout {
 const REQUIRED: &[&str] = &["title", "url", "username", "password", "otpauth"];
 
 fn read(row: &mut Row<'_>) -> Result<EntryFields, String> {
-    let mut fields = EntryFields {
+    let mut fields = crate::entry_fields! {
         tags: split_list(&row.take("tags")),
-        ..EntryFields::default()
     };
     // Keypost has no archive; an archived item keeps the mark as a tag.
     let archived = is_true(&row.take("archived"));

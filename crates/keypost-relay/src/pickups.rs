@@ -341,6 +341,16 @@ pub async fn open(
                 as OpFuture<'_, OpenOutcome>
         })
         .await?;
+    let destroyed = matches!(
+        outcome,
+        OpenOutcome::Opened(Opened {
+            views_left: Some(0),
+            ..
+        }) | OpenOutcome::WrongPin(0)
+    );
+    if destroyed {
+        store.wipe_deleted().await?;
+    }
     match outcome {
         OpenOutcome::Opened(opened) => Ok(opened),
         OpenOutcome::WrongPin(attempts_left) => Err(PickupError::WrongPin { attempts_left }),
@@ -464,7 +474,7 @@ pub async fn recipient_delete(
     now: i64,
 ) -> Result<(), PickupError> {
     let key_hash = delete_verifier(&delete_key);
-    store
+    let deleted = store
         .write(Durability::Durable, move |conn| {
             Box::pin(async move {
                 let row = sqlx::query(
@@ -491,7 +501,11 @@ pub async fn recipient_delete(
                 Ok(Ok(()))
             }) as OpFuture<'_, Result<(), PickupError>>
         })
-        .await?
+        .await?;
+    if deleted.is_ok() {
+        store.wipe_deleted().await?;
+    }
+    deleted
 }
 
 /// Checks the owner token against the stored hash in constant time; unknown id or a wrong
@@ -597,7 +611,7 @@ pub async fn revoke(
     now: i64,
 ) -> Result<(), PickupError> {
     let token = owner_token.clone();
-    store
+    let revoked = store
         .write(Durability::Durable, move |conn| {
             let token = token.clone();
             Box::pin(async move {
@@ -610,7 +624,11 @@ pub async fn revoke(
                 Ok(Ok(()))
             }) as OpFuture<'_, Result<(), PickupError>>
         })
-        .await?
+        .await?;
+    if revoked.is_ok() {
+        store.wipe_deleted().await?;
+    }
+    revoked
 }
 
 /// Deletes expired pickups (logging an `expired` event for each), stale challenges, and
@@ -653,5 +671,8 @@ pub async fn purge(store: &Store, now: i64) -> Result<Purged, PickupError> {
             }) as OpFuture<'_, Purged>
         })
         .await?;
+    if purged.expired_pickups > 0 {
+        store.wipe_deleted().await?;
+    }
     Ok(purged)
 }

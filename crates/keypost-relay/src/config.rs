@@ -327,9 +327,7 @@ impl Settings {
                 .or(other.max_concurrent_requests),
             header_timeout: self.header_timeout.or(other.header_timeout),
             idle_timeout: self.idle_timeout.or(other.idle_timeout),
-            max_connections_per_ip: self
-                .max_connections_per_ip
-                .or(other.max_connections_per_ip),
+            max_connections_per_ip: self.max_connections_per_ip.or(other.max_connections_per_ip),
             purge_interval: self.purge_interval.or(other.purge_interval),
             deposits_per_sender_per_minute: self
                 .deposits_per_sender_per_minute

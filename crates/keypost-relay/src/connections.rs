@@ -26,7 +26,6 @@ use axum::http::Request;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -46,8 +45,8 @@ pub struct ConnectionLimits {
     pub max_connections_per_ip: usize,
 }
 
-/// Serves `router` on `listener` until `stopped` turns true, then lets the connections in
-/// progress finish their requests.
+/// Serves `router` on `listener` until `stopped` turns true (or its sender is gone), then
+/// lets the connections in progress finish their requests.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -58,7 +57,8 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
     let open = OpenConnections::default();
-    let graceful = GracefulShutdown::new();
+    // Each connection task holds a receiver; `closed()` tells when the last one ended.
+    let (all_closed, connection_open) = watch::channel(());
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -85,16 +85,31 @@ pub async fn serve(
             TokioIo::new(Box::pin(idle_limited(stream, limits.idle_timeout))),
             TowerToHyperService::new(service),
         );
-        let connection = graceful.watch(connection);
+        let mut stopping = stopped.clone();
+        let still_open = connection_open.clone();
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection closed with an error");
+            let mut connection = std::pin::pin!(connection);
+            let mut asked_to_finish = false;
+            loop {
+                tokio::select! {
+                    result = connection.as_mut() => {
+                        if let Err(error) = result {
+                            tracing::debug!(%error, "connection closed with an error");
+                        }
+                        break;
+                    }
+                    _ = stopping.wait_for(|stop| *stop), if !asked_to_finish => {
+                        // Finish the request in progress, then close.
+                        connection.as_mut().graceful_shutdown();
+                        asked_to_finish = true;
+                    }
+                }
             }
-            drop(slot);
+            drop((slot, still_open));
         });
     }
-    drop(listener);
-    graceful.shutdown().await;
+    drop((listener, connection_open));
+    all_closed.closed().await;
 }
 
 fn idle_limited(stream: TcpStream, idle: Duration) -> TimeoutStream<TcpStream> {
@@ -168,7 +183,10 @@ mod tests {
         let first = open.take(one, 2).unwrap();
         let second = open.take(one, 2).unwrap();
         assert!(open.take(one, 2).is_none());
-        assert!(open.take(other, 2).is_some(), "another address has its own count");
+        assert!(
+            open.take(other, 2).is_some(),
+            "another address has its own count"
+        );
         drop(first);
         let third = open.take(one, 2).unwrap();
         drop((second, third));

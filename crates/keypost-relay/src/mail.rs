@@ -12,9 +12,9 @@
 
 use std::path::{Path, PathBuf};
 
-use keypost_protocol::email::EmailAddress;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use keypost_protocol::email::EmailAddress;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -384,7 +384,10 @@ mod tests {
                 .and_then(|rest| rest.strip_suffix("?="))
                 .unwrap();
             let bytes = STANDARD.decode(inner).unwrap();
-            assert!(std::str::from_utf8(&bytes).is_ok(), "a word splits a character");
+            assert!(
+                std::str::from_utf8(&bytes).is_ok(),
+                "a word splits a character"
+            );
             decoded.extend(bytes);
         }
         assert_eq!(String::from_utf8(decoded).unwrap(), subject);

@@ -11,8 +11,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::app::router;
-use crate::connections::{self, ConnectionLimits};
 use crate::config::RelayConfig;
+use crate::connections::{self, ConnectionLimits};
 use crate::error::RelayError;
 use crate::inbox::notify;
 use crate::state::{AppState, Clock, Purged, system_clock};

@@ -499,7 +499,9 @@ async fn wipe_wal(conn: &mut AnyConnection) -> bool {
     match outcome {
         Ok(0) => true,
         Ok(_) => {
-            tracing::warn!("a reader kept the WAL from being truncated; retrying after the next batch");
+            tracing::warn!(
+                "a reader kept the WAL from being truncated; retrying after the next batch"
+            );
             false
         }
         Err(error) => {

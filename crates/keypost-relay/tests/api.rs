@@ -333,7 +333,10 @@ async fn bad_requests_get_clear_errors(db: Db) {
             "message",
             Box::new(|r| r.message = "open \u{2067}this\u{2069}".to_owned()),
         ),
-        ("message", Box::new(|r| r.message = "zero\u{200B}width".to_owned())),
+        (
+            "message",
+            Box::new(|r| r.message = "zero\u{200B}width".to_owned()),
+        ),
         (
             "expires_in_seconds",
             Box::new(|r| r.expires_in_seconds = 3599),
@@ -623,12 +626,20 @@ async fn ended_pickups_leave_no_bytes_in_the_live_database_files() {
         assert_eq!(api.open(&pickups[0], false).await.status(), 403);
     }
     assert_eq!(api.open(&pickups[1], true).await.status(), 200);
-    assert_eq!(api.delete(&pickups[2], &pickups[2].delete_key).await.status(), 204);
+    assert_eq!(
+        api.delete(&pickups[2], &pickups[2].delete_key)
+            .await
+            .status(),
+        204
+    );
     assert_eq!(api.owner_revoke(&pickups[3]).await.status(), 200);
     // The fifth expires: the purge deletes it (the others are gone already).
     relay.clock.advance(86_401);
     let purged = relay.relay.state().purge().await.unwrap();
-    assert_eq!(purged.pickups.expired_pickups, 2, "the fifth and the one kept");
+    assert_eq!(
+        purged.pickups.expired_pickups, 2,
+        "the fifth and the one kept"
+    );
 
     for (index, pickup) in pickups.iter().enumerate() {
         assert_row_deleted(&relay, pickup).await;

@@ -919,7 +919,10 @@ async fn inbox_routes_take_json_objects_only() {
     let register = registration(&identity, id, &relay.public_url, SignatureKind::Register);
     let as_array = serde_json::json!([register.account_id, register.bundle, register.signature]);
     refused(relay.post("/api/v1/accounts", &as_array).await).await;
-    assert_eq!(relay.post("/api/v1/accounts", &register).await.status(), 201);
+    assert_eq!(
+        relay.post("/api/v1/accounts", &register).await.status(),
+        201
+    );
 
     let owner = relay.account().await;
     let sender = relay.account().await;
@@ -927,16 +930,29 @@ async fn inbox_routes_take_json_objects_only() {
     let grant = GrantId::random();
     let as_array = serde_json::json!([grant, sha256_b64(&token)]);
     refused(owner.post("/api/v1/grants", &as_array).await).await;
-    refused(owner.post("/api/v1/account/email", &serde_json::json!(["a@example.org"])).await)
-        .await;
+    refused(
+        owner
+            .post(
+                "/api/v1/account/email",
+                &serde_json::json!(["a@example.org"]),
+            )
+            .await,
+    )
+    .await;
     let grant_object = serde_json::json!({"grant_id": grant, "token_hash": sha256_b64(&token)});
-    assert_eq!(owner.post("/api/v1/grants", &grant_object).await.status(), 201);
+    assert_eq!(
+        owner.post("/api/v1/grants", &grant_object).await.status(),
+        201
+    );
 
     let message = MessageId::random();
     let deposit_path = format!("/api/v1/mailboxes/{}/messages", owner.id);
     let as_array = serde_json::json!([b64::encode(&token), message, b64::encode(&[7u8; 64])]);
     refused(sender.post(&deposit_path, &as_array).await).await;
-    assert!(owner.fetch("").await.messages.is_empty(), "nothing deposited");
+    assert!(
+        owner.fetch("").await.messages.is_empty(),
+        "nothing deposited"
+    );
     assert_eq!(
         sender
             .deposit(owner.id, &token, message, &[7u8; 64])
@@ -950,6 +966,10 @@ async fn inbox_routes_take_json_objects_only() {
             .await,
     )
     .await;
-    assert_eq!(owner.fetch("").await.messages.len(), 1, "nothing acknowledged");
+    assert_eq!(
+        owner.fetch("").await.messages.len(),
+        1,
+        "nothing acknowledged"
+    );
     assert_eq!(owner.ack(&[message]).await, 1);
 }

@@ -248,7 +248,8 @@ async fn a_name_shaped_like_an_encoded_word_reaches_the_subject_as_typed() {
     let api = Api::new(&http, relay.public_url());
     let pickup = Pickup::new(100);
     let mut request = pickup.request(None);
-    request.sender_name = "=?utf-8?q?Ana=0D=0ABcc:_eve@example.org?= =?utf-8?b?w6k=?= Zoë".to_owned();
+    request.sender_name =
+        "=?utf-8?q?Ana=0D=0ABcc:_eve@example.org?= =?utf-8?b?w6k=?= Zoë".to_owned();
     assert_eq!(api.create_request(&request).await.status(), 201);
     assert_eq!(
         sink.first_message_subject(),

@@ -488,7 +488,11 @@ async fn health_answers(relay: &RelayProcess) -> bool {
         .timeout(std::time::Duration::from_secs(30))
         .build()
         .unwrap();
-    match http.get(format!("{}/api/v1/health", relay.base)).send().await {
+    match http
+        .get(format!("{}/api/v1/health", relay.base))
+        .send()
+        .await
+    {
         Ok(response) => response.status() == 200 && response.text().await.unwrap() == "ok",
         Err(_) => false,
     }
@@ -539,7 +543,8 @@ async fn unfinished_requests_are_closed_after_the_header_timeout() {
     );
     let mut held = unfinished_requests(&relay.base, SLOW_REQUESTS).await;
     // Connections that send nothing at all are waiting for headers too.
-    let address: std::net::SocketAddr = relay.base.strip_prefix("http://").unwrap().parse().unwrap();
+    let address: std::net::SocketAddr =
+        relay.base.strip_prefix("http://").unwrap().parse().unwrap();
     for _ in 0..3 {
         held.push(tokio::net::TcpStream::connect(address).await.unwrap());
     }

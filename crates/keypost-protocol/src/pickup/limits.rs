@@ -53,9 +53,9 @@ pub fn sender_name_chars_allowed(name: &str) -> bool {
 /// The characters a message may hold: no format control, and no control character other than
 /// the line breaks and tab a message is written with (LF, CR, HT).
 pub fn message_chars_allowed(message: &str) -> bool {
-    !message.chars().any(|c| {
-        (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_format_control(c)
-    })
+    !message
+        .chars()
+        .any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_format_control(c))
 }
 
 // The UI reads the seconds as JavaScript numbers, exact below 2^53.
@@ -129,7 +129,14 @@ mod tests {
         assert!(message_chars_allowed("Line one\r\nline two\tand a tab"));
         assert!(!message_chars_allowed("bell\u{7}"));
         assert!(!message_chars_allowed("next line\u{85}"));
-        for fine in ["Ana Lima", "Zoë Ødegård", "أنا", "李雷", "=?utf-8?q?=0D=0A?=", "🔑"] {
+        for fine in [
+            "Ana Lima",
+            "Zoë Ødegård",
+            "أنا",
+            "李雷",
+            "=?utf-8?q?=0D=0A?=",
+            "🔑",
+        ] {
             assert!(sender_name_chars_allowed(fine), "{fine}");
             assert!(message_chars_allowed(fine), "{fine}");
         }

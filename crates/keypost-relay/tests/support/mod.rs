@@ -653,7 +653,14 @@ impl RelayProcess {
         extra_args: &[&str],
     ) -> RelayProcess {
         let command = Command::new(binary);
-        RelayProcess::spawn(command, database_url, outbox, log_dir, log_level, extra_args)
+        RelayProcess::spawn(
+            command,
+            database_url,
+            outbox,
+            log_dir,
+            log_level,
+            extra_args,
+        )
     }
 
     /// [`RelayProcess::spawn_binary_with`] in a process that may open at most `open_files`
@@ -672,7 +679,14 @@ impl RelayProcess {
             .arg("-c")
             .arg(format!("ulimit -n {open_files} && exec \"$0\" \"$@\""))
             .arg(binary);
-        RelayProcess::spawn(command, database_url, outbox, log_dir, log_level, extra_args)
+        RelayProcess::spawn(
+            command,
+            database_url,
+            outbox,
+            log_dir,
+            log_level,
+            extra_args,
+        )
     }
 
     fn spawn(

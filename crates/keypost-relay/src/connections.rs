@@ -16,7 +16,7 @@
 //! browsers and the apps reach a relay over plain HTTP/1.1 or through a TLS proxy.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -60,15 +60,16 @@ pub async fn serve(
     // Each connection task holds a receiver; `closed()` tells when the last one ended.
     let (all_closed, connection_open) = watch::channel(());
     loop {
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(error) => {
-                    accept_failed(&error).await;
-                    continue;
-                }
-            },
-            _ = stopped.wait_for(|stop| *stop) => break,
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = stop_asked(&mut stopped) => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(error) => {
+                accept_failed(&error).await;
+                continue;
+            }
         };
         let Some(slot) = open.take(peer.ip(), limits.max_connections_per_ip) else {
             tracing::debug!(peer = %peer.ip(), "connection refused: per-IP connection cap");
@@ -98,7 +99,7 @@ pub async fn serve(
                         }
                         break;
                     }
-                    _ = stopping.wait_for(|stop| *stop), if !asked_to_finish => {
+                    () = stop_asked(&mut stopping), if !asked_to_finish => {
                         // Finish the request in progress, then close.
                         connection.as_mut().graceful_shutdown();
                         asked_to_finish = true;
@@ -110,6 +111,11 @@ pub async fn serve(
     }
     drop((listener, connection_open));
     all_closed.closed().await;
+}
+
+/// Resolves when `stopped` turns true or its sender is gone.
+async fn stop_asked(stopped: &mut watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
 }
 
 fn idle_limited(stream: TcpStream, idle: Duration) -> TimeoutStream<TcpStream> {

@@ -38,6 +38,11 @@ pub enum ConfigError {
     SmtpHost,
     #[error("use either --smtp-url or --smtp-host, not both")]
     SmtpTwice,
+    #[error(
+        "--idle-timeout must be longer than --request-timeout (a request may wait that long \
+         without a byte moving)"
+    )]
+    IdleTimeout,
 }
 
 /// Abuse limits and resource bounds. A rate of 0 turns that limit off.
@@ -66,6 +71,14 @@ pub struct Limits {
     pub mailbox_max_bytes: u64,
     /// Only accounts with a verified email may invite (for public relays).
     pub require_verified_email_to_invite: bool,
+    /// A request's headers must arrive within this time of the relay waiting for them (after
+    /// connecting, or after the previous answer on a kept-alive connection).
+    pub header_read_timeout: Duration,
+    /// A connection on which no byte moves either way for this long is closed; must exceed
+    /// `request_timeout`.
+    pub idle_timeout: Duration,
+    /// Connections one client IP may hold open at once; 0 turns the cap off.
+    pub max_connections_per_ip: usize,
 }
 
 impl Default for Limits {
@@ -81,12 +94,16 @@ impl Default for Limits {
             mailbox_max_messages: MAILBOX_MAX_MESSAGES,
             mailbox_max_bytes: MAILBOX_MAX_BYTES,
             require_verified_email_to_invite: false,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections_per_ip: 64,
         }
     }
 }
 
 impl Limits {
-    /// Every rate limit off (benchmarks, tests, a relay only the local app uses).
+    /// Every rate limit and the per-IP connection cap off (benchmarks, tests, a relay only the
+    /// local app uses: every client is 127.0.0.1); the timeouts stay.
     pub fn unlimited() -> Self {
         Self {
             requests_per_second_per_ip: 0,
@@ -94,6 +111,7 @@ impl Limits {
             creates_per_hour_per_ip: 0,
             creates_per_hour_per_recipient: 0,
             deposits_per_minute_per_sender: 0,
+            max_connections_per_ip: 0,
             ..Self::default()
         }
     }
@@ -225,6 +243,18 @@ pub struct Settings {
     /// Requests handled at once; more are refused with 503. [default: 1024]
     #[arg(long, env = "KEYPOST_RELAY_MAX_CONCURRENT_REQUESTS", value_name = "N")]
     pub max_concurrent_requests: Option<usize>,
+    /// Seconds a client has to send a request's headers, counted from connecting or from the
+    /// previous answer (so idle kept-alive connections close after it too). [default: 10]
+    #[arg(long, env = "KEYPOST_RELAY_HEADER_TIMEOUT", value_name = "SECONDS")]
+    pub header_timeout: Option<u64>,
+    /// Seconds without a byte moving either way after which a connection is closed; longer
+    /// than --request-timeout. [default: 60]
+    #[arg(long, env = "KEYPOST_RELAY_IDLE_TIMEOUT", value_name = "SECONDS")]
+    pub idle_timeout: Option<u64>,
+    /// Connections one client IP may hold open; more are closed at once. 0 turns the cap off
+    /// (behind a reverse proxy every client has the proxy's address: cap there). [default: 64]
+    #[arg(long, env = "KEYPOST_RELAY_MAX_CONNECTIONS_PER_IP", value_name = "N")]
+    pub max_connections_per_ip: Option<usize>,
     /// Seconds between purges of expired pickups and stale challenges. [default: 60]
     #[arg(long, env = "KEYPOST_RELAY_PURGE_INTERVAL", value_name = "SECONDS")]
     pub purge_interval: Option<u64>,
@@ -295,6 +325,9 @@ impl Settings {
             max_concurrent_requests: self
                 .max_concurrent_requests
                 .or(other.max_concurrent_requests),
+            header_timeout: self.header_timeout.or(other.header_timeout),
+            idle_timeout: self.idle_timeout.or(other.idle_timeout),
+            max_connections_per_ip: self.max_connections_per_ip.or(other.max_connections_per_ip),
             purge_interval: self.purge_interval.or(other.purge_interval),
             deposits_per_sender_per_minute: self
                 .deposits_per_sender_per_minute
@@ -340,6 +373,15 @@ impl Settings {
             (None, None) => None,
         };
         let fallback_listen = SocketAddr::from(([127, 0, 0, 1], 8080));
+        let request_timeout = self
+            .request_timeout
+            .map_or(defaults.request_timeout, Duration::from_secs);
+        let idle_timeout = self
+            .idle_timeout
+            .map_or(defaults.idle_timeout, Duration::from_secs);
+        if idle_timeout <= request_timeout {
+            return Err(ConfigError::IdleTimeout);
+        }
         Ok(RelayConfig {
             listen: self.listen.unwrap_or(fallback_listen),
             database_url: self.database.unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
@@ -360,9 +402,7 @@ impl Settings {
                 creates_per_hour_per_recipient: self
                     .creates_per_recipient_per_hour
                     .unwrap_or(defaults.creates_per_hour_per_recipient),
-                request_timeout: self
-                    .request_timeout
-                    .map_or(defaults.request_timeout, Duration::from_secs),
+                request_timeout,
                 max_concurrent_requests: self
                     .max_concurrent_requests
                     .unwrap_or(defaults.max_concurrent_requests),
@@ -376,6 +416,13 @@ impl Settings {
                 require_verified_email_to_invite: self
                     .require_verified_email_to_invite
                     .unwrap_or(defaults.require_verified_email_to_invite),
+                header_read_timeout: self
+                    .header_timeout
+                    .map_or(defaults.header_read_timeout, Duration::from_secs),
+                idle_timeout,
+                max_connections_per_ip: self
+                    .max_connections_per_ip
+                    .unwrap_or(defaults.max_connections_per_ip),
             },
             purge_interval: Duration::from_secs(self.purge_interval.unwrap_or(60).max(1)),
         })
@@ -447,6 +494,26 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn connection_bounds_have_defaults_and_the_idle_timeout_outlasts_a_request() {
+        let config = Settings::parse_from(["keypost-relay"]).resolve().unwrap();
+        assert_eq!(config.limits.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(config.limits.idle_timeout, Duration::from_secs(60));
+        assert_eq!(config.limits.max_connections_per_ip, 64);
+        let settings = Settings::parse_from([
+            "keypost-relay",
+            "--header-timeout",
+            "2",
+            "--max-connections-per-ip",
+            "0",
+        ]);
+        let config = settings.resolve().unwrap();
+        assert_eq!(config.limits.header_read_timeout, Duration::from_secs(2));
+        assert_eq!(config.limits.max_connections_per_ip, 0);
+        let too_short = Settings::parse_from(["keypost-relay", "--idle-timeout", "15"]);
+        assert!(matches!(too_short.resolve(), Err(ConfigError::IdleTimeout)));
     }
 
     #[test]

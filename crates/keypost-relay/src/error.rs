@@ -281,8 +281,6 @@ pub enum RelayError {
         address: SocketAddr,
         source: std::io::Error,
     },
-    #[error("the HTTP server failed: {0}")]
-    Serve(std::io::Error),
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
 }

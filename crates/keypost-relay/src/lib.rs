@@ -10,10 +10,11 @@
 //! This file only declares modules and re-exports. Each module uses only modules listed before
 //! it here, so there are no cycles: `headers`, `mail`, `config`, `store`, `pickups`, `inbox`
 //! (except `inbox::routes`), `validate`, `error`, `create_limits`, `state`, `page`, `routes`,
-//! `inbox::routes`, `app`, `server`.
+//! `inbox::routes`, `app`, `connections`, `server`.
 
 mod app;
 pub mod config;
+mod connections;
 mod create_limits;
 pub mod error;
 mod headers;

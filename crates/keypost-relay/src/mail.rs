@@ -12,8 +12,10 @@
 
 use std::path::{Path, PathBuf};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use keypost_protocol::email::EmailAddress;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
@@ -152,10 +154,10 @@ impl Mailer {
         let email = Message::builder()
             .from(self.from.clone())
             .to(Mailbox::new(None, address))
-            .subject(format!(
+            .raw_header(encoded_subject(format!(
                 "{} sent you passwords with Keypost",
                 notice.sender_name
-            ))
+            )))
             .multipart(MultiPart::alternative_plain_html(
                 plain.to_string(),
                 html.to_string(),
@@ -232,6 +234,42 @@ fn smtp_transport(
             Ok(builder.build())
         }
     }
+}
+
+/// Bytes of text in one encoded-word: its 64 characters (`=?utf-8?b?` + base64 of 39 bytes +
+/// `?=`) after `Subject: ` stay within RFC 2047's 76-character line.
+const ENCODED_WORD_BYTES: usize = 39;
+
+/// A `Subject:` header holding `subject` entirely as RFC 2047 encoded-words (UTF-8, base64),
+/// one word a line.
+///
+/// lettre encodes only the words of a header that are not plain ASCII, so a sender name shaped
+/// like an encoded-word (`=?utf-8?q?=0D=0A?=`) would go out raw and mail clients would decode
+/// it into whatever it encodes, line breaks included. Encoded whole, the subject leaves a
+/// client nothing to decode but our own words. Each word holds whole characters (RFC 2047
+/// section 5), and the folding between words is ignored when decoding, so the subject decodes
+/// to exactly `subject`.
+fn encoded_subject(subject: String) -> HeaderValue {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (index, c) in subject.char_indices() {
+        if index + c.len_utf8() - start > ENCODED_WORD_BYTES {
+            words.push(&subject[start..index]);
+            start = index;
+        }
+    }
+    words.push(&subject[start..]);
+    let encoded = words
+        .iter()
+        .map(|word| format!("=?utf-8?b?{}?=", STANDARD.encode(word)))
+        .collect::<Vec<_>>()
+        .join("\r\n ");
+    // Safe: the encoded value is base64 and ASCII punctuation, folded with CRLF + space.
+    HeaderValue::dangerous_new_pre_encoded(
+        HeaderName::new_from_ascii_str("Subject"),
+        subject,
+        encoded,
+    )
 }
 
 /// Writes the email under a random name: first as `.tmp`, then renamed, so a reader of the
@@ -320,6 +358,40 @@ fn render(notice: &Notice<'_>) -> (Zeroizing<String>, Zeroizing<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_subject_is_encoded_whole_in_short_words_of_whole_characters() {
+        let subject = format!("=?utf-8?q?=0D=0A?= {} sent you passwords", "é🔑".repeat(20));
+        let email = Message::builder()
+            .from("a@example.org".parse().unwrap())
+            .to("b@example.org".parse().unwrap())
+            .raw_header(encoded_subject(subject.clone()))
+            .body(String::new())
+            .unwrap();
+        let text = String::from_utf8(email.formatted()).unwrap();
+        let start = text.find("Subject: ").unwrap();
+        let header: Vec<&str> = text[start..]
+            .split("\r\n")
+            .take_while(|line| line.starts_with("Subject: ") || line.starts_with(' '))
+            .collect();
+        assert!(header.len() > 2, "{header:?}");
+        let mut decoded = Vec::new();
+        for line in &header {
+            assert!(line.len() <= 76, "{line}");
+            let word = line.trim_start_matches("Subject: ").trim_start();
+            let inner = word
+                .strip_prefix("=?utf-8?b?")
+                .and_then(|rest| rest.strip_suffix("?="))
+                .unwrap();
+            let bytes = STANDARD.decode(inner).unwrap();
+            assert!(
+                std::str::from_utf8(&bytes).is_ok(),
+                "a word splits a character"
+            );
+            decoded.extend(bytes);
+        }
+        assert_eq!(String::from_utf8(decoded).unwrap(), subject);
+    }
 
     #[test]
     fn both_bodies_carry_the_same_link_and_escape_the_sender() {

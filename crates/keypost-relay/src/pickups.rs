@@ -384,6 +384,16 @@ pub async fn open(
                 as OpFuture<'_, OpenOutcome>
         })
         .await?;
+    let destroyed = matches!(
+        outcome,
+        OpenOutcome::Opened(Opened {
+            views_left: Some(0),
+            ..
+        }) | OpenOutcome::WrongPin(0)
+    );
+    if destroyed {
+        store.wipe_deleted().await?;
+    }
     match outcome {
         OpenOutcome::Opened(opened) => Ok(opened),
         OpenOutcome::WrongPin(attempts_left) => Err(PickupError::WrongPin { attempts_left }),
@@ -510,7 +520,7 @@ pub async fn recipient_delete(
     now: i64,
 ) -> Result<(), PickupError> {
     let key_hash = delete_verifier(&delete_key);
-    store
+    let deleted = store
         .write(Durability::Durable, move |conn| {
             Box::pin(async move {
                 let row = sqlx::query(
@@ -540,7 +550,11 @@ pub async fn recipient_delete(
                 Ok(Ok(()))
             }) as OpFuture<'_, Result<(), PickupError>>
         })
-        .await?
+        .await?;
+    if deleted.is_ok() {
+        store.wipe_deleted().await?;
+    }
+    deleted
 }
 
 /// Checks the owner token against the stored hash in constant time; unknown id or a wrong
@@ -646,7 +660,7 @@ pub async fn revoke(
     now: i64,
 ) -> Result<(), PickupError> {
     let token = owner_token.clone();
-    store
+    let revoked = store
         .write(Durability::Durable, move |conn| {
             let token = token.clone();
             Box::pin(async move {
@@ -659,7 +673,11 @@ pub async fn revoke(
                 Ok(Ok(()))
             }) as OpFuture<'_, Result<(), PickupError>>
         })
-        .await?
+        .await?;
+    if revoked.is_ok() {
+        store.wipe_deleted().await?;
+    }
+    revoked
 }
 
 /// Deletes expired pickups (logging an `expired` event for each), stale challenges, and
@@ -702,5 +720,8 @@ pub async fn purge(store: &Store, now: i64) -> Result<Purged, PickupError> {
             }) as OpFuture<'_, Purged>
         })
         .await?;
+    if purged.expired_pickups > 0 {
+        store.wipe_deleted().await?;
+    }
     Ok(purged)
 }

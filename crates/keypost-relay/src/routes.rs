@@ -17,6 +17,7 @@ use keypost_protocol::b64;
 use keypost_protocol::pickup::PickupId;
 use rand::RngCore;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use zeroize::Zeroizing;
@@ -43,19 +44,37 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
     }
 }
 
-/// `Json` whose rejections become [`ApiError`]s with clear messages (400, 413, 415).
+/// The JSON body of every relay route: a JSON object with the fields of `T`, nothing else.
+/// Rejections become [`ApiError`]s with clear messages (400, 413, 415).
+///
+/// serde also fills a struct from a JSON array of its fields in order (its sequence form);
+/// the API is specified as objects only, so the body's top-level value must be an object.
+/// Request structs hold only strings, numbers, booleans and lists of them, so the top level is
+/// the one place a struct is read.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
+        // Checks the content type, the body limit and the JSON syntax; leading whitespace
+        // is not part of the raw value.
+        let Json(raw) = Json::<Box<RawValue>>::from_request(req, state)
+            .await
+            .map_err(|rejection| json_rejection(&rejection))?;
+        if !raw.get().starts_with('{') {
+            return Err(ApiError::BadRequest(NOT_AN_OBJECT.to_owned()));
+        }
+        match Json::<T>::from_bytes(raw.get().as_bytes()) {
             Ok(Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(json_rejection(&rejection)),
         }
     }
 }
+
+/// The answer to a body that is valid JSON but not an object (an array, a string, …).
+pub const NOT_AN_OBJECT: &str =
+    "The request body does not match the API: it must be a JSON object with named fields.";
 
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     match rejection {

@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::router;
 use crate::config::RelayConfig;
+use crate::connections::{self, ConnectionLimits};
 use crate::error::RelayError;
 use crate::inbox::notify;
 use crate::state::{AppState, Clock, Purged, system_clock};
@@ -23,7 +24,7 @@ pub struct RunningRelay {
     public_url: String,
     state: AppState,
     stop: watch::Sender<bool>,
-    server: Option<JoinHandle<Result<(), std::io::Error>>>,
+    server: Option<JoinHandle<()>>,
 }
 
 impl RunningRelay {
@@ -44,27 +45,21 @@ impl RunningRelay {
     /// Finishes in-flight requests, then stops the server and the purge task.
     pub async fn shutdown(mut self) -> Result<(), RelayError> {
         let _ = self.stop.send(true);
-        if let Some(server) = self.server.take() {
-            match server.await {
-                Ok(result) => result.map_err(RelayError::Serve)?,
-                Err(error) => tracing::error!(%error, "the server task failed"),
-            }
+        if let Some(server) = self.server.take()
+            && let Err(error) = server.await
+        {
+            tracing::error!(%error, "the server task failed");
         }
         self.state.store().close().await;
         Ok(())
     }
 
-    /// Runs until Ctrl-C, SIGTERM or a server failure — the binary's main loop.
+    /// Runs until Ctrl-C, SIGTERM or the end of the server task — the binary's main loop.
     async fn wait_or_signal(mut self) -> Result<(), RelayError> {
         if let Some(mut server) = self.server.take() {
             let signalled = tokio::select! {
                 () = shutdown_signal() => true,
-                result = &mut server => {
-                    if let Ok(Err(error)) = result {
-                        return Err(RelayError::Serve(error));
-                    }
-                    false
-                }
+                _ = &mut server => false,
             };
             if signalled {
                 self.server = Some(server);
@@ -123,16 +118,19 @@ pub async fn start_with_clock(
             stopped.clone(),
         ));
     }
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let mut stopped_server = stopped;
-    let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                // Ends when asked to stop or when the handle is gone.
-                let _ = stopped_server.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let limits = state.limits();
+    let connection_limits = ConnectionLimits {
+        header_read_timeout: limits.header_read_timeout,
+        idle_timeout: limits.idle_timeout,
+        max_connections_per_ip: limits.max_connections_per_ip,
+    };
+    // Ends when asked to stop or when the handle is gone (the sender dropped).
+    let server = tokio::spawn(connections::serve(
+        listener,
+        router(state.clone()),
+        connection_limits,
+        stopped,
+    ));
     Ok(RunningRelay {
         local_addr,
         public_url,

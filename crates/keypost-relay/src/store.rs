@@ -11,6 +11,13 @@
 //! committed, unless the write is marked [`Durability::Ephemeral`] (challenges: losing one in a
 //! crash is harmless).
 //!
+//! Deleted secrets must leave every file of a live SQLite database: `secure_delete` zeroes what
+//! a delete frees in the database file, but the WAL still holds the pages as they were before,
+//! ciphertext and verifiers included, until a checkpoint copies them over and the log is
+//! overwritten. So a caller that deleted secrets then awaits [`Store::wipe_deleted`]: after
+//! the batch it joins commits, the writer checkpoints the WAL into the database file and
+//! truncates it to zero bytes (`wal_checkpoint(TRUNCATE)`), once for the whole batch.
+//!
 //! Every statement costs a round trip to sqlx's SQLite worker thread, so the batch has no
 //! savepoint per write. Instead a write is a closure that can run again: when one fails, the
 //! batch is rolled back and its writes run again one transaction each, so only the failing
@@ -108,7 +115,7 @@ pub struct Store {
 #[derive(Clone)]
 enum Writer {
     Pool,
-    Queue(mpsc::Sender<Box<dyn Job>>),
+    Queue(mpsc::Sender<Queued>),
 }
 
 impl Store {
@@ -201,10 +208,28 @@ impl Store {
                     durability,
                 });
                 queue
-                    .send(job)
+                    .send(Queued::Write(job))
                     .await
                     .map_err(|_| StoreError::WriterStopped)?;
                 answer.await.map_err(|_| StoreError::WriterStopped)?
+            }
+        }
+    }
+
+    /// Returns once what earlier writes of this caller deleted is in no file of the database:
+    /// on SQLite the WAL is checkpointed and truncated after the batch this joins (one
+    /// checkpoint for every wipe queued with it). PostgreSQL keeps deleted rows as dead tuples
+    /// until VACUUM reuses their space, which no statement of ours can force (see the README).
+    pub async fn wipe_deleted(&self) -> Result<(), StoreError> {
+        match &self.writer {
+            Writer::Pool => Ok(()),
+            Writer::Queue(queue) => {
+                let (reply, answer) = oneshot::channel();
+                queue
+                    .send(Queued::Wipe(reply))
+                    .await
+                    .map_err(|_| StoreError::WriterStopped)?;
+                answer.await.map_err(|_| StoreError::WriterStopped)
             }
         }
     }
@@ -346,6 +371,13 @@ trait Job: Send {
     fn finish(self: Box<Self>, outcome: Result<(), StoreError>);
 }
 
+/// What the SQLite writer task is asked to do.
+enum Queued {
+    Write(Box<dyn Job>),
+    /// [`Store::wipe_deleted`]: answered once the WAL is wiped after the current batch.
+    Wipe(oneshot::Sender<()>),
+}
+
 struct TypedJob<T, F> {
     op: F,
     value: Option<T>,
@@ -386,11 +418,29 @@ where
     }
 }
 
-async fn run_sqlite_writer(mut conn: AnyConnection, mut queue: mpsc::Receiver<Box<dyn Job>>) {
-    let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
+async fn run_sqlite_writer(mut conn: AnyConnection, mut queue: mpsc::Receiver<Queued>) {
+    let mut batch: Vec<Queued> = Vec::with_capacity(MAX_BATCH);
+    // A wipe that a reader kept from finishing is tried again after the next batch.
+    let mut wipe_pending = false;
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let jobs = std::mem::take(&mut batch);
-        run_batch(&mut conn, jobs).await;
+        let mut jobs = Vec::with_capacity(batch.len());
+        let mut wipes = Vec::new();
+        for queued in batch.drain(..) {
+            match queued {
+                Queued::Write(job) => jobs.push(job),
+                Queued::Wipe(reply) => wipes.push(reply),
+            }
+        }
+        if !jobs.is_empty() {
+            run_batch(&mut conn, jobs).await;
+        }
+        if wipe_pending || !wipes.is_empty() {
+            wipe_pending = !wipe_wal(&mut conn).await;
+        }
+        for reply in wipes {
+            // The caller may have gone away; nothing to do then.
+            let _ = reply.send(());
+        }
     }
     if let Err(error) = conn.close().await {
         tracing::warn!(%error, "closing the SQLite writer connection failed");
@@ -435,6 +485,28 @@ async fn run_batch(conn: &mut AnyConnection, mut jobs: Vec<Box<dyn Job>>) {
                     run_alone(conn, job).await;
                 }
             }
+        }
+    }
+}
+
+/// Folds the WAL into the database file and truncates it to zero bytes, so that pages from
+/// before a delete survive in no file. It waits (busy_timeout) for readers still on an older
+/// snapshot; true when the WAL is empty afterwards.
+async fn wipe_wal(conn: &mut AnyConnection) -> bool {
+    let outcome = sqlx::query_scalar::<_, i64>("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(&mut *conn)
+        .await;
+    match outcome {
+        Ok(0) => true,
+        Ok(_) => {
+            tracing::warn!(
+                "a reader kept the WAL from being truncated; retrying after the next batch"
+            );
+            false
+        }
+        Err(error) => {
+            tracing::error!(%error, "wiping the WAL failed; retrying after the next batch");
+            false
         }
     }
 }

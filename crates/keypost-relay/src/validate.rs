@@ -6,7 +6,8 @@ use keypost_protocol::b64;
 use keypost_protocol::email::EmailAddress;
 use keypost_protocol::pickup::limits::{
     MAX_EXPIRY_SECONDS, MAX_MESSAGE_CHARS, MAX_SEALED_BASE64_LEN, MAX_SEALED_LEN,
-    MAX_SENDER_NAME_CHARS, MAX_VIEWS, MIN_EXPIRY_SECONDS, PickupLimits,
+    MAX_SENDER_NAME_CHARS, MAX_VIEWS, MIN_EXPIRY_SECONDS, PickupLimits, message_chars_allowed,
+    sender_name_chars_allowed,
 };
 use zeroize::Zeroizing;
 
@@ -24,12 +25,12 @@ pub enum ValidationError {
     #[error("recipient_email is not a valid email address")]
     Email,
     #[error(
-        "sender_name must be 1 to {max} characters without control characters",
+        "sender_name must be 1 to {max} characters without control or format characters",
         max = MAX_SENDER_NAME_CHARS
     )]
     SenderName,
     #[error(
-        "message must be at most {max} characters without control characters other than line breaks",
+        "message must be at most {max} characters without format characters or control characters other than line breaks",
         max = MAX_MESSAGE_CHARS
     )]
     Message,
@@ -84,15 +85,12 @@ pub fn create_request(
     if name_chars == 0
         || name_chars > MAX_SENDER_NAME_CHARS
         || request.sender_name.trim().is_empty()
-        || request.sender_name.chars().any(char::is_control)
+        || !sender_name_chars_allowed(&request.sender_name)
     {
         return Err(ValidationError::SenderName);
     }
     if request.message.chars().count() > MAX_MESSAGE_CHARS
-        || request
-            .message
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        || !message_chars_allowed(&request.message)
     {
         return Err(ValidationError::Message);
     }

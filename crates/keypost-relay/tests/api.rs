@@ -86,7 +86,7 @@ async fn three_wrong_pins_destroy_the_pickup_for_good(db: Db) {
         .await;
     assert_eq!(challenges, 0);
     assert!(
-        !relay.db.holds_on_disk(&pickup.ciphertext[..4096]).await,
+        !relay.db.holds_on_disk(&pickup.ciphertext),
         "deleted ciphertext bytes are still in the SQLite file"
     );
 }
@@ -417,6 +417,19 @@ async fn bad_requests_get_clear_errors(db: Db) {
         ),
         ("sender_name", Box::new(|r| r.sender_name = "x".repeat(101))),
         ("message", Box::new(|r| r.message = "x".repeat(501))),
+        // Format controls: a right-to-left override, an isolate, a zero-width space.
+        (
+            "sender_name",
+            Box::new(|r| r.sender_name = "Ana\u{202E}gpj.exe".to_owned()),
+        ),
+        (
+            "message",
+            Box::new(|r| r.message = "open \u{2067}this\u{2069}".to_owned()),
+        ),
+        (
+            "message",
+            Box::new(|r| r.message = "zero\u{200B}width".to_owned()),
+        ),
         (
             "expires_in_seconds",
             Box::new(|r| r.expires_in_seconds = 3599),
@@ -595,4 +608,141 @@ async fn owner_sees_events_and_can_revoke(db: Db) {
     assert_gone(api.status(&pickup).await).await;
     assert_gone(api.open(&pickup, true).await).await;
     assert_row_deleted(&relay, &pickup).await;
+}
+
+/// POSTs `body` as JSON to `path` and checks it is refused as "not an object".
+async fn assert_not_an_object(relay: &TestRelay, path: &str, body: &str) {
+    let response = relay
+        .http
+        .post(relay.url(path))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400, "{path} {body}");
+    let error = error_of(response).await;
+    assert_eq!(error.error.code, ErrorCode::BadRequest);
+    assert_eq!(error.error.message, keypost_relay::routes::NOT_AN_OBJECT);
+}
+
+/// serde fills a struct from an array of its fields in order too; the relay takes objects only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pickup_routes_take_json_objects_only() {
+    let relay = TestRelay::start(Db::sqlite()).await;
+    let api = api(&relay);
+    let pickup = Pickup::new(256);
+    let r = pickup.request(None);
+    let create_as_array = serde_json::json!([
+        r.id,
+        r.ciphertext,
+        r.pin_verifier,
+        r.delete_verifier,
+        r.owner_token_hash,
+        r.recipient_email,
+        r.sender_name,
+        r.message,
+        r.expires_in_seconds,
+        r.max_views,
+        r.retrieval_step,
+        r.passphrase_required,
+        r.link_fragment,
+    ])
+    .to_string();
+    for body in [
+        create_as_array.as_str(),
+        &format!(" \r\n\t{create_as_array}"),
+        "\"text\"",
+        "42",
+        "null",
+        "true",
+    ] {
+        assert_not_an_object(&relay, "/api/v1/pickups", body).await;
+    }
+    assert_eq!(
+        relay
+            .db
+            .count("SELECT COUNT(*) FROM pickups WHERE id = $1", &pickup.id)
+            .await,
+        0,
+        "nothing stored from an array body"
+    );
+    // The same fields as an object, after leading whitespace, are a pickup.
+    let response = relay
+        .http
+        .post(relay.url("/api/v1/pickups"))
+        .header("content-type", "application/json")
+        .body(format!(" \n{}", serde_json::to_string(&r).unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+
+    let challenge = api.challenge_text(&pickup).await;
+    let open_as_array = serde_json::json!([challenge, pickup.proof(&challenge)]).to_string();
+    let open_path = format!("/api/v1/pickups/{}/open", pickup.id_text());
+    assert_not_an_object(&relay, &open_path, &open_as_array).await;
+    let delete_as_array = serde_json::json!([b64::encode(&pickup.delete_key)]).to_string();
+    let delete_path = format!("/api/v1/pickups/{}/delete", pickup.id_text());
+    assert_not_an_object(&relay, &delete_path, &delete_as_array).await;
+    let status: PickupStatus = api.status(&pickup).await.json().await.unwrap();
+    assert_eq!(
+        (status.attempts_left, status.views_left),
+        (3, None),
+        "array bodies neither open nor delete"
+    );
+    assert_eq!(api.delete(&pickup, &pickup.delete_key).await.status(), 204);
+}
+
+/// A pickup that ends — destroyed by wrong PINs, used up, deleted by the recipient, revoked by
+/// the sender, expired — leaves its ciphertext and verifier in no file of the live SQLite
+/// database: not in the WAL, not in free pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ended_pickups_leave_no_bytes_in_the_live_database_files() {
+    let relay = TestRelay::start(Db::sqlite()).await;
+    let api = api(&relay);
+    let pickups: Vec<Pickup> = (0..5).map(|_| Pickup::new(64 * 1024)).collect();
+    for (index, pickup) in pickups.iter().enumerate() {
+        let max_views = if index == 1 { Some(1) } else { None };
+        created(&api, pickup, max_views).await;
+    }
+    for pickup in &pickups {
+        assert!(
+            relay.db.holds_on_disk(&pickup.ciphertext) && relay.db.holds_on_disk(&pickup.verifier),
+            "the probe finds a live pickup"
+        );
+    }
+    let keeps = Pickup::new(64 * 1024);
+    created(&api, &keeps, None).await;
+
+    for _ in 0..3 {
+        assert_eq!(api.open(&pickups[0], false).await.status(), 403);
+    }
+    assert_eq!(api.open(&pickups[1], true).await.status(), 200);
+    assert_eq!(
+        api.delete(&pickups[2], &pickups[2].delete_key)
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(api.owner_revoke(&pickups[3]).await.status(), 200);
+    // The fifth expires: the purge deletes it (the others are gone already).
+    relay.clock.advance(86_401);
+    let purged = relay.relay.state().purge().await.unwrap();
+    assert_eq!(
+        purged.pickups.expired_pickups, 2,
+        "the fifth and the one kept"
+    );
+
+    for (index, pickup) in pickups.iter().enumerate() {
+        assert_row_deleted(&relay, pickup).await;
+        assert!(
+            !relay.db.holds_on_disk(&pickup.ciphertext),
+            "pickup {index}: ciphertext still in a database file"
+        );
+        assert!(
+            !relay.db.holds_on_disk(&pickup.verifier),
+            "pickup {index}: verifier still in a database file"
+        );
+    }
 }

@@ -785,17 +785,17 @@ async fn acknowledged_ciphertext_is_gone_from_the_sqlite_file() {
     );
     // SQLite splits a large value over pages, so the probes are short.
     assert!(
-        test.db.holds_on_disk(pattern).await,
+        test.db.holds_on_disk(pattern),
         "the probe finds stored ciphertext"
     );
     let ack = [id];
     assert_eq!(owner.ack(&ack).await, 1);
     assert!(
-        !test.db.holds_on_disk(pattern).await,
+        !test.db.holds_on_disk(pattern),
         "acknowledged ciphertext is still in the SQLite file"
     );
     for chunk in tail.chunks(64) {
-        assert!(!test.db.holds_on_disk(chunk).await);
+        assert!(!test.db.holds_on_disk(chunk));
     }
 }
 
@@ -901,4 +901,75 @@ async fn logs_contain_no_token_code_email_challenge_or_ciphertext() {
         );
     }
     assert!(!logs.to_ascii_lowercase().contains("example.org"), "{logs}");
+}
+
+/// serde fills a struct from an array of its fields in order too; every inbox route takes
+/// JSON objects only, with the same answer as the pickup routes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inbox_routes_take_json_objects_only() {
+    async fn refused(response: reqwest::Response) {
+        let body = assert_error(response, 400, ErrorCode::BadRequest).await;
+        assert_eq!(body.error.message, keypost_relay::routes::NOT_AN_OBJECT);
+    }
+    let test = TestRelay::start(Db::sqlite()).await;
+    let relay = relay_of(&test);
+
+    let identity = new_identity();
+    let id = AccountId::random();
+    let register = registration(&identity, id, &relay.public_url, SignatureKind::Register);
+    let as_array = serde_json::json!([register.account_id, register.bundle, register.signature]);
+    refused(relay.post("/api/v1/accounts", &as_array).await).await;
+    assert_eq!(
+        relay.post("/api/v1/accounts", &register).await.status(),
+        201
+    );
+
+    let owner = relay.account().await;
+    let sender = relay.account().await;
+    let token = random::<32>();
+    let grant = GrantId::random();
+    let as_array = serde_json::json!([grant, sha256_b64(&token)]);
+    refused(owner.post("/api/v1/grants", &as_array).await).await;
+    refused(
+        owner
+            .post(
+                "/api/v1/account/email",
+                &serde_json::json!(["a@example.org"]),
+            )
+            .await,
+    )
+    .await;
+    let grant_object = serde_json::json!({"grant_id": grant, "token_hash": sha256_b64(&token)});
+    assert_eq!(
+        owner.post("/api/v1/grants", &grant_object).await.status(),
+        201
+    );
+
+    let message = MessageId::random();
+    let deposit_path = format!("/api/v1/mailboxes/{}/messages", owner.id);
+    let as_array = serde_json::json!([b64::encode(&token), message, b64::encode(&[7u8; 64])]);
+    refused(sender.post(&deposit_path, &as_array).await).await;
+    assert!(
+        owner.fetch("").await.messages.is_empty(),
+        "nothing deposited"
+    );
+    assert_eq!(
+        sender
+            .deposit(owner.id, &token, message, &[7u8; 64])
+            .await
+            .status(),
+        201
+    );
+    refused(
+        owner
+            .post("/api/v1/mailbox/ack", &serde_json::json!([[message]]))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        owner.fetch("").await.messages.len(),
+        1,
+        "nothing acknowledged"
+    );
+    assert_eq!(owner.ack(&[message]).await, 1);
 }

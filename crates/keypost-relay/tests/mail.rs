@@ -130,9 +130,9 @@ async fn smtp_server_receives_the_link_without_pin_or_content() {
 
     let raw = sink.first_message();
     assert!(raw.contains("To: bo@example.org"), "{raw}");
-    assert!(
-        raw.contains("Subject: Ada Lovelace sent you passwords with Keypost"),
-        "{raw}"
+    assert_eq!(
+        sink.first_message_subject(),
+        "Ada Lovelace sent you passwords with Keypost"
     );
     assert!(!raw.contains("<img"));
     let parts = decoded_parts(&raw);
@@ -233,5 +233,29 @@ async fn unreachable_smtp_still_stores_the_pickup_and_says_not_emailed() {
             .await
             .contains(&PickupEventKind::EmailFailed)
     );
+    relay.shutdown().await.unwrap();
+}
+
+/// A sender name shaped like RFC 2047 encoded-words must reach the recipient as typed: a mail
+/// client decoding the Subject gets the name back exactly, not the line break it encodes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_shaped_like_an_encoded_word_reaches_the_subject_as_typed() {
+    let sink = SmtpSink::start();
+    let db = support::Db::sqlite();
+    let outbox = tempfile::tempdir().unwrap();
+    let relay = relay_mailing_through(&db, outbox.path(), sink.port).await;
+    let http = reqwest::Client::new();
+    let api = Api::new(&http, relay.public_url());
+    let pickup = Pickup::new(100);
+    let mut request = pickup.request(None);
+    request.sender_name =
+        "=?utf-8?q?Ana=0D=0ABcc:_eve@example.org?= =?utf-8?b?w6k=?= Zoë".to_owned();
+    assert_eq!(api.create_request(&request).await.status(), 201);
+    assert_eq!(
+        sink.first_message_subject(),
+        format!("{} sent you passwords with Keypost", request.sender_name)
+    );
+    let raw = sink.first_message();
+    assert!(!raw.contains("=?utf-8?q?"), "{raw}");
     relay.shutdown().await.unwrap();
 }

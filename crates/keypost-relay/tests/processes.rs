@@ -427,3 +427,142 @@ fn a_database_it_cannot_use_is_refused_with_the_path_and_the_reason() {
         "{stderr}"
     );
 }
+
+/// The most files a relay of the slow-client tests may open: a common default limit.
+const RELAY_OPEN_FILES: u32 = 1024;
+/// Unfinished requests the slow client holds: more than the relay could have descriptors for.
+const SLOW_REQUESTS: usize = 1100;
+
+/// The relay binary under `ulimit -n 1024` with `extra_args`, checked to run under it.
+fn relay_with_1024_files(db: &Db, scratch: &std::path::Path, extra_args: &[&str]) -> RelayProcess {
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_keypost-relay"));
+    let relay = RelayProcess::spawn_binary_with_open_files(
+        binary,
+        RELAY_OPEN_FILES,
+        db.url(),
+        &scratch.join("outbox"),
+        scratch,
+        "info",
+        extra_args,
+    );
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", relay.child.id())).unwrap();
+    let open_files = limits
+        .lines()
+        .find(|line| line.starts_with("Max open files"))
+        .unwrap();
+    assert_eq!(
+        open_files.split_whitespace().nth(3),
+        Some(RELAY_OPEN_FILES.to_string().as_str()),
+        "{open_files}"
+    );
+    relay
+}
+
+/// Lets this test process hold the slow client's sockets whatever its own soft limit.
+fn allow_open_files(count: u64) {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut limit = getrlimit(Resource::Nofile);
+    if limit.current.is_some_and(|current| current < count) {
+        limit.current = Some(count);
+        setrlimit(Resource::Nofile, limit).unwrap();
+    }
+}
+
+/// `count` connections from 127.0.0.2 (so that a normal client on 127.0.0.1 is another
+/// address), each sending the start of a request and never the end of its headers.
+async fn unfinished_requests(relay: &str, count: usize) -> Vec<tokio::net::TcpStream> {
+    use tokio::io::AsyncWriteExt as _;
+    let address: std::net::SocketAddr = relay.strip_prefix("http://").unwrap().parse().unwrap();
+    let mut held = Vec::with_capacity(count);
+    for _ in 0..count {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+        let mut stream = socket.connect(address).await.unwrap();
+        // The relay may have closed it already (over the cap): not an error here.
+        let _ = stream
+            .write_all(b"POST /api/v1/pickups HTTP/1.1\r\nHost: relay\r\nContent-Type: applic")
+            .await;
+        held.push(stream);
+    }
+    held
+}
+
+/// A normal request on its own connection from 127.0.0.1; the client gives up after 30 s
+/// (a relay out of descriptors never accepts it).
+async fn health_answers(relay: &RelayProcess) -> bool {
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    match http
+        .get(format!("{}/api/v1/health", relay.base))
+        .send()
+        .await
+    {
+        Ok(response) => response.status() == 200 && response.text().await.unwrap() == "ok",
+        Err(_) => false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_client_cannot_take_the_relay_offline() {
+    allow_open_files(4 * SLOW_REQUESTS as u64);
+    let db = Db::sqlite();
+    let scratch = tempfile::tempdir().unwrap();
+    // Timeouts far beyond the test: only the per-IP cap (64) keeps descriptors free.
+    let relay = relay_with_1024_files(
+        &db,
+        scratch.path(),
+        &[
+            "--max-connections-per-ip",
+            "64",
+            "--header-timeout",
+            "600",
+            "--idle-timeout",
+            "900",
+        ],
+    );
+    let held = unfinished_requests(&relay.base, SLOW_REQUESTS).await;
+    assert!(
+        health_answers(&relay).await,
+        "the relay answers another client while one holds {SLOW_REQUESTS} unfinished requests"
+    );
+    let open = std::fs::read_dir(format!("/proc/{}/fd", relay.child.id()))
+        .unwrap()
+        .count();
+    assert!(open < 200, "the relay holds {open} descriptors");
+    drop(held);
+    let logs = relay.stop();
+    assert!(!logs.contains("Too many open files"), "{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unfinished_requests_are_closed_after_the_header_timeout() {
+    use tokio::io::AsyncReadExt as _;
+    allow_open_files(4 * SLOW_REQUESTS as u64);
+    let db = Db::sqlite();
+    let scratch = tempfile::tempdir().unwrap();
+    let relay = relay_with_1024_files(
+        &db,
+        scratch.path(),
+        &["--max-connections-per-ip", "64", "--header-timeout", "2"],
+    );
+    let mut held = unfinished_requests(&relay.base, SLOW_REQUESTS).await;
+    // Connections that send nothing at all are waiting for headers too.
+    let address: std::net::SocketAddr =
+        relay.base.strip_prefix("http://").unwrap().parse().unwrap();
+    for _ in 0..3 {
+        held.push(tokio::net::TcpStream::connect(address).await.unwrap());
+    }
+    assert!(health_answers(&relay).await);
+    // Every connection ends (end of stream or reset); a guard turns a hang into a failure.
+    let all_closed = tokio::time::timeout(std::time::Duration::from_secs(120), async {
+        for stream in &mut held {
+            let mut sink = Vec::new();
+            let _ = stream.read_to_end(&mut sink).await;
+        }
+    })
+    .await;
+    assert!(all_closed.is_ok(), "an unfinished request is still open");
+    assert!(health_answers(&relay).await);
+}

@@ -5,6 +5,7 @@
 //! the three from drifting apart.
 
 use serde::Serialize;
+use unicode_general_category::{GeneralCategory, get_general_category};
 
 /// Entries in one pickup: 1 to this many.
 pub const MAX_ENTRIES: usize = 1_000;
@@ -39,6 +40,29 @@ pub const MAX_SEALED_BASE64_LEN: usize = MAX_SEALED_LEN.div_ceil(3) * 4;
 /// The longest unpadded base64url text of a sealed payload (6,990,507 characters): an opener
 /// refuses a longer text as too large before decoding it.
 pub const MAX_SEALED_TEXT_LEN: usize = (MAX_SEALED_LEN * 4).div_ceil(3);
+
+/// True for a format control: Unicode general category Cf (tables of Unicode 18.0), e.g. the
+/// bidi embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, the marks U+200E,
+/// U+200F and U+061C, zero-width characters U+200B–U+200D and U+2060, and U+FEFF. They are
+/// invisible and can make a name or message show other text than it holds (an override
+/// reverses what follows), so neither may contain one.
+pub fn is_format_control(c: char) -> bool {
+    get_general_category(c) == GeneralCategory::Format
+}
+
+/// The characters a sender name may hold: no control character (Cc) and no format control.
+/// The same rule holds for the relay's copy and the sealed payload.
+pub fn sender_name_chars_allowed(name: &str) -> bool {
+    !name.chars().any(|c| c.is_control() || is_format_control(c))
+}
+
+/// The characters a message may hold: no format control, and no control character other than
+/// the line breaks and tab a message is written with (LF, CR, HT).
+pub fn message_chars_allowed(message: &str) -> bool {
+    !message
+        .chars()
+        .any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_format_control(c))
+}
 
 // The UI reads the seconds as JavaScript numbers, exact below 2^53.
 const _: () = assert!(MAX_EXPIRY_SECONDS < 1 << 53);
@@ -94,6 +118,34 @@ mod tests {
         assert_eq!(limits.max_sender_name_chars as usize, MAX_SENDER_NAME_CHARS);
         assert_eq!(limits.max_message_chars as usize, MAX_MESSAGE_CHARS);
         assert_eq!(limits.max_email_chars as usize, MAX_EMAIL_CHARS);
+    }
+
+    #[test]
+    fn names_and_messages_refuse_control_and_format_characters() {
+        for bidi in ['\u{202E}', '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}'] {
+            assert!(is_format_control(bidi));
+            assert!(!sender_name_chars_allowed(&format!("Ana{bidi}gpj.exe")));
+            assert!(!message_chars_allowed(&format!("see {bidi}here")));
+        }
+        for other in ['\u{200B}', '\u{200D}', '\u{FEFF}', '\u{00AD}', '\u{E0001}'] {
+            assert!(is_format_control(other), "{other:?}");
+        }
+        assert!(!sender_name_chars_allowed("Ana\r\nBcc: x"));
+        assert!(!sender_name_chars_allowed("Ana\tLima"));
+        assert!(message_chars_allowed("Line one\r\nline two\tand a tab"));
+        assert!(!message_chars_allowed("bell\u{7}"));
+        assert!(!message_chars_allowed("next line\u{85}"));
+        for fine in [
+            "Ana Lima",
+            "Zoë Ødegård",
+            "أنا",
+            "李雷",
+            "=?utf-8?q?=0D=0A?=",
+            "🔑",
+        ] {
+            assert!(sender_name_chars_allowed(fine), "{fine}");
+            assert!(message_chars_allowed(fine), "{fine}");
+        }
     }
 
     #[test]

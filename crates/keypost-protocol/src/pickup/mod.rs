@@ -26,7 +26,8 @@ pub use keys::{
 };
 pub use limits::{
     MAX_ENTRIES, MAX_MESSAGE_CHARS, MAX_PLAINTEXT_LEN, MAX_SEALED_BASE64_LEN, MAX_SEALED_LEN,
-    MAX_SEALED_TEXT_LEN, MAX_SENDER_NAME_CHARS, PickupLimits,
+    MAX_SEALED_TEXT_LEN, MAX_SENDER_NAME_CHARS, PickupLimits, is_format_control,
+    message_chars_allowed, sender_name_chars_allowed,
 };
 pub use link::{DEEP_LINK_PREFIX, LinkError, PAGE_PATH, PickupLink};
 pub use payload::{EntrySnapshot, PAYLOAD_VERSION, Payload, PayloadError, SnapshotField};

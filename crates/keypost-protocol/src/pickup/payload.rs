@@ -14,6 +14,7 @@ use crate::canonical_json::{self, CanonicalError, encode, utc_seconds};
 
 use super::limits::{
     MAX_ENTRIES, MAX_MESSAGE_CHARS, MAX_PLAINTEXT_LEN, MAX_SENDER_NAME_CHARS, SENT_AT_YEARS,
+    message_chars_allowed, sender_name_chars_allowed,
 };
 
 pub const PAYLOAD_VERSION: u8 = 1;
@@ -32,6 +33,12 @@ pub enum PayloadError {
     SenderNameTooLong { max: usize },
     #[error("the message is longer than {max} characters")]
     MessageTooLong { max: usize },
+    #[error("the sender's name contains a control or format character")]
+    SenderNameCharacters,
+    #[error(
+        "the message contains a control character other than a line break or tab, or a format character"
+    )]
+    MessageCharacters,
     #[error("the payload is {len} bytes, more than the {max} a pickup may hold")]
     TooLarge { len: usize, max: usize },
     #[error("sent_at must lie in the years 1970 to 9999")]
@@ -128,8 +135,9 @@ impl Payload {
         }
     }
 
-    /// Spec, "Payload": 1 to 1,000 entries, name ≤ 100 and message ≤ 500 characters,
-    /// `sent_at` in the years 1970 to 9999.
+    /// Spec section 8: 1 to 1,000 entries, name ≤ 100 and message ≤ 500 characters, neither
+    /// with a control or format character (the message may break lines), `sent_at` in the
+    /// years 1970 to 9999.
     pub fn check_limits(&self) -> Result<(), PayloadError> {
         if !SENT_AT_YEARS.contains(&self.sent_at.year()) {
             return Err(PayloadError::SentAtOutOfRange);
@@ -149,6 +157,12 @@ impl Payload {
             return Err(PayloadError::MessageTooLong {
                 max: MAX_MESSAGE_CHARS,
             });
+        }
+        if !sender_name_chars_allowed(&self.sender_name) {
+            return Err(PayloadError::SenderNameCharacters);
+        }
+        if !message_chars_allowed(&self.message) {
+            return Err(PayloadError::MessageCharacters);
         }
         Ok(())
     }
@@ -311,6 +325,21 @@ mod tests {
             payload.check_limits(),
             Err(PayloadError::MessageTooLong { .. })
         ));
+        payload.message = String::new();
+        payload.sender_name = "Ana\u{202E}fdp.exe".to_owned();
+        let unchecked = encode(&payload);
+        assert_eq!(
+            Payload::from_canonical_json(&unchecked),
+            Err(PayloadError::SenderNameCharacters)
+        );
+        payload.sender_name = "Ana".to_owned();
+        payload.message = "open \u{2067}this\u{2069}".to_owned();
+        assert_eq!(
+            payload.to_canonical_json().unwrap_err(),
+            PayloadError::MessageCharacters
+        );
+        payload.message = "line\r\nbreaks\tand tabs".to_owned();
+        assert!(payload.check_limits().is_ok());
         payload.message = String::new();
         let mut huge = EntrySnapshot::default();
         huge.notes = "n".repeat(MAX_PLAINTEXT_LEN);

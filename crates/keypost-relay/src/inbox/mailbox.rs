@@ -300,6 +300,9 @@ pub async fn acknowledge(
             }) as OpFuture<'_, usize>
         })
         .await?;
+    if acknowledged > 0 {
+        store.wipe_deleted().await?;
+    }
     Ok(u32::try_from(acknowledged).unwrap_or(u32::MAX))
 }
 

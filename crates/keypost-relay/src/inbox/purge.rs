@@ -78,5 +78,8 @@ pub async fn purge(store: &Store, now: i64) -> Result<Purged, InboxError> {
             }) as OpFuture<'_, Purged>
         })
         .await?;
+    if purged.expired_messages > 0 {
+        store.wipe_deleted().await?;
+    }
     Ok(purged)
 }

@@ -239,25 +239,22 @@ impl Db {
         }
     }
 
-    /// True when `needle` is anywhere in the SQLite files (database and WAL) after the WAL is
-    /// folded into the database, so both hold only live pages; false for PostgreSQL.
-    pub async fn holds_on_disk(&self, needle: &[u8]) -> bool {
+    /// True when any 32-byte piece of `secret` (pieces start every 32 bytes; a shorter secret
+    /// is one piece) is in a file of the live SQLite database's folder — the database, its WAL
+    /// and shared-memory index, read as they are, as a file copy or a crash would keep them.
+    /// Pieces, because SQLite splits a large value over pages. False for PostgreSQL.
+    pub fn holds_on_disk(&self, secret: &[u8]) -> bool {
         let Some(file) = self.sqlite_file() else {
             return false;
         };
-        let pool = self.inspect().await;
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
         assert!(file.exists());
-        [file.clone(), file.with_extension("db-wal")]
-            .iter()
-            .any(|path| {
-                std::fs::read(path)
-                    .map(|bytes| bytes.windows(needle.len()).any(|window| window == needle))
-                    .unwrap_or(false)
+        let piece = secret.len().min(32);
+        let pieces: std::collections::HashSet<&[u8]> = secret.chunks_exact(piece).collect();
+        std::fs::read_dir(file.parent().unwrap())
+            .unwrap()
+            .any(|entry| {
+                let bytes = std::fs::read(entry.unwrap().path()).unwrap_or_default();
+                bytes.windows(piece).any(|window| pieces.contains(window))
             })
     }
 
@@ -677,8 +674,8 @@ pub struct RelayProcess {
 }
 
 impl RelayProcess {
-    /// Starts `BINARY --listen 127.0.0.1:0 …` with rate limits off and waits for its
-    /// "listening on" line.
+    /// Starts `BINARY --listen 127.0.0.1:0 …` with rate limits and the per-IP connection cap
+    /// off and waits for its "listening on" line.
     pub fn spawn_binary(
         binary: &Path,
         database_url: &str,
@@ -699,10 +696,55 @@ impl RelayProcess {
         log_level: &str,
         extra_args: &[&str],
     ) -> RelayProcess {
+        let command = Command::new(binary);
+        RelayProcess::spawn(
+            command,
+            database_url,
+            outbox,
+            log_dir,
+            log_level,
+            extra_args,
+        )
+    }
+
+    /// [`RelayProcess::spawn_binary_with`] in a process that may open at most `open_files`
+    /// files and sockets (the shell's `ulimit -n`, then `exec`: the same process id).
+    pub fn spawn_binary_with_open_files(
+        binary: &Path,
+        open_files: u32,
+        database_url: &str,
+        outbox: &Path,
+        log_dir: &Path,
+        log_level: &str,
+        extra_args: &[&str],
+    ) -> RelayProcess {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -n {open_files} && exec \"$0\" \"$@\""))
+            .arg(binary);
+        RelayProcess::spawn(
+            command,
+            database_url,
+            outbox,
+            log_dir,
+            log_level,
+            extra_args,
+        )
+    }
+
+    fn spawn(
+        mut command: Command,
+        database_url: &str,
+        outbox: &Path,
+        log_dir: &Path,
+        log_level: &str,
+        extra_args: &[&str],
+    ) -> RelayProcess {
         use std::io::BufRead as _;
         let stderr_path = log_dir.join(format!("relay-{}.stderr", free_port()));
         let stderr = std::fs::File::create(&stderr_path).unwrap();
-        let mut child = Command::new(binary)
+        let mut child = command
             .args([
                 "--listen",
                 "127.0.0.1:0",
@@ -717,6 +759,7 @@ impl RelayProcess {
                     "--creates-per-ip-per-hour",
                     "--creates-per-recipient-per-hour",
                     "--deposits-per-sender-per-minute",
+                    "--max-connections-per-ip",
                 ]
                 .into_iter()
                 .filter(|flag| !extra_args.contains(flag))

@@ -1,5 +1,6 @@
 //! A real SMTP server for tests: Debian's python3-aiosmtpd running `fixtures/smtp_sink.py`,
-//! which saves each message as `<n>.eml` and its decoded plain-text body as `<n>.txt`.
+//! which saves each message as `<n>.eml`, its decoded plain-text body as `<n>.txt` and its
+//! decoded Subject as `<n>.subject`.
 //! Shared by the relay's mail tests and the desktop app's sharing e2e (`tests/e2e_sharing.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
@@ -73,6 +74,12 @@ impl SmtpSink {
     /// The decoded plain-text body of message `number` (from 1), once it has arrived.
     pub fn message_text(&self, number: usize) -> String {
         self.read_when_there(&format!("{number}.txt"))
+    }
+
+    /// The Subject of the first message as a mail client decodes it, once it has arrived.
+    pub fn first_message_subject(&self) -> String {
+        self.read_when_there("1.eml");
+        self.read_when_there("1.subject")
     }
 
     fn read_when_there(&self, name: &str) -> String {

@@ -8,6 +8,20 @@ export const MAX_ENTRIES = 1000;
 export const MAX_SENDER_NAME_CHARS = 100;
 export const MAX_MESSAGE_CHARS = 500;
 
+/**
+ * Spec section 8, keypost-protocol's `sender_name_chars_allowed`: no control character (Cc)
+ * and no format control (Cf: bidi overrides and isolates, zero-width characters, …), which
+ * could make a name show other text than it holds.
+ */
+export function senderNameCharsAllowed(name: string): boolean {
+  return !/[\p{Cc}\p{Cf}]/u.test(name);
+}
+
+/** keypost-protocol's `message_chars_allowed`: as a name, but line feed, CR and tab allowed. */
+export function messageCharsAllowed(message: string): boolean {
+  return !/[\p{Cf}\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u.test(message);
+}
+
 export interface SnapshotField {
   name: string;
   value: string;
@@ -72,6 +86,12 @@ export function parsePayload(plaintext: Uint8Array, maxLength: number): Payload 
   }
   if ([...payload.message].length > MAX_MESSAGE_CHARS) {
     throw invalid(`the message is longer than ${MAX_MESSAGE_CHARS} characters`);
+  }
+  if (!senderNameCharsAllowed(payload.sender_name)) {
+    throw invalid("the sender's name contains a control or format character");
+  }
+  if (!messageCharsAllowed(payload.message)) {
+    throw invalid('the message contains a control character other than a line break or tab, or a format character');
   }
   return payload;
 }

@@ -134,7 +134,9 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
     // The link's relay is new to this vault: the app names it and asks before contacting it.
     let relay_host = relay.public_url().trim_start_matches("http://");
     recipient
-        .wait_texts("unknown-relay-host", |host| host.len() == 1 && host[0] == relay_host)
+        .wait_texts("unknown-relay-host", |host| {
+            host.len() == 1 && host[0] == relay_host
+        })
         .await;
     recipient.click("unknown-relay-open").await;
     recipient.wait_value("receive-link", &link).await;

@@ -312,7 +312,10 @@ fn an_emptied_database_beside_its_header_is_refused_as_damaged_and_left_alone() 
     let whole = std::fs::read(&database).unwrap();
     for contents in [Vec::new(), whole[..100].to_vec()] {
         std::fs::write(&database, &contents).unwrap();
-        for args in [&["ls"][..], &["add", "--title", "After the loss", "--password", "x"][..]] {
+        for args in [
+            &["ls"][..],
+            &["add", "--title", "After the loss", "--password", "x"][..],
+        ] {
             fixture
                 .keypost(args)
                 .assert()

@@ -35,7 +35,9 @@ enum Behaviour {
     /// `500` with no length, then bytes without end.
     EndlessServerError,
     /// 307 to the same path on `port` (another origin: another port on 127.0.0.1).
-    RedirectTo { port: u16 },
+    RedirectTo {
+        port: u16,
+    },
     /// Headers promising 100 bytes, 10 of them, then nothing, never closing.
     NeverFinishes,
     /// A plain 200 with `{}`: counts requests, as the target of a refused redirect.
@@ -218,12 +220,7 @@ fn peak_resident_bytes() -> u64 {
         .lines()
         .find(|line| line.starts_with("VmHWM:"))
         .unwrap();
-    let kib: u64 = line
-        .split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let kib: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
     kib * 1024
 }
 
@@ -244,13 +241,24 @@ async fn a_status_answer_of_1_gib_is_cut_off_at_64_kib_however_it_comes() {
         let relay = HostileRelay::start(Behaviour::Huge(kind)).await;
         let inbox = PickupInbox::from_link(&relay.pickup_link()).unwrap();
         let error = inbox.status().await.unwrap_err();
-        assert_eq!(too_large(&error), Some(MAX_SMALL_ANSWER_LEN), "{kind:?}: {error}");
+        assert_eq!(
+            too_large(&error),
+            Some(MAX_SMALL_ANSWER_LEN),
+            "{kind:?}: {error}"
+        );
         assert_eq!(PickupStatus::MAX_LEN, MAX_SMALL_ANSWER_LEN);
         assert_eq!(error.code(), "relay_unreachable");
-        assert!(error.to_string().contains("larger than 65536 bytes"), "{error}");
+        assert!(
+            error.to_string().contains("larger than 65536 bytes"),
+            "{error}"
+        );
         // The client stopped reading: the relay got rid of far less than its gigabyte (what
         // it wrote is the limit plus what the sockets' buffers took).
-        assert!(relay.written() < 64 << 20, "{kind:?}: {} bytes", relay.written());
+        assert!(
+            relay.written() < 64 << 20,
+            "{kind:?}: {} bytes",
+            relay.written()
+        );
     }
 }
 
@@ -263,8 +271,16 @@ async fn an_open_answer_of_1_gib_is_cut_off_at_the_largest_sealed_pickup() {
             .open(&Pin::parse("12345").unwrap(), None)
             .await
             .unwrap_err();
-        assert_eq!(too_large(&error), Some(MAX_OPEN_ANSWER_LEN), "{kind:?}: {error}");
-        assert!(relay.written() < 128 << 20, "{kind:?}: {} bytes", relay.written());
+        assert_eq!(
+            too_large(&error),
+            Some(MAX_OPEN_ANSWER_LEN),
+            "{kind:?}: {error}"
+        );
+        assert!(
+            relay.written() < 128 << 20,
+            "{kind:?}: {} bytes",
+            relay.written()
+        );
     }
     // Memory stayed bounded: nowhere near the gigabyte (the old client held two).
     assert!(
@@ -302,7 +318,10 @@ async fn a_redirect_to_another_origin_is_refused_and_never_followed() {
         ),
         "{error:?}"
     );
-    assert!(error.to_string().contains("redirected to another site"), "{error}");
+    assert!(
+        error.to_string().contains("redirected to another site"),
+        "{error}"
+    );
     // The owner token of a sent pickup does not travel either.
     let owner = RelayClient::new(&relay.url()).unwrap();
     let error = owner
@@ -310,10 +329,17 @@ async fn a_redirect_to_another_origin_is_refused_and_never_followed() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, PickupError::Relay(RelayHttpError::CrossOriginRedirect { .. })),
+        matches!(
+            error,
+            PickupError::Relay(RelayHttpError::CrossOriginRedirect { .. })
+        ),
         "{error:?}"
     );
-    assert_eq!(elsewhere.requests.load(Ordering::SeqCst), 0, "never followed");
+    assert_eq!(
+        elsewhere.requests.load(Ordering::SeqCst),
+        0,
+        "never followed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

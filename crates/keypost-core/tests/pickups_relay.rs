@@ -291,19 +291,35 @@ async fn an_ended_pickup_loses_its_link_and_pin_from_the_sent_log() {
     for ended in [&used_up, &deleted, &revoked] {
         let kept = record(&ended.id);
         assert_eq!(
-            (kept.link.as_str(), kept.deep_link.as_str(), kept.pin.as_str()),
+            (
+                kept.link.as_str(),
+                kept.deep_link.as_str(),
+                kept.pin.as_str()
+            ),
             ("", "", ""),
             "{ended:?}"
         );
         // Still followable: the owner token and what the Sent list shows stay.
         assert_eq!(kept.owner_token, ended.owner_token);
         assert_eq!(kept.entry_titles, ended.entry_titles);
-        let error = world.vault.lock().unwrap().as_ref().unwrap().pickups().find_to_share(&ended.id);
+        let error = world
+            .vault
+            .lock()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .pickups()
+            .find_to_share(&ended.id);
         assert!(matches!(error, Err(PickupError::Ended)), "{error:?}");
-        pickups::refresh_status(&world.vault, &ended.id).await.unwrap();
+        pickups::refresh_status(&world.vault, &ended.id)
+            .await
+            .unwrap();
     }
     let live = record(&active.id);
-    assert_eq!((live.link.as_str(), live.pin.as_str()), (active.link.as_str(), "44680"));
+    assert_eq!(
+        (live.link.as_str(), live.pin.as_str()),
+        (active.link.as_str(), "44680")
+    );
 
     // Past its expiry the active one ends too, with no relay asked.
     let after_expiry = time::OffsetDateTime::now_utc() + time::Duration::days(2);

@@ -275,7 +275,10 @@ fn kdf_parameters_below_the_floor_or_absurd_are_refused() {
 fn the_kdf_ceiling_is_one_gib_and_just_above_it_is_refused_before_any_kdf_work() {
     // The ceiling's cost is measured in docs/benchmarks.md ("KDF ceiling").
     let ceiling = KdfParams::CEILING;
-    assert!(u64::from(ceiling.memory_kib) * 1024 <= 1 << 30, "{ceiling:?}");
+    assert!(
+        u64::from(ceiling.memory_kib) * 1024 <= 1 << 30,
+        "{ceiling:?}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = vault_with_entry(dir.path());
     let header_path = path.join(HEADER_FILE);

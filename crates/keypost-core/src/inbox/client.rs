@@ -8,8 +8,8 @@ use crate::relay_http::{self, RelayFailure};
 use keypost_protocol::api::accounts::{
     LoginChallenge, RegisterRequest, SessionRequest, SessionResponse,
 };
-use keypost_protocol::api::mailbox::{CreateGrantRequest, DepositRequest, DepositResponse};
 use keypost_protocol::api::answers::Answer;
+use keypost_protocol::api::mailbox::{CreateGrantRequest, DepositRequest, DepositResponse};
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
 use keypost_protocol::inbox::{AccountId, DepositGrant, MessageId, Signature};
@@ -63,11 +63,7 @@ impl InboxClient {
     }
 
     /// A GET with the session; its JSON answer.
-    pub(crate) async fn get<T: Answer>(
-        &self,
-        authed: &impl Authed,
-        path: &str,
-    ) -> Result<T> {
+    pub(crate) async fn get<T: Answer>(&self, authed: &impl Authed, path: &str) -> Result<T> {
         read_json(self.authed(authed, Method::GET, path, None).await?).await
     }
 

@@ -6,11 +6,11 @@
 
 use super::{PickupError, Result};
 use crate::relay_http::{self, RelayFailure};
+use keypost_protocol::api::answers::Answer;
 use keypost_protocol::api::pickups::{
     ChallengeResponse, CreatePickupRequest, CreatePickupResponse, DeleteRequest, OpenRequest,
     OpenResponse, OwnerStatus, PickupStatus,
 };
-use keypost_protocol::api::answers::Answer;
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
 use keypost_protocol::pickup::{Payload, PickupLink, Pin, delete_key, open};

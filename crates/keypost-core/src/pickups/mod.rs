@@ -11,8 +11,8 @@
 //! ```
 //!
 //! The use cases ([`send`], [`send_separately`], [`refresh_status`], [`refresh_all`],
-//! [`revoke`], [`link_relay`], [`open`], [`save`]) are the only place these steps are ordered; the desktop app,
-//! its background watcher and the CLI all call them.
+//! [`revoke`], [`link_relay`], [`open`], [`save`]) are the only place these steps are
+//! ordered; the desktop app, its background watcher and the CLI all call them.
 
 mod client;
 mod following;

@@ -42,8 +42,7 @@ pub fn link_relay<V: PickupsVault>(
     let Some(origin) = target.map(|url| url.origin()) else {
         return Ok(LinkRelay { host, known: false });
     };
-    let same_origin =
-        |url: &str| Url::parse(url).is_ok_and(|used| used.origin() == origin);
+    let same_origin = |url: &str| Url::parse(url).is_ok_and(|used| used.origin() == origin);
     let known = own_relay.is_some_and(same_origin)
         || vault
             .pickups()

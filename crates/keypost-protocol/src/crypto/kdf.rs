@@ -178,7 +178,10 @@ mod tests {
     #[test]
     fn the_vault_ceiling_is_the_most_work_accepted() {
         assert_eq!(KdfParams::CEILING, most_work(KdfPolicy::VAULT));
-        assert_eq!(KdfPolicy::VAULT.check(KdfParams::CEILING), Ok(KdfParams::CEILING));
+        assert_eq!(
+            KdfPolicy::VAULT.check(KdfParams::CEILING),
+            Ok(KdfParams::CEILING)
+        );
     }
 
     #[test]

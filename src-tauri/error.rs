@@ -111,6 +111,7 @@ impl From<VaultError> for CommandError {
             | VaultError::UnsupportedVersion { .. }
             | VaultError::KdfOutOfRange(_)
             | VaultError::DatabaseDamaged
+            | VaultError::DatabaseTruncated { .. }
             | VaultError::SchemaTooNew { .. } => ErrorCode::Corrupt,
             VaultError::Io { .. } => ErrorCode::Io,
             _ => ErrorCode::Internal,
@@ -173,13 +174,16 @@ impl From<PickupError> for CommandError {
     fn from(error: PickupError) -> Self {
         let code = match &error {
             PickupError::WrongPin { .. } => ErrorCode::WrongPin,
-            PickupError::Gone => ErrorCode::Gone,
+            PickupError::Gone | PickupError::Ended => ErrorCode::Gone,
             PickupError::NotSent => ErrorCode::NotSent,
             PickupError::Link(_) => ErrorCode::InvalidLink,
             PickupError::Unreachable { .. } | PickupError::BadAnswer(_) => {
                 ErrorCode::RelayUnreachable
             }
             PickupError::Refused { .. } => ErrorCode::RelayRefused,
+            PickupError::Relay(relay) if relay.code() == "relay_unreachable" => {
+                ErrorCode::RelayUnreachable
+            }
             PickupError::Locked(_) => return Self::locked(),
             PickupError::NotListed(_) => ErrorCode::NotFound,
             PickupError::Entries(error) => entries_code(error),

@@ -131,6 +131,14 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
     let recipient =
         AppSession::launch_with_args(app_binary, &recipient_dirs, &[deep_link.as_str()]).await;
     recipient.create_vault(PASSWORD_B).await;
+    // The link's relay is new to this vault: the app names it and asks before contacting it.
+    let relay_host = relay.public_url().trim_start_matches("http://");
+    recipient
+        .wait_texts("unknown-relay-host", |host| {
+            host.len() == 1 && host[0] == relay_host
+        })
+        .await;
+    recipient.click("unknown-relay-open").await;
     recipient.wait_value("receive-link", &link).await;
     recipient
         .wait_texts("receive-info", |info| {
@@ -186,6 +194,7 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
         &[another.to_deep_link().as_str()],
     );
     assert!(status.success(), "the second start exited with {status}");
+    recipient.click("unknown-relay-open").await;
     recipient
         .wait_value("receive-link", another.to_web_link().as_str())
         .await;

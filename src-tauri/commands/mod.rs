@@ -79,7 +79,7 @@ use {
     messages::types::ContactSendRequest,
     people::types::{InviteCard, InviteRequest, MyId, OpenedInvite},
     session::VaultStatus,
-    sharing::types::{PinCheck, ReceivedSummary, SendRequest, SentCopy, SentRow},
+    sharing::types::{OpenedLink, PinCheck, ReceivedSummary, SendRequest, SentCopy, SentRow},
 };
 
 commands! {
@@ -133,7 +133,7 @@ commands! {
     async sharing::save_received(state; token: u32) -> u32;
     sync sharing::copy_text(app, state; text: String) -> CopyReceipt;
     sync sharing::relay_info(state) -> RelayInfo;
-    sync sharing::take_opened_link(state) -> Option<String>;
+    sync sharing::take_opened_link(state) -> Option<OpenedLink>;
 
     sync people::my_id(state) -> Option<MyId>;
     async people::set_up_identity(state; name: String, email: Option<String>) -> RelayAccount;

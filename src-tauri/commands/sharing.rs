@@ -15,7 +15,7 @@ use crate::error::{CommandError, CommandResult, ErrorCode, capitalise};
 use crate::relay::RelayInfo;
 use crate::state::AppState;
 use keypost_protocol::api::pickups::{OwnerStatus, PickupStatus};
-use types::{PinCheck, ReceivedSummary, SendRequest, SentCopy, SentRow};
+use types::{OpenedLink, PinCheck, ReceivedSummary, SendRequest, SentCopy, SentRow};
 
 /// A PIN for the send dialog to propose: random, and never one the dialog would warn about.
 #[tauri::command]
@@ -131,7 +131,7 @@ pub async fn send_entries(
 }
 
 fn sent_record(state: &AppState, id: &str) -> CommandResult<SentPickup> {
-    state.with_vault(|vault| vault.pickups().find(id))
+    state.with_vault(|vault| vault.pickups().find_to_share(id))
 }
 
 /// Every pickup sent from this vault, newest first.
@@ -230,10 +230,20 @@ pub fn relay_info(state: State<'_, AppState>) -> CommandResult<RelayInfo> {
 }
 
 /// The pickup link the app was opened with (`keypost://…`), once, as a web link for the
-/// Receive tab. The UI asks after unlocking and whenever `pickup-link-opened` arrives.
+/// Receive tab, with its relay's host and whether this vault used that relay before (if not,
+/// the UI asks before the link reaches its relay). The UI asks after unlocking and whenever
+/// `pickup-link-opened` arrives.
 #[tauri::command]
-pub fn take_opened_link(state: State<'_, AppState>) -> Option<String> {
-    state
-        .take_opened_link()
-        .map(|link| link.to_web_link().as_str().to_owned())
+pub fn take_opened_link(state: State<'_, AppState>) -> CommandResult<Option<OpenedLink>> {
+    let Some(link) = state.take_opened_link() else {
+        return Ok(None);
+    };
+    let own_relay = state.relay_url().ok();
+    let relay =
+        state.with_vault(|vault| pickups::link_relay(&*vault, &link, own_relay.as_deref()))?;
+    Ok(Some(OpenedLink {
+        link: link.to_web_link().as_str().to_owned(),
+        relay_host: relay.host,
+        known_relay: relay.known,
+    }))
 }

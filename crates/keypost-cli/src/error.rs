@@ -70,10 +70,11 @@ pub mod exit {
 fn pickup_exit_code(error: &PickupError) -> u8 {
     match error {
         PickupError::WrongPin { .. } => exit::WRONG_PIN,
-        PickupError::Gone | PickupError::NotSent => exit::GONE,
+        PickupError::Gone | PickupError::Ended | PickupError::NotSent => exit::GONE,
         PickupError::Refused { .. }
         | PickupError::Unreachable { .. }
         | PickupError::BadAnswer(_) => exit::RELAY,
+        PickupError::Relay(error) if error.code() == "relay_unreachable" => exit::RELAY,
         PickupError::Locked(_) | PickupError::CorruptRecord(_) | PickupError::Database(_) => {
             exit::ERROR
         }

@@ -305,6 +305,28 @@ fn a_second_process_gets_a_clear_in_use_error() {
 }
 
 #[test]
+fn an_emptied_database_beside_its_header_is_refused_as_damaged_and_left_alone() {
+    let fixture = Fixture::new();
+    fixture.add("Mail", "ana", "pw", "https://mail.example.com", &[]);
+    let database = fixture.vault.join(keypost_core::vault::DATABASE_FILE);
+    let whole = std::fs::read(&database).unwrap();
+    for contents in [Vec::new(), whole[..100].to_vec()] {
+        std::fs::write(&database, &contents).unwrap();
+        for args in [
+            &["ls"][..],
+            &["add", "--title", "After the loss", "--password", "x"][..],
+        ] {
+            fixture
+                .keypost(args)
+                .assert()
+                .code(1)
+                .stderr(predicate::str::contains("vault damaged"));
+            assert_eq!(std::fs::read(&database).unwrap(), contents, "{args:?}");
+        }
+    }
+}
+
+#[test]
 fn generate_makes_passwords_and_passphrases_without_a_vault() {
     let output = Command::cargo_bin("keypost")
         .unwrap()

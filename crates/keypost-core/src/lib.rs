@@ -10,7 +10,7 @@ pub mod inbox;
 pub mod interchange;
 pub mod messages;
 pub mod pickups;
-mod relay_http;
+pub mod relay_http;
 pub mod settings;
 mod store;
 pub mod vault;

@@ -3,6 +3,7 @@
 //! reads it to send through the relay the app uses. Also the relay address both use when none
 //! is set.
 
+use keypost_protocol::inbox::link::check_relay_url;
 use keypost_protocol::pickup::MAX_SENDER_NAME_CHARS;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -75,11 +76,11 @@ impl Settings {
                 CLIPBOARD_CLEAR_SECONDS_RANGE.end()
             )));
         }
-        let relay_url = self.relay_url.trim();
-        let is_web_address = relay_url.starts_with("https://") || relay_url.starts_with("http://");
-        if !(relay_url.is_empty() || is_web_address) {
+        // The relay clients' own rule (relay_http), so a relay they would refuse is refused here.
+        let relay_url = self.relay_url.trim().trim_end_matches('/');
+        if !relay_url.is_empty() && check_relay_url(relay_url).is_err() {
             return Err(SettingsError::Invalid(
-                "The relay address must start with https:// (or http:// for a local relay).".into(),
+                "The relay address must start with https:// (http:// only for a relay on this computer).".into(),
             ));
         }
         if self.sender_name.chars().count() > MAX_SENDER_NAME_CHARS {
@@ -242,6 +243,10 @@ mod tests {
             },
             Settings {
                 relay_url: "relay.example.org".into(),
+                ..Settings::default()
+            },
+            Settings {
+                relay_url: "http://relay.example.org".into(),
                 ..Settings::default()
             },
         ] {

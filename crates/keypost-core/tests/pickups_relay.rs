@@ -4,10 +4,13 @@
 
 mod support;
 
-use keypost_core::pickups::{self, PickupError, PickupInbox, RelayClient, SendOptions, SentPickup};
+use keypost_core::entry::EntryFields;
+use keypost_core::pickups::{
+    self, LinkRelay, PickupError, PickupInbox, RelayClient, RelayClients, SendOptions, SentPickup,
+};
 use keypost_core::vault::{KdfParams, Vault};
 use keypost_protocol::api::pickups::{PickupEventKind, PickupState};
-use keypost_protocol::pickup::Pin;
+use keypost_protocol::pickup::{LinkSecret, PickupLink, Pin};
 use keypost_relay::{RelayConfig, RunningRelay};
 use std::sync::Mutex;
 use support::{all_entry_ids, sent_pickups};
@@ -245,6 +248,124 @@ async fn revoke_recipient_delete_views_and_passphrase() {
         .unwrap_err();
     assert!(matches!(used_up, PickupError::Gone), "{used_up:?}");
     assert_eq!(world.owner_state(&once).await.0, PickupState::UsedUp);
+}
+
+#[tokio::test]
+async fn an_ended_pickup_loses_its_link_and_pin_from_the_sent_log() {
+    let world = world().await;
+    let used_up = world
+        .send(&SendOptions {
+            max_views: Some(1),
+            ..options("11357")
+        })
+        .await;
+    let deleted = world.send(&options("22468")).await;
+    let revoked = world.send(&options("33579")).await;
+    let active = world.send(&options("44680")).await;
+    PickupInbox::from_link(&used_up.link)
+        .unwrap()
+        .open(&Pin::parse("11357").unwrap(), None)
+        .await
+        .unwrap();
+    PickupInbox::from_link(&deleted.link)
+        .unwrap()
+        .delete()
+        .await
+        .unwrap();
+    pickups::revoke(&world.vault, &revoked.id).await.unwrap();
+    let record = |id: &str| {
+        world
+            .sent_pickups()
+            .into_iter()
+            .find(|sent| sent.id == id)
+            .unwrap()
+    };
+    assert!(record(&revoked.id).secrets_dropped(), "revoked: at once");
+    assert!(!record(&used_up.id).secrets_dropped(), "not known yet");
+
+    let followed = pickups::refresh_all(&world.vault, &mut RelayClients::default(), |_| true)
+        .await
+        .unwrap();
+    assert!(followed.iter().all(|followed| followed.status.is_ok()));
+    for ended in [&used_up, &deleted, &revoked] {
+        let kept = record(&ended.id);
+        assert_eq!(
+            (
+                kept.link.as_str(),
+                kept.deep_link.as_str(),
+                kept.pin.as_str()
+            ),
+            ("", "", ""),
+            "{ended:?}"
+        );
+        // Still followable: the owner token and what the Sent list shows stay.
+        assert_eq!(kept.owner_token, ended.owner_token);
+        assert_eq!(kept.entry_titles, ended.entry_titles);
+        let error = world
+            .vault
+            .lock()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .pickups()
+            .find_to_share(&ended.id);
+        assert!(matches!(error, Err(PickupError::Ended)), "{error:?}");
+        pickups::refresh_status(&world.vault, &ended.id)
+            .await
+            .unwrap();
+    }
+    let live = record(&active.id);
+    assert_eq!(
+        (live.link.as_str(), live.pin.as_str()),
+        (active.link.as_str(), "44680")
+    );
+
+    // Past its expiry the active one ends too, with no relay asked.
+    let after_expiry = time::OffsetDateTime::now_utc() + time::Duration::days(2);
+    let dropped = world
+        .vault
+        .lock()
+        .unwrap()
+        .as_mut()
+        .unwrap()
+        .pickups_mut()
+        .drop_ended_secrets(after_expiry)
+        .unwrap();
+    assert_eq!(dropped, 1);
+    assert!(record(&active.id).secrets_dropped());
+}
+
+#[tokio::test]
+async fn a_link_to_a_relay_this_vault_never_used_is_told_apart() {
+    let world = world().await;
+    let link_to = |relay_url: &str| {
+        let secret = LinkSecret::make_random();
+        let id = keypost_protocol::b64::encode(&secret.id());
+        PickupLink::new(&format!("{relay_url}/p/{id}"), secret).unwrap()
+    };
+    let own = world.relay.public_url().to_owned();
+    let check = |link: &PickupLink, own_relay: Option<&str>| {
+        pickups::link_relay(
+            world.vault.lock().unwrap().as_ref().unwrap(),
+            link,
+            own_relay,
+        )
+        .unwrap()
+    };
+    let stranger = link_to("https://stranger.example:8443/keypost");
+    assert_eq!(
+        check(&stranger, Some(&own)),
+        LinkRelay {
+            host: "stranger.example:8443".into(),
+            known: false
+        }
+    );
+    let ours = link_to(&own);
+    assert!(check(&ours, Some(&own)).known, "the relay it sends through");
+    assert!(!check(&ours, None).known, "nothing sent through it yet");
+    world.send(&options("24680")).await;
+    assert!(check(&ours, None).known, "a relay it sent a pickup through");
+    assert!(!check(&stranger, None).known);
 }
 
 #[tokio::test]

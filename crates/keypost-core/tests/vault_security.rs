@@ -4,7 +4,11 @@
 
 use keypost_core::entries::EntryQuery;
 use keypost_core::vault::header::{HEADER_LEN, VaultHeader};
-use keypost_core::vault::{DATABASE_FILE, HEADER_FILE, HeaderError, KdfParams, Vault, VaultError};
+use keypost_core::vault::keys;
+use keypost_core::vault::{
+    DATABASE_FILE, HEADER_FILE, HeaderError, KdfParams, LOCK_FILE, Vault, VaultError,
+};
+use keypost_protocol::vectors::secret_key;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -263,6 +267,128 @@ fn kdf_parameters_below_the_floor_or_absurd_are_refused() {
             Err(VaultError::KdfOutOfRange(_))
         ));
     }
+}
+
+#[test]
+fn the_kdf_ceiling_is_one_gib_and_just_above_it_is_refused_before_any_kdf_work() {
+    // The ceiling's cost is measured in docs/benchmarks.md ("KDF ceiling").
+    let ceiling = KdfParams::CEILING;
+    assert!(
+        u64::from(ceiling.memory_kib) * 1024 <= 1 << 30,
+        "{ceiling:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let header_path = path.join(HEADER_FILE);
+    let header = VaultHeader::parse(&fs::read(&header_path).unwrap()).unwrap();
+    let just_above = [
+        KdfParams {
+            memory_kib: ceiling.memory_kib + 1,
+            ..ceiling
+        },
+        KdfParams {
+            iterations: ceiling.iterations + 1,
+            ..ceiling
+        },
+        KdfParams {
+            parallelism: ceiling.parallelism + 1,
+            ..ceiling
+        },
+        // The hostile header of issue 10: it held 4 GiB for over 45 s under the old ceiling.
+        KdfParams {
+            memory_kib: 4 * 1024 * 1024,
+            iterations: 64,
+            parallelism: 64,
+        },
+    ];
+    for params in just_above {
+        let mut altered = header.clone();
+        altered.kdf = params;
+        fs::write(&header_path, altered.to_bytes()).unwrap();
+        let before = snapshot(&path);
+        // Refused by the header's range rule, which comes before the KDF; a KDF run at these
+        // costs would have taken over a gigabyte.
+        assert!(
+            matches!(
+                VaultHeader::parse(&altered.to_bytes()),
+                Err(HeaderError::KdfParams(_))
+            ),
+            "{params:?}"
+        );
+        let result = Vault::unlock(&path, PASSWORD);
+        assert!(
+            matches!(result, Err(VaultError::KdfOutOfRange(_))),
+            "{params:?}: {result:?}"
+        );
+        assert_eq!(snapshot(&path), before, "{params:?}: nothing written");
+    }
+    // The defaults and the ceiling itself stay accepted.
+    for params in [KdfParams::default(), ceiling] {
+        let mut accepted = header.clone();
+        accepted.kdf = params;
+        assert_eq!(
+            VaultHeader::parse(&accepted.to_bytes()).unwrap().kdf,
+            params
+        );
+    }
+}
+
+/// A vault folder with a valid header (and the lock file every opened vault has) but no
+/// database yet; returns the data key in hex, which a real vault never shows, so the test can
+/// write a correctly keyed database.
+fn vault_with_known_data_key(dir: &Path) -> (PathBuf, String) {
+    let path = dir.join("known.keypost");
+    fs::create_dir(&path).unwrap();
+    let data_key = secret_key([0x5a; 32]);
+    let header = keys::make_header(PASSWORD, KdfParams::FLOOR, &data_key).unwrap();
+    fs::write(path.join(HEADER_FILE), header.to_bytes()).unwrap();
+    fs::write(path.join(LOCK_FILE), "").unwrap();
+    (path, data_key.to_hex().to_string())
+}
+
+#[test]
+fn an_empty_short_or_schemaless_database_beside_a_valid_header_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = vault_with_entry(dir.path());
+    let database = path.join(DATABASE_FILE);
+    let whole = fs::read(&database).unwrap();
+    assert!(whole.len() > 4096);
+    for (contents, expected) in [
+        (Vec::new(), "is empty"),
+        (whole[..4095].to_vec(), "is shorter than one page"),
+    ] {
+        fs::write(&database, &contents).unwrap();
+        let before = snapshot(&path);
+        let result = Vault::unlock(&path, PASSWORD);
+        assert!(
+            matches!(result, Err(VaultError::DatabaseTruncated { reason }) if reason == expected),
+            "{result:?}"
+        );
+        assert!(result.unwrap_err().to_string().starts_with("vault damaged"));
+        assert_eq!(snapshot(&path), before, "{expected}: nothing written");
+    }
+
+    // A whole, correctly keyed database that never got a schema (version 0).
+    let (schemaless, key_hex) = vault_with_known_data_key(dir.path());
+    let connection = rusqlite::Connection::open(schemaless.join(DATABASE_FILE)).unwrap();
+    connection
+        .execute_batch(&format!(
+            "PRAGMA key = \"x'{key_hex}'\"; CREATE TABLE leftover (x); INSERT INTO leftover VALUES (1);"
+        ))
+        .unwrap();
+    drop(connection);
+    let before = snapshot(&schemaless);
+    let result = Vault::unlock(&schemaless, PASSWORD);
+    assert!(
+        matches!(
+            result,
+            Err(VaultError::DatabaseTruncated {
+                reason: "has no schema (version 0)"
+            })
+        ),
+        "{result:?}"
+    );
+    assert_eq!(snapshot(&schemaless), before, "schema 0: nothing written");
 }
 
 #[test]

@@ -204,12 +204,22 @@ fn generate() -> Vec<(String, Vector)> {
         &with_checksum(t1),
         "kdf out of range",
     ));
+    let ceiling = KdfParams::CEILING;
     let mut huge = good.clone();
-    huge[11..15].copy_from_slice(&(4 * 1024 * 1024 + 1u32).to_be_bytes());
+    huge[11..15].copy_from_slice(&(ceiling.memory_kib + 1).to_be_bytes());
     out.push(failing(
-        "kdf_memory_absurd",
-        "m = 4 GiB + 1 KiB",
+        "kdf_memory_above_ceiling",
+        "m = 1 GiB + 1 KiB, one above the ceiling",
         &with_checksum(huge),
+        "kdf out of range",
+    ));
+    let mut work = good.clone();
+    work[11..15].copy_from_slice(&ceiling.memory_kib.to_be_bytes());
+    work[15..19].copy_from_slice(&(ceiling.iterations + 1).to_be_bytes());
+    out.push(failing(
+        "kdf_work_above_ceiling",
+        "m = 1 GiB, t = 5: memory × passes above the limit (each value within its range)",
+        &with_checksum(work),
         "kdf out of range",
     ));
     let mut lanes = good;

@@ -54,6 +54,18 @@ pub struct SentCopy {
     pub entry_titles: Vec<String>,
 }
 
+/// A pickup link that opened the app, for the Receive tab. No `Debug`: it holds the secret.
+#[derive(Clone, Serialize, TS)]
+pub struct OpenedLink {
+    /// The web form of the link.
+    pub link: String,
+    /// The relay's host, for the question asked before an unknown relay is contacted.
+    pub relay_host: String,
+    /// The vault has used this relay before (core's `pickups::link_relay`); when false, the UI
+    /// asks before the link is used.
+    pub known_relay: bool,
+}
+
 /// What the send dialog says under the PIN field.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PinCheck {

@@ -166,6 +166,24 @@ export type MyId = { card: IdCard, account: RelayAccount | null,
  */
 qr_svg: string, };
 export type OpenedInvite = { token: number, invite: InvitePreview, };
+
+/**
+ * A pickup link that opened the app, for the Receive tab. No `Debug`: it holds the secret.
+ */
+export type OpenedLink = { 
+/**
+ * The web form of the link.
+ */
+link: string, 
+/**
+ * The relay's host, for the question asked before an unknown relay is contacted.
+ */
+relay_host: string, 
+/**
+ * The vault has used this relay before (core's `pickups::link_relay`); when false, the UI
+ * asks before the link is used.
+ */
+known_relay: boolean, };
 export type OwnerStatus = { id: PickupId, recipient_email: string, state: PickupState, created_at: string, expires_at: string, attempts_left: number, views_left: number | null, events: Array<PickupEvent>, };
 export type PassphraseSpec = { words: number, separator: string, 
 /**
@@ -338,7 +356,7 @@ export const commands = {
   saveReceived: (token: number): Promise<number> => invoke('save_received', { token }),
   copyText: (text: string): Promise<CopyReceipt> => invoke('copy_text', { text }),
   relayInfo: (): Promise<RelayInfo> => invoke('relay_info'),
-  takeOpenedLink: (): Promise<string | null> => invoke('take_opened_link'),
+  takeOpenedLink: (): Promise<OpenedLink | null> => invoke('take_opened_link'),
   myId: (): Promise<MyId | null> => invoke('my_id'),
   setUpIdentity: (name: string, email: string | null): Promise<RelayAccount> => invoke('set_up_identity', { name, email }),
   renameMe: (name: string): Promise<IdCard> => invoke('rename_me', { name }),

@@ -8,17 +8,14 @@ use crate::relay_http::{self, RelayFailure};
 use keypost_protocol::api::accounts::{
     LoginChallenge, RegisterRequest, SessionRequest, SessionResponse,
 };
+use keypost_protocol::api::answers::Answer;
 use keypost_protocol::api::mailbox::{CreateGrantRequest, DepositRequest, DepositResponse};
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
-use keypost_protocol::inbox::limits::{FETCH_BATCH, MAX_SEALED_MESSAGE_LEN};
-use keypost_protocol::inbox::link::check_relay_url;
 use keypost_protocol::inbox::{AccountId, DepositGrant, MessageId, Signature};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
 use zeroize::Zeroizing;
 
 /// What a session needs of the vault: the account and a login signature by its identity.
@@ -46,13 +43,7 @@ impl InboxClient {
     /// URL its signatures name.
     pub fn new(relay_url: &str) -> Result<Self> {
         let base_url = relay_url.trim_end_matches('/').to_owned();
-        check_relay_url(&base_url)?;
-        let http = reqwest::Client::builder()
-            // Above the long-poll's 10 s.
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("keypost/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| InboxError::InvalidInput(format!("HTTP client: {error}")))?;
+        let http = relay_http::client(&base_url)?;
         Ok(Self {
             base_url,
             http,
@@ -72,16 +63,12 @@ impl InboxClient {
     }
 
     /// A GET with the session; its JSON answer.
-    pub(crate) async fn get<T: DeserializeOwned>(
-        &self,
-        authed: &impl Authed,
-        path: &str,
-    ) -> Result<T> {
+    pub(crate) async fn get<T: Answer>(&self, authed: &impl Authed, path: &str) -> Result<T> {
         read_json(self.authed(authed, Method::GET, path, None).await?).await
     }
 
     /// A POST with the session; its JSON answer.
-    pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn post<B: Serialize, T: Answer>(
         &self,
         authed: &impl Authed,
         path: &str,
@@ -247,12 +234,8 @@ fn json<B: Serialize>(body: &B) -> Result<Zeroizing<Vec<u8>>> {
         .map_err(|error| InboxError::InvalidInput(format!("request body: {error}")))
 }
 
-/// The largest answer an inbox route gives: a full mailbox fetch, every sealed message as
-/// base64url inside its JSON.
-const MAX_ANSWER_LEN: usize = FETCH_BATCH * (MAX_SEALED_MESSAGE_LEN.div_ceil(3) * 4 + 256);
-
-async fn read_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T> {
-    relay_http::read_json(response, MAX_ANSWER_LEN).await
+async fn read_json<T: Answer>(response: reqwest::Response) -> Result<T> {
+    relay_http::read_json(response).await
 }
 
 impl RelayFailure for InboxError {

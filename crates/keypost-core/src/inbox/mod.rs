@@ -16,6 +16,7 @@ pub use client::InboxClient;
 use crate::access::Locked;
 use crate::entries::EntriesError;
 use crate::identity::IdentityError;
+use crate::relay_http::RelayHttpError;
 use crate::store::TimeOutOfRange;
 use keypost_protocol::api::ErrorCode;
 use keypost_protocol::inbox::InviteError;
@@ -54,6 +55,8 @@ pub enum InboxError {
     },
     #[error("the relay answered something unexpected: {0}")]
     BadAnswer(String),
+    #[error(transparent)]
+    Relay(#[from] RelayHttpError),
     #[error(transparent)]
     Invite(#[from] InviteError),
     #[error("not an invite link: {0}")]
@@ -98,6 +101,7 @@ impl InboxError {
             Self::Refused { .. } => "relay_refused",
             Self::WrongCode { .. } => "wrong_code",
             Self::Unreachable { .. } | Self::BadAnswer(_) => "relay_unreachable",
+            Self::Relay(error) => error.code(),
             Self::Invite(error) => error.code(),
             Self::Link(_) => "invalid_link",
             Self::Held => "held",

@@ -6,6 +6,7 @@
 
 use super::{PickupError, Result};
 use crate::relay_http::{self, RelayFailure};
+use keypost_protocol::api::answers::Answer;
 use keypost_protocol::api::pickups::{
     ChallengeResponse, CreatePickupRequest, CreatePickupResponse, DeleteRequest, OpenRequest,
     OpenResponse, OwnerStatus, PickupStatus,
@@ -17,12 +18,7 @@ use keypost_protocol::pickup::{
 };
 use reqwest::StatusCode;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
-use std::time::Duration;
 use zeroize::Zeroizing;
-
-/// The largest answer a pickup route gives: the sealed copy as base64url inside its JSON.
-const MAX_ANSWER_LEN: usize = MAX_SEALED_BASE64_LEN + 64 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct RelayClient {
@@ -31,19 +27,11 @@ pub struct RelayClient {
 }
 
 impl RelayClient {
-    /// `relay_url` is the relay's base URL, e.g. `http://127.0.0.1:8080`.
+    /// `relay_url` is the relay's base URL: `https://…`, or `http://` to this computer (e.g.
+    /// `http://127.0.0.1:8080`).
     pub fn new(relay_url: &str) -> Result<Self> {
         let base_url = relay_url.trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(PickupError::InvalidInput(format!(
-                "relay URL {relay_url:?} must start with https:// or http://"
-            )));
-        }
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("keypost/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| PickupError::InvalidInput(format!("HTTP client: {error}")))?;
+        let http = relay_http::client(&base_url)?;
         Ok(Self { base_url, http })
     }
 
@@ -77,7 +65,7 @@ impl RelayClient {
         format!("{}{path}", self.base_url)
     }
 
-    async fn post_json<B: Serialize, T: DeserializeOwned>(
+    async fn post_json<B: Serialize, T: Answer>(
         &self,
         path: &str,
         body: &B,
@@ -95,13 +83,13 @@ impl RelayClient {
         relay_http::send(request, &self.base_url, bearer).await
     }
 
-    async fn request<T: DeserializeOwned>(
+    async fn request<T: Answer>(
         &self,
         request: reqwest::RequestBuilder,
         bearer: Option<&str>,
     ) -> Result<T> {
         let response = self.send_request(request, bearer).await?;
-        relay_http::read_json(response, MAX_ANSWER_LEN).await
+        relay_http::read_json(response).await
     }
 
     async fn expect_no_content(

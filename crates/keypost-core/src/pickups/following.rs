@@ -3,14 +3,16 @@
 //! shows a status before the relay answers and while it cannot be reached.
 //!
 //! A pending record (its send was interrupted) is settled here: the relay knows it (sent) or
-//! answers 404 ([`PickupError::NotSent`]).
+//! answers 404 ([`PickupError::NotSent`]). A pickup found ended (by the relay's answer, a
+//! revoke, or its expiry) loses its link and PIN from the sent log here too.
 
 use super::client::RelayClient;
 use super::sent_log::{SentPickup, SentState};
 use super::{PickupError, PickupsVault, Result};
 use crate::access::VaultAccess;
-use keypost_protocol::api::pickups::OwnerStatus;
+use keypost_protocol::api::pickups::{OwnerStatus, PickupState};
 use std::collections::HashMap;
+use time::OffsetDateTime;
 
 /// One HTTP client per relay URL, reused across rounds (each holds a connection pool).
 #[derive(Debug, Default)]
@@ -47,8 +49,10 @@ where
     follow(access, &client, &sent).await
 }
 
-/// [`refresh_status`] for every sent pickup that `wanted` accepts, newest first. Only reading
-/// the list fails the whole; each pickup has its own outcome.
+/// [`refresh_status`] for every sent pickup that `wanted` accepts, newest first, after
+/// dropping the link and PIN of every pickup known to have ended (those past their expiry
+/// too, whether `wanted` or not). Only reading the list fails the whole; each pickup has its
+/// own outcome.
 pub async fn refresh_all<A>(
     access: &A,
     relays: &mut RelayClients,
@@ -58,7 +62,12 @@ where
     A: VaultAccess,
     A::Vault: PickupsVault,
 {
-    let listed = access.with_vault(|vault| vault.pickups().sent())??;
+    let listed = access.with_vault(|vault| -> Result<Vec<SentPickup>> {
+        vault
+            .pickups_mut()
+            .drop_ended_secrets(OffsetDateTime::now_utc())?;
+        vault.pickups().sent()
+    })??;
     let mut followed = Vec::with_capacity(listed.len());
     for sent in listed.into_iter().filter(|sent| wanted(sent)) {
         let status = match relays.client(&sent.relay_url) {
@@ -84,6 +93,15 @@ where
     match client.revoke(&sent.id, &sent.owner_token).await {
         Err(PickupError::Gone) if sent.state == SentState::Pending => {
             settle_not_sent(access, &sent)
+        }
+        Ok(()) => {
+            // Locked meanwhile: the next refresh sees it revoked and drops them then.
+            if let Ok(dropped) =
+                access.with_vault(|vault| vault.pickups_mut().drop_secrets(&sent.id))
+            {
+                dropped?;
+            }
+            Ok(())
         }
         outcome => outcome,
     }
@@ -116,11 +134,20 @@ where
     }
     match client.owner_status(&sent.id, &sent.owner_token).await {
         Ok(status) => {
-            if sent.state == SentState::Pending || sent.last_status.as_ref() != Some(&status) {
+            let ended = status.state != PickupState::Active && !sent.secrets_dropped();
+            if sent.state == SentState::Pending
+                || sent.last_status.as_ref() != Some(&status)
+                || ended
+            {
                 // Locked meanwhile: the answer is still good to show; the next refresh keeps it.
-                if let Ok(kept) = access
-                    .with_vault(|vault| vault.pickups_mut().remember_status(&sent.id, &status))
-                {
+                if let Ok(kept) = access.with_vault(|vault| -> Result<()> {
+                    let mut sent_log = vault.pickups_mut();
+                    sent_log.remember_status(&sent.id, &status)?;
+                    if ended {
+                        sent_log.drop_secrets(&sent.id)?;
+                    }
+                    Ok(())
+                }) {
                     kept?;
                 }
             }

@@ -11,8 +11,8 @@
 //! ```
 //!
 //! The use cases ([`send`], [`send_separately`], [`refresh_status`], [`refresh_all`],
-//! [`revoke`], [`open`], [`save`]) are the only place these steps are ordered; the desktop app,
-//! its background watcher and the CLI all call them.
+//! [`revoke`], [`link_relay`], [`open`], [`save`]) are the only place these steps are
+//! ordered; the desktop app, its background watcher and the CLI all call them.
 
 mod client;
 mod following;
@@ -25,7 +25,7 @@ mod snapshot;
 pub use client::{PickupInbox, RelayClient};
 pub use following::{Followed, RelayClients, forget, refresh_all, refresh_status, revoke};
 pub use qr::{QrError, qr_svg, qr_terminal};
-pub use receiving::{open, save};
+pub use receiving::{LinkRelay, link_relay, open, save};
 pub use sending::{SendOptions, send, send_separately};
 pub(crate) use sent_log::MIGRATION;
 pub use sent_log::{Pickups, PickupsMut, SentPickup, SentState};
@@ -33,6 +33,7 @@ pub use snapshot::{fields_of, snapshot_of, unsaved_entries};
 
 use crate::access::Locked;
 use crate::entries::{Entries, EntriesError};
+use crate::relay_http::RelayHttpError;
 use keypost_protocol::api::ErrorCode;
 use keypost_protocol::pickup::{LinkError, OpenError, PayloadError, SealError};
 use thiserror::Error;
@@ -54,6 +55,9 @@ pub enum PickupError {
     WrongPin { attempts_left: u32 },
     #[error("this pickup is gone: it expired, was used up, deleted, or destroyed by wrong PINs")]
     Gone,
+    /// A sent pickup that ended: its link and PIN are no longer kept, so it cannot be shown.
+    #[error("this pickup has ended: its link and PIN are no longer kept")]
+    Ended,
     /// A send whose outcome was unknown (the vault locked or the app stopped while the relay
     /// was asked) turned out never to have reached the relay.
     #[error("this pickup was not sent: the relay never received it")]
@@ -70,6 +74,8 @@ pub enum PickupError {
     },
     #[error("the relay answered something unexpected: {0}")]
     BadAnswer(String),
+    #[error(transparent)]
+    Relay(#[from] RelayHttpError),
     #[error(transparent)]
     Link(#[from] LinkError),
     #[error(transparent)]
@@ -96,10 +102,11 @@ impl PickupError {
         match self {
             Self::InvalidInput(_) | Self::Payload(_) | Self::Seal(_) => "invalid_input",
             Self::WrongPin { .. } => "wrong_pin",
-            Self::Gone => "gone",
+            Self::Gone | Self::Ended => "gone",
             Self::NotSent => "not_sent",
             Self::Refused { .. } => "relay_refused",
             Self::Unreachable { .. } | Self::BadAnswer(_) => "relay_unreachable",
+            Self::Relay(error) => error.code(),
             Self::Link(_) => "invalid_link",
             Self::Open(_) => "cannot_open",
             Self::NotListed(_) | Self::Entries(EntriesError::NotFound(_)) => "not_found",

@@ -4,13 +4,20 @@
 //!
 //! A record is written before its pickup is deposited ([`SentState::Pending`]) and marked sent
 //! after, so the owner token is in the vault before the relay holds anything it authorises.
+//!
+//! Once a pickup has ended (the relay said so, it was revoked, or its expiry passed), its link
+//! and PIN are dropped from the record ([`PickupsMut::drop_ended_secrets`]): nobody needs them
+//! any more, and a vault that kept them would hold every PIN it ever sent. The owner token
+//! stays, so the Sent list can still ask what happened.
 
 use super::{PickupError, Result};
 use crate::store::{Migration, TimeOutOfRange, connection_handles, from_nanos, to_nanos};
-use keypost_protocol::api::pickups::{OwnerStatus, PickupEventKind};
+use keypost_protocol::api::pickups::{OwnerStatus, PickupEventKind, PickupState};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use zeroize::Zeroize;
 
 /// Schema 2: the sent log. Byte-identical to what earlier builds wrote.
 pub(crate) const MIGRATION: Migration = Migration {
@@ -51,10 +58,11 @@ impl SentState {
 pub struct SentPickup {
     pub id: String,
     pub relay_url: String,
-    /// `<page_url>#<secret>`, the link the recipient was emailed.
+    /// `<page_url>#<secret>`, the link the recipient was emailed; empty once the pickup ended.
     pub link: String,
-    /// The `keypost://` form of the same link.
+    /// The `keypost://` form of the same link; empty once the pickup ended.
     pub deep_link: String,
+    /// Empty once the pickup ended.
     pub pin: String,
     /// Authorises status and revoke; kept by the sender only.
     pub owner_token: String,
@@ -72,6 +80,36 @@ pub struct SentPickup {
     /// cache: the relay's owner status stays the authority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_status: Option<OwnerStatus>,
+}
+
+impl SentPickup {
+    /// Whether the pickup can no longer be opened, as far as the sent log knows: the relay's
+    /// last answer says it ended (destroyed, expired, deleted, revoked, used up), or its
+    /// expiry has passed. A pending or never-sent record has not ended.
+    pub fn has_ended(&self, now: OffsetDateTime) -> bool {
+        if self.state != SentState::Sent {
+            return false;
+        }
+        let ended_on_relay = self
+            .last_status
+            .as_ref()
+            .is_some_and(|status| status.state != PickupState::Active);
+        let expired = OffsetDateTime::parse(&self.expires_at, &Rfc3339)
+            .is_ok_and(|expires_at| expires_at <= now);
+        ended_on_relay || expired
+    }
+
+    /// Whether the link and PIN were dropped because the pickup ended.
+    pub fn secrets_dropped(&self) -> bool {
+        self.pin.is_empty() && self.link.is_empty()
+    }
+
+    fn without_secrets(mut self) -> Self {
+        self.link.zeroize();
+        self.deep_link.zeroize();
+        self.pin.zeroize();
+        self
+    }
 }
 
 impl std::fmt::Debug for SentPickup {
@@ -134,6 +172,16 @@ impl<'v> Pickups<'v> {
         sent.sent_at = Some(from_nanos(sent_at)?);
         Ok(sent)
     }
+
+    /// The sent pickup `id` to share again (its link, QR code and PIN); [`PickupError::Ended`]
+    /// once it ended and they were dropped.
+    pub fn find_to_share(&self, id: &str) -> Result<SentPickup> {
+        let sent = self.find(id)?;
+        if sent.secrets_dropped() {
+            return Err(PickupError::Ended);
+        }
+        Ok(sent)
+    }
 }
 
 impl<'v> PickupsMut<'v> {
@@ -157,6 +205,27 @@ impl<'v> PickupsMut<'v> {
             params![to_record(sent)?, sent.id],
         )?;
         Ok(changed > 0)
+    }
+
+    /// Drops the link and PIN of every sent pickup that has ended by `now` (see
+    /// [`SentPickup::has_ended`]); returns how many records changed.
+    pub fn drop_ended_secrets(&mut self, now: OffsetDateTime) -> Result<usize> {
+        let ended: Vec<SentPickup> = Pickups::new(self.conn)
+            .sent()?
+            .into_iter()
+            .filter(|sent| !sent.secrets_dropped() && sent.has_ended(now))
+            .collect();
+        for sent in &ended {
+            self.replace(&sent.clone().without_secrets())?;
+        }
+        Ok(ended.len())
+    }
+
+    /// Drops the link and PIN of the sent pickup `id`, which certainly ended (it was revoked).
+    pub(crate) fn drop_secrets(&mut self, id: &str) -> Result<()> {
+        let sent = Pickups::new(self.conn).find(id)?;
+        self.replace(&sent.without_secrets())?;
+        Ok(())
     }
 
     /// Drops the record of a pickup the relay certainly never received.

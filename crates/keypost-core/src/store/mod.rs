@@ -80,6 +80,10 @@ pub enum StoreError {
     CipherUnavailable,
     #[error("vault database cannot be read with this key, or is damaged")]
     NotADatabase,
+    /// Rule D6: the database of an existing vault is empty, cut short, or has no schema, so
+    /// opening it would show an empty vault and the next write would hide the loss.
+    #[error("vault database {0}")]
+    Truncated(&'static str),
     #[error("vault database has schema version {found}; this build knows up to {supported}")]
     SchemaTooNew { found: i64, supported: i64 },
     #[error("database error: {0}")]
@@ -87,6 +91,9 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// SQLCipher 4's page size (spec rule D2): every database a vault wrote holds at least one.
+pub const PAGE_SIZE: u64 = 4096;
 
 /// An open, keyed, migrated vault database.
 pub struct Store {
@@ -125,17 +132,28 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        Self::open_with(path, key_hex, migrations, flags)
+        Self::open_with(path, key_hex, migrations, flags, Opening::New)
     }
 
-    /// Opens an existing database, checks the key, and migrates the schema forward.
+    /// Opens an existing database, checks the key, and migrates the schema forward. A file
+    /// that cannot hold a vault's database (rule D6) is refused before SQLite opens it, and
+    /// nothing is written to a refused file.
     pub fn open(
         path: &Path,
         key_hex: &Zeroizing<String>,
         migrations: &[Migration],
     ) -> Result<Self> {
+        let length = std::fs::metadata(path)
+            .map_err(|_| StoreError::Truncated("cannot be read"))?
+            .len();
+        if length == 0 {
+            return Err(StoreError::Truncated("is empty"));
+        }
+        if length < PAGE_SIZE {
+            return Err(StoreError::Truncated("is shorter than one page"));
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        Self::open_with(path, key_hex, migrations, flags)
+        Self::open_with(path, key_hex, migrations, flags, Opening::Existing)
     }
 
     fn open_with(
@@ -143,6 +161,7 @@ impl Store {
         key_hex: &Zeroizing<String>,
         migrations: &[Migration],
         flags: OpenFlags,
+        opening: Opening,
     ) -> Result<Self> {
         let conn = Connection::open_with_flags(path, flags)?;
         // Rule D1: a build without SQLCipher would silently ignore the key below.
@@ -164,6 +183,11 @@ impl Store {
             Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase,
             _ => StoreError::Sqlite(error),
         })?;
+        // Rule D6: an existing vault's database always has a schema; asked before the
+        // journal mode below, which would write to the file.
+        if opening == Opening::Existing && schema_version(&conn)? == 0 {
+            return Err(StoreError::Truncated("has no schema (version 0)"));
+        }
         // Rule D3: temporary tables and indices never reach the disk unencrypted; WAL with
         // synchronous=FULL means a commit is durable once `commit` returns.
         conn.execute_batch(
@@ -187,9 +211,7 @@ impl Store {
             .map(|migration| migration.version)
             .max()
             .unwrap_or(0);
-        let found: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        let found = schema_version(&self.conn)?;
         if found > supported {
             return Err(StoreError::SchemaTooNew { found, supported });
         }
@@ -235,6 +257,17 @@ impl Store {
             .conn
             .query_row("PRAGMA cipher_version", [], |row| row.get(0))?)
     }
+}
+
+/// Whether [`Store::open_with`] makes a database or opens one a vault wrote before.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    New,
+    Existing,
+}
+
+fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
 }
 
 #[cfg(test)]

@@ -66,6 +66,10 @@ pub enum VaultError {
     CipherUnavailable,
     #[error("the vault database is damaged or does not belong to this header")]
     DatabaseDamaged,
+    /// The header is there but the database is empty, cut short or without a schema: opening
+    /// it would show an empty vault, so it is refused and left as it is.
+    #[error("vault damaged: the database {reason}; nothing was opened or changed")]
+    DatabaseTruncated { reason: &'static str },
     #[error(
         "the vault was written by a newer Keypost (schema {found}, this build knows {supported})"
     )]
@@ -91,6 +95,7 @@ impl From<StoreError> for VaultError {
         match error {
             StoreError::CipherUnavailable => Self::CipherUnavailable,
             StoreError::NotADatabase => Self::DatabaseDamaged,
+            StoreError::Truncated(reason) => Self::DatabaseTruncated { reason },
             StoreError::SchemaTooNew { found, supported } => {
                 Self::SchemaTooNew { found, supported }
             }

@@ -5,6 +5,7 @@
 //! reject any other encoding. Times are RFC 3339 strings in UTC.
 
 pub mod accounts;
+pub mod answers;
 pub mod invites;
 pub mod mailbox;
 pub mod pickups;

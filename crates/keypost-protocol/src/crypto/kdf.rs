@@ -19,7 +19,13 @@ impl KdfParams {
     /// test uses them.
     pub const RECOMMENDED: Self = KdfPolicy::VAULT.recommended;
     pub const FLOOR: Self = KdfPolicy::VAULT.floor;
-    pub const CEILING: Self = KdfPolicy::VAULT.ceiling;
+    /// The costliest vault parameters accepted: memory and lanes at their ceilings, and as
+    /// many passes as the work limit then allows (1 GiB × 4).
+    pub const CEILING: Self = Self {
+        memory_kib: KdfPolicy::VAULT.ceiling.memory_kib,
+        iterations: 4,
+        parallelism: KdfPolicy::VAULT.ceiling.parallelism,
+    };
 }
 
 impl Default for KdfParams {
@@ -37,12 +43,18 @@ pub struct KdfPolicy {
     pub recommended: KdfParams,
     pub floor: KdfParams,
     pub ceiling: KdfParams,
+    /// The most `memory_kib × iterations` accepted. Argon2id's time grows with that product,
+    /// so each value at its own ceiling is not enough: memory and passes both near theirs
+    /// would still run for long.
+    pub max_work: u64,
 }
 
 impl KdfPolicy {
     /// The vault's master password (docs/spec/vault-format.md, "Header"): RFC 9106's second
     /// recommendation by default (m = 64 MiB, t = 3, p = 4); the floor is OWASP's Argon2id
-    /// minimum, which tests use to stay fast and a product vault never should.
+    /// minimum, which tests use to stay fast and a product vault never should. The ceiling
+    /// keeps a hostile header to 1 GiB and 1 GiB × 4 passes of work: a few seconds here
+    /// (docs/benchmarks.md, "KDF ceiling"), where 4 GiB × 64 passes held 4 GiB for over 45 s.
     pub const VAULT: Self = Self {
         recommended: KdfParams {
             memory_kib: 64 * 1024,
@@ -55,10 +67,11 @@ impl KdfPolicy {
             parallelism: 1,
         },
         ceiling: KdfParams {
-            memory_kib: 4 * 1024 * 1024,
+            memory_kib: 1024 * 1024,
             iterations: 64,
             parallelism: 64,
         },
+        max_work: 4 * 1024 * 1024,
     };
 
     /// A pickup's optional passphrase (docs/spec/pickup.md, "Sealed payload"): the recipient's
@@ -81,15 +94,19 @@ impl KdfPolicy {
             iterations: 4,
             parallelism: 1,
         },
+        // The ceilings' product: no limit beyond them.
+        max_work: 65_536 * 4,
     };
 
-    /// Checks `params` against the floor and ceiling.
+    /// Checks `params` against the floor, the ceiling and the work limit.
     pub fn check(&self, params: KdfParams) -> Result<KdfParams, KdfParamsError> {
         let within = |value: u32, low: u32, high: u32| (low..=high).contains(&value);
         let (floor, ceiling) = (self.floor, self.ceiling);
+        let work = u64::from(params.memory_kib) * u64::from(params.iterations);
         if within(params.memory_kib, floor.memory_kib, ceiling.memory_kib)
             && within(params.iterations, floor.iterations, ceiling.iterations)
             && within(params.parallelism, floor.parallelism, ceiling.parallelism)
+            && work <= self.max_work
         {
             Ok(params)
         } else {
@@ -104,7 +121,7 @@ impl KdfPolicy {
 /// KDF parameters below the floor or above the ceiling of a [`KdfPolicy`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "Argon2id parameters m={} KiB, t={}, p={} are outside the accepted range (m {}..={} KiB, t {}..={}, p {}..={})",
+    "Argon2id parameters m={} KiB, t={}, p={} are outside the accepted range (m {}..={} KiB, t {}..={}, p {}..={}, m × t at most {})",
     .params.memory_kib,
     .params.iterations,
     .params.parallelism,
@@ -113,7 +130,8 @@ impl KdfPolicy {
     .policy.floor.iterations,
     .policy.ceiling.iterations,
     .policy.floor.parallelism,
-    .policy.ceiling.parallelism
+    .policy.ceiling.parallelism,
+    .policy.max_work
 )]
 pub struct KdfParamsError {
     pub params: KdfParams,
@@ -124,22 +142,46 @@ pub struct KdfParamsError {
 mod tests {
     use super::*;
 
+    /// The ceiling's memory with as many passes as the work limit allows.
+    fn most_work(policy: KdfPolicy) -> KdfParams {
+        let iterations = policy.max_work / u64::from(policy.ceiling.memory_kib);
+        KdfParams {
+            iterations: u32::try_from(iterations).unwrap(),
+            ..policy.ceiling
+        }
+    }
+
     #[test]
     fn each_policy_accepts_its_bounds_only() {
         for policy in [KdfPolicy::VAULT, KdfPolicy::PICKUP_PASSPHRASE] {
-            for params in [policy.recommended, policy.floor, policy.ceiling] {
+            for params in [policy.recommended, policy.floor, most_work(policy)] {
                 assert_eq!(policy.check(params), Ok(params));
             }
+            let mut more_work = most_work(policy);
+            more_work.iterations += 1;
+            assert!(policy.check(more_work).is_err());
             let mut low = policy.floor;
             low.memory_kib -= 1;
             assert!(policy.check(low).is_err());
-            let mut high = policy.ceiling;
-            high.iterations += 1;
+            let mut high = policy.floor;
+            high.iterations = policy.ceiling.iterations + 1;
             assert!(policy.check(high).is_err());
-            let mut lanes = policy.ceiling;
-            lanes.parallelism += 1;
+            let mut memory = most_work(policy);
+            memory.memory_kib += 1;
+            assert!(policy.check(memory).is_err());
+            let mut lanes = policy.floor;
+            lanes.parallelism = policy.ceiling.parallelism + 1;
             assert!(policy.check(lanes).is_err());
         }
+    }
+
+    #[test]
+    fn the_vault_ceiling_is_the_most_work_accepted() {
+        assert_eq!(KdfParams::CEILING, most_work(KdfPolicy::VAULT));
+        assert_eq!(
+            KdfPolicy::VAULT.check(KdfParams::CEILING),
+            Ok(KdfParams::CEILING)
+        );
     }
 
     #[test]
@@ -149,7 +191,7 @@ mod tests {
         assert_eq!(
             KdfPolicy::VAULT.check(params).unwrap_err().to_string(),
             "Argon2id parameters m=19456 KiB, t=1, p=1 are outside the accepted range \
-             (m 19456..=4194304 KiB, t 2..=64, p 1..=64)"
+             (m 19456..=1048576 KiB, t 2..=64, p 1..=64, m × t at most 4194304)"
         );
     }
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { emit } from '@tauri-apps/api/event'
 import type {
   ExportTarget,
+  OpenedLink,
   PickupStatus,
   OwnerStatus,
   PinCheck,
@@ -595,10 +596,11 @@ describe('ReceiveTab', () => {
 describe('Shell', () => {
   /**
    * A stand-in for Rust behind the shell: an empty vault, Inbox and Sent list, and `links`
-   * handed out one per `take_opened_link`. Counts the Sent list loads.
+   * handed out one per `take_opened_link`. Counts the Sent list loads and the relay asked
+   * about a link.
    */
-  function mockShell(links: string[] = []) {
-    const counts = { sentLists: 0 }
+  function mockShell(links: OpenedLink[] = []) {
+    const counts = { sentLists: 0, pickupInfos: 0 }
     mockIPC(
       (command) => {
         switch (command) {
@@ -622,6 +624,7 @@ describe('Shell', () => {
           case 'inbox_dropped':
             return { quarantined: 0, rejected: 0 }
           case 'pickup_info':
+            counts.pickupInfos += 1
             return {
               id: 'p1',
               sender_name: 'Ada',
@@ -673,7 +676,7 @@ describe('Shell', () => {
   })
 
   it('opens "Open a link…" in Messages with the link the app was started with', async () => {
-    mockShell([OPENED_LINK])
+    mockShell([opened(OPENED_LINK)])
     render(Shell)
     const link = (await screen.findByTestId('receive-link')) as HTMLInputElement
     expect(link.value).toBe(OPENED_LINK)
@@ -683,13 +686,13 @@ describe('Shell', () => {
   })
 
   it('takes a link opened later when told, but never over unsaved received entries', async () => {
-    const links: string[] = []
+    const links: OpenedLink[] = []
     mockShell(links)
     render(Shell)
     await screen.findByTestId('tab-messages')
     expect(screen.queryByTestId('receive-link')).toBeNull()
 
-    links.push(OPENED_LINK)
+    links.push(opened(OPENED_LINK))
     await emit('pickup-link-opened')
     const link = (await screen.findByTestId('receive-link')) as HTMLInputElement
     expect(link.value).toBe(OPENED_LINK)
@@ -697,7 +700,7 @@ describe('Shell', () => {
     // Entries received and not saved yet stay until the person chooses the new link.
     received.summary = { token: 7, sender_name: 'Ada', message: '', total: 1, rows: [] }
     const newer = OPENED_LINK.replace('AAAA', 'BBBB')
-    links.push(newer)
+    links.push(opened(newer))
     await emit('pickup-link-opened')
     await waitFor(() => expect(toasts.map((toast) => toast.text).join()).toMatch(/pickup link was opened/))
     expect(received.link).toBe(OPENED_LINK)
@@ -707,6 +710,44 @@ describe('Shell', () => {
     cleanup()
     await new Promise((resolve) => setTimeout(resolve, 0))
   })
+
+  it('asks with the host before a link to a relay the vault never used reaches that relay', async () => {
+    const counts = mockShell([opened(STRANGER_LINK, false)])
+    render(Shell)
+    const dialog = await screen.findByTestId('unknown-relay-dialog')
+    expect(screen.getByTestId('unknown-relay-host').textContent).toBe('relay.stranger.example')
+    expect(dialog.textContent).toMatch(/never used/)
+    expect(screen.queryByTestId('receive-link')).toBeNull()
+    expect(received.link).toBe('')
+    expect(counts.pickupInfos).toBe(0)
+
+    await fireEvent.click(screen.getByTestId('unknown-relay-open'))
+    const link = (await screen.findByTestId('receive-link')) as HTMLInputElement
+    expect(link.value).toBe(STRANGER_LINK)
+    await waitFor(() => expect(counts.pickupInfos).toBe(1))
+    expect(screen.queryByTestId('unknown-relay-dialog')).toBeNull()
+    cleanup()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+  })
+
+  it('drops a link to an unknown relay when the person says no, without contacting it', async () => {
+    const counts = mockShell([opened(STRANGER_LINK, false)])
+    render(Shell)
+    await fireEvent.click(await screen.findByTestId('unknown-relay-ignore'))
+    expect(screen.queryByTestId('unknown-relay-dialog')).toBeNull()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(received.link).toBe('')
+    expect(counts.pickupInfos).toBe(0)
+    cleanup()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+  })
 })
+
+/** What `take_opened_link` answers for `link`; `known`: the vault used its relay before. */
+function opened(link: string, known = true): OpenedLink {
+  return { link, relay_host: new URL(link).host, known_relay: known }
+}
+
+const STRANGER_LINK = 'https://relay.stranger.example/p/AAAAAAAAAAAAAAAAAAAAAA#q5rLwlE0c1eX0mbh5PYvI0A8w7fXmRkVUzxMRbIb4Rk'
 
 const OPENED_LINK = 'http://127.0.0.1:47810/p/AAAAAAAAAAAAAAAAAAAAAA#q5rLwlE0c1eX0mbh5PYvI0A8w7fXmRkVUzxMRbIb4Rk'

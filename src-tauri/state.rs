@@ -28,6 +28,7 @@ pub struct ResultSet {
 
 /// A previewed CSV waiting for the person to accept it; nothing is written to the vault before
 /// that. Its entries are not held: accepting reads the file again (core checks it is the same).
+#[derive(Debug)]
 pub struct PendingImport {
     pub token: u32,
     pub path: PathBuf,

@@ -75,7 +75,7 @@ export type ImportSummary = { token: number, format: CsvFormat,
  */
 total: number, 
 /**
- * The first 500 of them.
+ * The first of them (core's `PREVIEW_SAMPLE`, 500).
  */
 rows: Array<ImportRow>, problems: Array<RowProblem>, 
 /**
@@ -200,12 +200,9 @@ min_expiry_seconds: number, max_expiry_seconds: number, max_views: number, };
 export type PickupNews = { id: string, recipient_email: string, kind: PickupEventKind, at: string, };
 export type PickupState = "active" | "destroyed" | "expired" | "deleted" | "revoked" | "used_up";
 export type PickupStatus = { id: PickupId, sender_name: string, message: string, expires_at: string, attempts_left: number, views_left: number | null, retrieval_step: boolean, recipient_delete: boolean, passphrase_required: boolean, };
-export type ProgressStage = "reading" | "writing";
-/**
- * One report: `done` of `total` units of `stage`.
- */
-export type ProgressUpdate = { stage: ProgressStage, done: number, total: number, };
 export type PinCheck = { valid: boolean, weak: boolean, message: string, };
+export type ProgressStage = "reading" | "writing";
+export type ProgressUpdate = { stage: ProgressStage, done: number, total: number, };
 export type ReceivedEntry = { title: string, username: string, password: string | null, urls: Array<string>, notes: string, custom_fields: Array<ReceivedField>, totp: string | null, };
 export type ReceivedField = { name: string, value: string | null, hidden: boolean, };
 export type ReceivedSummary = { token: number, sender_name: string, message: string, total: number, rows: Array<ImportRow>, };

@@ -261,9 +261,12 @@ impl EntriesMut<'_> {
         let description = format!("Import {} entries", entries.len());
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(entries.len());
-        add_stamped_in(&tx, entries.into_iter().map(Ok), &description, |id| {
-            ids.push(id)
-        })?;
+        add_stamped_in(
+            &tx,
+            entries.into_iter().map(Ok::<_, EntriesError>),
+            &description,
+            |id| ids.push(id),
+        )?;
         tx.commit()?;
         Ok(ids)
     }
@@ -295,7 +298,7 @@ pub(crate) fn add_in(
     let mut ids = Vec::with_capacity(entries.len());
     let stamped = entries
         .into_iter()
-        .map(|fields| Ok((fields, SourceStamp::default())));
+        .map(|fields| Ok::<_, EntriesError>((fields, SourceStamp::default())));
     add_stamped_in(tx, stamped, description, |id| ids.push(id))?;
     Ok(ids)
 }

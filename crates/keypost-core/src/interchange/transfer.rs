@@ -96,7 +96,7 @@ pub fn export_to_file(
     };
     let total = stream.len() as u64;
     let report = |done: u64| -> Result<(), Cancelled> {
-        if done % REPORT_EVERY == 0 {
+        if done.is_multiple_of(REPORT_EVERY) {
             progress.step(ProgressStage::Writing, done, total)?;
         }
         Ok(())
@@ -134,10 +134,12 @@ pub fn export_to_file(
 }
 
 /// Reads the CSV at `path` as `format` (or the format its header shows) without writing
-/// anything: what [`import_file`] would add.
+/// anything: what [`import_file`] would add, with its first `sample_size` entries (the app
+/// shows [`PREVIEW_SAMPLE`]).
 pub fn preview_file(
     path: &Path,
     format: Option<CsvFormat>,
+    sample_size: usize,
     progress: Progress<'_>,
 ) -> Result<CsvScan, ImportFileError> {
     let file = File::open(path)?;
@@ -145,7 +147,7 @@ pub fn preview_file(
     Ok(scan_csv(
         file,
         ColumnChoice::Format(format),
-        PREVIEW_SAMPLE,
+        sample_size,
         size,
         progress,
     )?)
@@ -169,27 +171,26 @@ pub fn import_file(
     let mut done = 0u64;
     progress.step(ProgressStage::Writing, 0, scan.entries)?;
     let stamped = std::iter::from_fn(|| {
-        let next = loop {
+        loop {
             match rows.next_row() {
                 Err(error) => break Some(Err(error.into())),
                 Ok(Some(CsvRow::Skipped { .. })) => continue,
                 Ok(Some(CsvRow::Entry { fields, meta, .. })) => {
                     done += 1;
-                    if done % REPORT_EVERY == 0
+                    if done.is_multiple_of(REPORT_EVERY)
                         && let Err(cancelled) =
                             progress.step(ProgressStage::Writing, done, scan.entries)
                     {
                         break Some(Err(cancelled.into()));
                     }
-                    break Some(Ok((fields, meta.stamp)));
+                    break Some(Ok((*fields, meta.stamp)));
                 }
                 Ok(None) if rows.fingerprint() != scan.fingerprint => {
                     break Some(Err(ImportFileError::FileChanged));
                 }
                 Ok(None) => break None,
             }
-        };
-        next
+        }
     });
     let description = format!("Import {} entries", scan.entries);
     let added = entries.import_streamed(&description, stamped)?;

@@ -182,7 +182,7 @@ pub fn scan_csv<R: Read>(
                     problems.note(meta.line, notice);
                 }
                 if scan.sample.len() < sample_size {
-                    scan.sample.push((fields, meta));
+                    scan.sample.push((*fields, meta));
                 }
                 scan.entries += 1;
             }
@@ -214,7 +214,8 @@ pub enum ScanError {
 /// One row of a file: an entry, or the reason it was skipped.
 pub(crate) enum CsvRow {
     Entry {
-        fields: EntryFields,
+        /// Boxed: an entry is large beside a skipped row.
+        fields: Box<EntryFields>,
         meta: ImportedMeta,
         /// Parts of the row that were left out, without values.
         notices: Vec<String>,
@@ -273,10 +274,6 @@ impl<R: Read> CsvRows<R> {
         })
     }
 
-    pub fn format(&self) -> CsvFormat {
-        self.format
-    }
-
     /// Bytes of the file read so far.
     pub fn bytes_read(&self) -> u64 {
         self.reader.consumed()
@@ -317,7 +314,7 @@ impl<R: Read> CsvRows<R> {
                 Ok(None) => self.rows -= 1,
                 Ok(Some((fields, meta, notices))) => {
                     return Ok(Some(CsvRow::Entry {
-                        fields,
+                        fields: Box::new(fields),
                         meta,
                         notices,
                     }));
@@ -346,7 +343,7 @@ impl<R: Read> CsvRows<R> {
                     for notice in notices {
                         problems.note(row_meta.line, notice);
                     }
-                    entries.push(fields);
+                    entries.push(*fields);
                     meta.push(row_meta);
                 }
                 CsvRow::Skipped { line, message } => problems.skip(line, message),

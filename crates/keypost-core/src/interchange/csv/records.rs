@@ -55,20 +55,30 @@ pub(crate) struct RecordReader<R> {
     line: u64,
     delimiter: u8,
     field_cap: usize,
+    /// Bytes asked of the source at a time.
+    chunk: usize,
 }
 
 impl<R: Read> RecordReader<R> {
     pub fn new(source: R, delimiter: u8, field_cap: usize) -> Self {
         Self {
             source,
-            input: Zeroizing::new(Vec::with_capacity(2 * CHUNK_BYTES)),
+            input: Zeroizing::new(Vec::new()),
             pos: 0,
             consumed_before: 0,
             at_end: false,
             line: 1,
             delimiter,
             field_cap,
+            chunk: CHUNK_BYTES,
         }
+    }
+
+    /// Reads `chunk` bytes at a time: a short text (a cell holding a list) then costs no
+    /// 1 MiB window.
+    pub fn with_chunk(mut self, chunk: usize) -> Self {
+        self.chunk = chunk.max(1);
+        self
     }
 
     pub fn set_delimiter(&mut self, delimiter: u8) {
@@ -105,7 +115,7 @@ impl<R: Read> RecordReader<R> {
             self.pos = 0;
         }
         let filled = self.input.len();
-        self.input.resize(filled + CHUNK_BYTES, 0);
+        self.input.resize(filled + self.chunk, 0);
         let read = loop {
             match self
                 .source
@@ -359,9 +369,9 @@ mod tests {
     use super::*;
 
     /// A record as `(line, fields)`, or a fault with its line.
-    type Read = Result<(u64, Vec<String>), (u64, RecordFault)>;
+    type Outcome = Result<(u64, Vec<String>), (u64, RecordFault)>;
 
-    fn read_all(input: &str) -> Vec<Read> {
+    fn read_all(input: &str) -> Vec<Outcome> {
         RecordReader::new(input.as_bytes(), b',', 1024)
             .map(|item| match item.unwrap() {
                 RecordItem::Record(record) => Ok((
@@ -454,7 +464,7 @@ mod tests {
         }
     }
 
-    fn summarise<R: Read>(reader: RecordReader<R>) -> Vec<Read> {
+    fn summarise<R: Read>(reader: RecordReader<R>) -> Vec<Outcome> {
         reader
             .map(|item| match item.unwrap() {
                 RecordItem::Record(record) => Ok((

@@ -6,6 +6,7 @@
 
 use crate::autolock::{LockReason, VAULT_LOCKED_EVENT};
 use crate::commands::description::{Declarations, Signature};
+use crate::commands::interchange::TRANSFER_PROGRESS_EVENT;
 use crate::commands::messages::types::InboxNews;
 use crate::commands::sharing::types::PickupNews;
 use crate::deep_link::{INVITE_OPENED_EVENT, LINK_OPENED_EVENT};
@@ -13,6 +14,7 @@ use crate::error::CommandError;
 use crate::mailbox::{CONTACT_CONNECTED_EVENT, INBOX_EVENT};
 use crate::watcher::PICKUP_EVENT;
 use keypost_core::contacts::ContactCard;
+use keypost_core::interchange::progress::ProgressUpdate;
 use keypost_protocol::inbox::limits::InboxLimits;
 use keypost_protocol::pickup::PickupLimits;
 
@@ -81,6 +83,11 @@ fn generate() -> String {
             "CONTACT_CONNECTED_EVENT",
             CONTACT_CONNECTED_EVENT,
             types.name_of::<ContactCard>(),
+        ),
+        (
+            "TRANSFER_PROGRESS_EVENT",
+            TRANSFER_PROGRESS_EVENT,
+            types.name_of::<ProgressUpdate>(),
         ),
     ];
     types.name_of::<CommandError>();

@@ -7,6 +7,7 @@ use keypost_core::identity::IdentityError;
 use keypost_core::inbox::InboxError;
 use keypost_core::interchange::csv::{ExportError, ImportError};
 use keypost_core::interchange::print::PrintError;
+use keypost_core::interchange::transfer::{ExportFileError, ImportFileError};
 use keypost_core::pickups::PickupError;
 use keypost_core::settings::SettingsError;
 use keypost_core::vault::VaultError;
@@ -67,6 +68,8 @@ pub enum ErrorCode {
     InviteExpired,
     /// The text is not a usable invite (malformed, too large, for another relay…).
     InvalidInvite,
+    /// The person cancelled an import or export: nothing was written.
+    Cancelled,
 }
 
 /// What a failed command sends to the UI.
@@ -146,6 +149,35 @@ impl From<ExportError> for CommandError {
     fn from(error: ExportError) -> Self {
         Self::new(ErrorCode::Io, capitalise(&error.to_string()))
     }
+}
+
+impl From<ImportFileError> for CommandError {
+    fn from(error: ImportFileError) -> Self {
+        match error {
+            ImportFileError::Entries(error) => error.into(),
+            ImportFileError::Csv(error) => error.into(),
+            ImportFileError::Io(error) => Self::io("Cannot read the file", &error),
+            ImportFileError::Cancelled(_) => cancelled(),
+            other => Self::invalid(capitalise(&other.to_string())),
+        }
+    }
+}
+
+impl From<ExportFileError> for CommandError {
+    fn from(error: ExportFileError) -> Self {
+        match error {
+            ExportFileError::Entries(error) => error.into(),
+            ExportFileError::Csv(error) => error.into(),
+            ExportFileError::Print(error) => error.into(),
+            ExportFileError::Io(error) => Self::io("Cannot write the file", &error),
+            ExportFileError::Cancelled(_) => cancelled(),
+            other => Self::invalid(capitalise(&other.to_string())),
+        }
+    }
+}
+
+fn cancelled() -> CommandError {
+    CommandError::new(ErrorCode::Cancelled, "Cancelled: nothing was written.")
 }
 
 impl From<PrintError> for CommandError {

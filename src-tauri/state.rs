@@ -3,13 +3,15 @@
 
 use keypost_core::access::{Locked, VaultAccess};
 use keypost_core::contacts::InvitePreview;
-use keypost_core::entry::{Entry, EntryFields, EntryId, EntrySummary, SourceStamp};
+use keypost_core::entry::{Entry, EntryId, EntrySummary};
+use keypost_core::interchange::csv::CsvScan;
 use keypost_core::pickups::unsaved_entries;
 use keypost_core::vault::Vault;
 use keypost_protocol::inbox::InviteLink;
 use keypost_protocol::pickup::{Payload, PickupLink};
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Manager, Runtime};
 use time::OffsetDateTime;
@@ -27,12 +29,13 @@ pub struct ResultSet {
     pub rows: Vec<EntrySummary>,
 }
 
-/// A parsed CSV waiting for the person to accept the preview; nothing is written to the vault
-/// before that.
+/// A previewed CSV waiting for the person to accept it; nothing is written to the vault before
+/// that. Its entries are not held: accepting reads the file again (core checks it is the same).
+#[derive(Debug)]
 pub struct PendingImport {
     pub token: u32,
-    /// Each entry with the id and dates its file gave it, which the import keeps.
-    pub entries: Vec<(EntryFields, SourceStamp)>,
+    pub path: PathBuf,
+    pub scan: CsvScan,
 }
 
 /// An opened pickup. Its entries stay after they are saved, so they can still be exported until
@@ -55,6 +58,8 @@ pub struct AppState {
     vault: Mutex<Option<Vault>>,
     results: Mutex<Option<ResultSet>>,
     pending_csv: Mutex<Option<PendingImport>>,
+    /// Set by `cancel_transfer`: the running import or export stops at its next step.
+    transfer_cancel: AtomicBool,
     received: Mutex<Option<ReceivedPickup>>,
     /// A `keypost://` link the app was opened with, until the UI takes it.
     opened_link: Mutex<Option<PickupLink>>,
@@ -91,6 +96,7 @@ impl AppState {
             vault: Mutex::new(None),
             results: Mutex::new(None),
             pending_csv: Mutex::new(None),
+            transfer_cancel: AtomicBool::new(false),
             received: Mutex::new(None),
             opened_link: Mutex::new(None),
             opened_invite_link: Mutex::new(None),
@@ -279,8 +285,19 @@ impl AppState {
         }
     }
 
-    pub fn set_pending_import(&self, token: u32, entries: Vec<(EntryFields, SourceStamp)>) {
-        *guard(&self.pending_csv) = Some(PendingImport { token, entries });
+    pub fn set_pending_import(&self, token: u32, path: PathBuf, scan: CsvScan) {
+        *guard(&self.pending_csv) = Some(PendingImport { token, path, scan });
+    }
+
+    /// The cancel flag of an import or export about to start, cleared of any earlier cancel.
+    pub fn start_transfer(&self) -> &AtomicBool {
+        self.transfer_cancel.store(false, Ordering::Relaxed);
+        &self.transfer_cancel
+    }
+
+    /// Asks the running import or export to stop; it leaves the vault and files as before.
+    pub fn cancel_transfer(&self) {
+        self.transfer_cancel.store(true, Ordering::Relaxed);
     }
 
     /// Keeps an opened pickup for saving and export; it replaces the one opened before.
@@ -292,15 +309,9 @@ impl AppState {
         });
     }
 
-    /// The pending entries of `token` (a CSV preview or an opened pickup) as unsaved entries
-    /// made `now`, leaving them pending (exporting received entries).
+    /// The entries of the opened pickup `token` as unsaved entries made `now`, leaving them
+    /// pending (exporting received entries).
     pub fn pending_entries(&self, token: u32, now: OffsetDateTime) -> CommandResult<Vec<Entry>> {
-        if let Some(import) = guard(&self.pending_csv).as_ref()
-            && import.token == token
-        {
-            let entries = import.entries.iter().map(|(fields, _)| fields.clone());
-            return Ok(entries.map(|fields| Entry::new(fields, now)).collect());
-        }
         match guard(&self.received).as_ref() {
             Some(received) if received.token == token => {
                 Ok(unsaved_entries(&received.payload.entries, now))
@@ -309,11 +320,11 @@ impl AppState {
         }
     }
 
-    /// The entries of the CSV preview `token`, which saving uses up.
-    pub fn entries_to_import(&self, token: u32) -> CommandResult<Vec<(EntryFields, SourceStamp)>> {
+    /// The CSV preview `token`, which importing uses up.
+    pub fn import_to_accept(&self, token: u32) -> CommandResult<PendingImport> {
         let mut csv = guard(&self.pending_csv);
         match csv.take() {
-            Some(import) if import.token == token => Ok(import.entries),
+            Some(import) if import.token == token => Ok(import),
             other => {
                 *csv = other;
                 Err(pending_import_gone())
@@ -385,6 +396,8 @@ fn pending_import_gone() -> CommandError {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use keypost_core::interchange::csv::{ColumnChoice, scan_csv};
+    use keypost_core::interchange::progress::Progress;
     use keypost_protocol::pickup::EntrySnapshot;
 
     fn state(dir: &tempfile::TempDir) -> AppState {
@@ -394,12 +407,6 @@ mod tests {
             None,
             Err("no relay in this test".to_owned()),
         )
-    }
-
-    fn titled(title: &str) -> EntryFields {
-        keypost_core::entry_fields! {
-            title: title.to_owned(),
-        }
     }
 
     fn received(title: &str) -> Payload {
@@ -428,26 +435,42 @@ mod tests {
     }
 
     #[test]
-    fn a_csv_preview_is_used_up_by_saving_and_leaves_received_entries_alone() {
+    fn a_csv_preview_is_used_up_by_importing_and_leaves_received_entries_alone() {
         let dir = tempfile::tempdir().unwrap();
         let state = state(&dir);
         state.set_received(1, received("Received"));
-        state.set_pending_import(2, vec![(titled("From CSV"), SourceStamp::default())]);
+        let scan = scan_csv(
+            &b"name,url,username,password\nFrom CSV,https://a.example,u,p\n"[..],
+            ColumnChoice::Format(None),
+            10,
+            0,
+            Progress::silent(),
+        )
+        .unwrap();
+        state.set_pending_import(2, PathBuf::from("import.csv"), scan);
 
         assert_eq!(
-            state.entries_to_import(1).unwrap_err().code,
+            state.import_to_accept(1).unwrap_err().code,
             ErrorCode::NotFound,
             "received entries are saved with save_received"
         );
-        assert_eq!(state.entries_to_import(2).unwrap()[0].0.title, "From CSV");
         assert_eq!(
-            state.entries_to_import(2).unwrap_err().code,
+            state.import_to_accept(2).unwrap().scan.sample[0].0.title,
+            "From CSV"
+        );
+        assert_eq!(
+            state.import_to_accept(2).unwrap_err().code,
             ErrorCode::NotFound
         );
         let now = OffsetDateTime::now_utc();
         assert_eq!(
             state.pending_entries(1, now).unwrap()[0].fields.title,
             "Received"
+        );
+        assert_eq!(
+            state.pending_entries(2, now).unwrap_err().code,
+            ErrorCode::NotFound,
+            "a CSV preview holds no entries to export"
         );
     }
 }

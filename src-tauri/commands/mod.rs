@@ -112,11 +112,12 @@ commands! {
 
     async interchange::choose_import_file(app, state) -> ChosenFile;
     async interchange::choose_export_file(app, state; suggested_name: String) -> ChosenFile;
-    async interchange::preview_import(state; path: String, format: Option<CsvFormat>)
+    async interchange::preview_import(app, state; path: String, format: Option<CsvFormat>)
         -> ImportSummary;
-    async interchange::accept_import(state; token: u32) -> u32;
-    async interchange::export_csv(state; target: ExportTarget, format: CsvFormat) -> u32;
-    async interchange::export_pdf(state; target: ExportTarget) -> u32;
+    async interchange::accept_import(app, state; token: u32) -> u32;
+    async interchange::export_csv(app, state; target: ExportTarget, format: CsvFormat) -> u32;
+    async interchange::export_pdf(app, state; target: ExportTarget) -> u32;
+    sync interchange::cancel_transfer(state) -> ();
 
     sync sharing::propose_pin() -> String;
     sync sharing::check_pin(; pin: String) -> PinCheck;

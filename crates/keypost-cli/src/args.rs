@@ -602,6 +602,9 @@ pub struct ImportArgs {
     /// Import without asking, also when run from a terminal.
     #[arg(long, short)]
     pub yes: bool,
+    /// Print the outcome as JSON on stdout (and no progress bar).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -615,4 +618,7 @@ pub struct ExportArgs {
     /// Prefix values that a spreadsheet would run as formulas (=, +, -, @) with a quote.
     #[arg(long)]
     pub spreadsheet_safe: bool,
+    /// Print the outcome as JSON on stdout (and no progress bar).
+    #[arg(long)]
+    pub json: bool,
 }

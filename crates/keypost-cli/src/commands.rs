@@ -5,6 +5,7 @@ use crate::args::{
     InitArgs, ListArgs, PasswordArgs, Selection,
 };
 use crate::error::CliError;
+use crate::progress::{Unit, bar_wanted, with_progress};
 use crate::secrets::interactive;
 use crate::session::Session;
 use keypost_core::entries::{BulkEdit, BulkOutcome, EntryQuery};
@@ -13,8 +14,9 @@ use keypost_core::generator::{
     PassphraseSpec, PasswordSpec, generate_passphrase, generate_password,
 };
 use keypost_core::interchange;
-use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
-use keypost_core::interchange::print::{PrintOptions, render_pdf};
+use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat};
+use keypost_core::interchange::print::PrintOptions;
+use keypost_core::interchange::transfer::{self, ExportKind, ExportScope};
 use keypost_core::vault::{KdfParams, Vault};
 use serde::Serialize;
 use std::io::Write;
@@ -351,61 +353,76 @@ pub fn bulk(session: &Session, action: BulkAction) -> Result<(), CliError> {
 
 pub fn import(session: &Session, args: ImportArgs) -> Result<(), CliError> {
     let format = args.format.map(csv_format).transpose()?;
-    let bytes = std::fs::read(&args.file)
-        .map_err(|error| CliError::Io(format!("cannot read {}: {error}", args.file.display())))?;
-    let preview = read_csv(&bytes, format)?;
+    let shown = bar_wanted(args.json);
+    // A dry run lists every entry, so it keeps them all; an import keeps only the count.
+    let sample = if args.dry_run { usize::MAX } else { 0 };
+    let scan = with_progress("Reading", Unit::Bytes, shown, |progress| {
+        transfer::preview_file(&args.file, format, sample, progress)
+    })?;
     eprintln!(
         "{}: {} entries readable as {}",
         args.file.display(),
-        preview.entries.len(),
-        preview.format.display_name()
+        scan.entries,
+        scan.format.display_name()
     );
-    for problem in &preview.problems {
+    for problem in &scan.problems {
         eprintln!("  line {}: {} (skipped)", problem.line, problem.message);
     }
     if args.dry_run {
-        for entry in &preview.entries {
+        for (entry, _) in &scan.sample {
             eprintln!("  + {} ({})", entry.title, entry.username);
         }
         return Ok(());
     }
-    if interactive()
-        && !args.yes
-        && !confirm(&format!("Import {} entries?", preview.entries.len()))?
-    {
+    if interactive() && !args.yes && !confirm(&format!("Import {} entries?", scan.entries))? {
         return Err(CliError::Cancelled);
     }
     let mut vault = session.unlock()?;
-    let ids = vault.entries_mut().import_stamped(preview.into_stamped())?;
-    eprintln!("imported {} entries (undo with `keypost undo`)", ids.len());
+    let added = with_progress("Importing", Unit::Entries, shown, |progress| {
+        transfer::import_file(vault.entries_mut(), &args.file, &scan, progress)
+    })?;
+    if args.json {
+        print_json(&serde_json::json!({
+            "imported": added,
+            "format": scan.format,
+            "skipped_rows": scan.skipped_rows,
+            "problems": scan.problems,
+        }))?;
+    }
+    eprintln!("imported {added} entries (undo with `keypost undo`)");
     Ok(())
 }
 
 pub fn export(session: &Session, args: ExportArgs) -> Result<(), CliError> {
     let vault = session.unlock()?;
-    let entries = if args.selection.search.is_none() && args.selection.ids.is_empty() {
-        vault.entries().all()?
+    let scope = if args.selection.search.is_none() && args.selection.ids.is_empty() {
+        ExportScope::All
     } else {
-        vault
-            .entries()
-            .get_many(&select(&vault, &args.selection)?)?
+        ExportScope::Ids(select(&vault, &args.selection)?)
     };
-    drop(vault);
-    let bytes = match args.format {
-        FormatArg::Pdf => render_pdf(&entries, &PrintOptions::default())?,
-        csv => {
-            let options = CsvExportOptions {
+    let kind = match args.format {
+        FormatArg::Pdf => ExportKind::Pdf(PrintOptions::default()),
+        csv => ExportKind::Csv {
+            format: csv_format(csv)?,
+            options: CsvExportOptions {
                 spreadsheet_safe: args.spreadsheet_safe,
-            };
-            let mut buffer = Vec::new();
-            write_csv(&entries, csv_format(csv)?, &options, &mut buffer)?;
-            buffer
-        }
+            },
+        },
     };
-    write_private_file(&args.output, &bytes)?;
+    let count = with_progress(
+        "Exporting",
+        Unit::Entries,
+        bar_wanted(args.json),
+        |progress| transfer::export_to_file(vault.entries(), scope, &kind, &args.output, progress),
+    )?;
+    if args.json {
+        print_json(&serde_json::json!({
+            "exported": count,
+            "path": args.output,
+        }))?;
+    }
     eprintln!(
-        "exported {} entries to {} — it is not encrypted: delete it when done",
-        entries.len(),
+        "exported {count} entries to {} — it is not encrypted: delete it when done",
         args.output.display()
     );
     Ok(())

@@ -2,6 +2,7 @@
 
 use keypost_core::entries::EntriesError;
 use keypost_core::inbox::InboxError;
+use keypost_core::interchange::transfer::{ExportFileError, ImportFileError};
 use keypost_core::pickups::PickupError;
 use keypost_core::settings::RelaySource;
 use keypost_core::vault::VaultError;
@@ -23,6 +24,10 @@ pub enum CliError {
     #[error(transparent)]
     Print(#[from] keypost_core::interchange::print::PrintError),
     #[error(transparent)]
+    ImportFile(keypost_core::interchange::transfer::ImportFileError),
+    #[error(transparent)]
+    ExportFile(keypost_core::interchange::transfer::ExportFileError),
+    #[error(transparent)]
     Generator(#[from] keypost_core::generator::GeneratorError),
     #[error(transparent)]
     Pickup(#[from] PickupError),
@@ -42,6 +47,25 @@ pub enum CliError {
     Cancelled,
     #[error("{0}")]
     Io(String),
+}
+
+/// A cancelled import or export is [`CliError::Cancelled`], whatever stopped it.
+impl From<ImportFileError> for CliError {
+    fn from(error: ImportFileError) -> Self {
+        match error {
+            ImportFileError::Cancelled(_) => CliError::Cancelled,
+            other => CliError::ImportFile(other),
+        }
+    }
+}
+
+impl From<ExportFileError> for CliError {
+    fn from(error: ExportFileError) -> Self {
+        match error {
+            ExportFileError::Cancelled(_) => CliError::Cancelled,
+            other => CliError::ExportFile(other),
+        }
+    }
 }
 
 /// What to do when no relay was set and the app's built-in one did not answer.
@@ -111,6 +135,7 @@ impl CliError {
             | CliError::Vault(VaultError::KdfOutOfRange(_) | VaultError::AlreadyExists { .. })
             | CliError::Input(_)
             | CliError::Import(_)
+            | CliError::ImportFile(ImportFileError::Csv(_) | ImportFileError::FileChanged)
             | CliError::Generator(_)
             | CliError::NothingToUndo
             | CliError::Cancelled => exit::BAD_INPUT,

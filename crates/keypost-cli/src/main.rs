@@ -7,6 +7,7 @@ mod error;
 mod messages;
 mod people;
 mod pickups;
+mod progress;
 mod secrets;
 mod session;
 

@@ -8,8 +8,8 @@ use keypost_core::entry::{
 };
 use keypost_core::interchange::csv::{
     ColumnMapping, CsvExportOptions, CsvFormat, ImportError, ImportPreview, MAX_FIELD_BYTES,
-    MAX_FILE_BYTES, MAX_ROWS, detect_format, read_csv, read_csv_headers, read_csv_with_mapping,
-    write_csv,
+    MAX_ROWS, MAX_UTF16_FILE_BYTES, detect_format, read_csv, read_csv_headers,
+    read_csv_with_mapping, write_csv,
 };
 use keypost_core::vault::{KdfParams, Vault};
 use time::macros::datetime;
@@ -659,7 +659,7 @@ fn bom_and_crlf_are_handled() {
 }
 
 #[test]
-fn a_ten_megabyte_field_skips_its_row_and_oversized_files_are_refused() {
+fn a_ten_megabyte_field_skips_its_row_and_oversized_utf16_files_are_refused() {
     let mut file = b"name,url,username,password,note\nbefore,https://a.example,u,p,\n".to_vec();
     file.extend_from_slice(b"huge,https://b.example,u,p,\"");
     file.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
@@ -676,14 +676,31 @@ fn a_ten_megabyte_field_skips_its_row_and_oversized_files_are_refused() {
         MAX_FIELD_BYTES
     );
 
-    let too_big = vec![b'a'; MAX_FILE_BYTES + 1];
+    // UTF-16 is decoded in memory, so it keeps a cap; UTF-8 streams at any size.
+    let mut too_big = vec![0xFF, 0xFE];
+    too_big.resize(MAX_UTF16_FILE_BYTES + 4, b'a');
     assert_eq!(
         read_csv(&too_big, None),
-        Err(ImportError::FileTooLarge {
-            size: MAX_FILE_BYTES + 1,
-            limit: MAX_FILE_BYTES
+        Err(ImportError::Utf16TooLarge {
+            limit: MAX_UTF16_FILE_BYTES
         })
     );
+}
+
+#[test]
+fn a_file_larger_than_the_old_64_mib_cap_is_read_whole() {
+    let note = "n".repeat(MAX_FIELD_BYTES);
+    let mut file = b"name,url,username,password,note\r\n".to_vec();
+    let rows = 70;
+    for row in 0..rows {
+        file.extend_from_slice(format!("e{row},https://e.example,u,p,{note}\r\n").as_bytes());
+    }
+    assert!(file.len() > 64 * 1024 * 1024);
+    let preview = read_csv(&file, None).unwrap();
+    assert_no_problems(&preview);
+    assert_eq!(preview.entries.len(), rows);
+    assert_eq!(preview.entries[rows - 1].title, format!("e{}", rows - 1));
+    assert_eq!(preview.meta[rows - 1].line, rows as u64 + 1);
 }
 
 #[test]

@@ -145,6 +145,43 @@ fn only_the_last_fifty_changes_are_kept() {
 }
 
 #[test]
+fn a_dropped_import_leaves_the_history_exact_and_never_attaches_to_a_later_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
+    // Large enough that its before-images outlive the fifty writes that drop it from the
+    // history (they are deleted a bounded batch per write).
+    let imported = 60_000;
+    let fields = (0..imported).map(|i| titled(&format!("I{i}"))).collect();
+    vault.entries_mut().import(fields).unwrap();
+    let limit = usize::try_from(UNDO_LIMIT).unwrap();
+    for i in 0..limit {
+        vault
+            .entries_mut()
+            .add(titled(&format!("A{i:02}")))
+            .unwrap();
+    }
+    let history = vault.entries().undo_history().unwrap();
+    assert_eq!(history.len(), limit);
+    assert!(
+        history
+            .iter()
+            .all(|change| change.description.starts_with("Add"))
+    );
+
+    // Undo everything there is, then change and undo again: only the new change goes.
+    while vault.entries_mut().undo().unwrap().is_some() {}
+    assert_eq!(vault.entries().count().unwrap(), imported);
+    vault.entries_mut().add(titled("Later")).unwrap();
+    let undone = vault.entries_mut().undo().unwrap().unwrap();
+    assert_eq!(undone.entry_count, 1);
+    assert_eq!(
+        vault.entries().count().unwrap(),
+        imported,
+        "the dropped import stays in the vault"
+    );
+}
+
+#[test]
 fn undo_of_a_delete_restores_secrets_and_times() {
     let dir = tempfile::tempdir().unwrap();
     let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();

@@ -2,15 +2,12 @@
 //! problems as core's `RowProblem`; previews carry titles, usernames and URLs, never passwords.
 
 use keypost_core::entry::EntryFields;
-use keypost_core::interchange::csv::{CsvFormat, ImportPreview, RowProblem};
+use keypost_core::interchange::csv::{CsvFormat, CsvScan, RowProblem};
 use keypost_protocol::inbox::MessageId;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::commands::entries::types::Selection;
-
-/// How many rows the import preview table shows.
-const PREVIEW_ROWS: usize = 500;
 
 /// A file chosen in a dialog; `None` when the person cancelled.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -45,7 +42,7 @@ pub struct ImportSummary {
     pub format: CsvFormat,
     /// Entries that would be imported.
     pub total: u32,
-    /// The first 500 of them.
+    /// The first of them (core's `PREVIEW_SAMPLE`, 500).
     pub rows: Vec<ImportRow>,
     pub problems: Vec<RowProblem>,
     /// Rows that cannot be read and would be skipped (also those not listed in `problems`).
@@ -53,23 +50,21 @@ pub struct ImportSummary {
 }
 
 impl ImportSummary {
-    pub fn new(token: u32, preview: &ImportPreview) -> Self {
-        let rows = preview
-            .entries
+    pub fn new(token: u32, scan: &CsvScan) -> Self {
+        let rows = scan
+            .sample
             .iter()
-            .zip(preview.meta.iter())
-            .take(PREVIEW_ROWS)
             .map(|(fields, meta)| {
                 ImportRow::new(u32::try_from(meta.line).unwrap_or(u32::MAX), fields)
             })
             .collect();
         Self {
             token,
-            format: preview.format,
-            total: u32::try_from(preview.entries.len()).unwrap_or(u32::MAX),
+            format: scan.format,
+            total: u32::try_from(scan.entries).unwrap_or(u32::MAX),
             rows,
-            problems: preview.problems.clone(),
-            skipped_rows: u32::try_from(preview.skipped_rows).unwrap_or(u32::MAX),
+            problems: scan.problems.clone(),
+            skipped_rows: u32::try_from(scan.skipped_rows).unwrap_or(u32::MAX),
         }
     }
 }

@@ -54,7 +54,7 @@ export type EntryId = string;
 export type EntryInput = { password: string | null, totp: string | null, title: string, username: string, urls: Array<string>, notes: string, tags: Array<string>, folder: string, custom_fields: Array<WindowField>, favourite: boolean, };
 export type EntrySecret = { "kind": "password" } | { "kind": "custom_field", index: number, } | { "kind": "totp" } | { "kind": "history", index: number, };
 export type EntrySummary = { id: EntryId, title: string, username: string, urls: Array<string>, tags: Array<string>, folder: string, favourite: boolean, modified: string, };
-export type ErrorCode = "wrong_password" | "vault_in_use" | "locked" | "no_vault" | "vault_exists" | "corrupt" | "not_found" | "invalid_input" | "io" | "internal" | "wrong_pin" | "gone" | "invalid_link" | "relay_unreachable" | "relay_refused" | "not_sent" | "not_registered" | "key_changed" | "not_verified" | "not_connected" | "wrong_code" | "held" | "invite_altered" | "invite_expired" | "invalid_invite";
+export type ErrorCode = "wrong_password" | "vault_in_use" | "locked" | "no_vault" | "vault_exists" | "corrupt" | "not_found" | "invalid_input" | "io" | "internal" | "wrong_pin" | "gone" | "invalid_link" | "relay_unreachable" | "relay_refused" | "not_sent" | "not_registered" | "key_changed" | "not_verified" | "not_connected" | "wrong_code" | "held" | "invite_altered" | "invite_expired" | "invalid_invite" | "cancelled";
 export type ExportSource = { "kind": "vault" } | { "kind": "selection", selection: Selection, } | { "kind": "received", token: number, } | { "kind": "messages", ids: Array<MessageId>, };
 export type ExportTarget = { source: ExportSource, path: string, };
 export type Fingerprint = string;
@@ -75,7 +75,7 @@ export type ImportSummary = { token: number, format: CsvFormat,
  */
 total: number, 
 /**
- * The first 500 of them.
+ * The first of them (core's `PREVIEW_SAMPLE`, 500).
  */
 rows: Array<ImportRow>, problems: Array<RowProblem>, 
 /**
@@ -228,6 +228,8 @@ export type PickupNews = { id: string, recipient_email: string, kind: PickupEven
 export type PickupState = "active" | "destroyed" | "expired" | "deleted" | "revoked" | "used_up";
 export type PickupStatus = { id: PickupId, sender_name: string, message: string, expires_at: string, attempts_left: number, views_left: number | null, retrieval_step: boolean, recipient_delete: boolean, passphrase_required: boolean, };
 export type PinCheck = { valid: boolean, weak: boolean, message: string, };
+export type ProgressStage = "reading" | "writing";
+export type ProgressUpdate = { stage: ProgressStage, done: number, total: number, };
 export type ReceivedEntry = { title: string, username: string, password: string | null, urls: Array<string>, notes: string, custom_fields: Array<ReceivedField>, totp: string | null, };
 export type ReceivedField = { name: string, value: string | null, hidden: boolean, };
 export type ReceivedSummary = { token: number, sender_name: string, message: string, total: number, rows: Array<ImportRow>, };
@@ -342,6 +344,7 @@ export const commands = {
   acceptImport: (token: number): Promise<number> => invoke('accept_import', { token }),
   exportCsv: (target: ExportTarget, format: CsvFormat): Promise<number> => invoke('export_csv', { target, format }),
   exportPdf: (target: ExportTarget): Promise<number> => invoke('export_pdf', { target }),
+  cancelTransfer: (): Promise<void> => invoke('cancel_transfer'),
   proposePin: (): Promise<string> => invoke('propose_pin'),
   checkPin: (pin: string): Promise<PinCheck> => invoke('check_pin', { pin }),
   checkEmail: (address: string): Promise<string> => invoke('check_email', { address }),
@@ -407,3 +410,5 @@ export const INVITE_OPENED_EVENT = 'invite-link-opened'
 export const INBOX_EVENT = 'inbox-event'
 /** Payload: `ContactCard`. */
 export const CONTACT_CONNECTED_EVENT = 'contact-connected'
+/** Payload: `ProgressUpdate`. */
+export const TRANSFER_PROGRESS_EVENT = 'transfer-progress'

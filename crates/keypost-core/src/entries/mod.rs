@@ -12,7 +12,7 @@ mod undo;
 
 pub use bulk::{BulkEdit, BulkOutcome};
 pub(crate) use query::add_in;
-pub use query::{EntryQuery, PASSWORD_HISTORY_LIMIT, TagCount};
+pub use query::{EntryQuery, EntryStream, PASSWORD_HISTORY_LIMIT, TagCount};
 pub use secrets::EntrySecret;
 pub use undo::{ChangeRecord, UNDO_LIMIT, UndoneChange};
 

@@ -9,7 +9,6 @@ use super::{Entries, EntriesError, EntriesMut, Result};
 use crate::entry::{Entry, EntryFields, EntryId, EntrySummary, PasswordHistoryItem, SourceStamp};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use time::OffsetDateTime;
 
 /// How many previous passwords an entry keeps.
@@ -62,18 +61,33 @@ impl Entries<'_> {
         ids.iter().map(|id| self.get(*id)).collect()
     }
 
-    /// Every entry, in list order (title, then age), read in one pass: an export of the whole
-    /// vault, without a lookup per entry.
+    /// Every entry, in list order (title, then age).
     pub fn all(&self) -> Result<Vec<Entry>> {
-        let mut statement = self.conn.prepare(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM entries ORDER BY title COLLATE NOCASE, rowid"
-        ))?;
-        let rows = statement.query_map([], |row| Ok(entry_from_row(row)))?;
-        let mut out = Vec::new();
-        for row in rows {
-            out.push(row??);
+        self.stream_all()?.collect()
+    }
+
+    /// Every entry in list order, read one at a time: only the order (one row key per entry)
+    /// is held, so an export of a million entries never holds them all.
+    pub fn stream_all(&self) -> Result<EntryStream<'_>> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT rowid FROM entries ORDER BY title COLLATE NOCASE, rowid")?;
+        let keys = statement
+            .query_map([], |row| row.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(EntryStream {
+            entries: *self,
+            keys: StreamKeys::Rows(keys.into_iter()),
+        })
+    }
+
+    /// The entries with these ids, in this order, read one at a time; an unknown id is an
+    /// error when the stream reaches it.
+    pub fn stream_ids(&self, ids: Vec<EntryId>) -> EntryStream<'_> {
+        EntryStream {
+            entries: *self,
+            keys: StreamKeys::Ids(ids.into_iter()),
         }
-        Ok(out)
     }
 
     /// The list view: entries matching `query`, sorted by title, without secrets.
@@ -123,6 +137,57 @@ impl Entries<'_> {
             .conn
             .query_row("SELECT count(*) FROM entries", [], |row| row.get(0))?;
         Ok(usize::try_from(count).unwrap_or(0))
+    }
+}
+
+/// Entries read from the vault one at a time (from [`Entries::stream_all`] or
+/// [`Entries::stream_ids`]).
+pub struct EntryStream<'v> {
+    entries: Entries<'v>,
+    keys: StreamKeys,
+}
+
+enum StreamKeys {
+    Rows(std::vec::IntoIter<i64>),
+    Ids(std::vec::IntoIter<EntryId>),
+}
+
+impl Iterator for EntryStream<'_> {
+    type Item = Result<Entry>;
+
+    fn next(&mut self) -> Option<Result<Entry>> {
+        match &mut self.keys {
+            StreamKeys::Rows(rows) => {
+                let row = rows.next()?;
+                Some(self.entries.by_row(row))
+            }
+            StreamKeys::Ids(ids) => Some(self.entries.get(ids.next()?)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.keys {
+            StreamKeys::Rows(rows) => rows.size_hint(),
+            StreamKeys::Ids(ids) => ids.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for EntryStream<'_> {}
+
+impl Entries<'_> {
+    fn by_row(&self, row: i64) -> Result<Entry> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE rowid = ?1"
+        ))?;
+        let found = statement
+            .query_row([row], |row| Ok(entry_from_row(row)))
+            .optional()?;
+        found.unwrap_or_else(|| {
+            Err(EntriesError::Corrupt(format!(
+                "entry row {row} went away while it was read"
+            )))
+        })
     }
 }
 
@@ -195,9 +260,31 @@ impl EntriesMut<'_> {
     ) -> Result<Vec<EntryId>> {
         let description = format!("Import {} entries", entries.len());
         let tx = self.conn.transaction()?;
-        let ids = add_stamped_in(&tx, entries, &description)?;
+        let mut ids = Vec::with_capacity(entries.len());
+        add_stamped_in(
+            &tx,
+            entries.into_iter().map(Ok::<_, EntriesError>),
+            &description,
+            |id| ids.push(id),
+        )?;
         tx.commit()?;
         Ok(ids)
+    }
+
+    /// [`Self::import_stamped`] for entries that arrive one at a time (a file read as it is
+    /// imported): one transaction and one undo step however many there are. The first error
+    /// from `entries` (a cancel, an unreadable file) rolls everything back. Returns how many
+    /// were added.
+    pub fn import_streamed<E: From<EntriesError>>(
+        &mut self,
+        description: &str,
+        entries: impl Iterator<Item = std::result::Result<(EntryFields, SourceStamp), E>>,
+    ) -> std::result::Result<u64, E> {
+        let tx = self.conn.transaction().map_err(EntriesError::from)?;
+        let mut added = 0;
+        add_stamped_in(&tx, entries, description, |_| added += 1)?;
+        tx.commit().map_err(EntriesError::from)?;
+        Ok(added)
     }
 }
 
@@ -208,41 +295,52 @@ pub(crate) fn add_in(
     entries: Vec<EntryFields>,
     description: &str,
 ) -> Result<Vec<EntryId>> {
+    let mut ids = Vec::with_capacity(entries.len());
     let stamped = entries
         .into_iter()
-        .map(|fields| (fields, SourceStamp::default()))
-        .collect();
-    add_stamped_in(tx, stamped, description)
+        .map(|fields| Ok::<_, EntriesError>((fields, SourceStamp::default())));
+    add_stamped_in(tx, stamped, description, |id| ids.push(id))?;
+    Ok(ids)
 }
 
-fn add_stamped_in(
+/// Adds each entry as it comes, telling `added` its id. An id the file gave is kept unless
+/// an entry already has it; entries added earlier in `tx` count, so a file repeating an id
+/// gets a new one for the repeat.
+fn add_stamped_in<E: From<EntriesError>>(
     tx: &Transaction<'_>,
-    entries: Vec<(EntryFields, SourceStamp)>,
+    entries: impl Iterator<Item = std::result::Result<(EntryFields, SourceStamp), E>>,
     description: &str,
-) -> Result<Vec<EntryId>> {
+    mut added: impl FnMut(EntryId),
+) -> std::result::Result<(), E> {
     let now = OffsetDateTime::now_utc();
     let mut log = ChangeLog::begin(tx, description)?;
-    let mut ids = Vec::with_capacity(entries.len());
-    let mut given = HashSet::new();
     {
-        let mut statement = tx.prepare_cached(UPSERT_SQL)?;
-        let mut existing = tx.prepare_cached("SELECT 1 FROM entries WHERE id = ?1")?;
-        for (mut fields, stamp) in entries {
+        let mut statement = tx.prepare_cached(UPSERT_SQL).map_err(EntriesError::from)?;
+        let mut existing = tx
+            .prepare_cached("SELECT 1 FROM entries WHERE id = ?1")
+            .map_err(EntriesError::from)?;
+        for item in entries {
+            let (mut fields, stamp) = item?;
             normalise(&mut fields)?;
             // An import adds; it never replaces an entry that has the file's id.
             let id = match stamp.id {
-                Some(id) if !given.contains(&id) && !existing.exists([id_param(&id)])? => id,
+                Some(id)
+                    if !existing
+                        .exists([id_param(&id)])
+                        .map_err(EntriesError::from)? =>
+                {
+                    id
+                }
                 _ => EntryId::new_random(),
             };
-            given.insert(id);
             let entry = stamp.entry(id, fields, now);
             log.capture_new(tx, &entry.id)?;
             upsert(&mut statement, &entry)?;
-            ids.push(entry.id);
+            added(entry.id);
         }
     }
     log.finish(tx)?;
-    Ok(ids)
+    Ok(())
 }
 
 /// Cleans user input the same way on every path in: trimmed, non-empty, de-duplicated tags

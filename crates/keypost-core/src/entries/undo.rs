@@ -12,6 +12,10 @@ use time::OffsetDateTime;
 
 /// How many changes stay undoable; older ones are dropped when a new one is recorded.
 pub const UNDO_LIMIT: i64 = 50;
+/// Before-images of dropped changes deleted per later write. A dropped import of a million
+/// entries leaves a million rows; deleting them all in the write that drops it cost that write
+/// hundreds of milliseconds, a bounded batch per write costs about a millisecond.
+const DROPPED_ROWS_PER_WRITE: i64 = 1_000;
 
 /// One undoable change, as the history list shows it.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -36,12 +40,16 @@ pub struct ChangeLog {
 }
 
 impl ChangeLog {
-    /// Starts a change inside `tx`.
+    /// Starts a change inside `tx`. Its id is above every id still in `change_rows`, so
+    /// before-images of dropped changes not yet deleted never attach to it.
     pub fn begin(tx: &Transaction<'_>, description: &str) -> Result<Self> {
-        tx.execute(
-            "INSERT INTO changes (description, at, entry_count) VALUES (?1, ?2, 0)",
-            params![description, to_nanos(OffsetDateTime::now_utc())?],
+        let mut statement = tx.prepare_cached(
+            "INSERT INTO changes (id, description, at, entry_count)
+             VALUES (1 + max(coalesce((SELECT max(id) FROM changes), 0),
+                             coalesce((SELECT max(change_id) FROM change_rows), 0)),
+                     ?1, ?2, 0)",
         )?;
+        statement.execute(params![description, to_nanos(OffsetDateTime::now_utc())?])?;
         Ok(Self {
             change_id: tx.last_insert_rowid(),
             captured: 0,
@@ -75,18 +83,26 @@ impl ChangeLog {
     }
 
     /// Records the entry count and drops changes beyond [`UNDO_LIMIT`]; call before commit.
+    /// A dropped change is gone from the history at once; its before-images go
+    /// [`DROPPED_ROWS_PER_WRITE`] at a time, oldest first, with this and later writes.
     pub fn finish(self, tx: &Transaction<'_>) -> Result<()> {
         let count = i64::try_from(self.captured).unwrap_or(i64::MAX);
         tx.execute(
             "UPDATE changes SET entry_count = ?1 WHERE id = ?2",
             params![count, self.change_id],
         )?;
-        let oldest_kept = self.change_id - UNDO_LIMIT + 1;
         tx.execute(
-            "DELETE FROM change_rows WHERE change_id < ?1",
-            params![oldest_kept],
+            "DELETE FROM changes WHERE id NOT IN
+                 (SELECT id FROM changes ORDER BY id DESC LIMIT ?1)",
+            params![UNDO_LIMIT],
         )?;
-        tx.execute("DELETE FROM changes WHERE id < ?1", params![oldest_kept])?;
+        tx.execute(
+            "DELETE FROM change_rows WHERE rowid IN
+                 (SELECT rowid FROM change_rows
+                  WHERE change_id < (SELECT min(id) FROM changes)
+                  ORDER BY change_id LIMIT ?1)",
+            params![DROPPED_ROWS_PER_WRITE],
+        )?;
         Ok(())
     }
 }

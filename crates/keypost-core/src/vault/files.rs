@@ -66,17 +66,30 @@ impl ProcessLock {
 /// new content: write a temporary file, fsync it, rename it over the target, fsync the folder.
 /// The file is readable by its owner only (the vault header, exports with passwords in clear).
 pub fn replace_atomically(target: &Path, temp: &Path, bytes: &[u8]) -> io::Result<()> {
-    {
-        let mut options = OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
+    replace_atomically_with(target, temp, |file| file.write_all(bytes))
+}
+
+/// [`replace_atomically`] with content that `write` streams into the temporary file. When
+/// `write` fails (or is cancelled), the temporary file is removed and `target` stays as it was.
+pub fn replace_atomically_with<E: From<io::Error>>(
+    target: &Path,
+    temp: &Path,
+    write: impl FnOnce(&mut File) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(temp)?;
+    let written = write(&mut file).and_then(|()| Ok(file.sync_all()?));
+    drop(file);
+    if let Err(error) = written {
+        // Best effort: the error that stopped the write is the one to report.
+        let _ = fs::remove_file(temp);
+        return Err(error);
     }
     fs::rename(temp, target)?;
-    sync_folder(target.parent().unwrap_or(Path::new(".")))
+    Ok(sync_folder(target.parent().unwrap_or(Path::new(".")))?)
 }
 
 /// Makes a rename durable. Windows has no folder handles to sync; its rename is journaled.

@@ -1,6 +1,7 @@
 //! Writing entries as CSV in a chosen format.
 
 use super::formats::CsvFormat;
+use super::layout::Layout;
 use crate::entry::Entry;
 use ::csv::{QuoteStyle, Terminator, WriterBuilder};
 use serde::{Deserialize, Serialize};
@@ -34,30 +35,60 @@ pub fn write_csv<W: Write>(
     options: &CsvExportOptions,
     out: W,
 ) -> Result<(), ExportError> {
-    let layout = format.layout();
-    let quote_style = if layout.quote_all {
-        QuoteStyle::Always
-    } else {
-        QuoteStyle::Necessary
-    };
-    let mut writer = WriterBuilder::new()
-        .quote_style(quote_style)
-        .terminator(Terminator::CRLF)
-        .from_writer(out);
-    writer.write_record(layout.header)?;
-    let mut cells: Zeroizing<Vec<String>> = Zeroizing::new(Vec::new());
+    let mut writer = CsvWriter::new(format, options, out)?;
     for entry in entries {
-        cells.clear();
-        (layout.write)(entry, &mut cells)?;
-        if options.spreadsheet_safe {
-            for cell in cells.iter_mut() {
+        writer.write(entry)?;
+    }
+    writer.finish()
+}
+
+/// Writes one entry at a time, so an export streams from the vault to the file.
+pub struct CsvWriter<W: Write> {
+    writer: ::csv::Writer<W>,
+    layout: &'static Layout,
+    spreadsheet_safe: bool,
+    cells: Zeroizing<Vec<String>>,
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// Starts the file with the header row of `format`.
+    pub fn new(format: CsvFormat, options: &CsvExportOptions, out: W) -> Result<Self, ExportError> {
+        let layout = format.layout();
+        let quote_style = if layout.quote_all {
+            QuoteStyle::Always
+        } else {
+            QuoteStyle::Necessary
+        };
+        let mut writer = WriterBuilder::new()
+            .quote_style(quote_style)
+            .terminator(Terminator::CRLF)
+            .from_writer(out);
+        writer.write_record(layout.header)?;
+        Ok(Self {
+            writer,
+            layout,
+            spreadsheet_safe: options.spreadsheet_safe,
+            cells: Zeroizing::new(Vec::new()),
+        })
+    }
+
+    pub fn write(&mut self, entry: &Entry) -> Result<(), ExportError> {
+        self.cells.clear();
+        (self.layout.write)(entry, &mut self.cells)?;
+        if self.spreadsheet_safe {
+            for cell in self.cells.iter_mut() {
                 neutralise_formula(cell);
             }
         }
-        writer.write_record(cells.iter())?;
+        self.writer.write_record(self.cells.iter())?;
+        Ok(())
     }
-    writer.flush()?;
-    Ok(())
+
+    /// Writes out what is still buffered.
+    pub fn finish(mut self) -> Result<(), ExportError> {
+        self.writer.flush()?;
+        Ok(())
+    }
 }
 
 /// OWASP's advice for CSV injection: a leading `'` makes spreadsheets show the text as text.

@@ -16,11 +16,13 @@ mod layout;
 mod mapping;
 mod records;
 
-pub use export::{CsvExportOptions, ExportError, write_csv};
+pub use export::{CsvExportOptions, CsvWriter, ExportError, write_csv};
 pub use formats::{CsvFormat, CsvFormatInfo, UnknownFormat};
 pub use import::{
-    ImportError, ImportPreview, MAX_FIELD_BYTES, MAX_FILE_BYTES, MAX_LISTED_PROBLEMS, MAX_ROWS,
-    RowProblem, detect_format, read_csv, read_csv_headers, read_csv_with_mapping,
+    ColumnChoice, CsvScan, ImportError, ImportPreview, MAX_FIELD_BYTES, MAX_LISTED_PROBLEMS,
+    MAX_ROWS, MAX_UTF16_FILE_BYTES, RowProblem, ScanError, detect_format, read_csv,
+    read_csv_headers, read_csv_with_mapping, scan_csv,
 };
+pub(crate) use import::{CsvRow, CsvRows};
 pub use layout::ImportedMeta;
 pub use mapping::ColumnMapping;

@@ -6,10 +6,23 @@
 //! where each record starts, a cap on each field so a 10 MB value never gets copied around,
 //! and re-synchronisation on the next line after a broken record.
 //!
+//! The input streams through a window: a record is parsed from the bytes read so far, and when
+//! the parse reaches the end of the window before the end of the input, the window grows and
+//! the record is parsed again. So a file of any size is read in bounded memory, and a record
+//! means exactly what it would mean if the whole file were in memory.
+//!
 //! Fields stay bytes here; UTF-8 is checked per row by the caller so one bad row is reported
 //! with its line and the rest of the file still imports.
 
+use std::io::{self, Read};
 use zeroize::Zeroizing;
+
+/// Bytes read from the input at a time.
+const CHUNK_BYTES: usize = 1024 * 1024;
+/// Longest record looked at: a quote not closed within this many bytes is reported as
+/// unclosed (64 MiB was the largest file read before files were streamed, so every file read
+/// then reads the same now).
+const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
 
 /// One record, with the physical line (1-based) on which it starts.
 pub(crate) struct RawRecord {
@@ -31,23 +44,107 @@ pub(crate) enum RecordItem {
     Broken { line: u64, fault: RecordFault },
 }
 
-pub(crate) struct RecordReader<'a> {
-    input: &'a [u8],
+pub(crate) struct RecordReader<R> {
+    source: R,
+    /// Bytes read and not yet consumed start at `pos`; values in clear, so wiped on drop.
+    input: Zeroizing<Vec<u8>>,
     pos: usize,
+    /// Bytes consumed before the start of `input`.
+    consumed_before: u64,
+    at_end: bool,
     line: u64,
     delimiter: u8,
     field_cap: usize,
+    /// Bytes asked of the source at a time.
+    chunk: usize,
 }
 
-impl<'a> RecordReader<'a> {
-    pub fn new(input: &'a [u8], delimiter: u8, field_cap: usize) -> Self {
+impl<R: Read> RecordReader<R> {
+    pub fn new(source: R, delimiter: u8, field_cap: usize) -> Self {
         Self {
-            input,
+            source,
+            input: Zeroizing::new(Vec::new()),
             pos: 0,
+            consumed_before: 0,
+            at_end: false,
             line: 1,
             delimiter,
             field_cap,
+            chunk: CHUNK_BYTES,
         }
+    }
+
+    /// Reads `chunk` bytes at a time: a short text (a cell holding a list) then costs no
+    /// 1 MiB window.
+    pub fn with_chunk(mut self, chunk: usize) -> Self {
+        self.chunk = chunk.max(1);
+        self
+    }
+
+    pub fn set_delimiter(&mut self, delimiter: u8) {
+        self.delimiter = delimiter;
+    }
+
+    /// Bytes of the input consumed so far.
+    pub fn consumed(&self) -> u64 {
+        self.consumed_before + self.pos as u64
+    }
+
+    pub fn source(&self) -> &R {
+        &self.source
+    }
+
+    /// The first physical line (without its line break), read in full.
+    pub fn first_line(&mut self) -> io::Result<&[u8]> {
+        loop {
+            let rest = self.input.get(self.pos..).unwrap_or_default();
+            let end = rest.iter().position(|&b| b == b'\n' || b == b'\r');
+            if end.is_some() || self.at_end || rest.len() >= MAX_RECORD_BYTES {
+                let end = end.unwrap_or(rest.len());
+                return Ok(self.input.get(self.pos..self.pos + end).unwrap_or_default());
+            }
+            self.read_more()?;
+        }
+    }
+
+    /// Drops the consumed bytes and appends the next chunk of input.
+    fn read_more(&mut self) -> io::Result<()> {
+        if self.pos > 0 {
+            self.input.drain(..self.pos);
+            self.consumed_before += self.pos as u64;
+            self.pos = 0;
+        }
+        let filled = self.input.len();
+        self.input.resize(filled + self.chunk, 0);
+        let read = loop {
+            match self
+                .source
+                .read(self.input.get_mut(filled..).unwrap_or_default())
+            {
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other,
+            }
+        };
+        let read = match read {
+            Ok(read) => read,
+            Err(error) => {
+                self.input.truncate(filled);
+                return Err(error);
+            }
+        };
+        self.input.truncate(filled + read);
+        if read == 0 {
+            self.at_end = true;
+        }
+        Ok(())
+    }
+
+    /// Whether a parse that ended at `self.pos` may have been cut short by the window's end.
+    fn needs_more_input(&self, fault: Option<RecordFault>) -> bool {
+        let window = self.input.len();
+        !self.at_end
+            && window < MAX_RECORD_BYTES
+            && (self.pos >= window || fault == Some(RecordFault::UnclosedQuote))
     }
 
     fn peek(&self) -> Option<u8> {
@@ -76,19 +173,29 @@ impl<'a> RecordReader<'a> {
 
     /// Moves the cursor to the start of the physical line after `start`, where a broken
     /// record began, so the following rows are still read.
-    fn resync_after(&mut self, start: usize, start_line: u64) {
-        let rest = self.input.get(start..).unwrap_or_default();
-        let next = rest
-            .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
-            .map(|offset| start + offset);
+    fn resync_after(&mut self, start: usize, start_line: u64) -> io::Result<()> {
+        self.pos = start;
         self.line = start_line;
-        match next {
-            Some(offset) => {
-                self.pos = offset;
-                self.take_line_break();
+        loop {
+            let rest = self.input.get(self.pos..).unwrap_or_default();
+            match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(offset) => {
+                    self.pos += offset;
+                    if offset + 1 == rest.len() && !self.at_end {
+                        // A `\r` at the window's end may be half of a `\r\n`.
+                        self.read_more()?;
+                    }
+                    self.take_line_break();
+                    return Ok(());
+                }
+                None => {
+                    self.pos = self.input.len();
+                    if self.at_end {
+                        return Ok(());
+                    }
+                    self.read_more()?;
+                }
             }
-            None => self.pos = self.input.len(),
         }
     }
 
@@ -187,30 +294,59 @@ impl<'a> RecordReader<'a> {
     }
 }
 
-impl Iterator for RecordReader<'_> {
-    type Item = RecordItem;
+impl<R: Read> Iterator for RecordReader<R> {
+    type Item = io::Result<RecordItem>;
 
-    fn next(&mut self) -> Option<RecordItem> {
+    fn next(&mut self) -> Option<io::Result<RecordItem>> {
         loop {
+            let start = self.pos;
+            let start_line = self.line;
             if self.pos >= self.input.len() {
-                return None;
+                if self.at_end {
+                    return None;
+                }
+                if let Err(error) = self.read_more() {
+                    return Some(Err(error));
+                }
+                continue;
             }
             // Blank lines carry nothing and are skipped, as every exporter's reader does.
             if self.take_line_break() {
-                continue;
-            }
-            let start = self.pos;
-            let start_line = self.line;
-            return Some(match self.read_record() {
-                Ok(record) => RecordItem::Record(record),
-                Err(fault) => {
-                    self.resync_after(start, start_line);
-                    RecordItem::Broken {
-                        line: start_line,
-                        fault,
+                if self.needs_more_input(None) {
+                    // A `\r` at the window's end may be half of a `\r\n`.
+                    self.pos = start;
+                    self.line = start_line;
+                    if let Err(error) = self.read_more() {
+                        return Some(Err(error));
                     }
                 }
-            });
+                continue;
+            }
+            let item = match self.read_record() {
+                Ok(record) => RecordItem::Record(record),
+                Err(fault) => RecordItem::Broken {
+                    line: start_line,
+                    fault,
+                },
+            };
+            let fault = match &item {
+                RecordItem::Broken { fault, .. } => Some(*fault),
+                RecordItem::Record(_) => None,
+            };
+            if self.needs_more_input(fault) {
+                self.pos = start;
+                self.line = start_line;
+                if let Err(error) = self.read_more() {
+                    return Some(Err(error));
+                }
+                continue;
+            }
+            if fault.is_some()
+                && let Err(error) = self.resync_after(start, start_line)
+            {
+                return Some(Err(error));
+            }
+            return Some(Ok(item));
         }
     }
 }
@@ -233,11 +369,11 @@ mod tests {
     use super::*;
 
     /// A record as `(line, fields)`, or a fault with its line.
-    type Read = Result<(u64, Vec<String>), (u64, RecordFault)>;
+    type Outcome = Result<(u64, Vec<String>), (u64, RecordFault)>;
 
-    fn read_all(input: &str) -> Vec<Read> {
+    fn read_all(input: &str) -> Vec<Outcome> {
         RecordReader::new(input.as_bytes(), b',', 1024)
-            .map(|item| match item {
+            .map(|item| match item.unwrap() {
                 RecordItem::Record(record) => Ok((
                     record.line,
                     record
@@ -305,10 +441,56 @@ mod tests {
     fn oversized_field_is_cut_and_flagged() {
         let input = format!("a,{}\n", "x".repeat(5000));
         let mut reader = RecordReader::new(input.as_bytes(), b',', 1024);
-        let Some(RecordItem::Record(record)) = reader.next() else {
+        let Some(Ok(RecordItem::Record(record))) = reader.next() else {
             panic!("expected a record");
         };
         assert_eq!(record.oversized_field, Some(1));
         assert_eq!(record.fields[1].len(), 1024);
+    }
+
+    /// Gives its input one byte per read, so every record crosses window ends.
+    struct ByteByByte<'a>(&'a [u8]);
+
+    impl Read for ByteByByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((&byte, rest)), Some(slot)) => {
+                    *slot = byte;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    fn summarise<R: Read>(reader: RecordReader<R>) -> Vec<Outcome> {
+        reader
+            .map(|item| match item.unwrap() {
+                RecordItem::Record(record) => Ok((
+                    record.line,
+                    record
+                        .fields
+                        .iter()
+                        .map(|f| String::from_utf8_lossy(f).into_owned())
+                        .collect(),
+                )),
+                RecordItem::Broken { line, fault } => Err((line, fault)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_read_the_same_however_the_input_arrives() {
+        for input in [
+            "a,\"b,\"\"c\"\"\r\nd\",e\r\nx,y,z",
+            "h1,h2\r\n1,\"broken\r\n2,ok\r\n",
+            "\"a\"b,c\r\nd,e\r\n\r\n\rf\rg\r\n",
+            "a,\"\"\"\"\r\n\"x\"\r",
+        ] {
+            let whole = summarise(RecordReader::new(input.as_bytes(), b',', 1024));
+            let trickled = summarise(RecordReader::new(ByteByByte(input.as_bytes()), b',', 1024));
+            assert_eq!(whole, trickled, "{input:?}");
+        }
     }
 }

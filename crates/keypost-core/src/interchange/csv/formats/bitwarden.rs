@@ -116,10 +116,11 @@ fn split_uri_list(text: &str) -> Result<Vec<String>, String> {
     if text.is_empty() {
         return Ok(Vec::new());
     }
-    let mut reader = RecordReader::new(text.as_bytes(), b',', text.len().max(1));
+    let mut reader =
+        RecordReader::new(text.as_bytes(), b',', text.len().max(1)).with_chunk(text.len() + 1);
     let mut uris = Vec::new();
     for item in &mut reader {
-        match item {
+        match item.map_err(|_| "unreadable 'login_uri'".to_owned())? {
             RecordItem::Record(record) => {
                 for uri in record.fields.iter() {
                     let uri = std::str::from_utf8(uri)

@@ -1,0 +1,199 @@
+//! The import and export use cases, one home for the app and the CLI: a CSV file into the
+//! vault, and entries of the vault into a CSV or PDF file. Both stream: a file is read a window
+//! at a time and written into the vault as it is read; an export reads one entry at a time and
+//! writes it into `NAME.partial`. Both report [`progress`](super::progress) and stop when
+//! cancelled, leaving the vault or the target file exactly as before.
+
+use super::csv::{
+    ColumnChoice, CsvExportOptions, CsvFormat, CsvRow, CsvRows, CsvScan, CsvWriter, ExportError,
+    ImportError, ScanError, scan_csv,
+};
+use super::print::{PrintError, PrintOptions, render_pdf};
+use super::progress::{Cancelled, Progress, ProgressStage, REPORT_EVERY};
+use super::write_private_file_with;
+use crate::entries::{Entries, EntriesError, EntriesMut};
+use crate::entry::EntryId;
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+/// Entries of the preview table kept while a file is scanned.
+pub const PREVIEW_SAMPLE: usize = 500;
+
+/// What an export file holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportKind {
+    Csv {
+        format: CsvFormat,
+        options: CsvExportOptions,
+    },
+    Pdf(PrintOptions),
+}
+
+/// Which entries an export holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportScope {
+    /// The whole vault, in list order.
+    All,
+    /// These entries, in this order.
+    Ids(Vec<EntryId>),
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportFileError {
+    #[error(transparent)]
+    Entries(#[from] EntriesError),
+    #[error(transparent)]
+    Csv(#[from] ExportError),
+    #[error(transparent)]
+    Print(#[from] PrintError),
+    #[error("there is nothing to print")]
+    NothingToPrint,
+    #[error("could not write the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Cancelled(#[from] Cancelled),
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportFileError {
+    #[error(transparent)]
+    Entries(#[from] EntriesError),
+    #[error(transparent)]
+    Csv(#[from] ImportError),
+    #[error("could not open the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the file changed after it was previewed; preview it again")]
+    FileChanged,
+    #[error(transparent)]
+    Cancelled(#[from] Cancelled),
+}
+
+impl From<ScanError> for ImportFileError {
+    fn from(error: ScanError) -> Self {
+        match error {
+            ScanError::Import(error) => Self::Csv(error),
+            ScanError::Cancelled(cancelled) => Self::Cancelled(cancelled),
+        }
+    }
+}
+
+/// Writes the entries of `scope` to `path` (owner-only, appearing whole or not at all) and
+/// returns how many. CSV streams one entry at a time; a PDF is laid out as a whole (page N of
+/// M), so its entries are gathered first.
+pub fn export_to_file(
+    entries: Entries<'_>,
+    scope: ExportScope,
+    kind: &ExportKind,
+    path: &Path,
+    progress: Progress<'_>,
+) -> Result<u64, ExportFileError> {
+    let stream = match scope {
+        ExportScope::All => entries.stream_all()?,
+        ExportScope::Ids(ids) => entries.stream_ids(ids),
+    };
+    let total = stream.len() as u64;
+    let report = |done: u64| -> Result<(), Cancelled> {
+        if done.is_multiple_of(REPORT_EVERY) {
+            progress.step(ProgressStage::Writing, done, total)?;
+        }
+        Ok(())
+    };
+    report(0)?;
+    match kind {
+        ExportKind::Csv { format, options } => {
+            write_private_file_with(path, |file| -> Result<(), ExportFileError> {
+                let mut writer = CsvWriter::new(*format, options, file)?;
+                for (index, entry) in (1..).zip(stream) {
+                    writer.write(&entry?)?;
+                    report(index)?;
+                }
+                writer.finish()?;
+                Ok(())
+            })?;
+        }
+        ExportKind::Pdf(options) => {
+            if total == 0 {
+                return Err(ExportFileError::NothingToPrint);
+            }
+            let mut gathered = Vec::with_capacity(stream.len());
+            for (index, entry) in (1..).zip(stream) {
+                gathered.push(entry?);
+                report(index)?;
+            }
+            let pdf = render_pdf(&gathered, options)?;
+            drop(gathered);
+            progress.check()?;
+            write_private_file_with(path, |file: &mut File| file.write_all(&pdf))?;
+        }
+    }
+    progress.report(ProgressStage::Writing, total, total);
+    Ok(total)
+}
+
+/// Reads the CSV at `path` as `format` (or the format its header shows) without writing
+/// anything: what [`import_file`] would add, with its first `sample_size` entries (the app
+/// shows [`PREVIEW_SAMPLE`]).
+pub fn preview_file(
+    path: &Path,
+    format: Option<CsvFormat>,
+    sample_size: usize,
+    progress: Progress<'_>,
+) -> Result<CsvScan, ImportFileError> {
+    let file = File::open(path)?;
+    let size = file.metadata()?.len();
+    Ok(scan_csv(
+        file,
+        ColumnChoice::Format(format),
+        sample_size,
+        size,
+        progress,
+    )?)
+}
+
+/// Imports the file previewed as `scan` as one undoable change, keeping the ids and dates it
+/// gives; returns how many entries were added. The file is read again as it is written, and
+/// nothing stays in the vault when it was cancelled, could not be read, or no longer is the
+/// file that was previewed.
+pub fn import_file(
+    mut entries: EntriesMut<'_>,
+    path: &Path,
+    scan: &CsvScan,
+    progress: Progress<'_>,
+) -> Result<u64, ImportFileError> {
+    let choice = match &scan.mapping {
+        Some(mapping) => ColumnChoice::Mapping(mapping.clone()),
+        None => ColumnChoice::Format(Some(scan.format)),
+    };
+    let mut rows = CsvRows::open(File::open(path)?, choice)?;
+    let mut done = 0u64;
+    progress.step(ProgressStage::Writing, 0, scan.entries)?;
+    let stamped = std::iter::from_fn(|| {
+        loop {
+            match rows.next_row() {
+                Err(error) => break Some(Err(error.into())),
+                Ok(Some(CsvRow::Skipped { .. })) => continue,
+                Ok(Some(CsvRow::Entry { fields, meta, .. })) => {
+                    done += 1;
+                    if done.is_multiple_of(REPORT_EVERY)
+                        && let Err(cancelled) =
+                            progress.step(ProgressStage::Writing, done, scan.entries)
+                    {
+                        break Some(Err(cancelled.into()));
+                    }
+                    break Some(Ok((*fields, meta.stamp)));
+                }
+                Ok(None) if rows.fingerprint() != scan.fingerprint => {
+                    break Some(Err(ImportFileError::FileChanged));
+                }
+                Ok(None) => break None,
+            }
+        }
+    });
+    let description = format!("Import {} entries", scan.entries);
+    let added = entries.import_streamed(&description, stamped)?;
+    progress.report(ProgressStage::Writing, added, added);
+    Ok(added)
+}

@@ -13,9 +13,7 @@ use keypost_protocol::api::pickups::{
 };
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
-use keypost_protocol::pickup::{
-    MAX_SEALED_BASE64_LEN, Payload, PickupLink, Pin, decode_sealed, delete_key, open,
-};
+use keypost_protocol::pickup::{Payload, PickupLink, Pin, decode_sealed, delete_key, open};
 use reqwest::StatusCode;
 use serde::Serialize;
 use zeroize::Zeroizing;

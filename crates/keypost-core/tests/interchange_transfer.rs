@@ -335,9 +335,8 @@ fn a_cancelled_import_leaves_the_vault_as_it_was() {
     let mut vault = new_vault(&scratch.path().join("vault"));
     vault
         .entries_mut()
-        .add(EntryFields {
+        .add(keypost_core::entry_fields! {
             title: "Before".to_owned(),
-            ..EntryFields::default()
         })
         .unwrap();
     let before = (

@@ -3,7 +3,7 @@
 //! The log lives in the encrypted database, so undo works after a restart.
 
 use super::rows::{id_param, id_set, ids_json};
-use super::{Entries, EntriesError, EntriesMut, Result};
+use super::{Entries, EntriesMut, Result};
 use crate::entry::EntryId;
 use crate::store::{from_nanos, to_nanos};
 use rusqlite::{Transaction, params};

@@ -154,12 +154,11 @@ async fn main() {
     let entry = ada.with(|vault| {
         vault
             .entries_mut()
-            .add(EntryFields {
+            .add(keypost_core::entry_fields! {
                 title: "Router".into(),
                 username: "admin".into(),
                 password: "router-Secret-9904".into(),
                 urls: vec!["https://192.0.2.1".into()],
-                ..EntryFields::default()
             })
             .unwrap()
             .id

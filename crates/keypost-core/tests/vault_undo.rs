@@ -3,7 +3,7 @@
 
 mod support;
 
-use keypost_core::entries::{BulkEdit, EntriesError, UNDO_LIMIT};
+use keypost_core::entries::{BulkEdit, EntriesError, EntryQuery, UNDO_LIMIT};
 use keypost_core::entry::EntryFields;
 use keypost_core::vault::{KdfParams, Vault};
 
@@ -196,4 +196,62 @@ fn undo_of_a_delete_restores_secrets_and_times() {
     ));
     vault.entries_mut().undo().unwrap().unwrap();
     assert_eq!(vault.entries().get(entry.id).unwrap(), entry);
+}
+
+#[test]
+fn bulk_tag_of_ten_thousand_entries_undoes_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
+    let entries = (0..10_000)
+        .map(|i| EntryFields {
+            username: format!("user{i}@example.com"),
+            urls: vec![format!("https://site{i}.example")],
+            notes: format!("Notes for entry {i}"),
+            tags: if i % 2 == 0 {
+                vec!["even".into()]
+            } else {
+                Vec::new()
+            },
+            favourite: i % 7 == 0,
+            ..titled(&format!("Entry {i:05}"))
+        })
+        .collect();
+    let ids = vault.entries_mut().import(entries).unwrap();
+    let before = vault.entries().all().unwrap();
+    let tagged = |vault: &Vault| {
+        let query = EntryQuery {
+            text: Some("BULK-TAG".into()),
+            ..EntryQuery::default()
+        };
+        vault.entries().list(&query).unwrap().len()
+    };
+
+    let outcome = vault
+        .entries_mut()
+        .bulk_edit(&ids, &BulkEdit::AddTags(vec!["bulk-tag".into()]))
+        .unwrap();
+    assert_eq!((outcome.selected, outcome.changed), (10_000, 10_000));
+    assert_eq!(tagged(&vault), 10_000, "the search index has the new tag");
+    let after = vault.entries().all().unwrap();
+    assert!(after.iter().zip(&before).all(|(after, before)| {
+        after.fields.tags.last().map(String::as_str) == Some("bulk-tag")
+            && after.fields.password == before.fields.password
+            && after.created == before.created
+            && after.modified > before.modified
+    }));
+
+    let undone = vault.entries_mut().undo().unwrap().unwrap();
+    assert_eq!(undone.entry_count, 10_000);
+    assert_eq!(
+        vault.entries().all().unwrap(),
+        before,
+        "every field, time and secret"
+    );
+    assert_eq!(tagged(&vault), 0, "the tag left the search index");
+    assert_eq!(
+        vault.entries().undo_history().unwrap().len(),
+        1,
+        "only the import"
+    );
+    assert_eq!(vault.integrity_check().unwrap(), "ok");
 }

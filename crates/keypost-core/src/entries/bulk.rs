@@ -2,10 +2,12 @@
 //! step. A preview computes exactly the same plan without writing.
 
 use super::query::clean_tags;
-use super::rows::{UPSERT_SQL, id_param, upsert};
+use super::rows::{
+    EDITABLE_COLUMNS, UPDATE_EDITABLE_SQL, editable_from_row, id_set, ids_json, update_editable,
+};
 use super::undo::ChangeLog;
 use super::{Entries, EntriesMut, Result};
-use crate::entry::{Entry, EntryId};
+use crate::entry::{EntryFields, EntryId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use time::OffsetDateTime;
@@ -38,10 +40,11 @@ pub struct BulkOutcome {
     pub changed_ids: Vec<EntryId>,
 }
 
-/// An edited (or, for delete, the original) entry per selected entry that changes.
+/// The edited fields (for delete, the original ones) of each selected entry that changes.
 struct Plan {
     outcome: BulkOutcome,
-    changed: Vec<Entry>,
+    changed: Vec<(EntryId, EntryFields)>,
+    modified: OffsetDateTime,
 }
 
 impl Entries<'_> {
@@ -54,6 +57,10 @@ impl Entries<'_> {
 
 impl EntriesMut<'_> {
     /// Applies `edit` to every entry in `ids` (unknown ids fail the whole edit).
+    ///
+    /// Set operations, so the cost is the batch's, not a round trip per entry: one read of the
+    /// selection (without secrets), one statement copying the before-images into the undo log,
+    /// then one statement deleting, or one prepared statement writing each changed entry.
     pub fn bulk_edit(&mut self, ids: &[EntryId], edit: &BulkEdit) -> Result<BulkOutcome> {
         let plan = plan(self.read(), ids, edit)?;
         if plan.changed.is_empty() {
@@ -61,16 +68,16 @@ impl EntriesMut<'_> {
         }
         let tx = self.conn.transaction()?;
         let mut log = ChangeLog::begin(&tx, &plan.outcome.description)?;
-        {
-            let mut write = tx.prepare_cached(UPSERT_SQL)?;
-            let mut delete = tx.prepare_cached("DELETE FROM entries WHERE id = ?1")?;
-            for entry in &plan.changed {
-                log.capture_existing(&tx, &entry.id)?;
-                if matches!(edit, BulkEdit::Delete) {
-                    delete.execute([id_param(&entry.id)])?;
-                } else {
-                    upsert(&mut write, entry)?;
-                }
+        log.capture_existing(&tx, &plan.outcome.changed_ids)?;
+        if matches!(edit, BulkEdit::Delete) {
+            tx.execute(
+                &format!("DELETE FROM entries WHERE id IN ({})", id_set(1)),
+                [ids_json(&plan.outcome.changed_ids)],
+            )?;
+        } else {
+            let mut write = tx.prepare_cached(UPDATE_EDITABLE_SQL)?;
+            for (id, fields) in &plan.changed {
+                update_editable(&mut write, id, fields, plan.modified)?;
             }
         }
         log.finish(&tx)?;
@@ -84,28 +91,41 @@ impl EntriesMut<'_> {
     }
 }
 
+/// Reads the selection in one statement, in the order given, and applies the edit in memory.
 fn plan(entries: Entries<'_>, ids: &[EntryId], edit: &BulkEdit) -> Result<Plan> {
     let edit = clean_edit(edit)?;
     let mut seen = HashSet::with_capacity(ids.len());
-    let now = OffsetDateTime::now_utc();
+    let distinct: Vec<EntryId> = ids.iter().copied().filter(|id| seen.insert(*id)).collect();
+    // CROSS JOIN keeps the id list outside: each id is one lookup in the `id` index.
+    let mut statement = entries.conn.prepare_cached(&format!(
+        "SELECT entries.id, {EDITABLE_COLUMNS}
+         FROM json_each(?1) AS selected CROSS JOIN entries ON entries.id = unhex(selected.value)
+         ORDER BY selected.key"
+    ))?;
+    let rows = statement.query_map([ids_json(&distinct)], |row| Ok(editable_from_row(row)))?;
+    let mut found = 0;
     let mut changed = Vec::new();
-    for id in ids {
-        if !seen.insert(*id) {
-            continue;
+    for row in rows {
+        let (id, mut fields) = row??;
+        found += 1;
+        if apply(&mut fields, &edit) {
+            changed.push((id, fields));
         }
-        let mut entry = entries.get(*id)?;
-        if apply(&mut entry, &edit) {
-            entry.modified = now;
-            changed.push(entry);
-        }
+    }
+    if found < distinct.len() {
+        entries.require_all(&distinct)?;
     }
     let outcome = BulkOutcome {
         description: describe(&edit, changed.len()),
-        selected: seen.len(),
+        selected: distinct.len(),
         changed: changed.len(),
-        changed_ids: changed.iter().map(|entry| entry.id).collect(),
+        changed_ids: changed.iter().map(|(id, _)| *id).collect(),
     };
-    Ok(Plan { outcome, changed })
+    Ok(Plan {
+        outcome,
+        changed,
+        modified: OffsetDateTime::now_utc(),
+    })
 }
 
 /// Tags are cleaned the same way as on add, so "work " and "work" are one tag.
@@ -119,8 +139,7 @@ fn clean_edit(edit: &BulkEdit) -> Result<BulkEdit> {
 }
 
 /// Applies the edit in memory; returns whether anything changed.
-fn apply(entry: &mut Entry, edit: &BulkEdit) -> bool {
-    let fields = &mut entry.fields;
+fn apply(fields: &mut EntryFields, edit: &BulkEdit) -> bool {
     match edit {
         BulkEdit::AddTags(tags) => {
             let before = fields.tags.len();

@@ -1,5 +1,6 @@
 //! The entries feature: what the user stores, lists, searches, tags, bulk-edits and undoes.
-//! Its tables (`entries`, and the change log `changes` + `change_rows`) are schema 1.
+//! Its tables (`entries`, and the change log `changes` + `change_rows`) are schema 1; the
+//! search index over them (`entries_search`) is schema 7.
 //!
 //! The unlocked vault hands out [`Entries`] to read and [`EntriesMut`] to write; every write is
 //! one transaction and one undo step.
@@ -58,6 +59,38 @@ pub(crate) const MIGRATION: Migration = Migration {
         created INTEGER, modified INTEGER, search TEXT, notes TEXT, secret TEXT
     );
     CREATE INDEX change_rows_by_change ON change_rows(change_id);
+    ",
+};
+
+/// Schema 7: a trigram full-text index over `entries.search`, so a search of three or more
+/// characters reads only the rows whose text holds every trigram of the query. The index is
+/// kept by triggers, so every write to `entries` (on any path, by any feature) updates it in
+/// the same transaction; the migration builds it for the rows already there.
+pub(crate) const SEARCH_INDEX_MIGRATION: Migration = Migration {
+    version: 7,
+    sql: "
+    -- External content: the text stays only in `entries.search`; the index holds trigrams.
+    -- `search` is lower-cased already, so the tokenizer compares exactly (no second folding
+    -- that could disagree with Rust's lower-casing).
+    CREATE VIRTUAL TABLE entries_search USING fts5(
+        search, content = 'entries', content_rowid = 'rowid',
+        tokenize = 'trigram case_sensitive 1'
+    );
+    CREATE TRIGGER entries_search_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search);
+    END;
+    CREATE TRIGGER entries_search_delete AFTER DELETE ON entries BEGIN
+        INSERT INTO entries_search (entries_search, rowid, search)
+        VALUES ('delete', old.rowid, old.search);
+    END;
+    -- Edits that leave the text alone (favourite, folder, password) leave the index alone.
+    CREATE TRIGGER entries_search_update AFTER UPDATE OF search ON entries
+    WHEN old.search IS NOT new.search BEGIN
+        INSERT INTO entries_search (entries_search, rowid, search)
+        VALUES ('delete', old.rowid, old.search);
+        INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search);
+    END;
+    INSERT INTO entries_search (entries_search) VALUES ('rebuild');
     ",
 };
 

@@ -11,6 +11,14 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+/// The trigram tokenizer indexes runs of three characters: shorter text cannot use the index.
+const TRIGRAM_LENGTH: usize = 3;
+
+/// `text` as one FTS5 phrase (double quotes doubled): every trigram of it, in sequence.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
 /// How many previous passwords an entry keeps.
 pub const PASSWORD_HISTORY_LIMIT: usize = 50;
 
@@ -56,6 +64,16 @@ impl Entries<'_> {
         Ok(statement.exists([id_param(&id)])?)
     }
 
+    /// Fails with the first of `ids` that is not in the vault.
+    pub(crate) fn require_all(&self, ids: &[EntryId]) -> Result<()> {
+        for id in ids {
+            if !self.contains(*id)? {
+                return Err(EntriesError::NotFound(*id));
+            }
+        }
+        Ok(())
+    }
+
     /// The entries with these ids, in the same order; fails on the first unknown id.
     pub fn get_many(&self, ids: &[EntryId]) -> Result<Vec<Entry>> {
         ids.iter().map(|id| self.get(*id)).collect()
@@ -91,6 +109,11 @@ impl Entries<'_> {
     }
 
     /// The list view: entries matching `query`, sorted by title, without secrets.
+    ///
+    /// Text of three or more characters is looked up in the trigram index (schema 7), which
+    /// yields the rows holding every trigram of the text in sequence; `instr` then confirms
+    /// each candidate, so the meaning stays exactly "substring of `search`". Shorter text has
+    /// no trigram and is matched by a scan of the `search` column.
     pub fn list(&self, query: &EntryQuery) -> Result<Vec<EntrySummary>> {
         let text = query
             .text
@@ -98,17 +121,34 @@ impl Entries<'_> {
             .map(str::trim)
             .filter(|text| !text.is_empty())
             .map(str::to_lowercase);
+        let phrase = text
+            .as_deref()
+            .filter(|text| text.chars().nth(TRIGRAM_LENGTH - 1).is_some())
+            .map(fts_phrase);
+        let candidates = if phrase.is_some() {
+            "rowid IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ?4) AND"
+        } else {
+            ""
+        };
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {SUMMARY_COLUMNS} FROM entries
-             WHERE (?1 IS NULL OR instr(search, ?1) > 0)
+             WHERE {candidates} (?1 IS NULL OR instr(search, ?1) > 0)
                AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(entries.tags)
                                            WHERE json_each.value = ?2))
                AND (?3 = 0 OR favourite = 1)
              ORDER BY title COLLATE NOCASE, rowid"
         ))?;
-        let rows = statement.query_map(params![text, query.tag, query.favourites_only], |row| {
-            Ok(summary_from_row(row))
-        })?;
+        let read_row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<Result<EntrySummary>> =
+            |row| Ok(summary_from_row(row));
+        let rows = match phrase {
+            Some(phrase) => statement.query_map(
+                params![text, query.tag, query.favourites_only, phrase],
+                read_row,
+            )?,
+            None => {
+                statement.query_map(params![text, query.tag, query.favourites_only], read_row)?
+            }
+        };
         let mut out = Vec::new();
         for row in rows {
             out.push(row??);
@@ -233,7 +273,7 @@ impl EntriesMut<'_> {
         let tx = self.conn.transaction()?;
         let mut log =
             ChangeLog::begin(&tx, &format!("Edit \u{201c}{}\u{201d}", entry.fields.title))?;
-        log.capture_existing(&tx, &id)?;
+        log.capture_existing(&tx, &[id])?;
         {
             let mut statement = tx.prepare_cached(UPSERT_SQL)?;
             upsert(&mut statement, &entry)?;

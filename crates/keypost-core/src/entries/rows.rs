@@ -5,6 +5,7 @@ use crate::entry::{CustomField, Entry, EntryFields, EntryId, EntrySummary, Passw
 use crate::store::{from_nanos, to_nanos};
 use rusqlite::{Row, Statement, params};
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use uuid::Uuid;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -13,6 +14,27 @@ pub const ENTRY_COLUMNS: &str =
     "id, title, username, urls, tags, folder, favourite, created, modified, notes, secret";
 /// Columns read for a list row, in the order [`summary_from_row`] expects.
 pub const SUMMARY_COLUMNS: &str = "id, title, username, urls, tags, folder, favourite, modified";
+
+/// Columns a bulk edit reads and may change (never the secret), in the order
+/// [`editable_from_row`] expects after the id.
+pub const EDITABLE_COLUMNS: &str = "title, username, urls, tags, folder, favourite, notes";
+
+/// Writes back what a bulk edit may change, with the search text made from it.
+pub const UPDATE_EDITABLE_SQL: &str = "
+    UPDATE entries SET username = ?2, urls = ?3, tags = ?4, folder = ?5, favourite = ?6,
+                       notes = ?7, search = ?8, modified = ?9
+    WHERE id = ?1";
+
+/// The entries with the ids in the JSON array `?N` (see [`ids_json`]), for `IN`.
+pub fn id_set(parameter: usize) -> String {
+    format!("SELECT unhex(value) FROM json_each(?{parameter})")
+}
+
+/// Ids as one JSON array of hex strings: a whole batch bound as a single parameter.
+pub fn ids_json(ids: &[EntryId]) -> String {
+    let hex: Vec<String> = ids.iter().map(|id| id.0.simple().to_string()).collect();
+    serde_json::Value::from(hex).to_string()
+}
 
 /// Inserts a new entry or overwrites the one with the same id.
 pub const UPSERT_SQL: &str = "
@@ -91,6 +113,42 @@ pub fn search_text(fields: &EntryFields) -> String {
         text.push_str(&part.to_lowercase());
     }
     text
+}
+
+/// Writes the editable fields of entry `id` with a prepared [`UPDATE_EDITABLE_SQL`] statement.
+pub fn update_editable(
+    statement: &mut Statement<'_>,
+    id: &EntryId,
+    fields: &EntryFields,
+    modified: OffsetDateTime,
+) -> Result<()> {
+    statement.execute(params![
+        id_param(id),
+        fields.username,
+        to_json(&fields.urls)?,
+        to_json(&fields.tags)?,
+        fields.folder,
+        fields.favourite,
+        fields.notes,
+        search_text(fields),
+        to_nanos(modified)?,
+    ])?;
+    Ok(())
+}
+
+/// The id (column 0) and [`EDITABLE_COLUMNS`] (from column 1) of a row; secrets stay empty.
+pub fn editable_from_row(row: &Row<'_>) -> Result<(EntryId, EntryFields)> {
+    let fields = EntryFields {
+        title: row.get(1)?,
+        username: row.get(2)?,
+        urls: from_json(&row.get::<_, String>(3)?)?,
+        tags: from_json(&row.get::<_, String>(4)?)?,
+        folder: row.get(5)?,
+        favourite: row.get(6)?,
+        notes: row.get(7)?,
+        ..EntryFields::default()
+    };
+    Ok((id_from_row(row, 0)?, fields))
 }
 
 pub fn entry_from_row(row: &Row<'_>) -> Result<Entry> {

@@ -2,8 +2,8 @@
 //! before-image of each entry it touches into `change_rows`; undo puts the before-images back.
 //! The log lives in the encrypted database, so undo works after a restart.
 
-use super::rows::id_param;
-use super::{Entries, EntriesError, EntriesMut, Result};
+use super::rows::{id_param, id_set, ids_json};
+use super::{Entries, EntriesMut, Result};
 use crate::entry::EntryId;
 use crate::store::{from_nanos, to_nanos};
 use rusqlite::{Transaction, params};
@@ -56,19 +56,22 @@ impl ChangeLog {
         })
     }
 
-    /// Saves the current row of an existing entry before it is changed or deleted.
-    pub fn capture_existing(&mut self, tx: &Transaction<'_>, id: &EntryId) -> Result<()> {
-        let mut statement = tx.prepare_cached(
+    /// Saves the current rows of existing entries before they are changed or deleted: one
+    /// statement for the whole batch. Fails with the first id that is not in the vault.
+    pub fn capture_existing(&mut self, tx: &Transaction<'_>, ids: &[EntryId]) -> Result<()> {
+        let mut statement = tx.prepare_cached(&format!(
             "INSERT INTO change_rows (change_id, entry_id, existed, title, username, urls, tags,
                                       folder, favourite, created, modified, search, notes, secret)
              SELECT ?1, id, 1, title, username, urls, tags, folder, favourite, created, modified,
                     search, notes, secret
-             FROM entries WHERE id = ?2",
-        )?;
-        if statement.execute(params![self.change_id, id_param(id)])? == 0 {
-            return Err(EntriesError::NotFound(*id));
+             FROM entries WHERE id IN ({})",
+            id_set(2)
+        ))?;
+        let captured = statement.execute(params![self.change_id, ids_json(ids)])?;
+        if captured < ids.len() {
+            Entries::new(tx).require_all(ids)?;
         }
-        self.captured += 1;
+        self.captured += captured;
         Ok(())
     }
 
@@ -114,8 +117,21 @@ impl EntriesMut<'_> {
         let Some(record) = newest_changes(&tx, 1)?.into_iter().next() else {
             return Ok(None);
         };
+        // Three set operations, so an entry the change only edited keeps its row (and rowid),
+        // and the search index is touched only where the text differs.
         tx.execute(
-            "DELETE FROM entries WHERE id IN (SELECT entry_id FROM change_rows WHERE change_id = ?1)",
+            "DELETE FROM entries WHERE id IN
+                 (SELECT entry_id FROM change_rows WHERE change_id = ?1 AND existed = 0)",
+            params![record.id],
+        )?;
+        tx.execute(
+            "UPDATE entries SET
+                 title = before.title, username = before.username, urls = before.urls,
+                 tags = before.tags, folder = before.folder, favourite = before.favourite,
+                 created = before.created, modified = before.modified, search = before.search,
+                 notes = before.notes, secret = before.secret
+             FROM change_rows AS before
+             WHERE before.change_id = ?1 AND before.existed = 1 AND entries.id = before.entry_id",
             params![record.id],
         )?;
         tx.execute(
@@ -123,7 +139,9 @@ impl EntriesMut<'_> {
                                   modified, search, notes, secret)
              SELECT entry_id, title, username, urls, tags, folder, favourite, created, modified,
                     search, notes, secret
-             FROM change_rows WHERE change_id = ?1 AND existed = 1",
+             FROM change_rows AS before
+             WHERE change_id = ?1 AND existed = 1
+               AND NOT EXISTS (SELECT 1 FROM entries WHERE id = before.entry_id)",
             params![record.id],
         )?;
         tx.execute(

@@ -36,6 +36,7 @@ pub(crate) const SCHEMA: &[Migration] = &[
     contacts::MIGRATION,
     messages::MIGRATION,
     messages::SEQUENCE_MIGRATION,
+    entries::SEARCH_INDEX_MIGRATION,
 ];
 
 /// Folder name of the vault inside the OS data folder.

@@ -40,15 +40,14 @@ fn random_fields(rng: &mut StdRng) -> EntryFields {
         .map(|_| random_text(rng, 12))
         .collect::<Vec<_>>()
         .join("\n");
-    EntryFields {
+    keypost_core::entry_fields! {
         title: random_text(rng, 10),
         username: random_text(rng, 8),
         password: random_text(rng, 8),
-        urls,
-        notes,
-        tags,
+        urls: urls,
+        notes: notes,
+        tags: tags,
         favourite: rng.gen_bool(0.2),
-        ..EntryFields::default()
     }
 }
 

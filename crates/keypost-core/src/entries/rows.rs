@@ -138,7 +138,7 @@ pub fn update_editable(
 
 /// The id (column 0) and [`EDITABLE_COLUMNS`] (from column 1) of a row; secrets stay empty.
 pub fn editable_from_row(row: &Row<'_>) -> Result<(EntryId, EntryFields)> {
-    let fields = EntryFields {
+    let fields = crate::entry_fields! {
         title: row.get(1)?,
         username: row.get(2)?,
         urls: from_json(&row.get::<_, String>(3)?)?,
@@ -146,7 +146,6 @@ pub fn editable_from_row(row: &Row<'_>) -> Result<(EntryId, EntryFields)> {
         folder: row.get(5)?,
         favourite: row.get(6)?,
         notes: row.get(7)?,
-        ..EntryFields::default()
     };
     Ok((id_from_row(row, 0)?, fields))
 }

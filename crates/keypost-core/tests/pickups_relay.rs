@@ -4,7 +4,6 @@
 
 mod support;
 
-use keypost_core::entry::EntryFields;
 use keypost_core::pickups::{
     self, LinkRelay, PickupError, PickupInbox, RelayClient, RelayClients, SendOptions, SentPickup,
 };

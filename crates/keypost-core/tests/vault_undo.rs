@@ -203,17 +203,19 @@ fn bulk_tag_of_ten_thousand_entries_undoes_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let mut vault = Vault::create(&dir.path().join("v"), PASSWORD, KdfParams::FLOOR).unwrap();
     let entries = (0..10_000)
-        .map(|i| EntryFields {
-            username: format!("user{i}@example.com"),
-            urls: vec![format!("https://site{i}.example")],
-            notes: format!("Notes for entry {i}"),
-            tags: if i % 2 == 0 {
-                vec!["even".into()]
-            } else {
-                Vec::new()
-            },
-            favourite: i % 7 == 0,
-            ..titled(&format!("Entry {i:05}"))
+        .map(|i| {
+            keypost_core::entry_fields! {
+                title: format!("Entry {i:05}"),
+                username: format!("user{i}@example.com"),
+                urls: vec![format!("https://site{i}.example")],
+                notes: format!("Notes for entry {i}"),
+                tags: if i % 2 == 0 {
+                    vec!["even".into()]
+                } else {
+                    Vec::new()
+                },
+                favourite: i % 7 == 0,
+            }
         })
         .collect();
     let ids = vault.entries_mut().import(entries).unwrap();

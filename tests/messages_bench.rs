@@ -13,7 +13,6 @@
 mod support;
 
 use keypost_core::contacts;
-use keypost_core::entry::EntryFields;
 use keypost_core::inbox::InboxClient;
 use keypost_core::messages;
 use keypost_core::vault::{KdfParams, Vault};

@@ -166,10 +166,6 @@ export type MyId = { card: IdCard, account: RelayAccount | null,
  */
 qr_svg: string, };
 export type OpenedInvite = { token: number, invite: InvitePreview, };
-
-/**
- * A pickup link that opened the app, for the Receive tab. No `Debug`: it holds the secret.
- */
 export type OpenedLink = { 
 /**
  * The web form of the link.

@@ -249,7 +249,7 @@ async fn a_status_answer_of_1_gib_is_cut_off_at_64_kib_however_it_comes() {
         assert_eq!(PickupStatus::MAX_LEN, MAX_SMALL_ANSWER_LEN);
         assert_eq!(error.code(), "relay_unreachable");
         assert!(
-            error.to_string().contains("larger than 65536 bytes"),
+            error.to_string().contains("larger than the 65536 bytes"),
             "{error}"
         );
         // The client stopped reading: the relay got rid of far less than its gigabyte (what
@@ -282,9 +282,10 @@ async fn an_open_answer_of_1_gib_is_cut_off_at_the_largest_sealed_pickup() {
             relay.written()
         );
     }
-    // Memory stayed bounded: nowhere near the gigabyte (the old client held two).
+    // Memory stayed bounded: nowhere near the gigabyte (the old client held two). The bound
+    // covers the whole test process, whose other tests run at the same time.
     assert!(
-        peak_resident_bytes() < 256 << 20,
+        peak_resident_bytes() < 512 << 20,
         "peak {} bytes",
         peak_resident_bytes()
     );

@@ -197,7 +197,10 @@ async fn three_wrong_pins_destroy_the_copy_and_the_sender_sees_it() {
     let listed = world.sent_pickups();
     let cached = listed[0].last_status.as_ref().expect("a cached status");
     assert_eq!(cached.state, PickupState::Destroyed);
-    assert_eq!(listed[0].pin, sent.pin, "the record is otherwise unchanged");
+    assert_eq!(
+        listed[0].pin, "",
+        "an ended pickup's PIN leaves the sent log"
+    );
 }
 
 #[tokio::test]

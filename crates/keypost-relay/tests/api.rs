@@ -610,16 +610,17 @@ async fn owner_sees_events_and_can_revoke(db: Db) {
     assert_row_deleted(&relay, &pickup).await;
 }
 
-/// POSTs `body` as JSON to `path` and checks it is refused as "not an object".
-async fn assert_not_an_object(relay: &TestRelay, path: &str, body: &str) {
-    let response = relay
+/// POSTs `body` as JSON to `path` (with the pickup's access key when the route needs one) and
+/// checks it is refused as "not an object".
+async fn assert_not_an_object(relay: &TestRelay, path: &str, body: &str, access: Option<String>) {
+    let mut request = relay
         .http
         .post(relay.url(path))
-        .header("content-type", "application/json")
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
+        .header("content-type", "application/json");
+    if let Some(access) = access {
+        request = request.header("authorization", access);
+    }
+    let response = request.body(body.to_owned()).send().await.unwrap();
     assert_eq!(response.status(), 400, "{path} {body}");
     let error = error_of(response).await;
     assert_eq!(error.error.code, ErrorCode::BadRequest);
@@ -657,7 +658,7 @@ async fn pickup_routes_take_json_objects_only() {
         "null",
         "true",
     ] {
-        assert_not_an_object(&relay, "/api/v1/pickups", body).await;
+        assert_not_an_object(&relay, "/api/v1/pickups", body, None).await;
     }
     assert_eq!(
         relay
@@ -681,10 +682,16 @@ async fn pickup_routes_take_json_objects_only() {
     let challenge = api.challenge_text(&pickup).await;
     let open_as_array = serde_json::json!([challenge, pickup.proof(&challenge)]).to_string();
     let open_path = format!("/api/v1/pickups/{}/open", pickup.id_text());
-    assert_not_an_object(&relay, &open_path, &open_as_array).await;
+    assert_not_an_object(&relay, &open_path, &open_as_array, Some(pickup.access())).await;
     let delete_as_array = serde_json::json!([b64::encode(&pickup.delete_key)]).to_string();
     let delete_path = format!("/api/v1/pickups/{}/delete", pickup.id_text());
-    assert_not_an_object(&relay, &delete_path, &delete_as_array).await;
+    assert_not_an_object(
+        &relay,
+        &delete_path,
+        &delete_as_array,
+        Some(pickup.access()),
+    )
+    .await;
     let status: PickupStatus = api.status(&pickup).await.json().await.unwrap();
     assert_eq!(
         (status.attempts_left, status.views_left),

@@ -295,7 +295,7 @@ impl Messages<'_> {
     pub(crate) fn inbox(&self) -> Result<Vec<InboxRow>> {
         let mut statement = self.conn.prepare(&format!(
             "SELECT {INBOX_COLUMNS} FROM {INBOX_WITH_GAPS} WHERE deleted_at IS NULL
-             ORDER BY sent_at, received_at"
+             ORDER BY sent_at, received_at, message_id"
         ))?;
         let rows = statement
             .query_map([], raw_inbox)?

@@ -81,7 +81,7 @@ async fn the_master_password_changes_in_settings_and_only_the_new_one_unlocks() 
     app.wait_texts("toast", |toasts| {
         toasts
             .iter()
-            .any(|toast| toast == "Master password changed. Use the new one from now on.")
+            .any(|toast| toast.starts_with("Master password changed. Use the new one from now on."))
     })
     .await;
     assert_eq!(app.value("current-password").await, "");

@@ -80,7 +80,9 @@ pub fn run() -> ExitCode {
         .build(context)
         .map(|app| {
             app.run(|app, event| {
-                if let tauri::RunEvent::Exit = event {
+                // Before `Exit`: on `Exit` the clipboard plugin has already dropped its
+                // clipboard (arboard must be dropped before the process ends).
+                if let tauri::RunEvent::ExitRequested { .. } = event {
                     clipboard::clear_copied_secret(app);
                 }
             })

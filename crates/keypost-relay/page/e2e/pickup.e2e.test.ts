@@ -383,6 +383,8 @@ describe('the pickup page in Chromium', () => {
     await page.reload();
     await page.locator('[data-state=bad_link]').waitFor();
     expect(requests.slice(beforeReload).filter((request) => request.url.includes('/api/'))).toEqual([]);
+    // From the same page, only the fragment would change (no new load): open it afresh.
+    await page.goto('about:blank');
     await page.goto(sent.link);
     await page.locator('[data-state=gone]').waitFor();
     await expect(page.locator('h1').textContent()).resolves.toBe('This link has expired, was used up, or was destroyed');

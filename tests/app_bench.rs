@@ -13,7 +13,7 @@ use keypost_core::vault::{KdfParams, Vault};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use support::app_driver::{AppDirs, AppSession};
-use support::measure::{app_processes, default_binary, ms, rss_kib};
+use support::measure::{default_binary, ms, print_app_rss};
 
 const MASTER_PASSWORD: &str = "benchmark master password 2026";
 const COLD_STARTS: usize = 5;
@@ -149,15 +149,6 @@ async fn main() {
     );
 
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let mut total = 0;
-    for (pid, name) in app_processes(&binary) {
-        let kib = rss_kib(pid);
-        total += kib;
-        println!("RSS {name} (pid {pid}): {:.1} MiB", kib as f64 / 1024.0);
-    }
-    println!(
-        "RSS app + web view with {LARGE_VAULT} entries listed: {:.1} MiB",
-        total as f64 / 1024.0
-    );
+    print_app_rss(&binary, &format!("with {LARGE_VAULT} entries listed"));
     app.quit().await;
 }

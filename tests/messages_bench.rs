@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use support::app_driver::{AppDirs, AppSession};
-use support::measure::{app_processes, default_binary, ms, rss_kib};
+use support::measure::{default_binary, ms, print_app_rss};
 
 const MASTER_PASSWORD: &str = "benchmark master password 2026";
 const MESSAGES: usize = 10_000;
@@ -244,16 +244,7 @@ async fn main() {
     println!("inbox rows in the web view's DOM: {in_dom}");
 
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let mut total = 0;
-    for (pid, name) in app_processes(&binary) {
-        let kib = rss_kib(pid);
-        total += kib;
-        println!("RSS {name} (pid {pid}): {:.1} MiB", kib as f64 / 1024.0);
-    }
-    println!(
-        "RSS app + web view with {MESSAGES} messages listed: {:.1} MiB",
-        total as f64 / 1024.0
-    );
+    print_app_rss(&binary, &format!("with {MESSAGES} messages listed"));
     app.quit().await;
     relay.shutdown().await.unwrap();
 }

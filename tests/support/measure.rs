@@ -30,6 +30,21 @@ pub fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// Prints the resident memory of the app and each of its processes, and their sum labelled
+/// `what` ("with 10,000 messages listed").
+pub fn print_app_rss(binary: &Path, what: &str) {
+    let mut total = 0;
+    for (pid, name) in app_processes(binary) {
+        let kib = rss_kib(pid);
+        total += kib;
+        println!("RSS {name} (pid {pid}): {:.1} MiB", kib as f64 / 1024.0);
+    }
+    println!(
+        "RSS app + web view {what}: {:.1} MiB",
+        total as f64 / 1024.0
+    );
+}
+
 /// The app's process and its descendants (WebKit's web and network processes).
 pub fn app_processes(binary: &Path) -> Vec<(u32, String)> {
     let binary = binary.canonicalize().unwrap();

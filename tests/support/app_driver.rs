@@ -344,13 +344,21 @@ impl AppSession {
         terminate(&mut self.driver);
     }
 
+    /// Waits for the element with this test id. Every error is retried until `WAIT`, not only
+    /// "no such element": WebKitWebDriver answers a find issued while the page re-renders (a
+    /// dialog opening) with an error whose message is empty, and that is as transient.
     pub async fn element(&self, testid: &str) -> fantoccini::elements::Element {
-        self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(&format!("[data-testid='{testid}']")))
-            .await
-            .unwrap_or_else(|error| panic!("no element {testid}: {error}"))
+        let selector = format!("[data-testid='{testid}']");
+        let started = Instant::now();
+        loop {
+            match self.client.find(Locator::Css(&selector)).await {
+                Ok(element) => return element,
+                Err(error) if started.elapsed() > WAIT => {
+                    panic!("no element {testid}: {error:?}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     /// Clicks, retrying while the element is not yet clickable (still rendering or moving).

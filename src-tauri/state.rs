@@ -5,7 +5,7 @@ use keypost_core::access::{Locked, VaultAccess};
 use keypost_core::contacts::InvitePreview;
 use keypost_core::entry::{Entry, EntryId, EntrySummary};
 use keypost_core::interchange::csv::CsvScan;
-use keypost_core::pickups::unsaved_entries;
+use keypost_core::pickups::{RelayClient, unsaved_entries};
 use keypost_core::vault::Vault;
 use keypost_protocol::inbox::InviteLink;
 use keypost_protocol::pickup::{Payload, PickupLink};
@@ -179,17 +179,23 @@ impl AppState {
         }
     }
 
-    pub fn relay_info(&self) -> CommandResult<RelayInfo> {
+    /// The relay in use and whether it emails links: the built-in relay never does (so no file
+    /// of it holds a link); a relay set in Settings is asked, and `None` says it could not be.
+    pub async fn relay_info(&self) -> CommandResult<RelayInfo> {
         let url = self.relay_url()?;
         let built_in = self.settings().custom_relay().is_none();
-        let outbox = match (&self.built_in_relay, built_in) {
-            (Ok(relay), true) => Some(relay.outbox().display().to_string()),
-            _ => None,
+        let sends_email = if built_in {
+            Some(false)
+        } else {
+            match RelayClient::new(&url) {
+                Ok(client) => client.capabilities().await.ok().map(|about| about.email),
+                Err(_) => None,
+            }
         };
         Ok(RelayInfo {
             url,
             built_in,
-            outbox,
+            sends_email,
         })
     }
 

@@ -109,7 +109,7 @@ fn announce<R: Runtime>(app: &AppHandle<R>, news: &PickupNews) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use keypost_core::pickups::SentState;
+    use keypost_core::pickups::{LinkDelivery, SentState};
     use keypost_protocol::api::pickups::PickupEvent;
     use keypost_protocol::pickup::PickupId;
 
@@ -121,7 +121,8 @@ mod tests {
             deep_link: String::new(),
             pin: "52817".into(),
             owner_token: String::new(),
-            recipient_email: "ana@example.com".into(),
+            recipient_email: Some("ana@example.com".into()),
+            delivery: LinkDelivery::RelayEmails,
             expires_at: String::new(),
             emailed: true,
             entry_titles: vec!["Mail".into()],
@@ -180,7 +181,7 @@ mod tests {
         let news = seen.news(&sent(), &second, since);
         assert_eq!(news.len(), 1);
         assert_eq!(news[0].kind, PickupEventKind::Destroyed);
-        assert_eq!(news[0].recipient_email, "ana@example.com");
+        assert_eq!(news[0].recipient_email.as_deref(), Some("ana@example.com"));
         assert!(seen.finished.contains(&sent().id), "no more polling");
     }
 }

@@ -132,13 +132,8 @@ async fn main() {
     wait_count(&app, "100,000 entries").await;
 
     let jumped = Instant::now();
-    app.client
-        .execute(
-            "document.querySelector(\"[data-testid='entry-list']\").scrollTop = 52 * 50000",
-            vec![],
-        )
-        .await
-        .unwrap();
+    app.run_script("document.querySelector(\"[data-testid='entry-list']\").scrollTop = 52 * 50000")
+        .await;
     app.wait_texts("entry-title", |titles| {
         titles.iter().any(|t| t == "Entry 050000")
     })

@@ -34,7 +34,7 @@ use keypost_relay::RunningRelay;
 use rewriting_proxy::RewritingProxy;
 use smtp::SmtpSink;
 use std::path::{Path, PathBuf};
-use support::app_driver::{AppDirs, AppSession, wait_for_file};
+use support::app_driver::{AppDirs, AppSession, my_turn, wait_for_file};
 use support::relay::start_relay;
 
 const PASSWORD_ADA: &str = "Ada-invites-Keypost-e2e-2026!";
@@ -155,6 +155,7 @@ fn swap_answer(proxy: &RewritingProxy, victim: InviteId, genuine: InviteId) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_instances() {
+    let _turn = my_turn().await;
     let smtp = SmtpSink::start();
     let relay_data = tempfile::tempdir().unwrap();
     let proxy = RewritingProxy::bind().await;

@@ -11,7 +11,7 @@ use keypost_core::entries::EntryQuery;
 use keypost_core::vault::{Vault, VaultError};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use support::app_driver::{AppDirs, AppSession};
+use support::app_driver::{AppDirs, AppSession, my_turn};
 
 const FIRST_PASSWORD: &str = "Tr0ub4dor&3-Keypost-e2e!";
 const SECOND_PASSWORD: &str = "correct-Horse-battery-staple-42";
@@ -45,6 +45,7 @@ async fn fill_password_change(app: &AppSession, current: &str, new: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_master_password_changes_in_settings_and_only_the_new_one_unlocks() {
+    let _turn = my_turn().await;
     let dirs = AppDirs::new();
     let app = AppSession::launch(binary(), &dirs).await;
     app.create_vault(FIRST_PASSWORD).await;
@@ -68,13 +69,7 @@ async fn the_master_password_changes_in_settings_and_only_the_new_one_unlocks() 
     // The right one: progress while Rust works, then the confirmation.
     app.element("current-password").await.clear().await.unwrap();
     app.type_into("current-password", FIRST_PASSWORD).await;
-    app.client
-        .execute(
-            "document.querySelector(\"[data-testid='change-password-form']\").scrollIntoView({block: 'end'})",
-            vec![],
-        )
-        .await
-        .unwrap();
+    app.run_script("document.querySelector(\"[data-testid='change-password-form']\").scrollIntoView({block: 'end'})").await;
     app.screenshot(&screenshots_dir().join("settings.png"))
         .await;
     app.click("change-password-submit").await;
@@ -139,6 +134,7 @@ fn open_after_kill(path: &Path, delay: Duration) -> &'static str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_app_during_a_password_change_leaves_the_old_or_the_new_password() {
+    let _turn = my_turn().await;
     let dirs = AppDirs::new();
     let app = AppSession::launch(binary(), &dirs).await;
     app.create_vault(FIRST_PASSWORD).await;

@@ -4,10 +4,12 @@
 //! link read from that email with the PIN and saves both entries. B is started with the
 //! `keypost://` form of the link, as the system does for "Open in Keypost"; a second start with
 //! another link hands it to the running B (single instance over a private D-Bus session bus).
+//! And a send through the app's built-in relay, which sends no email: the sender delivers the
+//! link, and no file of that relay holds it.
 //!
 //! Needs what `tests/e2e_vault.rs` needs, plus python3-aiosmtpd and dbus-daemon. Run:
 //! `cargo test -p keypost-app --test e2e_sharing`. Also refreshes docs/screenshots/send-dialog.png,
-//! send-result.png and receive.png.
+//! send-result.png, send-result-deliver-myself.png and receive.png.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../crates/keypost-relay/tests/support/smtp.rs"]
@@ -18,7 +20,7 @@ use keypost_protocol::b64;
 use keypost_protocol::pickup::{LinkSecret, PickupLink};
 use smtp::SmtpSink;
 use std::path::{Path, PathBuf};
-use support::app_driver::{AppDirs, AppSession};
+use support::app_driver::{AppDirs, AppSession, my_turn};
 use support::relay::start_relay;
 
 const PASSWORD_A: &str = "Ada-sends-Keypost-e2e-2026!";
@@ -31,6 +33,7 @@ fn screenshots_dir() -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() {
+    let _turn = my_turn().await;
     let smtp = SmtpSink::start();
     let relay_data = tempfile::tempdir().unwrap();
     let relay = start_relay(relay_data.path(), smtp.port, None).await;
@@ -61,6 +64,12 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
         .wait_texts("bulk-count", |count| count == ["2 selected"])
         .await;
     sender.click("bulk-send").await;
+    // This relay has a mail server, so it emails the link unless the sender says otherwise.
+    sender
+        .wait_attributes("send-delivery", "data-delivery", |delivery| {
+            delivery == ["relay_emails"]
+        })
+        .await;
     sender.type_into("send-email", "bo@example.org").await;
     assert_eq!(
         sender.value("send-name").await,
@@ -201,4 +210,104 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
     recipient.quit().await;
 
     relay.shutdown().await.unwrap();
+}
+
+/// Every file below `dir`, read whole.
+fn files_below(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                found.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    found
+}
+
+/// Through the app's built-in relay, which has no mail server, the sender delivers the link:
+/// the dialog says so and offers a ready message for the mail program, and no file of the
+/// relay holds the link. The emails an earlier version wrote to its outbox folder are removed
+/// when the app starts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_built_in_relay_leaves_the_link_to_the_sender_and_keeps_no_copy_of_it() {
+    let _turn = my_turn().await;
+    let dirs = AppDirs::new();
+    let old_outbox = dirs.built_in_relay().join("outbox");
+    std::fs::create_dir_all(&old_outbox).unwrap();
+    std::fs::write(
+        old_outbox.join("1764000000-old.eml"),
+        "http://127.0.0.1:47810/p/AAAAAAAAAAAAAAAAAAAAAA#an-old-link-secret",
+    )
+    .unwrap();
+    let app = AppSession::launch(Path::new(env!("CARGO_BIN_EXE_keypost-app")), &dirs).await;
+    app.create_vault(PASSWORD_A).await;
+    assert!(
+        !old_outbox.exists(),
+        "the old outbox and its emails are gone"
+    );
+    app.add_entry(
+        "Home Wi-Fi",
+        "guest",
+        ENTRY_PASSWORDS[0],
+        "https://wifi.example.org",
+    )
+    .await;
+    app.click_containing("entry-title", "Home Wi-Fi").await;
+    app.click("entry-send").await;
+    app.wait_attributes("send-delivery", "data-delivery", |delivery| {
+        delivery == ["sender_delivers"]
+    })
+    .await;
+    app.wait_texts("send-delivery-hint", |hint| {
+        hint.len() == 1 && hint[0].contains("This relay sends no email.")
+    })
+    .await;
+    app.type_into("send-name", "Ada Lovelace").await;
+    let pin = app.value("send-pin").await;
+    app.click("send-submit").await;
+
+    let link = {
+        app.element("send-result-link").await;
+        app.value("send-result-link").await
+    };
+    let fragment = link
+        .split_once('#')
+        .expect("a link with its secret")
+        .1
+        .to_owned();
+    let mailto = app
+        .wait_attributes("send-result-mailto", "href", |href| {
+            href.len() == 1 && href[0].starts_with("mailto:")
+        })
+        .await
+        .remove(0);
+    assert!(
+        mailto.contains(&fragment),
+        "the ready message holds the link"
+    );
+    assert!(!mailto.contains(&pin), "never the PIN");
+    app.wait_texts("send-result-emailed", |text| {
+        text.len() == 1 && text[0].contains("the relay never saw it")
+    })
+    .await;
+    app.screenshot(&screenshots_dir().join("send-result-deliver-myself.png"))
+        .await;
+
+    let files = files_below(&dirs.built_in_relay());
+    assert!(files.iter().any(|(path, _)| path.ends_with("relay.db")));
+    for (path, bytes) in &files {
+        assert!(
+            !bytes
+                .windows(fragment.len())
+                .any(|window| window == fragment.as_bytes()),
+            "{path:?} holds the link"
+        );
+    }
+    assert!(!old_outbox.exists(), "and no new outbox");
+    app.quit().await;
 }

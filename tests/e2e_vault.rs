@@ -14,7 +14,7 @@ use fantoccini::Locator;
 use fantoccini::key::Key;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use support::app_driver::{AppDirs, AppSession, WAIT, wait_for_file};
+use support::app_driver::{AppDirs, AppSession, WAIT, my_turn, wait_for_file};
 
 const MASTER_PASSWORD: &str = "Tr0ub4dor&3-Keypost-e2e!";
 
@@ -28,6 +28,7 @@ fn backspaces(count: usize) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
+    let _turn = my_turn().await;
     let dirs = AppDirs::new();
     let app = AppSession::launch(Path::new(env!("CARGO_BIN_EXE_keypost-app")), &dirs).await;
 
@@ -268,6 +269,7 @@ fn clipboard_text(display: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_copied_password_leaves_the_clipboard_when_the_vault_locks() {
+    let _turn = my_turn().await;
     if std::env::var_os(PRINT_CLIPBOARD).is_some() {
         let text = arboard::Clipboard::new()
             .and_then(|mut clipboard| clipboard.get_text())

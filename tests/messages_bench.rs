@@ -110,16 +110,11 @@ fn note(n: usize) -> String {
 
 async fn scroll_to_row(app: &AppSession, row: usize) -> Duration {
     let started = Instant::now();
-    app.client
-        .execute(
-            &format!(
-                "document.querySelector(\"[data-testid='inbox-list']\").scrollTop = {}",
-                row * ROW_HEIGHT
-            ),
-            vec![],
-        )
-        .await
-        .unwrap();
+    app.run_script(&format!(
+        "document.querySelector(\"[data-testid='inbox-list']\").scrollTop = {}",
+        row * ROW_HEIGHT
+    ))
+    .await;
     // Newest first: row `row` is message MESSAGES - 1 - row.
     let wanted = note(MESSAGES - 1 - row);
     app.wait_texts("inbox-row", |rows| {

@@ -133,7 +133,7 @@ commands! {
         -> ReceivedSummary;
     async sharing::save_received(state; token: u32) -> u32;
     sync sharing::copy_text(app, state; text: String) -> CopyReceipt;
-    sync sharing::relay_info(state) -> RelayInfo;
+    async sharing::relay_info(state) -> RelayInfo;
     sync sharing::take_opened_link(state) -> Option<OpenedLink>;
 
     sync people::my_id(state) -> Option<MyId>;

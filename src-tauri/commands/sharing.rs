@@ -60,7 +60,9 @@ pub fn check_email(address: String) -> CommandResult<String> {
 
 fn send_options(request: &SendRequest, pin: Pin) -> SendOptions {
     SendOptions {
-        recipient_email: request.recipient_email.trim().to_owned(),
+        recipient_email: Some(request.recipient_email.trim().to_owned())
+            .filter(|email| !email.is_empty()),
+        delivery: request.delivery,
         sender_name: request.sender_name.trim().to_owned(),
         message: request.message.clone(),
         pin,
@@ -87,8 +89,10 @@ pub fn qr(text: &str) -> CommandResult<String> {
     })
 }
 
-fn copy_view(sent: &SentPickup) -> CommandResult<SentCopy> {
+/// `sender_name` signs the ready message of a link the sender delivers.
+fn copy_view(sent: &SentPickup, sender_name: &str) -> CommandResult<SentCopy> {
     let qr_svg = qr(&sent.link)?;
+    let message = pickups::link_message(sent, sender_name);
     Ok(SentCopy {
         id: sent.id.clone(),
         link: sent.link.clone(),
@@ -97,11 +101,15 @@ fn copy_view(sent: &SentPickup) -> CommandResult<SentCopy> {
         recipient_email: sent.recipient_email.clone(),
         expires_at: sent.expires_at.clone(),
         emailed: sent.emailed,
+        delivery: sent.delivery,
         entry_titles: sent.entry_titles.clone(),
+        mail_subject: message.subject,
+        mail_body: message.body,
     })
 }
 
-/// Seals copies of the selected entries and deposits them on the relay, which emails the link:
+/// Seals copies of the selected entries and deposits them on the relay, which emails the link
+/// or leaves it to the sender (`request.delivery`):
 /// one pickup for all, or one per entry with its own random PIN. Each is kept in the Sent list
 /// before it is deposited, so it can be followed even if the vault locks meanwhile.
 #[tauri::command]
@@ -126,8 +134,11 @@ pub async fn send_entries(
     };
     // The name becomes the send dialog's default; a settings file that cannot be written does
     // not hide a send that worked.
-    state.remember_sender_name(request.sender_name.trim()).ok();
-    sent.iter().map(copy_view).collect()
+    let sender_name = request.sender_name.trim();
+    state.remember_sender_name(sender_name).ok();
+    sent.iter()
+        .map(|sent| copy_view(sent, sender_name))
+        .collect()
 }
 
 fn sent_record(state: &AppState, id: &str) -> CommandResult<SentPickup> {
@@ -147,7 +158,7 @@ pub fn sent_list(state: State<'_, AppState>) -> CommandResult<Vec<SentRow>> {
 /// The link, QR code and PIN of a sent pickup, to show again.
 #[tauri::command]
 pub fn sent_copy(state: State<'_, AppState>, id: String) -> CommandResult<SentCopy> {
-    copy_view(&sent_record(&state, &id)?)
+    copy_view(&sent_record(&state, &id)?, &state.settings().sender_name)
 }
 
 /// What the relay says about a sent pickup now (also kept in the vault for the next listing).
@@ -224,9 +235,11 @@ pub fn copy_text(
     })
 }
 
+/// The relay in use, and whether it emails links (asked of a relay set in Settings; the
+/// built-in relay sends no email).
 #[tauri::command]
-pub fn relay_info(state: State<'_, AppState>) -> CommandResult<RelayInfo> {
-    state.relay_info()
+pub async fn relay_info(state: State<'_, AppState>) -> CommandResult<RelayInfo> {
+    state.relay_info().await
 }
 
 /// The pickup link the app was opened with (`keypost://…`), once, as a web link for the

@@ -104,6 +104,13 @@ fn parent_of(pid: u32) -> Option<u32> {
 /// The process running `binary` that descends from `root`.
 fn app_process(root: u32, binary: &Path) -> Option<u32> {
     let binary = binary.canonicalize().ok()?;
+    descendants(root)
+        .into_iter()
+        .find(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
+}
+
+/// Every running process below `root` (children, their children, …).
+fn descendants(root: u32) -> Vec<u32> {
     let descends_from_root = |pid: u32| {
         let mut current = pid;
         while let Some(parent) = parent_of(current) {
@@ -118,11 +125,29 @@ fn app_process(root: u32, binary: &Path) -> Option<u32> {
         false
     };
     std::fs::read_dir("/proc")
-        .ok()?
-        .filter_map(Result::ok)
-        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
-        .find(|&pid| descends_from_root(pid))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+                .filter(|&pid| descends_from_root(pid))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Waits up to 10 s for these processes to end (a zombie has ended: it only waits to be
+/// reaped, and may never be where pid 1 does not reap).
+fn wait_until_gone(pids: &[u32]) {
+    let running = |pid: &u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            let state = stat.rfind(')').and_then(|end| stat.get(end + 2..end + 3));
+            state != Some("Z")
+        })
+    };
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(10) && pids.iter().any(running) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn free_port() -> u16 {
@@ -165,6 +190,14 @@ impl AppDirs {
     pub fn exports(&self) -> PathBuf {
         self.root.path().join("exports")
     }
+    /// The folder of the app's built-in relay (its database, and nothing else).
+    pub fn built_in_relay(&self) -> PathBuf {
+        self.root
+            .path()
+            .join("data")
+            .join(APP_IDENTIFIER)
+            .join("relay")
+    }
 
     /// Writes the app's settings file before it starts (as the Settings tab would).
     pub fn write_settings(&self, settings: &serde_json::Value) {
@@ -172,6 +205,17 @@ impl AppDirs {
         std::fs::create_dir_all(&dir).expect("config folder");
         std::fs::write(dir.join("settings.json"), settings.to_string()).expect("settings file");
     }
+}
+
+/// The tests of one binary take turns: two apps with their WebKit processes, each test's
+/// Argon2 runs and Xvfb on a 2-core machine make WebKitWebDriver call a slow page crashed or
+/// hung ("session deleted because of page crash or hang"). A test that drives two instances
+/// takes one turn for both.
+static ONE_TEST_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Waits for this test's turn; hold the guard until the test ends.
+pub async fn my_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    ONE_TEST_AT_A_TIME.lock().await
 }
 
 /// `identifier` in tauri.conf.json: names the app's config and data folders.
@@ -338,10 +382,26 @@ impl AppSession {
         assert!(status.success(), "kill -KILL {pid} failed");
     }
 
-    /// Ends the session (closing the app) and stops the driver.
+    /// Ends the session (closing the app) and stops the driver; returns once the app and
+    /// every other process under the driver have ended, so the vault is free to open.
     pub async fn quit(mut self) {
+        let family = descendants(self.driver.id());
         let _ = self.client.clone().close().await;
         terminate(&mut self.driver);
+        wait_until_gone(&family);
+    }
+
+    /// Runs a script in the page, retrying until `WAIT` while WebKitWebDriver answers with an
+    /// error (it answers a script sent while the page is busy with an empty "unknown error").
+    pub async fn run_script(&self, script: &str) {
+        let started = Instant::now();
+        loop {
+            match self.client.execute(script, vec![]).await {
+                Ok(_) => return,
+                Err(error) if started.elapsed() > WAIT => panic!("script failed: {error:?}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     /// Waits for the element with this test id. Every error is retried until `WAIT`, not only

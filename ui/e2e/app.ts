@@ -47,7 +47,10 @@ const SENT_COPY: SentCopy = {
   recipient_email: 'ana@example.com',
   expires_at: '2030-01-09T10:00:00Z',
   emailed: true,
+  delivery: 'relay_emails',
   entry_titles: ['Office router'],
+  mail_subject: 'Ada sent you passwords with Keypost',
+  mail_body: 'Ada sent you a password with Keypost.\n\nOpen this link in your browser:\nhttps://relay.example/p/cDE#c2VjcmV0LXNlY3JldC1zZWNyZXQ\n',
 }
 const SENT_ROW: SentRow = {
   id: 'p1',

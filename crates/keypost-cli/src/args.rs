@@ -303,15 +303,28 @@ pub enum InboxAction {
     },
 }
 
+/// `send --deliver`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeliverArg {
+    Relay,
+    Myself,
+}
+
 #[derive(Debug, Args)]
 pub struct SendArgs {
     /// The relay's base URL. [default: the relay set in the app's Settings, else the app's
     /// built-in relay, http://127.0.0.1:47810]
     #[arg(long, env = "KEYPOST_RELAY_URL")]
     pub relay: Option<String>,
-    /// The recipient's email address.
-    #[arg(long, required_unless_present = "contact", conflicts_with = "contact")]
+    /// The recipient's email address: the relay emails the link there (when it sends email),
+    /// and it is kept in your Sent list.
+    #[arg(long, conflicts_with = "contact")]
     pub to: Option<String>,
+    /// Who takes the link to the recipient: `relay` emails it to --to (the relay sees the link
+    /// secret while sending); `myself` prints it for you to pass on, and the relay never sees
+    /// it. [default: relay when --to is given and the relay sends email, else myself]
+    #[arg(long, value_enum, conflicts_with = "contact")]
+    pub deliver: Option<DeliverArg>,
     /// Your name as the recipient should see it.
     #[arg(long, required_unless_present = "contact", conflicts_with = "contact")]
     pub name: Option<String>,

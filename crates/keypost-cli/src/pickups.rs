@@ -1,15 +1,15 @@
 //! `send`, `sent`, `revoke` and `receive`: the pickup-link commands over keypost-core's
 //! pickups use cases (the CLI only reads arguments and prints).
 
-use crate::args::{ReceiveArgs, SendArgs};
+use crate::args::{DeliverArg, ReceiveArgs, SendArgs};
 use crate::commands::{csv_format, parse_ids, print_json, write_private_file};
 use crate::error::CliError;
 use crate::session::{Session, block_on};
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, write_csv};
 use keypost_core::interchange::print::{PrintOptions, render_pdf};
 use keypost_core::pickups::{
-    self, PickupError, RelayClient, RelayClients, SendOptions, SentPickup, fields_of, qr_terminal,
-    unsaved_entries,
+    self, LinkDelivery, PickupError, RelayClient, RelayClients, SendOptions, SentPickup, fields_of,
+    qr_terminal, unsaved_entries,
 };
 use keypost_core::settings::{self, RelaySource, SettingsFile};
 use keypost_protocol::api::pickups::OwnerStatus;
@@ -42,13 +42,40 @@ pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
     } else {
         None
     };
-    let (Some(recipient_email), Some(sender_name)) = (args.to, args.name) else {
-        return Err(CliError::Input(
-            "give --to and --name (or --contact)".into(),
-        ));
+    let Some(sender_name) = args.name else {
+        return Err(CliError::Input("give --name (or --contact)".into()));
+    };
+    let app_settings = SettingsFile::of_the_app()
+        .map(|file| file.load())
+        .unwrap_or_default();
+    let relay = settings::relay_to_use(args.relay.as_deref(), &app_settings);
+    let client = RelayClient::new(&relay.url)?;
+    let delivery = match (args.deliver, &args.to) {
+        (Some(DeliverArg::Myself), _) => LinkDelivery::SenderDelivers,
+        (Some(DeliverArg::Relay), Some(_)) => LinkDelivery::RelayEmails,
+        (Some(DeliverArg::Relay), None) => {
+            return Err(CliError::Input(
+                "--deliver relay needs the recipient's address: give --to".into(),
+            ));
+        }
+        (None, None) => LinkDelivery::SenderDelivers,
+        (None, Some(_)) => {
+            let asked =
+                block_on(client.capabilities())?.map_err(|error| relay_error(error, &relay))?;
+            if asked.email {
+                LinkDelivery::RelayEmails
+            } else {
+                eprintln!(
+                    "The relay {} sends no email: deliver the link yourself (below).",
+                    relay.url
+                );
+                LinkDelivery::SenderDelivers
+            }
+        }
     };
     let options = SendOptions {
-        recipient_email,
+        recipient_email: args.to,
+        delivery,
         sender_name,
         message: args.message,
         pin,
@@ -59,23 +86,10 @@ pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
         recipient_delete: !args.no_recipient_delete,
         include_notes: args.include_notes,
     };
-    let app_settings = SettingsFile::of_the_app()
-        .map(|file| file.load())
-        .unwrap_or_default();
-    let relay = settings::relay_to_use(args.relay.as_deref(), &app_settings);
-    let client = RelayClient::new(&relay.url)?;
     let ids = parse_ids(&args.ids)?;
     let vault = session.unlock_shared()?;
-    let sent =
-        block_on(pickups::send(&vault, &client, &ids, &options))?.map_err(|error| match error {
-            PickupError::Unreachable { .. }
-            | PickupError::Refused { .. }
-            | PickupError::BadAnswer(_) => CliError::Send {
-                error,
-                relay: relay.source,
-            },
-            other => CliError::Pickup(other),
-        })?;
+    let sent = block_on(pickups::send(&vault, &client, &ids, &options))?
+        .map_err(|error| relay_error(error, &relay))?;
     drop(vault);
     if args.json {
         return print_json(&SendOutput {
@@ -90,16 +104,36 @@ pub fn send(session: &Session, args: SendArgs) -> Result<(), CliError> {
     if let Ok(code) = qr_terminal(&sent.link) {
         println!("{code}");
     }
-    eprintln!(
-        "{} to {}. Tell them the PIN another way (phone or SMS), never in the same message.",
-        if sent.emailed {
-            "Emailed"
-        } else {
-            "Deposited (not emailed)"
-        },
-        sent.recipient_email
-    );
+    let recipient = sent.recipient_email.as_deref().unwrap_or("the recipient");
+    match (sent.delivery, sent.emailed) {
+        (LinkDelivery::RelayEmails, true) => eprintln!("Emailed to {recipient}."),
+        (LinkDelivery::RelayEmails, false) => eprintln!(
+            "Deposited, but the relay could not email it: give {recipient} the link yourself."
+        ),
+        (LinkDelivery::SenderDelivers, _) => {
+            let message = pickups::link_message(&sent, &options.sender_name);
+            eprintln!(
+                "Deposited. Send {recipient} the link yourself; the relay never saw it. \
+                 A message to paste:\n\n{}",
+                message.body
+            );
+        }
+    }
+    eprintln!("Tell them the PIN another way (phone or SMS), never in the same message.");
     Ok(())
+}
+
+/// A failure to talk to the relay names the relay and why it was the one used.
+fn relay_error(error: PickupError, relay: &settings::ChosenRelay) -> CliError {
+    match error {
+        PickupError::Unreachable { .. }
+        | PickupError::Refused { .. }
+        | PickupError::BadAnswer(_) => CliError::Send {
+            error,
+            relay: relay.source,
+        },
+        other => CliError::Pickup(other),
+    }
 }
 
 /// `send --json`: the sent record (with its `relay_url`) and why that relay was used.
@@ -114,7 +148,7 @@ struct SendOutput<'a> {
 #[derive(Serialize)]
 struct SentRow<'a> {
     id: &'a str,
-    recipient_email: &'a str,
+    recipient_email: Option<&'a str>,
     entry_titles: &'a [String],
     /// RFC 3339, when known.
     sent_at: Option<String>,
@@ -158,7 +192,7 @@ pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
                 .map_err(ToString::to_string);
             SentRow {
                 id: &record.id,
-                recipient_email: &record.recipient_email,
+                recipient_email: record.recipient_email.as_deref(),
                 entry_titles: &record.entry_titles,
                 sent_at: record.sent_at.and_then(|at| at.format(&Rfc3339).ok()),
                 expires_at: &record.expires_at,
@@ -185,7 +219,7 @@ pub fn sent(session: &Session, json: bool) -> Result<(), CliError> {
         println!(
             "{}  to {}  ({})  {sent_at}{state}",
             row.id,
-            row.recipient_email,
+            row.recipient_email.unwrap_or("(link delivered by you)"),
             row.entry_titles.join(", ")
         );
     }

@@ -387,7 +387,10 @@ fn send_then_sent_follows_the_status_and_revoke_ends_it() {
     assert!(row["sent_at"].as_str().unwrap().starts_with("20"), "{row}");
     assert_eq!(row["status"]["Ok"]["state"], "active", "{row}");
 
-    fixture.keypost(&["revoke", &pickup_id]).assert().success();
+    fixture
+        .keypost(&["revoke", "--", &pickup_id])
+        .assert()
+        .success();
     let listed = fixture.json(&["sent", "--json"]);
     assert_eq!(listed[0]["status"]["Ok"]["state"], "revoked", "{listed}");
 
@@ -401,6 +404,59 @@ fn send_then_sent_follows_the_status_and_revoke_ends_it() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Last known: Revoked"));
+}
+
+/// `send --deliver myself`: the CLI prints the link and a message to paste; the relay gets
+/// neither the address nor the link secret, and writes no email.
+#[test]
+fn send_deliver_myself_prints_the_link_and_the_relay_never_sees_it() {
+    let fixture = Fixture::new();
+    let id = fixture.add("Mail", "ana", "m4il-Secret-1", "https://mail.example", &[]);
+    let relay = Relay::start();
+    let send = |json: bool| {
+        let mut args = vec![
+            "send",
+            "--relay",
+            &relay.url,
+            "--to",
+            "bo@example.org",
+            "--deliver",
+            "myself",
+            "--name",
+            "Ana",
+            "--pin",
+            "24680",
+        ];
+        if json {
+            args.push("--json");
+        }
+        args.push("--");
+        args.push(&id);
+        fixture.keypost(&args).assert().success()
+    };
+    let printed = send(false);
+    let stderr = String::from_utf8(printed.get_output().stderr.clone()).unwrap();
+    let stdout = String::from_utf8(printed.get_output().stdout.clone()).unwrap();
+    let link = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("Link: "))
+        .unwrap()
+        .to_owned();
+    assert!(stderr.contains("the relay never saw it"), "{stderr}");
+    assert!(
+        stderr.contains(&link),
+        "the message to paste holds the link: {stderr}"
+    );
+    assert!(!stderr.contains("24680"), "never the PIN: {stderr}");
+
+    let sent: serde_json::Value = serde_json::from_slice(&send(true).get_output().stdout).unwrap();
+    assert_eq!(sent["delivery"], "sender_delivers");
+    assert_eq!(sent["emailed"], false);
+    assert_eq!(
+        sent["recipient_email"], "bo@example.org",
+        "kept for the Sent list"
+    );
+    assert_eq!(relay.emails_written(), 0, "the relay wrote no email");
 }
 
 /// Without `--relay` the CLI sends through the relay saved in the app's Settings, else the

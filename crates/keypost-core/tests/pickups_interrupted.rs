@@ -128,9 +128,11 @@ fn options() -> SendOptions {
 
 /// A relay and a vault with one entry (the vault closed again, at `vault_path`).
 async fn setup(dir: &TempDir) -> (RunningRelay, PathBuf, Vec<EntryId>) {
-    let relay = keypost_relay::start(RelayConfig::local(dir.path()))
-        .await
-        .unwrap();
+    let config = RelayConfig {
+        outbox: Some(dir.path().join("outbox")),
+        ..RelayConfig::local(dir.path())
+    };
+    let relay = keypost_relay::start(config).await.unwrap();
     let path = dir.path().join("vault.keypost");
     let mut vault = Vault::create(&path, PASSWORD, KdfParams::FLOOR).unwrap();
     let entry = vault

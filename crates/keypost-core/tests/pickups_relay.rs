@@ -1,16 +1,20 @@
 //! Send to any email, end to end through a real relay on 127.0.0.1 with its outbox folder:
-//! vault → seal → relay → email → PIN → open, and every way it can end.
+//! vault → seal → relay → email → PIN → open, and every way it can end; and through a relay
+//! without mail, where the sender delivers the link and the relay never receives it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
 use keypost_core::pickups::{
-    self, LinkRelay, PickupError, PickupInbox, RelayClient, RelayClients, SendOptions, SentPickup,
+    self, LinkDelivery, LinkRelay, PickupError, PickupInbox, RelayClient, RelayClients,
+    SendOptions, SentPickup,
 };
 use keypost_core::vault::{KdfParams, Vault};
+use keypost_protocol::api::ErrorCode;
 use keypost_protocol::api::pickups::{PickupEventKind, PickupState};
 use keypost_protocol::pickup::{LinkSecret, PickupLink, Pin};
 use keypost_relay::{RelayConfig, RunningRelay};
+use std::path::Path;
 use std::sync::Mutex;
 use support::{all_entry_ids, sent_pickups};
 use tempfile::TempDir;
@@ -23,11 +27,23 @@ struct World {
     vault: Mutex<Option<Vault>>,
 }
 
+/// A relay that emails links (into its outbox folder).
 async fn world() -> World {
+    world_with(|dir| RelayConfig {
+        outbox: Some(dir.join("outbox")),
+        ..RelayConfig::local(dir)
+    })
+    .await
+}
+
+/// The desktop's built-in relay: no mail server, no outbox.
+async fn world_without_mail() -> World {
+    world_with(RelayConfig::local).await
+}
+
+async fn world_with(config: impl FnOnce(&Path) -> RelayConfig) -> World {
     let dir = TempDir::new().unwrap();
-    let relay = keypost_relay::start(RelayConfig::local(dir.path()))
-        .await
-        .unwrap();
+    let relay = keypost_relay::start(config(dir.path())).await.unwrap();
     let mut vault = Vault::create(
         &dir.path().join("vault.keypost"),
         "master",
@@ -376,11 +392,15 @@ async fn bad_send_options_are_refused_before_anything_is_sent() {
     let client = RelayClient::new(world.relay.public_url()).unwrap();
     for bad in [
         SendOptions {
-            recipient_email: "bob@example.com\r\nBcc: eve@example.com".into(),
+            recipient_email: Some("bob@example.com\r\nBcc: eve@example.com".into()),
             ..options("24680")
         },
         SendOptions {
             expires_in_seconds: 60,
+            ..options("24680")
+        },
+        SendOptions {
+            recipient_email: None,
             ..options("24680")
         },
         SendOptions {
@@ -395,4 +415,115 @@ async fn bad_send_options_are_refused_before_anything_is_sent() {
     }
     assert!(!world.dir.path().join("outbox").exists() || world.emails().is_empty());
     assert!(world.sent_pickups().is_empty(), "nothing pending either");
+}
+
+/// Every file below `dir` but the vault's, read whole.
+fn files_beside_the_vault(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if !path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("vault.keypost")
+            {
+                found.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    found
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+#[tokio::test]
+async fn a_link_the_sender_delivers_never_reaches_the_relay_and_no_file_beside_the_vault_holds_it()
+{
+    let world = world_without_mail().await;
+    let client = RelayClient::new(world.relay.public_url()).unwrap();
+    assert!(!client.capabilities().await.unwrap().email);
+    let sent = world
+        .send(&SendOptions {
+            delivery: LinkDelivery::SenderDelivers,
+            recipient_email: None,
+            ..options("24680")
+        })
+        .await;
+    assert_eq!(sent.delivery, LinkDelivery::SenderDelivers);
+    assert!(!sent.emailed);
+    assert_eq!(
+        world.sent_pickups()[0].delivery,
+        LinkDelivery::SenderDelivers
+    );
+    let (state, events) = world.owner_state(&sent).await;
+    assert_eq!(state, PickupState::Active);
+    assert_eq!(events, vec![PickupEventKind::Created], "no email to record");
+    let status = client
+        .owner_status(&sent.id, &sent.owner_token)
+        .await
+        .unwrap();
+    assert_eq!(status.recipient_email, None);
+
+    // The relay's files (database, its log, anything else it wrote) hold neither the link
+    // secret nor anything derived from the PIN that the secret would unlock: no outbox.
+    assert!(!world.dir.path().join("outbox").exists());
+    let fragment = sent.link.split('#').nth(1).unwrap();
+    let secret = LinkSecret::from_fragment(fragment).unwrap();
+    let files = files_beside_the_vault(world.dir.path());
+    assert!(files.iter().any(|(path, _)| path.ends_with("relay.db")));
+    for (path, bytes) in &files {
+        assert!(
+            !contains(bytes, fragment.as_bytes()),
+            "{path:?} holds the link"
+        );
+        assert!(
+            !contains(bytes, secret.as_bytes()),
+            "{path:?} holds the link secret"
+        );
+    }
+
+    // The recipient opens it with the link the sender passed on.
+    let inbox = PickupInbox::from_link(&sent.link).unwrap();
+    let opened = inbox
+        .open(&Pin::parse("24680").unwrap(), None)
+        .await
+        .unwrap();
+    assert_eq!(opened.entries.len(), 2);
+
+    // The message the sender pastes carries the link, never the PIN.
+    let message = pickups::link_message(&sent, "Ana");
+    assert!(message.body.contains(&sent.link));
+    assert!(message.subject.contains("Ana"));
+    assert!(!message.body.contains("24680"));
+}
+
+#[tokio::test]
+async fn a_relay_without_mail_refuses_to_email_and_nothing_stays_pending() {
+    let world = world_without_mail().await;
+    let client = RelayClient::new(world.relay.public_url()).unwrap();
+    let ids = all_entry_ids(world.vault.lock().unwrap().as_ref().unwrap());
+    let error = pickups::send(&world.vault, &client, &ids, &options("24680"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            PickupError::Refused {
+                code: ErrorCode::EmailUnavailable,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(world.sent_pickups().is_empty());
+    assert!(!world.dir.path().join("outbox").exists());
 }

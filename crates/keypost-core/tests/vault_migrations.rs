@@ -86,7 +86,7 @@ fn a_schema_2_vault_keeps_its_sent_log() {
     let sent = vault.pickups().sent().unwrap();
     assert_eq!(sent.len(), 1);
     let pickup = &sent[0];
-    assert_eq!(pickup.recipient_email, "bob@example.com");
+    assert_eq!(pickup.recipient_email.as_deref(), Some("bob@example.com"));
     assert_eq!(pickup.entry_titles, ["Mail"]);
     assert_eq!(pickup.pin, "48213");
     // Records from before pending existed carry no state: they were sent.

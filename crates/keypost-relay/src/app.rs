@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/mailbox/ack", post(inbox::acknowledge))
         .route("/api/v1/deliveries/{message_id}", get(inbox::delivery))
         .route("/api/v1/health", get(routes::health))
+        .route("/api/v1/capabilities", get(routes::capabilities))
         .route("/p/{id}", get(routes::pickup_page))
         .fallback(routes::not_found)
         .with_state(state)

@@ -15,7 +15,6 @@ use crate::mail::{SmtpSettings, SmtpTls};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE: &str = "sqlite://keypost-relay.db";
-pub const DEFAULT_OUTBOX: &str = "outbox";
 pub const DEFAULT_MAIL_FROM: &str = "Keypost <keypost@localhost>";
 
 #[derive(Debug, thiserror::Error)]
@@ -123,8 +122,10 @@ pub struct RelayConfig {
     pub listen: SocketAddr,
     /// `sqlite://PATH`, a plain file path (SQLite) or `postgres://USER@HOST:PORT/DB`.
     pub database_url: String,
-    /// Folder for `.eml` files when no SMTP server is configured.
-    pub outbox: PathBuf,
+    /// Folder for `.eml` files when no SMTP server is configured, for tests and local
+    /// development only: the files hold pickup links. `None` with no SMTP: the relay sends no
+    /// email and says so (`GET /api/v1/capabilities`), and senders deliver their links.
+    pub outbox: Option<PathBuf>,
     /// Base URL in links (`https://relay.example.org`); `None` = `http://<bound address>`.
     pub public_url: Option<String>,
     pub smtp: Option<SmtpSettings>,
@@ -135,13 +136,14 @@ pub struct RelayConfig {
 }
 
 impl RelayConfig {
-    /// A relay for one desktop user: loopback on a free port, a SQLite file and an outbox
-    /// folder inside `data_dir`, no rate limits (only the local app talks to it).
+    /// A relay for one desktop user: loopback on a free port, a SQLite file inside `data_dir`,
+    /// no mail (the sender delivers each link, so nothing on disk holds one) and no rate limits
+    /// (only the local app talks to it).
     pub fn local(data_dir: &Path) -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: sqlite_url(&data_dir.join("relay.db")),
-            outbox: data_dir.join("outbox"),
+            outbox: None,
             public_url: None,
             smtp: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
@@ -182,7 +184,9 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub database: Option<String>,
-    /// Folder where emails are written as .eml files when no SMTP server is set. [default: outbox]
+    /// Folder where emails are written as .eml files when no SMTP server is set: for tests and
+    /// local development only, as the files hold working pickup links. Without SMTP or an
+    /// outbox the relay sends no email, and senders deliver their links themselves.
     #[arg(long, env = "KEYPOST_RELAY_OUTBOX", value_name = "DIR")]
     pub outbox: Option<PathBuf>,
     /// Base URL of this relay as recipients reach it, used in emailed links, e.g.
@@ -385,7 +389,7 @@ impl Settings {
         Ok(RelayConfig {
             listen: self.listen.unwrap_or(fallback_listen),
             database_url: self.database.unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
-            outbox: self.outbox.unwrap_or_else(|| PathBuf::from(DEFAULT_OUTBOX)),
+            outbox: self.outbox,
             public_url,
             smtp,
             mail_from: self
@@ -484,7 +488,7 @@ mod tests {
         ]);
         let config = settings.with_file().unwrap().resolve().unwrap();
         assert_eq!(config.listen, "127.0.0.1:0".parse().unwrap());
-        assert_eq!(config.outbox, PathBuf::from("/srv/outbox"));
+        assert_eq!(config.outbox, Some(PathBuf::from("/srv/outbox")));
         assert_eq!(config.database_url, DEFAULT_DATABASE);
         assert!(matches!(
             config.smtp,

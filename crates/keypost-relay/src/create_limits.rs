@@ -24,15 +24,20 @@ impl CreateLimits {
         }
     }
 
-    pub(crate) fn allow(&self, ip: Option<IpAddr>, recipient: &str) -> bool {
+    /// `recipient` is the address the relay is asked to email, if any: the per-recipient limit
+    /// guards inboxes against floods of emails, so a pickup whose sender delivers the link
+    /// counts only against its IP.
+    pub(crate) fn allow(&self, ip: Option<IpAddr>, recipient: Option<&str>) -> bool {
         let ip_ok = match (&self.per_ip, ip) {
             (Some(limiter), Some(ip)) => limiter.check_key(&ip).is_ok(),
             _ => true,
         };
-        let recipient_ok = self
-            .per_recipient
-            .as_ref()
-            .is_none_or(|limiter| limiter.check_key(&recipient.to_ascii_lowercase()).is_ok());
+        let recipient_ok = match (&self.per_recipient, recipient) {
+            (Some(limiter), Some(recipient)) => {
+                limiter.check_key(&recipient.to_ascii_lowercase()).is_ok()
+            }
+            _ => true,
+        };
         ip_ok && recipient_ok
     }
 

@@ -62,6 +62,8 @@ pub enum ApiError {
     MailboxFull,
     #[error("email not verified")]
     EmailNotVerified,
+    #[error("this relay sends no email")]
+    EmailUnavailable,
 }
 
 impl ApiError {
@@ -182,6 +184,13 @@ impl ApiError {
                 ErrorCode::EmailNotVerified,
                 message("This relay lets only accounts with a verified email invite."),
             ),
+            Self::EmailUnavailable => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::EmailUnavailable,
+                message(
+                    "This relay has no mail server and sends no email: deliver the link yourself.",
+                ),
+            ),
         }
     }
 }
@@ -241,6 +250,7 @@ impl From<InboxError> for ApiError {
             InboxError::GrantRefused => Self::GrantRefused,
             InboxError::MailboxFull => Self::MailboxFull,
             InboxError::RateLimited => Self::RateLimited,
+            InboxError::Mail(crate::mail::MailError::Unavailable) => Self::EmailUnavailable,
             InboxError::Mail(error) => {
                 tracing::warn!(kind = error.kind(), "verification email failed");
                 Self::Internal

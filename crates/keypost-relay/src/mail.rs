@@ -1,6 +1,8 @@
 //! The emails the relay sends — the pickup notification and the inbox's email verification
-//! code — through SMTP (lettre) when configured, else as one `.eml` file per email in an outbox
-//! folder.
+//! code — through SMTP (lettre) when configured, else, when an outbox folder is configured, as
+//! one `.eml` file per email there (for tests and local development), else not at all: a relay
+//! without a mail server says so ([`Mailer::can_send`], `GET /api/v1/capabilities`) and its
+//! senders deliver their links themselves.
 //!
 //! The email must carry the full link with the secret fragment `#S`, so the relay holds S for
 //! the moment it builds and sends this email: it arrives in the create request, is checked,
@@ -8,7 +10,9 @@
 //! log or put in an error. The copies inside lettre's message buffers are freed but not wiped
 //! (lettre owns them); ours are wiped with `zeroize`. S alone does not open a pickup: the
 //! encryption key also mixes in the PIN (and the optional passphrase), which the relay never
-//! sees. An outbox folder of course holds the links until the files are removed.
+//! sees. An outbox folder of course holds the links until the files are removed, next to the
+//! database that holds the verifiers: together they give away every live pickup's PIN, which is
+//! why no relay writes one unless it is configured to.
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +39,8 @@ pub enum MailError {
     Smtp(#[from] lettre::transport::smtp::Error),
     #[error("writing to the outbox failed: {0}")]
     Outbox(#[from] std::io::Error),
+    #[error("this relay has no mail server")]
+    Unavailable,
 }
 
 impl MailError {
@@ -45,6 +51,7 @@ impl MailError {
             Self::Build(_) => "build",
             Self::Smtp(_) => "smtp",
             Self::Outbox(_) => "outbox",
+            Self::Unavailable => "unavailable",
         }
     }
 }
@@ -121,20 +128,33 @@ enum Transport {
         /// spin on the folder's lock, which cost more than the writes themselves.
         one_writer: tokio::sync::Mutex<()>,
     },
+    /// No mail server and no outbox: every email is refused with [`MailError::Unavailable`].
+    Unavailable,
 }
 
 impl Mailer {
     /// `from` is a mailbox such as `Keypost <keypost@example.org>`.
-    pub fn new(from: &str, smtp: Option<&SmtpSettings>, outbox: &Path) -> Result<Self, MailError> {
+    /// SMTP wins over an outbox when both are configured.
+    pub fn new(
+        from: &str,
+        smtp: Option<&SmtpSettings>,
+        outbox: Option<&Path>,
+    ) -> Result<Self, MailError> {
         let from: Mailbox = from.parse().map_err(|_| MailError::Address)?;
-        let transport = match smtp {
-            Some(settings) => Transport::Smtp(Box::new(smtp_transport(settings)?)),
-            None => Transport::Outbox {
-                dir: outbox.to_path_buf(),
+        let transport = match (smtp, outbox) {
+            (Some(settings), _) => Transport::Smtp(Box::new(smtp_transport(settings)?)),
+            (None, Some(dir)) => Transport::Outbox {
+                dir: dir.to_path_buf(),
                 one_writer: tokio::sync::Mutex::new(()),
             },
+            (None, None) => Transport::Unavailable,
         };
         Ok(Self { from, transport })
+    }
+
+    /// Whether this relay sends emails at all.
+    pub fn can_send(&self) -> bool {
+        !matches!(self.transport, Transport::Unavailable)
     }
 
     /// A short description for the startup log (no credentials).
@@ -142,6 +162,7 @@ impl Mailer {
         match &self.transport {
             Transport::Smtp(_) => "SMTP".to_owned(),
             Transport::Outbox { dir, .. } => format!("outbox folder {}", dir.display()),
+            Transport::Unavailable => "none (senders deliver their links themselves)".to_owned(),
         }
     }
 
@@ -203,6 +224,7 @@ impl Mailer {
                     .map_err(std::io::Error::other)??;
                 Ok(Delivery::Outbox(written))
             }
+            Transport::Unavailable => Err(MailError::Unavailable),
         }
     }
 }

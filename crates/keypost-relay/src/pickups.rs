@@ -58,7 +58,9 @@ pub struct NewPickup {
     pub delete_verifier: Option<[u8; 32]>,
     pub owner_token_hash: [u8; 32],
     pub access_key_hash: [u8; 32],
-    pub recipient_email: String,
+    /// `None` when the sender delivers the link; stored as `''` (the column predates that
+    /// choice and is `NOT NULL`).
+    pub recipient_email: Option<String>,
     pub sender_name: String,
     pub message: String,
     pub created_at: i64,
@@ -90,7 +92,7 @@ pub struct Opened {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnerView {
-    pub recipient_email: String,
+    pub recipient_email: Option<String>,
     pub state: PickupState,
     pub created_at: i64,
     pub expires_at: i64,
@@ -200,7 +202,7 @@ async fn insert_pickup(conn: &mut AnyConnection, p: NewPickup) -> Result<bool, s
     )
     .bind(p.id.to_vec())
     .bind(p.owner_token_hash.to_vec())
-    .bind(p.recipient_email.clone())
+    .bind(p.recipient_email.clone().unwrap_or_default())
     .bind(p.created_at)
     .bind(p.expires_at)
     .bind(p.max_views.map(i64::from))
@@ -230,21 +232,28 @@ async fn insert_pickup(conn: &mut AnyConnection, p: NewPickup) -> Result<bool, s
     .bind(p.access_key_hash.to_vec())
     .execute(&mut *conn)
     .await?;
-    let mail_event = if p.emailed {
-        PickupEventKind::Emailed
-    } else {
-        PickupEventKind::EmailFailed
+    let mail_event = match (&p.recipient_email, p.emailed) {
+        (None, _) => None,
+        (Some(_), true) => Some(PickupEventKind::Emailed),
+        (Some(_), false) => Some(PickupEventKind::EmailFailed),
     };
-    // Both events in one statement: one round trip to the database instead of two.
-    sqlx::query(
-        "INSERT INTO pickup_events (pickup_id, kind, at) VALUES ($1, $2, $4), ($1, $3, $4)",
-    )
-    .bind(p.id.to_vec())
-    .bind(event_name(PickupEventKind::Created))
-    .bind(event_name(mail_event))
-    .bind(p.created_at)
-    .execute(conn)
-    .await?;
+    // Both events in one statement: one round trip to the database instead of two. A pickup
+    // whose sender delivers the link has no email to record.
+    let created = event_name(PickupEventKind::Created);
+    let query = match mail_event {
+        Some(kind) => sqlx::query(
+            "INSERT INTO pickup_events (pickup_id, kind, at) VALUES ($1, $2, $4), ($1, $3, $4)",
+        )
+        .bind(p.id.to_vec())
+        .bind(created)
+        .bind(event_name(kind))
+        .bind(p.created_at),
+        None => sqlx::query("INSERT INTO pickup_events (pickup_id, kind, at) VALUES ($1, $2, $3)")
+            .bind(p.id.to_vec())
+            .bind(created)
+            .bind(p.created_at),
+    };
+    query.execute(conn).await?;
     Ok(true)
 }
 
@@ -642,7 +651,8 @@ pub async fn owner_status(
         }
     };
     Ok(OwnerView {
-        recipient_email: record.try_get("recipient_email")?,
+        recipient_email: Some(record.try_get::<String, _>("recipient_email")?)
+            .filter(|address| !address.is_empty()),
         state,
         created_at: record.try_get("created_at")?,
         expires_at,

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use keypost_protocol::api::pickups::{
     ChallengeResponse, CreatePickupRequest, CreatePickupResponse, DeleteRequest, OpenRequest,
-    OpenResponse, OwnerStatus, PickupEvent, PickupStatus,
+    OpenResponse, OwnerStatus, PickupEvent, PickupStatus, RelayCapabilities,
 };
 use keypost_protocol::b64;
 use keypost_protocol::pickup::PickupId;
@@ -115,9 +115,12 @@ pub async fn create_pickup(
     let mut pickup = valid.pickup;
     let id = PickupId::from_bytes(pickup.id);
     let id_text = id.to_string();
+    if valid.email.is_some() && !state.mailer().can_send() {
+        return Err(ApiError::EmailUnavailable);
+    }
     if !state
         .create_limits()
-        .allow(peer_ip, &pickup.recipient_email)
+        .allow(peer_ip, pickup.recipient_email.as_deref())
     {
         tracing::info!(pickup = %id_text, "create refused by rate limit");
         return Err(ApiError::RateLimited);
@@ -126,22 +129,47 @@ pub async fn create_pickup(
         return Err(ApiError::Conflict);
     }
     let page_url = format!("{}/p/{id_text}", state.public_url());
+    if let Some(email) = valid.email {
+        pickup.emailed = email_link(&state, &pickup, &page_url, email, &id_text).await?;
+    }
+    let emailed = pickup.emailed;
+    let expires_at_unix = pickup.expires_at;
+    pickups::create(state.store(), pickup).await?;
+    tracing::info!(pickup = %id_text, "pickup created");
+    let body = CreatePickupResponse {
+        id,
+        page_url,
+        expires_at: rfc3339(expires_at_unix)?,
+        emailed,
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// Emails the link to the pickup's recipient; whether it went out. The link secret is wiped
+/// when this returns.
+async fn email_link(
+    state: &AppState,
+    pickup: &pickups::NewPickup,
+    page_url: &str,
+    email: validate::EmailRequest,
+    id_text: &str,
+) -> Result<bool, ApiError> {
     let expires_at =
         OffsetDateTime::from_unix_timestamp(pickup.expires_at).map_err(|_| ApiError::Internal)?;
     let mut link = Zeroizing::new(String::with_capacity(page_url.len() + 44));
-    link.push_str(&page_url);
+    link.push_str(page_url);
     link.push('#');
-    link.push_str(&valid.link_fragment);
-    drop(valid.link_fragment);
+    link.push_str(&email.link_fragment);
+    drop(email.link_fragment);
     let notice = Notice {
-        recipient: &pickup.recipient_email,
+        recipient: email.recipient.as_str(),
         sender_name: &pickup.sender_name,
         message: &pickup.message,
         link,
         expires_at,
         max_views: pickup.max_views,
     };
-    pickup.emailed = match state.mailer().send(notice).await {
+    Ok(match state.mailer().send(notice).await {
         Ok(Delivery::Smtp) => {
             tracing::info!(pickup = %id_text, "notification handed to SMTP");
             true
@@ -154,18 +182,14 @@ pub async fn create_pickup(
             tracing::warn!(pickup = %id_text, kind = error.kind(), "notification email failed");
             false
         }
-    };
-    let emailed = pickup.emailed;
-    let expires_at_unix = pickup.expires_at;
-    pickups::create(state.store(), pickup).await?;
-    tracing::info!(pickup = %id_text, "pickup created");
-    let body = CreatePickupResponse {
-        id,
-        page_url,
-        expires_at: rfc3339(expires_at_unix)?,
-        emailed,
-    };
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    })
+}
+
+/// `GET /api/v1/capabilities` — what this relay can do, so a sender picks how the link goes.
+pub async fn capabilities(State(state): State<AppState>) -> Json<RelayCapabilities> {
+    Json(RelayCapabilities {
+        email: state.mailer().can_send(),
+    })
 }
 
 /// The pickup a recipient route names, and the access key (`Authorization: Bearer …`, derived

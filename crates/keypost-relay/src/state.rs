@@ -67,7 +67,11 @@ impl AppState {
         clock: Clock,
     ) -> Result<Self, RelayError> {
         let store = Store::connect(&config.database_url).await?;
-        let mailer = Mailer::new(&config.mail_from, config.smtp.as_ref(), &config.outbox)?;
+        let mailer = Mailer::new(
+            &config.mail_from,
+            config.smtp.as_ref(),
+            config.outbox.as_deref(),
+        )?;
         let ip_governor = ip_governor(&config.limits).map(Arc::new);
         Ok(Self {
             shared: Arc::new(Shared {

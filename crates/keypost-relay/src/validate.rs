@@ -25,6 +25,10 @@ pub enum ValidationError {
     #[error("recipient_email is not a valid email address")]
     Email,
     #[error(
+        "recipient_email and link_fragment go together: both set (the relay emails the link) or both null (the sender delivers it)"
+    )]
+    Delivery,
+    #[error(
         "sender_name must be 1 to {max} characters without control or format characters",
         max = MAX_SENDER_NAME_CHARS
     )]
@@ -49,9 +53,16 @@ pub fn binary<const N: usize>(field: &'static str, text: &str) -> Result<[u8; N]
     b64::decode_array::<N>(text).map_err(|_| ValidationError::Binary { field, bytes: N })
 }
 
-/// The pieces of a valid create request: what is stored, and the link secret for the email.
+/// The pieces of a valid create request: what is stored, and the email to send if any.
 pub struct ValidCreate {
     pub pickup: NewPickup,
+    /// `None` when the sender delivers the link.
+    pub email: Option<EmailRequest>,
+}
+
+/// The relay is asked to email the link.
+pub struct EmailRequest {
+    pub recipient: EmailAddress,
     /// Goes into the email link only; never stored or logged (see [`crate::mail`]).
     pub link_fragment: Zeroizing<String>,
 }
@@ -61,9 +72,20 @@ pub fn create_request(
     mut request: CreatePickupRequest,
     now: i64,
 ) -> Result<ValidCreate, ValidationError> {
-    let link_fragment = Zeroizing::new(std::mem::take(&mut request.link_fragment));
-    // Only the shape is checked; the decoded bytes are wiped at once.
-    Zeroizing::new(binary::<32>("link_fragment", &link_fragment)?);
+    let email = match (request.recipient_email.take(), request.link_fragment.take()) {
+        (Some(recipient), Some(link_fragment)) => {
+            let link_fragment = Zeroizing::new(link_fragment);
+            // Only the shape is checked; the decoded bytes are wiped at once.
+            Zeroizing::new(binary::<32>("link_fragment", &link_fragment)?);
+            let recipient = EmailAddress::parse(&recipient).map_err(|_| ValidationError::Email)?;
+            Some(EmailRequest {
+                recipient,
+                link_fragment,
+            })
+        }
+        (None, None) => None,
+        (Some(_), None) | (None, Some(_)) => return Err(ValidationError::Delivery),
+    };
     let id = *request.id.as_bytes();
     let pin_verifier = Zeroizing::new(binary::<32>("pin_verifier", &request.pin_verifier)?);
     let delete_verifier = request
@@ -80,7 +102,6 @@ pub fn create_request(
     if ciphertext.is_empty() || ciphertext.len() > MAX_SEALED_LEN {
         return Err(ValidationError::Ciphertext);
     }
-    EmailAddress::parse(&request.recipient_email).map_err(|_| ValidationError::Email)?;
     let name_chars = request.sender_name.chars().count();
     if name_chars == 0
         || name_chars > MAX_SENDER_NAME_CHARS
@@ -110,7 +131,9 @@ pub fn create_request(
             delete_verifier,
             owner_token_hash,
             access_key_hash,
-            recipient_email: request.recipient_email,
+            recipient_email: email
+                .as_ref()
+                .map(|email| email.recipient.as_str().to_owned()),
             sender_name: request.sender_name,
             message: request.message,
             created_at: now,
@@ -120,7 +143,7 @@ pub fn create_request(
             passphrase_required: request.passphrase_required,
             emailed: false,
         },
-        link_fragment,
+        email,
     })
 }
 

@@ -7,6 +7,7 @@ mod support;
 
 use keypost_protocol::api::pickups::{
     CreatePickupResponse, OpenResponse, OwnerStatus, PickupEventKind, PickupState, PickupStatus,
+    RelayCapabilities,
 };
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
@@ -23,6 +24,8 @@ on_both_databases!(
     bad_requests_get_clear_errors,
     recipient_delete_needs_the_right_key,
     owner_sees_events_and_can_revoke,
+    a_link_the_sender_delivers_never_reaches_the_relay,
+    a_relay_without_mail_says_so_and_refuses_to_email,
 );
 
 fn api(relay: &TestRelay) -> Api<'_> {
@@ -409,11 +412,19 @@ async fn bad_requests_get_clear_errors(db: Db) {
     let pickup = Pickup::new(64);
     let cases: Vec<(&str, Breaker)> = vec![
         ("pin_verifier", Box::new(|r| r.pin_verifier.push('='))),
-        ("link_fragment", Box::new(|r| r.link_fragment.truncate(10))),
+        (
+            "link_fragment",
+            Box::new(|r| r.link_fragment.as_mut().unwrap().truncate(10)),
+        ),
+        // An address without the link to email, and a link without an address.
+        ("link_fragment", Box::new(|r| r.link_fragment = None)),
+        ("recipient_email", Box::new(|r| r.recipient_email = None)),
         ("ciphertext", Box::new(|r| r.ciphertext = "+/+/".to_owned())),
         (
             "recipient_email",
-            Box::new(|r| r.recipient_email = "bo@example.org\r\nBcc: eve@example.org".to_owned()),
+            Box::new(|r| {
+                r.recipient_email = Some("bo@example.org\r\nBcc: eve@example.org".to_owned())
+            }),
         ),
         ("sender_name", Box::new(|r| r.sender_name = "x".repeat(101))),
         ("message", Box::new(|r| r.message = "x".repeat(501))),
@@ -554,7 +565,7 @@ async fn owner_sees_events_and_can_revoke(db: Db) {
 
     let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
     assert_eq!(owner.state, PickupState::Active);
-    assert_eq!(owner.recipient_email, "bo@example.org");
+    assert_eq!(owner.recipient_email.as_deref(), Some("bo@example.org"));
     assert_eq!(owner.attempts_left, 2);
     assert_eq!(owner.views_left, Some(9));
     let kinds: Vec<_> = owner.events.iter().map(|event| event.kind).collect();
@@ -752,4 +763,68 @@ async fn ended_pickups_leave_no_bytes_in_the_live_database_files() {
             "pickup {index}: verifier still in a database file"
         );
     }
+}
+
+async fn capabilities(relay: &TestRelay) -> RelayCapabilities {
+    let url = format!("{}/api/v1/capabilities", relay.relay.public_url());
+    let response = relay.http.get(url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+fn outbox_files(relay: &TestRelay) -> usize {
+    std::fs::read_dir(relay.outbox.path()).map_or(0, Iterator::count)
+}
+
+/// The sender delivers the link: the create request carries neither address nor link secret,
+/// the relay emails nothing and records no email, and the pickup opens as any other.
+async fn a_link_the_sender_delivers_never_reaches_the_relay(db: Db) {
+    let relay = TestRelay::start(db).await;
+    assert!(capabilities(&relay).await.email);
+    let api = api(&relay);
+    let pickup = Pickup::new(512);
+    let mut request = pickup.request(Some(2));
+    request.recipient_email = None;
+    request.link_fragment = None;
+    let response = api.create_request(&request).await;
+    assert_eq!(response.status(), 201);
+    let created: CreatePickupResponse = response.json().await.unwrap();
+    assert!(!created.emailed);
+    assert_eq!(outbox_files(&relay), 0, "no email written");
+
+    let owner: OwnerStatus = api.owner_status(&pickup).await.json().await.unwrap();
+    assert_eq!(owner.recipient_email, None);
+    let kinds: Vec<_> = owner.events.iter().map(|event| event.kind).collect();
+    assert_eq!(kinds, [PickupEventKind::Created]);
+    assert_eq!(api.open(&pickup, true).await.status(), 200);
+    assert!(
+        !relay
+            .db
+            .holds_on_disk(b64::encode(&pickup.link_secret).as_bytes()),
+        "the link secret never reached the relay"
+    );
+}
+
+/// A relay without a mail server (the desktop's built-in one) says so, refuses a pickup that
+/// asks it to email (stores nothing) and an account email, and takes links the sender
+/// delivers.
+async fn a_relay_without_mail_says_so_and_refuses_to_email(db: Db) {
+    let relay = TestRelay::start_without_mail(db).await;
+    assert!(!capabilities(&relay).await.email);
+    let api = api(&relay);
+    let pickup = Pickup::new(512);
+    let response = api.create(&pickup, None).await;
+    assert_eq!(response.status(), 422);
+    let body = error_of(response).await;
+    assert_eq!(body.error.code, ErrorCode::EmailUnavailable);
+    assert!(body.error.message.contains("deliver the link yourself"));
+    assert_row_deleted(&relay, &pickup).await;
+    assert_eq!(outbox_files(&relay), 0);
+
+    let mut request = pickup.request(None);
+    request.recipient_email = None;
+    request.link_fragment = None;
+    assert_eq!(api.create_request(&request).await.status(), 201);
+    assert_eq!(api.open(&pickup, true).await.status(), 200);
+    assert_eq!(outbox_files(&relay), 0);
 }

@@ -36,6 +36,7 @@ on_both_databases!(
     a_deposit_wakes_a_long_poll,
     oversized_and_malformed_bodies_get_clear_errors,
     purge_expires_messages_and_old_rows,
+    a_relay_without_mail_refuses_an_account_email_clearly,
 );
 
 fn relay_of(test: &TestRelay) -> Relay {
@@ -972,4 +973,19 @@ async fn inbox_routes_take_json_objects_only() {
         "nothing acknowledged"
     );
     assert_eq!(owner.ack(&[message]).await, 1);
+}
+
+/// The desktop's built-in relay sends no email: an account email cannot be verified there,
+/// and the answer says why instead of failing as an internal error.
+async fn a_relay_without_mail_refuses_an_account_email_clearly(db: Db) {
+    let test = TestRelay::start_without_mail(db).await;
+    let account = relay_of(&test).account().await;
+    let body = assert_error(
+        account.set_email("ada@example.org").await,
+        422,
+        ErrorCode::EmailUnavailable,
+    )
+    .await;
+    assert!(body.error.message.contains("no mail server"), "{body:?}");
+    assert_eq!(std::fs::read_dir(test.outbox.path()).unwrap().count(), 0);
 }

@@ -19,7 +19,7 @@ fn config(db: &support::Db, outbox: PathBuf, smtp: Option<SmtpSettings>) -> Rela
     RelayConfig {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         database_url: db.url().to_owned(),
-        outbox,
+        outbox: Some(outbox),
         public_url: None,
         smtp,
         mail_from: "Keypost <keypost@relay.example.org>".to_owned(),

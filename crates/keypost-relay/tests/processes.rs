@@ -207,14 +207,14 @@ async fn logs_contain_no_secret() {
     let request = pickup.request(Some(3));
     assert_eq!(api.create(&pickup, Some(3)).await.status(), 201);
     let mut secrets = vec![
-        request.link_fragment.clone(),
+        request.link_fragment.clone().unwrap(),
         request.ciphertext[..64].to_owned(),
         request.pin_verifier.clone(),
         request.owner_token_hash.clone(),
         request.delete_verifier.clone().unwrap(),
         b64::encode(&pickup.owner_token),
         b64::encode(&pickup.delete_key),
-        request.recipient_email.clone(),
+        request.recipient_email.clone().unwrap(),
         request.message.clone(),
     ];
     for right in [false, true] {

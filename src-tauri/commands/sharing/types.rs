@@ -3,7 +3,7 @@
 //! through [`SentRow`] (no PIN, link or owner token) and [`SentCopy`] (link, QR and PIN, to
 //! show again on request).
 
-use keypost_core::pickups::{SentPickup, SentState, fields_of};
+use keypost_core::pickups::{LinkDelivery, SentPickup, SentState, fields_of};
 use keypost_protocol::api::pickups::{OwnerStatus, PickupEventKind};
 use keypost_protocol::pickup::Payload;
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,9 @@ use crate::commands::interchange::types::ImportRow;
 #[derive(Clone, Deserialize, TS)]
 pub struct SendRequest {
     pub selection: Selection,
+    /// Required when the relay emails the link; may be empty when the sender delivers it.
     pub recipient_email: String,
+    pub delivery: LinkDelivery,
     /// Shown to the recipient, and remembered in Settings for the next send.
     pub sender_name: String,
     pub message: String,
@@ -40,7 +42,8 @@ impl Drop for SendRequest {
     }
 }
 
-/// A sent pickup as the sender is shown it: link, QR code of the link and PIN.
+/// A sent pickup as the sender is shown it: link, QR code of the link and PIN, and, for a link
+/// the sender delivers, a ready message around the link (core's `pickups::link_message`).
 #[derive(Clone, Serialize, TS)]
 pub struct SentCopy {
     pub id: String,
@@ -48,10 +51,14 @@ pub struct SentCopy {
     /// A complete SVG document.
     pub qr_svg: String,
     pub pin: String,
-    pub recipient_email: String,
+    pub recipient_email: Option<String>,
     pub expires_at: String,
     pub emailed: bool,
+    pub delivery: LinkDelivery,
     pub entry_titles: Vec<String>,
+    pub mail_subject: String,
+    /// Holds the link, never the PIN.
+    pub mail_body: String,
 }
 
 /// A pickup link that opened the app, for the Receive tab. No `Debug`: it holds the secret.
@@ -78,7 +85,8 @@ pub struct PinCheck {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SentRow {
     pub id: String,
-    pub recipient_email: String,
+    /// `None` for a link the sender delivered without naming the recipient's address.
+    pub recipient_email: Option<String>,
     pub entry_titles: Vec<String>,
     /// RFC 3339; null for a record without a send time.
     pub sent_at: Option<String>,
@@ -108,7 +116,7 @@ impl From<&SentPickup> for SentRow {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct PickupNews {
     pub id: String,
-    pub recipient_email: String,
+    pub recipient_email: Option<String>,
     pub kind: PickupEventKind,
     pub at: String,
 }

@@ -156,6 +156,7 @@ email: string | null, note: string,
  * 1 to 168 (`INBOX_LIMITS`, in seconds).
  */
 expires_in_hours: number, };
+export type LinkDelivery = "relay_emails" | "sender_delivers";
 export type LockReason = "idle" | "suspend" | "screen_locked";
 export type MessageId = string;
 export type MessageKind = "entries" | "request" | "decline";
@@ -180,7 +181,11 @@ relay_host: string,
  * asks before the link is used.
  */
 known_relay: boolean, };
-export type OwnerStatus = { id: PickupId, recipient_email: string, state: PickupState, created_at: string, expires_at: string, attempts_left: number, views_left: number | null, events: Array<PickupEvent>, };
+export type OwnerStatus = { id: PickupId, 
+/**
+ * `None` when the sender delivered the link (the relay was given no address).
+ */
+recipient_email: string | null, state: PickupState, created_at: string, expires_at: string, attempts_left: number, views_left: number | null, events: Array<PickupEvent>, };
 export type PassphraseSpec = { words: number, separator: string, 
 /**
  * Upper-case the first letter of each word.
@@ -220,7 +225,7 @@ export type PickupLimits = { max_entries: number, max_sender_name_chars: number,
  * Seconds; a `number` in TypeScript (the values fit exactly in a double).
  */
 min_expiry_seconds: number, max_expiry_seconds: number, max_views: number, };
-export type PickupNews = { id: string, recipient_email: string, kind: PickupEventKind, at: string, };
+export type PickupNews = { id: string, recipient_email: string | null, kind: PickupEventKind, at: string, };
 export type PickupState = "active" | "destroyed" | "expired" | "deleted" | "revoked" | "used_up";
 export type PickupStatus = { id: PickupId, sender_name: string, message: string, expires_at: string, attempts_left: number, views_left: number | null, retrieval_step: boolean, recipient_delete: boolean, passphrase_required: boolean, };
 export type PinCheck = { valid: boolean, weak: boolean, message: string, };
@@ -236,9 +241,10 @@ export type RelayInfo = { url: string,
  */
 built_in: boolean, 
 /**
- * Where the built-in relay writes emails, as `.eml` files.
+ * The relay emails links (it has a mail server); `None` when it could not be asked. When
+ * it does not, the sender delivers the link.
  */
-outbox: string | null, };
+sends_email: boolean | null, };
 export type RowProblem = { 
 /**
  * 1-based physical line on which the row starts.
@@ -247,7 +253,11 @@ line: number, message: string, };
 export type SearchQuery = { text: string, tag: string | null, favourites_only: boolean, };
 export type SearchResult = { generation: number, total: number, };
 export type Selection = { "kind": "ids", ids: Array<string>, } | { "kind": "results", generation: number, except: Array<string>, };
-export type SendRequest = { selection: Selection, recipient_email: string, 
+export type SendRequest = { selection: Selection, 
+/**
+ * Required when the relay emails the link; may be empty when the sender delivers it.
+ */
+recipient_email: string, delivery: LinkDelivery, 
 /**
  * Shown to the recipient, and remembered in Settings for the next send.
  */
@@ -260,13 +270,21 @@ export type SentCopy = { id: string, link: string,
 /**
  * A complete SVG document.
  */
-qr_svg: string, pin: string, recipient_email: string, expires_at: string, emailed: boolean, entry_titles: Array<string>, };
+qr_svg: string, pin: string, recipient_email: string | null, expires_at: string, emailed: boolean, delivery: LinkDelivery, entry_titles: Array<string>, mail_subject: string, 
+/**
+ * Holds the link, never the PIN.
+ */
+mail_body: string, };
 export type SentMessage = { id: MessageId, 
 /**
  * The contact's name when it was sent.
  */
 to: string, to_fingerprint: Fingerprint, kind: MessageKind, sequence: number | null, note: string, entries: Array<ReceivedEntry>, request_text: string | null, declines: MessageId | null, sent_at: string, status: SentStatus, };
-export type SentRow = { id: string, recipient_email: string, entry_titles: Array<string>, 
+export type SentRow = { id: string, 
+/**
+ * `None` for a link the sender delivered without naming the recipient's address.
+ */
+recipient_email: string | null, entry_titles: Array<string>, 
 /**
  * RFC 3339; null for a record without a send time.
  */

@@ -131,14 +131,21 @@ pub struct Relay {
     runtime: tokio::runtime::Runtime,
 }
 
+/// The desktop's relay settings, plus an outbox folder in `dir`: the tests read emailed codes
+/// and links there.
+fn mailing_relay_config(dir: &std::path::Path) -> keypost_relay::RelayConfig {
+    keypost_relay::RelayConfig {
+        outbox: Some(dir.join("outbox")),
+        ..keypost_relay::RelayConfig::local(dir)
+    }
+}
+
 impl Relay {
     pub fn start() -> Self {
         let dir = TempDir::new().unwrap();
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let relay = runtime
-            .block_on(keypost_relay::start(keypost_relay::RelayConfig::local(
-                dir.path(),
-            )))
+            .block_on(keypost_relay::start(mailing_relay_config(dir.path())))
             .unwrap();
         Self {
             url: relay.public_url().to_owned(),
@@ -156,7 +163,7 @@ impl Relay {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let (relay, proxy) = runtime.block_on(async {
             let proxy = RewritingProxy::bind().await;
-            let mut config = keypost_relay::RelayConfig::local(dir.path());
+            let mut config = mailing_relay_config(dir.path());
             config.public_url = Some(proxy.url.clone());
             let relay = keypost_relay::start(config).await.unwrap();
             proxy.forward_to(relay.local_addr());
@@ -184,6 +191,11 @@ impl Relay {
     /// The relay's database, for tampering as a malicious relay would.
     pub fn db(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.dir.path().join("relay.db")).unwrap()
+    }
+
+    /// How many emails the relay wrote to its outbox.
+    pub fn emails_written(&self) -> usize {
+        std::fs::read_dir(self.dir.path().join("outbox")).map_or(0, Iterator::count)
     }
 
     /// The 8-digit code in the one email the relay wrote to its outbox (waits up to 10 s).

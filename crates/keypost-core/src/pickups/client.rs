@@ -1,15 +1,16 @@
 //! Talking to a relay (docs/spec/pickup.md, "Relay API"): the sender deposits a sealed copy
 //! and follows it with the owner token; the recipient proves the PIN and opens it.
 //!
-//! Only ciphertext, verifiers and hashes go to the relay, plus the link fragment that the relay
-//! needs for the email and must not keep (see `CreatePickupRequest::link_fragment`).
+//! Only ciphertext, verifiers and hashes go to the relay, plus, when the relay is to email the
+//! link, the recipient's address and the link fragment that the relay needs for the email and
+//! must not keep (see `CreatePickupRequest::link_fragment`).
 
 use super::{PickupError, Result};
 use crate::relay_http::{self, RelayFailure};
 use keypost_protocol::api::answers::Answer;
 use keypost_protocol::api::pickups::{
     ChallengeResponse, CreatePickupRequest, CreatePickupResponse, DeleteRequest, OpenRequest,
-    OpenResponse, OwnerStatus, PickupStatus,
+    OpenResponse, OwnerStatus, PickupStatus, RelayCapabilities,
 };
 use keypost_protocol::api::{ErrorBody, ErrorCode};
 use keypost_protocol::b64;
@@ -37,7 +38,13 @@ impl RelayClient {
         &self.base_url
     }
 
-    /// Deposits a sealed pickup; the relay stores it and emails the link.
+    /// What the relay can do: whether it emails links (else the sender delivers them).
+    pub async fn capabilities(&self) -> Result<RelayCapabilities> {
+        self.request(self.http.get(self.url("/api/v1/capabilities")), None)
+            .await
+    }
+
+    /// Deposits a sealed pickup; the relay stores it and emails the link if asked to.
     pub(crate) async fn deposit(
         &self,
         request: &CreatePickupRequest,

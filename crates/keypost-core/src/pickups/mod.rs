@@ -26,9 +26,9 @@ pub use client::{PickupInbox, RelayClient};
 pub use following::{Followed, RelayClients, forget, refresh_all, refresh_status, revoke};
 pub use qr::{QrError, qr_svg, qr_terminal};
 pub use receiving::{LinkRelay, link_relay, open, save};
-pub use sending::{SendOptions, send, send_separately};
+pub use sending::{LinkMessage, SendOptions, link_message, send, send_separately};
 pub(crate) use sent_log::MIGRATION;
-pub use sent_log::{Pickups, PickupsMut, SentPickup, SentState};
+pub use sent_log::{LinkDelivery, Pickups, PickupsMut, SentPickup, SentState};
 pub use snapshot::{fields_of, snapshot_of, unsaved_entries};
 
 use crate::access::Locked;

@@ -6,7 +6,7 @@
 //! [`super::refresh_status`] finds out whether the relay took it.
 
 use super::client::RelayClient;
-use super::sent_log::{SentPickup, SentState};
+use super::sent_log::{LinkDelivery, SentPickup, SentState};
 use super::snapshot::snapshot_of;
 use super::{PickupError, PickupsVault, Result};
 use crate::access::VaultAccess;
@@ -25,7 +25,11 @@ use zeroize::Zeroizing;
 /// What the sender chose in the send dialog. No `Debug`: it holds the PIN and passphrase.
 #[derive(Clone)]
 pub struct SendOptions {
-    pub recipient_email: String,
+    /// Required when the relay emails the link; optional when the sender delivers it (it then
+    /// stays in the vault, for the Sent list and the sender's own email, and never reaches the
+    /// relay).
+    pub recipient_email: Option<String>,
+    pub delivery: LinkDelivery,
     pub sender_name: String,
     pub message: String,
     pub pin: Pin,
@@ -37,7 +41,8 @@ pub struct SendOptions {
     pub include_notes: bool,
 }
 
-/// Sends copies of the entries `ids` as one pickup; the relay emails the link.
+/// Sends copies of the entries `ids` as one pickup; the relay emails the link, or the sender
+/// delivers it (`options.delivery`).
 pub async fn send<A>(
     access: &A,
     relay: &RelayClient,
@@ -49,8 +54,8 @@ where
     A::Vault: PickupsVault,
 {
     let entries = access.with_vault(|vault| vault.entries().get_many(ids))??;
-    check_options(options)?;
-    send_entries(access, relay, &entries, options).await
+    let options = check_options(options)?;
+    send_entries(access, relay, &entries, &options).await
 }
 
 /// Sends each of the entries `ids` as its own pickup, each with its own random PIN
@@ -66,7 +71,7 @@ where
     A::Vault: PickupsVault,
 {
     let entries = access.with_vault(|vault| vault.entries().get_many(ids))??;
-    check_options(options)?;
+    let options = check_options(options)?;
     let mut sent = Vec::with_capacity(entries.len());
     for entry in &entries {
         let options = SendOptions {
@@ -170,11 +175,14 @@ impl Sealed {
             recipient_email: options.recipient_email.clone(),
             expires_at,
             emailed: false,
+            delivery: options.delivery,
             entry_titles: entries.iter().map(|e| e.fields.title.clone()).collect(),
             state: SentState::Pending,
             sent_at: None,
             last_status: None,
         };
+        // The link secret reaches the relay only when the relay is to email the link.
+        let relay_emails = options.delivery == LinkDelivery::RelayEmails;
         let request = CreatePickupRequest {
             id: sealed.id,
             ciphertext: b64::encode(&sealed.ciphertext),
@@ -184,14 +192,14 @@ impl Sealed {
                 .then(|| b64::encode(&sealed.delete_verifier)),
             owner_token_hash: b64::encode(&owner_token.hash()),
             access_key_hash: b64::encode(&sealed.access_key_hash),
-            recipient_email: options.recipient_email.clone(),
+            recipient_email: options.recipient_email.clone().filter(|_| relay_emails),
             sender_name: options.sender_name.clone(),
             message: options.message.clone(),
             expires_in_seconds: options.expires_in_seconds,
             max_views: options.max_views,
             retrieval_step: options.retrieval_step,
             passphrase_required: options.passphrase.is_some(),
-            link_fragment: secret.to_fragment().to_string(),
+            link_fragment: relay_emails.then(|| secret.to_fragment().to_string()),
         };
         Ok(Self {
             request,
@@ -214,12 +222,25 @@ impl Sealed {
     }
 }
 
-fn check_options(options: &SendOptions) -> Result<()> {
-    let email = options.recipient_email.trim();
-    if EmailAddress::parse(email).is_err() {
-        return Err(PickupError::InvalidInput(format!(
-            "{email:?} is not an email address"
-        )));
+/// The options with the recipient's address trimmed, once every choice is checked.
+fn check_options(options: &SendOptions) -> Result<SendOptions> {
+    let recipient_email = options
+        .recipient_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|email| !email.is_empty());
+    match (recipient_email, options.delivery) {
+        (Some(email), _) if EmailAddress::parse(email).is_err() => {
+            return Err(PickupError::InvalidInput(format!(
+                "{email:?} is not an email address"
+            )));
+        }
+        (None, LinkDelivery::RelayEmails) => {
+            return Err(PickupError::InvalidInput(
+                "the recipient's email address is needed for the relay to email the link".into(),
+            ));
+        }
+        _ => {}
     }
     if options.sender_name.trim().is_empty() {
         return Err(PickupError::InvalidInput(
@@ -236,5 +257,48 @@ fn check_options(options: &SendOptions) -> Result<()> {
             "views must be between 1 and {MAX_VIEWS}"
         )));
     }
-    Ok(())
+    Ok(SendOptions {
+        recipient_email: recipient_email.map(str::to_owned),
+        ..options.clone()
+    })
+}
+
+/// The text a sender pastes or mails with a link they deliver themselves: who sends, the link,
+/// the expiry, and that the PIN comes another way (never the PIN itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkMessage {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The ready message for `sent` from `sender_name`.
+pub fn link_message(sent: &SentPickup, sender_name: &str) -> LinkMessage {
+    let name = sender_name.trim();
+    let name = if name.is_empty() { "Someone" } else { name };
+    let count = sent.entry_titles.len();
+    let what = if count == 1 {
+        "a password".to_owned()
+    } else {
+        format!("{count} passwords")
+    };
+    let expiry = OffsetDateTime::parse(&sent.expires_at, &Rfc3339)
+        .ok()
+        .and_then(|at| {
+            at.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| sent.expires_at.clone());
+    LinkMessage {
+        subject: format!("{name} sent you passwords with Keypost"),
+        body: format!(
+            "{name} sent you {what} with Keypost.\n\n\
+             Open this link in your browser:\n{link}\n\n\
+             You also need a 5-digit PIN: {name} tells it to you another way (by phone or text \
+             message). Three wrong PINs destroy the copy.\n\n\
+             The link works until {expiry}.\n",
+            link = sent.link,
+        ),
+    }
 }

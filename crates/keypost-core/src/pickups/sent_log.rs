@@ -53,6 +53,26 @@ impl SentState {
     }
 }
 
+/// Who takes a pickup's link to its recipient.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkDelivery {
+    /// The relay emails the link to the recipient's address: it holds the link secret for the
+    /// moment it sends the email.
+    #[default]
+    RelayEmails,
+    /// The sender passes the link on (copy, QR code, their own mail program): the relay never
+    /// receives the link secret, so even its operator cannot pair its data with the link.
+    SenderDelivers,
+}
+
+impl LinkDelivery {
+    fn is_relay_emails(&self) -> bool {
+        *self == Self::RelayEmails
+    }
+}
+
 /// A deposited pickup: what the sender is shown and what the app keeps to follow it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentPickup {
@@ -66,9 +86,14 @@ pub struct SentPickup {
     pub pin: String,
     /// Authorises status and revoke; kept by the sender only.
     pub owner_token: String,
-    pub recipient_email: String,
+    /// The recipient's address; `None` when the sender delivered the link without naming one.
+    pub recipient_email: Option<String>,
     pub expires_at: String,
     pub emailed: bool,
+    /// Who takes the link to the recipient. Left out when the relay emails it, so records
+    /// read and print as they did before the sender could deliver links.
+    #[serde(default, skip_serializing_if = "LinkDelivery::is_relay_emails")]
+    pub delivery: LinkDelivery,
     pub entry_titles: Vec<String>,
     /// Left out when sent, so sent records read and print as they did before pending existed.
     #[serde(default, skip_serializing_if = "SentState::is_sent")]

@@ -98,6 +98,8 @@ impl World {
         let dir = TempDir::new().unwrap();
         let (proxy, listener) = Proxy::bind().await;
         let mut config = RelayConfig::local(dir.path());
+        // Email codes are read from the outbox.
+        config.outbox = Some(dir.path().join("outbox"));
         config.public_url = Some(proxy.url.clone());
         let relay = keypost_relay::start(config).await.unwrap();
         proxy.run(listener, relay.local_addr());

@@ -9,7 +9,7 @@ pub mod inbox;
 pub mod tamper;
 
 use keypost_core::entry::{EntryId, EntrySummary};
-use keypost_core::pickups::{SendOptions, SentPickup};
+use keypost_core::pickups::{LinkDelivery, SendOptions, SentPickup};
 use keypost_core::vault::{Vault, VaultError};
 use keypost_protocol::pickup::Pin;
 use std::path::{Path, PathBuf};
@@ -38,7 +38,8 @@ pub fn all_entry_ids(vault: &Vault) -> Vec<EntryId> {
 /// A send to bob@example.com from Ana with `message` and `pin`: a day, unlimited views.
 pub fn send_options(message: &str, pin: &str) -> SendOptions {
     SendOptions {
-        recipient_email: "bob@example.com".into(),
+        recipient_email: Some("bob@example.com".into()),
+        delivery: LinkDelivery::RelayEmails,
         sender_name: "Ana".into(),
         message: message.into(),
         pin: Pin::parse(pin).unwrap(),

@@ -13,6 +13,7 @@ use super::invites::{InviteList, InviteOffer};
 use super::mailbox::{AckResponse, DeliveryResponse, DepositResponse, MailboxFetch};
 use super::pickups::{
     ChallengeResponse, CreatePickupResponse, OpenResponse, OwnerStatus, PickupStatus,
+    RelayCapabilities,
 };
 use crate::inbox::limits::{FETCH_BATCH, MAX_SEALED_MESSAGE_LEN};
 use crate::pickup::MAX_SEALED_BASE64_LEN;
@@ -46,6 +47,7 @@ macro_rules! answers {
 
 answers!(MAX_SMALL_ANSWER_LEN =>
     ErrorBody,
+    RelayCapabilities,
     CreatePickupResponse,
     PickupStatus,
     ChallengeResponse,

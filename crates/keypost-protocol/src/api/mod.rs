@@ -60,6 +60,8 @@ pub enum ErrorCode {
     MailboxFull,
     /// This relay lets only accounts with a verified email invite.
     EmailNotVerified,
+    /// The request asks the relay to send an email, and this relay has no mail server.
+    EmailUnavailable,
     /// A code from a newer relay that this build does not know; never sent.
     #[serde(other)]
     Unknown,
@@ -86,6 +88,7 @@ impl ErrorCode {
             Self::GrantRefused => "grant_refused",
             Self::MailboxFull => "mailbox_full",
             Self::EmailNotVerified => "email_not_verified",
+            Self::EmailUnavailable => "email_unavailable",
             Self::Unknown => "unknown",
         }
     }
@@ -121,6 +124,7 @@ mod tests {
             ErrorCode::GrantRefused,
             ErrorCode::MailboxFull,
             ErrorCode::EmailNotVerified,
+            ErrorCode::EmailUnavailable,
         ];
         for code in codes {
             let json = serde_json::to_string(&code).unwrap();

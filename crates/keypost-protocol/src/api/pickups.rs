@@ -26,7 +26,9 @@ pub struct CreatePickupRequest {
     /// challenge, open and delete answer only a request that carries the access key, so the public id
     /// alone can neither read the metadata nor spend a try.
     pub access_key_hash: String,
-    pub recipient_email: String,
+    /// The address the relay emails the link to; `None` when the sender delivers the link
+    /// themselves. Set together with `link_fragment` or not at all.
+    pub recipient_email: Option<String>,
     /// The sender's name as the recipient should see it (at most 100 characters).
     pub sender_name: String,
     /// A short message to the recipient (at most 500 characters; may be empty).
@@ -39,12 +41,23 @@ pub struct CreatePickupRequest {
     pub retrieval_step: bool,
     /// The payload also needs a passphrase (the page shows a passphrase field).
     pub passphrase_required: bool,
-    /// The link secret S (32 bytes, base64url) exactly as it goes after `#` in the link.
+    /// The link secret S (32 bytes, base64url) exactly as it goes after `#` in the link, or
+    /// `None` when the sender delivers the link (the relay then never sees S).
     /// The relay needs it ONLY to put a working link into the notification email: it MUST NOT
     /// store or log it and drops it once the email is sent. The relay thus sees S transiently;
     /// the encryption key also mixes in the PIN (and the optional passphrase), so S alone
     /// does not open the copy (docs/spec/pickup.md, "What an attacker can do").
-    pub link_fragment: String,
+    pub link_fragment: Option<String>,
+}
+
+/// `GET /api/v1/capabilities` — what this relay can do, asked before sending so the app offers
+/// the right delivery (docs/spec/pickup.md, "Relay API").
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayCapabilities {
+    /// The relay can email pickup links and inbox codes (it has a mail server). Without it,
+    /// a create request that asks for an email, and an account email, get `email_unavailable`.
+    pub email: bool,
 }
 
 /// Answer to a created pickup.
@@ -54,7 +67,8 @@ pub struct CreatePickupResponse {
     /// The pickup page URL without the fragment; the app appends `#<secret>`.
     pub page_url: String,
     pub expires_at: String,
-    /// True when the notification email was handed to SMTP or written to the outbox.
+    /// True when the notification email was handed to SMTP or written to the outbox; false
+    /// when it failed or the sender delivers the link.
     pub emailed: bool,
 }
 
@@ -158,7 +172,8 @@ pub enum PickupState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnerStatus {
     pub id: PickupId,
-    pub recipient_email: String,
+    /// `None` when the sender delivered the link (the relay was given no address).
+    pub recipient_email: Option<String>,
     pub state: PickupState,
     pub created_at: String,
     pub expires_at: String,

@@ -314,12 +314,22 @@ impl TestRelay {
     }
 
     pub async fn start_with(db: Db, limits: Limits) -> TestRelay {
+        TestRelay::start_configured(db, limits, true).await
+    }
+
+    /// A relay with no mail server and no outbox (the desktop's built-in relay); `outbox` stays
+    /// an empty folder that the tests can look into.
+    pub async fn start_without_mail(db: Db) -> TestRelay {
+        TestRelay::start_configured(db, Limits::unlimited(), false).await
+    }
+
+    async fn start_configured(db: Db, limits: Limits, mail: bool) -> TestRelay {
         let outbox = tempfile::tempdir().unwrap();
         let clock = TestClock::default();
         let config = RelayConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: db.url().to_owned(),
-            outbox: outbox.path().to_path_buf(),
+            outbox: mail.then(|| outbox.path().to_path_buf()),
             public_url: None,
             smtp: None,
             mail_from: keypost_relay::config::DEFAULT_MAIL_FROM.to_owned(),
@@ -387,14 +397,14 @@ impl Pickup {
             delete_verifier: Some(b64::encode(&Sha256::digest(self.delete_key))),
             owner_token_hash: b64::encode(&Sha256::digest(self.owner_token)),
             access_key_hash: b64::encode(&Sha256::digest(self.access_key)),
-            recipient_email: "bo@example.org".to_owned(),
+            recipient_email: Some("bo@example.org".to_owned()),
             sender_name: "Ada Lovelace".to_owned(),
             message: "The shared accounts, as promised.".to_owned(),
             expires_in_seconds: 86_400,
             max_views,
             retrieval_step: true,
             passphrase_required: false,
-            link_fragment: b64::encode(&self.link_secret),
+            link_fragment: Some(b64::encode(&self.link_secret)),
         }
     }
 

@@ -26,8 +26,8 @@ export function myId(overrides: Partial<MyId> = {}): MyId {
   }
 }
 
-export const SHARED_RELAY: RelayInfo = { url: 'https://relay.example', built_in: false, outbox: null }
-export const BUILT_IN_RELAY: RelayInfo = { url: 'http://127.0.0.1:47810', built_in: true, outbox: '/tmp/outbox' }
+export const SHARED_RELAY: RelayInfo = { url: 'https://relay.example', built_in: false, sends_email: true }
+export const BUILT_IN_RELAY: RelayInfo = { url: 'http://127.0.0.1:47810', built_in: true, sends_email: false }
 
 export function contact(overrides: Partial<ContactCard> = {}): ContactCard {
   return {

@@ -163,7 +163,7 @@ describe('PeopleTab: first visit', () => {
 
 describe('PeopleTab: another relay', () => {
   it('says when Settings name another relay than the one registered at, and sets up there again', async () => {
-    const calls = mockPeople({ relay_info: { url: 'https://other.example', built_in: false, outbox: null }, set_up_identity: myId().account })
+    const calls = mockPeople({ relay_info: { url: 'https://other.example', built_in: false, sends_email: true }, set_up_identity: myId().account })
     render(PeopleTab)
     const moved = await screen.findByTestId('people-relay-moved')
     expect(moved.textContent).toContain('https://relay.example')

@@ -54,11 +54,6 @@ export function inviteExpiryChoices(): { hours: number; label: string }[] {
   ].filter((choice) => choice.hours >= min && choice.hours <= max)
 }
 
-/** The system's mail program with the message written (and the address, if given). */
-export function mailtoHref(email: string, subject: string, body: string): string {
-  return `mailto:${encodeURIComponent(email)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`
-}
-
 /**
  * Why pasted text cannot be an invite, or `null` when it has the shape of one: the link
  * `keypost://invite?r=…#…` or the code `<relay URL>#<secret>`. Rust parses it for real.

@@ -3,6 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { emit } from '@tauri-apps/api/event'
 import type {
+  RelayInfo,
   ExportTarget,
   OpenedLink,
   PickupStatus,
@@ -41,13 +42,16 @@ function sentCopy(overrides: Partial<SentCopy> = {}): SentCopy {
     recipient_email: 'ana@example.com',
     expires_at: '2030-01-08T10:00:00Z',
     emailed: true,
+    delivery: 'relay_emails',
     entry_titles: ['Mail'],
+    mail_subject: 'Ada sent you passwords with Keypost',
+    mail_body: 'Ada sent you a password with Keypost.\n\nOpen this link in your browser:\nhttps://relay.example/p/AAAA#q5rLwlE0c1eX0mbh5PYvI0A8w7fXmRkVUzxMRbIb4Rk\n',
     ...overrides,
   }
 }
 
 /** A Rust stand-in for the send dialog's commands; records what it was asked. */
-function mockSending(options: { copies?: SentCopy[] } = {}) {
+function mockSending(options: { copies?: SentCopy[]; relay?: RelayInfo } = {}) {
   const calls: Array<{ command: string; args: unknown }> = []
   mockIPC((command, args) => {
     calls.push({ command, args })
@@ -74,7 +78,7 @@ function mockSending(options: { copies?: SentCopy[] } = {}) {
       case 'send_entries':
         return options.copies ?? [sentCopy()]
       case 'relay_info':
-        return { url: 'https://relay.example', built_in: false, outbox: null }
+        return options.relay ?? { url: 'https://relay.example', built_in: false, sends_email: true }
       case 'copy_text':
         return { clear_after_seconds: 30 }
       default:
@@ -127,10 +131,56 @@ describe('SendDialog', () => {
     await waitFor(() => expect(screen.queryByTestId('send-pin-warning')).toBeNull())
   })
 
+  it('with a relay that sends no email, the sender delivers the link: address optional, a ready message to copy or mail', async () => {
+    const copy = sentCopy({ delivery: 'sender_delivers', emailed: false, recipient_email: null })
+    const calls = mockSending({ copies: [copy], relay: { url: 'http://127.0.0.1:47810', built_in: true, sends_email: false } })
+    render(SendDialog, one)
+    await waitFor(() => expect((screen.getByTestId('send-deliver-relay') as HTMLInputElement).disabled).toBe(true))
+    expect((screen.getByTestId('send-deliver-myself') as HTMLInputElement).checked).toBe(true)
+    expect(screen.getByTestId('send-delivery-hint').textContent).toContain('This relay sends no email.')
+    expect(screen.getByTestId('send-delivery-hint').textContent).toContain('The relay never sees the link')
+    await waitFor(() => expect((screen.getByTestId('send-pin') as HTMLInputElement).value).toBe('48213'))
+    await fireEvent.click(screen.getByTestId('send-submit'))
+
+    await screen.findByTestId('send-result')
+    const sent = calls.find((call) => call.command === 'send_entries')?.args as { request: SendRequest }
+    expect(sent.request.delivery).toBe('sender_delivers')
+    expect(sent.request.recipient_email).toBe('')
+    expect(screen.getByTestId('send-result-recipient').textContent).toBe('the recipient')
+    expect(screen.getByTestId('send-result-emailed').textContent).toContain('Send the recipient the link yourself: the relay never saw it.')
+    const mail = new URL(screen.getByTestId('send-result-mailto').getAttribute('href') ?? '')
+    expect(mail.protocol).toBe('mailto:')
+    expect(mail.searchParams.get('subject')).toBe(copy.mail_subject)
+    expect(mail.searchParams.get('body')).toBe(copy.mail_body)
+    expect(mail.searchParams.get('body')).not.toContain(copy.pin)
+    expect(screen.getByTestId('send-result-copy-message').textContent).toBe('Copy message with link')
+  })
+
+  it('the sender may deliver the link even when the relay sends email; a typed address must then still be one', async () => {
+    const calls = mockSending({ copies: [sentCopy({ delivery: 'sender_delivers', emailed: false })] })
+    render(SendDialog, one)
+    await waitFor(() => expect((screen.getByTestId('send-deliver-relay') as HTMLInputElement).checked).toBe(true))
+    await fireEvent.click(screen.getByTestId('send-deliver-myself'))
+    await fireEvent.input(screen.getByTestId('send-name'), { target: { value: 'Ada' } })
+    await fireEvent.input(screen.getByTestId('send-email'), { target: { value: 'not an address' } })
+    await fireEvent.click(screen.getByTestId('send-submit'))
+    expect(await screen.findByTestId('send-error')).not.toBeNull()
+    expect(calls.some((call) => call.command === 'send_entries')).toBe(false)
+    await fireEvent.input(screen.getByTestId('send-email'), { target: { value: 'ana@example.com' } })
+    await fireEvent.click(screen.getByTestId('send-submit'))
+    await screen.findByTestId('send-result')
+    const sent = calls.find((call) => call.command === 'send_entries')?.args as { request: SendRequest }
+    expect(sent.request.delivery).toBe('sender_delivers')
+    expect(sent.request.recipient_email).toBe('ana@example.com')
+    expect(screen.getByTestId('send-result-mailto').getAttribute('href')).toMatch(/^mailto:ana%40example.com\?/)
+  })
+
   it('sends the request and shows link, PIN and QR code with the advice', async () => {
     const calls = mockSending()
     render(SendDialog, one)
     await waitFor(() => expect((screen.getByTestId('send-pin') as HTMLInputElement).value).toBe('48213'))
+    // This relay sends email, so it emails the link unless the sender chooses otherwise.
+    await waitFor(() => expect((screen.getByTestId('send-deliver-relay') as HTMLInputElement).checked).toBe(true))
     await fireEvent.input(screen.getByTestId('send-email'), { target: { value: 'ana@example.com' } })
     await fireEvent.input(screen.getByTestId('send-name'), { target: { value: 'Ada L.' } })
     await fireEvent.input(screen.getByTestId('send-expiry'), { target: { value: '2' } })
@@ -146,6 +196,7 @@ describe('SendDialog', () => {
     expect(sent.request).toEqual({
       selection: { kind: 'ids', ids: ['e1'] },
       recipient_email: 'ana@example.com',
+      delivery: 'relay_emails',
       sender_name: 'Ada L.',
       message: '',
       pin: '48213',
@@ -164,7 +215,7 @@ describe('SendDialog', () => {
     expect(qr.alt).toBe('QR code of the link')
     expect(qr.getAttribute('src')).toBe('data:image/svg+xml;charset=utf-8,' + encodeURIComponent(QR))
     expect(screen.getByTestId('send-result-advice').textContent).toMatch(
-      /Tell ana@example.com the PIN by phone or text message — never in the same email./,
+      /Tell ana@example.com the PIN by phone or text message — never in the same message as the link./,
     )
     expect(screen.getByTestId('send-result-emailed').textContent).toMatch(/emailed to ana@example.com/)
 
@@ -260,7 +311,7 @@ describe('SentTab', () => {
         case 'sent_copy':
           return sentCopy({ id, recipient_email: 'ana@example.com', pin: '55555' })
         case 'relay_info':
-          return { url: 'http://127.0.0.1:47810', built_in: true, outbox: '/home/ada/.local/share/keypost/outbox' }
+          return { url: 'http://127.0.0.1:47810', built_in: true, sends_email: false }
         case 'revoke_sent':
           states[id] = { ...states[id], state: 'revoked', events: [...states[id].events, { kind: 'revoked', at: '2029-12-20T10:00:00Z' }] }
           return undefined
@@ -408,7 +459,7 @@ describe('SentTab', () => {
     await fireEvent.click(screen.getAllByTestId('sent-show')[1])
     await screen.findByTestId('sent-copy-dialog')
     expect(screen.getByTestId('send-result-pin').textContent).toBe('55555')
-    expect(screen.getByTestId('send-result-emailed').textContent).toContain('/home/ada/.local/share/keypost/outbox')
+    expect(screen.getByTestId('send-result-built-in').textContent).toContain('work on this computer only')
 
     await fireEvent.click(screen.getAllByTestId('sent-revoke')[1])
     expect(calls.some((call) => call.command === 'revoke_sent')).toBe(false)

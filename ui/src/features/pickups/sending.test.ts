@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Selection } from '../../lib/bindings'
 import {
   defaultSendForm,
+  defaultDelivery,
+  recipientText,
   checkRecipient,
   expiryHours,
   lastEvent,
@@ -138,6 +140,7 @@ describe('send request', () => {
     expect(await sendRequest(form, selection)).toEqual({
       selection,
       recipient_email: 'ana@example.com',
+      delivery: 'sender_delivers',
       sender_name: 'Ada',
       message: '',
       pin: '48213',
@@ -149,6 +152,22 @@ describe('send request', () => {
       passphrase: 'river otter',
       include_notes: false,
     })
+  })
+
+  it('needs the address only when the relay emails the link', async () => {
+    expect(await sendRequest({ ...valid(), email: '', delivery: 'relay_emails' }, selection)).toMatch(/email address/)
+    const mine = await sendRequest({ ...valid(), email: '  ', delivery: 'sender_delivers' }, selection)
+    expect(mine).toMatchObject({ recipient_email: '', delivery: 'sender_delivers' })
+    expect(await sendRequest({ ...valid(), email: 'ana', delivery: 'sender_delivers' }, selection)).toMatch(/email/)
+  })
+
+  it('delivers through the relay by default only when it is known to send email', () => {
+    expect(defaultDelivery(null)).toBe('sender_delivers')
+    expect(defaultDelivery({ url: 'http://127.0.0.1:47810', built_in: true, sends_email: false })).toBe('sender_delivers')
+    expect(defaultDelivery({ url: 'https://relay.example', built_in: false, sends_email: null })).toBe('sender_delivers')
+    expect(defaultDelivery({ url: 'https://relay.example', built_in: false, sends_email: true })).toBe('relay_emails')
+    expect(recipientText(null)).toBe('the recipient')
+    expect(recipientText('ana@example.com')).toBe('ana@example.com')
   })
 
   it('names the first thing to fix', async () => {

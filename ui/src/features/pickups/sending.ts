@@ -1,10 +1,12 @@
 // Send to any email: the send form and its checks, the Sent tab's status chips, the texts of
 // pickup notifications and the shape of a pasted pickup link. Rust checks everything again.
 import type {
+  LinkDelivery,
   PickupEventKind,
   PickupEvent,
   PickupNews,
   OwnerStatus,
+  RelayInfo,
   Selection,
   SendRequest,
 } from '../../lib/bindings'
@@ -83,6 +85,8 @@ export type SendDialogProps = {
 }
 
 export type SendForm = {
+  /** Who takes the link to the recipient: the relay by email, or the sender. */
+  delivery: LinkDelivery
   email: string
   name: string
   message: string
@@ -101,6 +105,7 @@ export type SendForm = {
 
 export function defaultSendForm(name = ''): SendForm {
   return {
+    delivery: 'sender_delivers',
     email: '',
     name,
     message: '',
@@ -120,7 +125,10 @@ export function defaultSendForm(name = ''): SendForm {
 
 /** The command payload, or the first thing the person still has to fix. */
 export async function sendRequest(form: SendForm, selection: Selection): Promise<SendRequest | string> {
-  const recipient = await checkRecipient(form.email)
+  // Sending the link yourself, the address is optional (for your Sent list and your mail
+  // program); the relay never receives it.
+  const optional = form.delivery === 'sender_delivers' && form.email.trim() === ''
+  const recipient = optional ? { email: '' } : await checkRecipient(form.email)
   if ('problem' in recipient) return recipient.problem
   if (form.name.trim().length === 0) return 'Type your name as the recipient should see it.'
   if (messageCounter(form.message).over) return `The message can be at most ${MESSAGE_LIMIT} characters.`
@@ -133,6 +141,7 @@ export async function sendRequest(form: SendForm, selection: Selection): Promise
   return {
     selection,
     recipient_email: recipient.email,
+    delivery: form.delivery,
     sender_name: form.name.trim(),
     message: form.message,
     // Ignored by Rust when every entry gets its own PIN.
@@ -234,9 +243,20 @@ export function statusChip(progress: OwnerStatus): StatusChip {
   }
 }
 
+/** The recipient as the sender knows them: the address, or "the recipient" for a link the
+ * sender delivered without naming one. */
+export function recipientText(email: string | null): string {
+  return email ?? 'the recipient'
+}
+
+/** Who takes the link, by default: the relay when it is known to email, else the sender. */
+export function defaultDelivery(relay: RelayInfo | null): LinkDelivery {
+  return relay?.sends_email === true ? 'relay_emails' : 'sender_delivers'
+}
+
 /** The toast (and notification) text for news about a sent pickup. */
 export function newsText(news: PickupNews): { text: string; tone: 'info' | 'error' } {
-  const who = news.recipient_email
+  const who = recipientText(news.recipient_email)
   switch (news.kind) {
     case 'created':
       return { text: `Pickup for ${who} created.`, tone: 'info' }

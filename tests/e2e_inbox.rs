@@ -11,6 +11,8 @@
 //!    both (`inbox-event`: the toast "New message from Ada (…)") and the Inbox lists them.
 //! 4. Bo saves all, undoes, saves again, exports CSV and PDF; Ada deletes the originals and
 //!    both copies (Bo's vault and inbox) stay unchanged; Ada's Sent shows the copies as sent.
+//!    Bo asks Ada for a password from her drawer; Ada is told "Bo asks you for a password" and
+//!    her Inbox lists the request.
 //! 5. The relay turns hostile. The apps reach it only through a rewriting proxy
 //!    (crates/keypost-cli/tests/support/rewriting_proxy.rs), which now answers Ada's request
 //!    for Bo's key with a stranger's: Ada's next send is refused, Bo shows as "key changed" and
@@ -408,6 +410,35 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
         .await;
     ada.screenshot(&screenshots_dir().join("messages-sent.png"))
         .await;
+
+    // Bo asks Ada for a password from her drawer in People: Ada's watcher words it as a
+    // request (not as "0 entries"), and her Inbox lists it.
+    bo.click("tab-people").await;
+    bo.click_containing("contact-row", "Ada").await;
+    bo.click("contact-ask").await;
+    bo.type_into("request-text", "The NAS admin password, please")
+        .await;
+    bo.click("request-next").await;
+    bo.wait_texts("request-confirm-word", |words| words.len() == 7)
+        .await;
+    bo.click("request-send").await;
+    bo.wait_texts("toast", |toasts| {
+        toasts
+            .iter()
+            .any(|toast| toast.contains("Asked Ada for a password"))
+    })
+    .await;
+    ada.wait_texts("toast", |toasts| {
+        toasts
+            .iter()
+            .any(|toast| toast.contains("Bo asks you for a password"))
+    })
+    .await;
+    ada.click("messages-inbox-tab").await;
+    ada.wait_texts("inbox-row", |rows| {
+        rows.iter().any(|row| row.contains("Asks for a password"))
+    })
+    .await;
 
     // 5. The relay serves another key for Bo: Ada's next send is refused, Bo shows as "key
     // changed" and cannot be picked.

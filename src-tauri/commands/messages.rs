@@ -1,7 +1,7 @@
 //! The Messages tab for contacts: send copies of entries to a contact ("Send to contact…" in
 //! the entry window and bulk edit), the Inbox (list, show with passwords hidden, reveal or copy
-//! one through Rust, save all or one entry as one undo step, decline a request, delete) and the
-//! Sent log. Each command is one `keypost_core::messages` use case. Export goes through
+//! one through Rust, save all or one entry as one undo step, decline a request, delete), asking
+//! a contact for a password, and the Sent log. Each command is one `keypost_core::messages` use case. Export goes through
 //! `export_csv` and `export_pdf` with `source: {kind: "messages", ids}`; Undo through `undo`.
 
 pub mod types;
@@ -71,13 +71,14 @@ pub fn inbox_dropped(state: State<'_, AppState>) -> CommandResult<DroppedCounts>
     state.with_vault(|vault| messages::dropped(vault))
 }
 
-/// One message, passwords hidden (also a held one: the UI shows it behind "Show anyway").
+/// One message as the person opens it: marked read, passwords hidden (also a held one: the UI
+/// shows it behind "Show anyway").
 #[tauri::command]
 pub async fn show_message(
     state: State<'_, AppState>,
     id: MessageId,
 ) -> CommandResult<InboxMessage> {
-    state.with_vault(|vault| messages::show(vault, id, false))
+    state.with_vault(|vault| messages::open(vault, id))
 }
 
 /// Entry `index` of message `id` with its password, TOTP and hidden fields, when the person
@@ -146,6 +147,19 @@ pub async fn decline_request(
 ) -> CommandResult<SentMessage> {
     let client = registered_client(&*state)?;
     Ok(messages::decline_request(&*state, &client, &fingerprint, id).await?)
+}
+
+/// "Ask for a password…" in a contact's drawer: a `request` message with `text` (at most 500
+/// characters). As for a send, `fingerprint` is the one whose words the dialog showed.
+#[tauri::command]
+pub async fn request_from_contact(
+    state: State<'_, AppState>,
+    contact: String,
+    fingerprint: Fingerprint,
+    text: String,
+) -> CommandResult<SentMessage> {
+    let client = registered_client(&*state)?;
+    Ok(messages::request_from_contact(&*state, &client, &contact, &fingerprint, &text).await?)
 }
 
 /// The Sent log as last known, newest first: each copy exactly as sent, passwords hidden.

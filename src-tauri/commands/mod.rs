@@ -166,6 +166,8 @@ commands! {
     async messages::save_message_entry(state; id: MessageId, index: u32) -> Vec<EntryId>;
     async messages::delete_message(state; id: MessageId) -> ();
     async messages::decline_request(state; id: MessageId, fingerprint: Fingerprint) -> SentMessage;
+    async messages::request_from_contact(state; contact: String, fingerprint: Fingerprint, text: String)
+        -> SentMessage;
     async messages::sent_messages(state) -> Vec<SentMessage>;
     async messages::refresh_sent_messages(state) -> Vec<SentMessage>;
 }

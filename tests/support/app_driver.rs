@@ -414,7 +414,8 @@ impl AppSession {
             match self.client.find(Locator::Css(&selector)).await {
                 Ok(element) => return element,
                 Err(error) if started.elapsed() > WAIT => {
-                    panic!("no element {testid}: {error:?}")
+                    self.fail(testid, &format!("no such element: {error:?}"))
+                        .await
                 }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }

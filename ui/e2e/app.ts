@@ -110,6 +110,7 @@ const ANSWERS: Record<string, Answer> = {
   inbox_dropped: { quarantined: 0, rejected: 0 },
   show_message: (args: Args) => [REQUEST, DECLINE].find((message) => message.id === args.id) ?? inboxMessage(),
   decline_request: sentMessage({ kind: 'decline', entries: [], declines: REQUEST.id }),
+  request_from_contact: sentMessage({ kind: 'request', entries: [] }),
   sent_messages: [sentMessage(), sentMessage({ id: 'c2VudC0y', status: 'pending', to: contact({ name: 'Di' }).name })],
   refresh_sent_messages: [sentMessage()],
 }

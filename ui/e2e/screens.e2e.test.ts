@@ -111,6 +111,7 @@ const SCREENS: Screen[] = [
   { name: 'invite', reach: steps(['tab-people', 'people-invite'], 'invite-dialog'), toastOverDialog: 'invite-dialog' },
   { name: 'accept', reach: steps(['tab-people', 'people-accept'], 'accept-dialog'), toastOverDialog: 'accept-dialog' },
   { name: 'contact', reach: steps(['tab-people', 'contact-row'], 'contact-drawer') },
+  { name: 'ask-for-password', reach: steps(['tab-people', 'contact-row', 'contact-ask'], 'request-dialog') },
   { name: 'settings', reach: async (page) => { await click(page, 'tab-settings'); await page.getByRole('heading', { name: 'Settings' }).waitFor() } },
 ]
 

@@ -60,7 +60,7 @@ describe('Shell: live messages', () => {
     await fireEvent.click(screen.getByTestId('tab-messages'))
     await screen.findByTestId('inbox-empty')
     inbox = [inboxMessage({ note: 'secret note' })]
-    await emit('inbox-event', { message_id: 'bWVzc2FnZS0x', from: 'Ada', entries: 2, held: false })
+    await emit('inbox-event', { message_id: 'bWVzc2FnZS0x', from: 'Ada', kind: 'entries', entries: 2, held: false })
     await screen.findByTestId('inbox-row')
     expect(bodies).toEqual(['New message from Ada (2 entries)'])
     expect(toasts.map((toast) => toast.text)).toContain('New message from Ada (2 entries).')
@@ -71,7 +71,7 @@ describe('Shell: live messages', () => {
     stubNotifications()
     mockShell()
     render(Shell)
-    await emit('inbox-event', { message_id: 'bWVzc2FnZS0x', from: 'Ada', entries: 1, held: false })
+    await emit('inbox-event', { message_id: 'bWVzc2FnZS0x', from: 'Ada', kind: 'entries', entries: 1, held: false })
     await waitFor(() => expect(toasts.map((toast) => toast.text)).toContain('New message from Ada (1 entry).'))
     toasts.find((toast) => toast.action)?.action?.run()
     expect(navigation.tab).toBe('messages')

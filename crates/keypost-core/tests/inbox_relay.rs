@@ -624,3 +624,38 @@ async fn the_inbox_is_read_a_window_at_a_time_newest_first_with_a_contact_filter
     assert_eq!(after.total, 3, "a deleted message is not listed");
     assert_eq!(ids(&after.messages), newest_first[1..]);
 }
+
+#[tokio::test]
+async fn an_opened_message_stays_read_after_the_vault_is_locked_and_opened_again() {
+    let world = World::new().await;
+    let (alice, bob) = alice_and_bob(&world).await;
+    alice_sends(&alice).await;
+    alice_sends(&alice).await;
+    assert_eq!(bob.fetch().await.accepted, 2);
+    let page = bob.with(|vault| messages::page(vault, None, 0, 10).unwrap());
+    assert!(
+        page.messages.iter().all(|message| !message.read),
+        "new on arrival"
+    );
+    let (opened, other) = (page.messages[0].id, page.messages[1].id);
+
+    // Showing (a list, an export, a reveal) reads; opening marks read.
+    bob.with(|vault| messages::show(vault, opened, false).unwrap());
+    assert!(!bob.with(|vault| messages::show(vault, opened, false).unwrap().read));
+    let shown = bob.with(|vault| messages::open(vault, opened).unwrap());
+    assert!(shown.read);
+    assert_eq!(shown.entries.len(), 2, "opened like show, passwords hidden");
+    assert!(shown.entries.iter().all(|entry| entry.password.is_none()));
+
+    bob.close();
+    bob.reopen();
+    let page = bob.with(|vault| messages::page(vault, None, 0, 10).unwrap());
+    let read: Vec<(MessageId, bool)> = page
+        .messages
+        .iter()
+        .map(|message| (message.id, message.read))
+        .collect();
+    assert_eq!(read, vec![(opened, true), (other, false)]);
+    // Opening again changes nothing.
+    assert!(bob.with(|vault| messages::open(vault, opened).unwrap().read));
+}

@@ -2,7 +2,7 @@
 //! core's own types (`InboxMessage`, `ReceivedEntry`, `SentMessage`: passwords hidden unless
 //! revealed).
 
-use keypost_core::messages::{Arrival, MessageVerdict};
+use keypost_core::messages::{Arrival, MessageKind, MessageVerdict};
 use keypost_protocol::inbox::{Fingerprint, MessageId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -29,6 +29,7 @@ pub struct InboxNews {
     pub message_id: MessageId,
     /// The contact's name in this vault.
     pub from: String,
+    pub kind: MessageKind,
     pub entries: u32,
     /// From a changed key: shown only on request, never saved.
     pub held: bool,
@@ -39,6 +40,7 @@ impl From<&Arrival> for InboxNews {
         Self {
             message_id: arrival.id,
             from: arrival.from.clone(),
+            kind: arrival.kind,
             entries: u32::try_from(arrival.entries).unwrap_or(u32::MAX),
             held: arrival.verdict == MessageVerdict::Held,
         }

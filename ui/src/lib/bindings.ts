@@ -112,12 +112,16 @@ declines: MessageId | null, sent_at: string, received_at: string, entries: Array
 /**
  * Entries made from this message by saving it that are still in the vault.
  */
-saved_entry_ids: Array<EntryId>, };
+saved_entry_ids: Array<EntryId>, 
+/**
+ * The person opened it ([`super::open`]) at some time: it is no longer new.
+ */
+read: boolean, };
 export type InboxNews = { message_id: MessageId, 
 /**
  * The contact's name in this vault.
  */
-from: string, entries: number, 
+from: string, kind: MessageKind, entries: number, 
 /**
  * From a changed key: shown only on request, never saved.
  */
@@ -402,6 +406,7 @@ export const commands = {
   saveMessageEntry: (id: MessageId, index: number): Promise<Array<EntryId>> => invoke('save_message_entry', { id, index }),
   deleteMessage: (id: MessageId): Promise<void> => invoke('delete_message', { id }),
   declineRequest: (id: MessageId, fingerprint: Fingerprint): Promise<SentMessage> => invoke('decline_request', { id, fingerprint }),
+  requestFromContact: (contact: string, fingerprint: Fingerprint, text: string): Promise<SentMessage> => invoke('request_from_contact', { contact, fingerprint, text }),
   sentMessages: (): Promise<Array<SentMessage>> => invoke('sent_messages'),
   refreshSentMessages: (): Promise<Array<SentMessage>> => invoke('refresh_sent_messages'),
 }

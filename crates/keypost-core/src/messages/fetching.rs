@@ -3,7 +3,7 @@
 //! so a crash in between delivers each message once (the second copy is a known id).
 
 use super::MessagesVault;
-use super::tables::{MessageVerdict, NewReceived, contact_name, in_transaction};
+use super::tables::{MessageKind, MessageVerdict, NewReceived, contact_name, in_transaction};
 use crate::access::VaultAccess;
 use crate::contacts::{
     Contact, ContactCard, ContactState, ContactsVault, VaultSession, receive_connect,
@@ -50,6 +50,8 @@ pub struct Arrival {
     pub id: MessageId,
     /// The contact's name in this vault.
     pub from: String,
+    /// Entries, a request or a decline: a notification words each its own way.
+    pub kind: MessageKind,
     pub entries: usize,
     pub verdict: MessageVerdict,
 }
@@ -142,6 +144,15 @@ fn receive<V: MessagesVault>(
         report.replays += 1;
         return Ok(());
     }
+    let (kind, entries) = match &opened.payload {
+        Payload::Entries(payload) => (MessageKind::Entries, payload.entries.len()),
+        Payload::Request(_) => (MessageKind::Request, 0),
+        Payload::Decline(_) => (MessageKind::Decline, 0),
+        // Handled above: a connect message is never stored.
+        Payload::Connect(_) => {
+            return Err(InboxError::Corrupt("a connect message to store".into()));
+        }
+    };
     vault.messages_mut().add_received(
         &NewReceived {
             id: header.message_id,
@@ -153,13 +164,10 @@ fn receive<V: MessagesVault>(
         },
         now,
     )?;
-    let entries = match &opened.payload {
-        Payload::Entries(payload) => payload.entries.len(),
-        _ => 0,
-    };
     report.arrived.push(Arrival {
         id: header.message_id,
         from: contact_name(vault, contact_id)?.0,
+        kind,
         entries,
         verdict,
     });

@@ -9,8 +9,8 @@
 //!         key: held; seen id: replay dropped; connect: contacts pins the inviter)
 //!         ─► COMMIT to the vault ─► THEN acknowledge
 //! read:   list / page (a window, newest first) / show (passwords hidden unless revealed) /
-//!         save (one undo step) / export (every CSV format, PDF) / delete (a tombstone keeps
-//!         the id)
+//!         open (show, and mark read: schema 8) / save (one undo step) / export (every CSV
+//!         format, PDF) / delete (a tombstone keeps the id)
 //! ```
 
 mod fetching;
@@ -20,8 +20,8 @@ mod tables;
 
 pub use fetching::{Arrival, FetchReport, fetch};
 pub use reading::{
-    DroppedCounts, ExportFormat, ExportedMessages, InboxPage, delete, dropped, export, list, page,
-    reveal, save, sent, show,
+    DroppedCounts, ExportFormat, ExportedMessages, InboxPage, delete, dropped, export, list, open,
+    page, reveal, save, sent, show,
 };
 pub use sending::{decline_request, refresh_sent, request_from_contact, send_to_contact};
 pub use tables::{
@@ -86,6 +86,15 @@ pub(crate) const SEQUENCE_MIGRATION: Migration = Migration {
     -- The number each sent message carries; the next one to a contact is the largest + 1.
     ALTER TABLE sent_messages ADD COLUMN sequence INTEGER;
     CREATE INDEX sent_messages_sequence ON sent_messages (contact_id, sequence);
+    ",
+};
+
+/// Schema 8: when each message was first opened, so "new" survives a restart.
+pub(crate) const READ_MIGRATION: Migration = Migration {
+    version: 8,
+    sql: "
+    -- When the person first opened the message (Unix time, nanoseconds); NULL: not yet.
+    ALTER TABLE inbox_messages ADD COLUMN read_at INTEGER;
     ",
 };
 

@@ -81,6 +81,15 @@ pub fn show<V: MessagesVault>(vault: &V, id: MessageId, reveal: bool) -> Result<
     shown(vault, vault.messages().received(id)?, reveal)
 }
 
+/// The person opens message `id`: it is marked read (it stops being new, also after a
+/// restart) and shown with passwords hidden.
+pub fn open<V: MessagesVault>(vault: &mut V, id: MessageId) -> Result<InboxMessage> {
+    vault
+        .messages_mut()
+        .mark_read(id, OffsetDateTime::now_utc())?;
+    show(vault, id, false)
+}
+
 /// Entry `index` of message `id` with its password, TOTP and hidden fields, for the person who
 /// asked to see or copy them.
 pub fn reveal<V: MessagesVault>(vault: &V, id: MessageId, index: usize) -> Result<ReceivedEntry> {
@@ -250,5 +259,6 @@ fn shown<V: MessagesVault>(vault: &V, row: InboxRow, reveal: bool) -> Result<Inb
         received_at: row.received_at,
         entries: content.entries,
         saved_entry_ids,
+        read: row.read,
     })
 }

@@ -185,6 +185,8 @@ pub struct InboxMessage {
     pub entries: Vec<ReceivedEntry>,
     /// Entries made from this message by saving it that are still in the vault.
     pub saved_entry_ids: Vec<EntryId>,
+    /// The person opened it ([`super::open`]) at some time: it is no longer new.
+    pub read: bool,
 }
 
 /// Where a sent message stands.
@@ -259,6 +261,7 @@ pub(crate) struct InboxRow {
     pub payload: Option<Payload>,
     pub saved: Vec<EntryId>,
     pub missing_before: u64,
+    pub read: bool,
 }
 
 /// A received message to store.
@@ -281,7 +284,7 @@ pub(crate) struct NewSent<'a> {
     pub payload: &'a [u8],
 }
 
-const INBOX_COLUMNS: &str = "message_id, contact_id, verdict, sent_at, received_at, payload, saved_entry_ids, missing_before";
+const INBOX_COLUMNS: &str = "message_id, contact_id, verdict, sent_at, received_at, payload, saved_entry_ids, missing_before, read_at IS NOT NULL";
 /// The inbox with each message's gap: numbers of the same sender key between the next lower
 /// number received (or 0) and its own. Tombstones keep their number, so deleting closes nothing.
 const INBOX_WITH_GAPS: &str = "(SELECT *, CASE WHEN sequence IS NULL THEN 0 ELSE
@@ -521,6 +524,17 @@ impl MessagesMut<'_> {
         Ok(ids)
     }
 
+    /// Records that the person opened `id` (the first time counts; later opens change
+    /// nothing).
+    pub(crate) fn mark_read(&mut self, id: MessageId, now: OffsetDateTime) -> Result<()> {
+        self.read().received(id)?;
+        self.conn.execute(
+            "UPDATE inbox_messages SET read_at = ?2 WHERE message_id = ?1 AND read_at IS NULL",
+            params![id.as_bytes().as_slice(), to_nanos(now)?],
+        )?;
+        Ok(())
+    }
+
     /// Deletes the content of `id`; the row stays as a tombstone with its id.
     pub(crate) fn delete(&mut self, id: MessageId, now: OffsetDateTime) -> Result<()> {
         self.read().received(id)?;
@@ -598,6 +612,7 @@ struct RawInbox {
     payload: Option<String>,
     saved: String,
     missing_before: i64,
+    read: bool,
 }
 
 fn raw_inbox(row: &Row<'_>) -> rusqlite::Result<RawInbox> {
@@ -610,6 +625,7 @@ fn raw_inbox(row: &Row<'_>) -> rusqlite::Result<RawInbox> {
         payload: row.get(5)?,
         saved: row.get(6)?,
         missing_before: row.get(7)?,
+        read: row.get(8)?,
     })
 }
 
@@ -629,6 +645,7 @@ impl RawInbox {
             saved: serde_json::from_str(&self.saved)
                 .map_err(|error| InboxError::Corrupt(format!("saved entry ids: {error}")))?,
             missing_before: u64::try_from(self.missing_before).unwrap_or(0),
+            read: self.read,
         })
     }
 }

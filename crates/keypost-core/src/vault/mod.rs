@@ -37,6 +37,7 @@ pub(crate) const SCHEMA: &[Migration] = &[
     messages::MIGRATION,
     messages::SEQUENCE_MIGRATION,
     entries::SEARCH_INDEX_MIGRATION,
+    messages::READ_MIGRATION,
 ];
 
 /// Folder name of the vault inside the OS data folder.

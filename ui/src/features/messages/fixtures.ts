@@ -34,6 +34,7 @@ export function inboxMessage(overrides: Partial<InboxMessage> = {}): InboxMessag
     received_at: '2030-01-02T09:00:05Z',
     entries: [entry(), entry({ title: 'Bank', username: 'ada.l', urls: [], custom_fields: [] })],
     saved_entry_ids: [],
+    read: false,
     ...overrides,
   }
 }

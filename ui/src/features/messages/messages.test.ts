@@ -44,8 +44,11 @@ describe('messages wording', () => {
       'Expired',
       'Refused',
     ])
-    expect(newMessageText('Ada', 1)).toBe('New message from Ada (1 entry)')
-    expect(newMessageText('Ada', 3)).toBe('New message from Ada (3 entries)')
+    expect(newMessageText({ from: 'Ada', kind: 'entries', entries: 1 })).toBe('New message from Ada (1 entry)')
+    expect(newMessageText({ from: 'Ada', kind: 'entries', entries: 3 })).toBe('New message from Ada (3 entries)')
+    // A request or a decline carries no entries: its words say what it is, not "0 entries".
+    expect(newMessageText({ from: 'Ada', kind: 'request', entries: 0 })).toBe('Ada asks you for a password')
+    expect(newMessageText({ from: 'Ada', kind: 'decline', entries: 0 })).toBe('Ada declined your request')
   })
 
   it('says what a message holds and how many earlier ones never arrived', () => {
@@ -177,6 +180,7 @@ describe('Inbox', () => {
   it('lists messages with sender, badge, count, note without bidi controls, time and new marker', async () => {
     mockMessages({
       inbox_page: inboxPages([
+        inboxMessage({ id: 'older', note: 'opened before a restart', read: true }),
         inboxMessage({ id: 'old', note: 'first' }),
         inboxMessage({ id: 'new', note: 'pay \u202Eexe.pdf', saved_entry_ids: [] }),
         inboxMessage({ id: 'saved', saved_entry_ids: ['e1', 'e2'] }),
@@ -185,13 +189,14 @@ describe('Inbox', () => {
     render(MessagesTab)
     await screen.findAllByTestId('inbox-row')
     const rows = screen.getAllByTestId('inbox-row')
-    expect(rows.map((row) => row.dataset.id)).toEqual(['saved', 'new', 'old'])
+    expect(rows.map((row) => row.dataset.id)).toEqual(['saved', 'new', 'old', 'older'])
     expect(rows[1].textContent).toContain('Ada')
     expect(rows[1].textContent).toContain('2 entries')
     expect(rows[1].textContent).toContain('pay exe.pdf')
     expect(rows[1].textContent).not.toContain('\u202E')
     expect(within(rows[1]).getByTestId('inbox-badge').textContent).toBe('Verified by invite')
-    expect(rows.map((row) => within(row).queryByTestId('inbox-unread') !== null)).toEqual([false, true, true])
+    // Saved, or opened at any time before (the vault keeps it): not new.
+    expect(rows.map((row) => within(row).queryByTestId('inbox-unread') !== null)).toEqual([false, true, true, false])
     await fireEvent.click(rows[1])
     await screen.findByTestId('message-view')
     expect(within(rows[1]).queryByTestId('inbox-unread')).toBeNull()

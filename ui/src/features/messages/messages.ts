@@ -1,7 +1,7 @@
 // Messages as the person reads them: the note counter, what a send includes, what a message
 // holds and the gap warning, the Sent status chips and the words of the new-message
 // notification. Rust decides; these only word it.
-import type { InboxMessage, SentStatus } from '../../lib/bindings'
+import type { InboxMessage, InboxNews, SentStatus } from '../../lib/bindings'
 import { INBOX_LIMITS } from '../../lib/bindings'
 import { characterCounter, type Counter } from '../../lib/text'
 import { entriesText } from '../pickups/sending'
@@ -32,9 +32,12 @@ export function sentStatusChip(status: SentStatus): { label: string; tone: strin
   return SENT_STATUS[status]
 }
 
-/** The system notification for a new message: who and how many, never content. */
-export function newMessageText(from: string, entryCount: number): string {
-  return `New message from ${from} (${entriesText(entryCount)})`
+/** The system notification for a new message: who and what kind (how many entries), never
+ * content. */
+export function newMessageText(news: Pick<InboxNews, 'from' | 'kind' | 'entries'>): string {
+  if (news.kind === 'request') return `${news.from} asks you for a password`
+  if (news.kind === 'decline') return `${news.from} declined your request`
+  return `New message from ${news.from} (${entriesText(news.entries)})`
 }
 
 /** What a message holds, for its Inbox row and header: entries, a request or a decline. */

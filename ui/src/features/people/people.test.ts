@@ -461,6 +461,59 @@ describe('PeopleTab: contacts and the drawer', () => {
     expect(screen.queryByTestId('contact-remove')).toBeNull()
   })
 
+  it('asks a contact for a password: the text with its counter, then their words, then the request', async () => {
+    const calls = mockPeople({ request_from_contact: { id: 'cmVxdWVzdC0x', kind: 'request' } })
+    render(PeopleTab)
+    await fireEvent.click(await screen.findByTestId('contact-row'))
+    await fireEvent.click(screen.getByTestId('contact-ask'))
+    await screen.findByTestId('request-dialog')
+    // An empty request says what is missing; one over 500 characters says the limit.
+    await fireEvent.click(screen.getByTestId('request-next'))
+    expect(screen.getByTestId('request-error').textContent).toMatch(/which password you need/)
+    await fireEvent.input(screen.getByTestId('request-text'), { target: { value: 'x'.repeat(501) } })
+    expect(screen.getByTestId('request-count').textContent).toBe('1 character too many')
+    await fireEvent.click(screen.getByTestId('request-next'))
+    expect(screen.getByTestId('request-error').textContent).toMatch(/500 characters/)
+    await fireEvent.input(screen.getByTestId('request-text'), { target: { value: 'The office Wi-Fi, please' } })
+    await fireEvent.click(screen.getByTestId('request-next'))
+    expect(words('request-confirm-words')).toEqual(ADA_WORDS)
+    expect(screen.getByTestId('request-confirm-text').textContent).toBe('The office Wi-Fi, please')
+    expect(argsOf(calls, 'request_from_contact')).toEqual([])
+    await fireEvent.click(screen.getByTestId('request-send'))
+    await waitFor(() =>
+      expect(argsOf(calls, 'request_from_contact')).toEqual([
+        { contact: 'Ada', fingerprint: 'YWRhLWZpbmdlcnByaW50', text: 'The office Wi-Fi, please' },
+      ]),
+    )
+    await waitFor(() => expect(screen.queryByTestId('request-dialog')).toBeNull())
+    expect(toasts.map((toast) => toast.text)).toContain('Asked Ada for a password. Their answer arrives in Messages.')
+  })
+
+  it('cannot ask a contact whose key changed, and says why', async () => {
+    mockPeople({ list_people: [EVERY_STATE[1]] })
+    render(PeopleTab)
+    await fireEvent.click(await screen.findByTestId('contact-row'))
+    expect((screen.getByTestId('contact-ask') as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByTestId('contact-ask-reason').textContent).toBe('Key changed: compare their new words in People first')
+  })
+
+  it('a request refused for a changed key goes back to the text, with the reason', async () => {
+    mockPeople({
+      request_from_contact: () => {
+        throw { code: 'key_changed', message: "Ada's key changed: compare the new words first." }
+      },
+    })
+    render(PeopleTab)
+    await fireEvent.click(await screen.findByTestId('contact-row'))
+    await fireEvent.click(screen.getByTestId('contact-ask'))
+    await fireEvent.input(await screen.findByTestId('request-text'), { target: { value: 'Wi-Fi' } })
+    await fireEvent.click(screen.getByTestId('request-next'))
+    await fireEvent.click(screen.getByTestId('request-send'))
+    await waitFor(() => expect(screen.getByTestId('request-error').textContent).toMatch(/key changed/))
+    expect(screen.queryByTestId('request-confirm')).toBeNull()
+    expect(screen.getByTestId('request-text')).not.toBeNull()
+  })
+
   it('explains a changed key, shows old and new words, and trusts the new key only when they match', async () => {
     let cy = EVERY_STATE[1]
     const calls = mockPeople({

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! CARGO_TARGET_DIR=/work/target-relay cargo build --release -p keypost-relay --bin keypost-relay --example relay_load
-//! /work/target-relay/release/examples/relay_load [--seconds 10] [--connections 16,32] [--backends sqlite,postgres] [--runs pickups,inbox] [--outbox-parent DIR]
+//! /work/target-relay/release/examples/relay_load [--seconds 10] [--connections 16,32] [--backends sqlite,postgres] [--runs pickups,inbox,purge] [--expired 1000000] [--outbox-parent DIR]
 //! ```
 //!
 //! For each backend it starts `keypost-relay` (the release binary next to this example's
@@ -23,6 +23,12 @@
 //! peak); and on stderr the size of the SQLite database and its WAL. The outbox folder is on
 //! the same disk as the database unless `--outbox-parent` puts it elsewhere (e.g. /dev/shm, to
 //! leave file creation out).
+//!
+//! `--runs purge` (SQLite): `--expired` pickups that expired together (1,000,000 by default,
+//! with their records) go straight into the database; the relay's scheduled purge (every
+//! second here) removes them while the workers create pickups. It prints the creates' rate and
+//! latency until the purge is done, how long the purge took, and the largest WAL and relay
+//! memory seen meanwhile.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/support/mod.rs"]
@@ -49,8 +55,10 @@ struct Options {
     seconds: u64,
     connections: Vec<usize>,
     backends: Vec<String>,
-    /// `pickups`, `inbox` or both.
+    /// `pickups`, `inbox`, `purge`.
     runs: Vec<String>,
+    /// Expired pickups the purge run starts with.
+    expired: usize,
     /// Where the outbox folder goes (default: a temporary folder on the same disk as SQLite).
     outbox_parent: Option<PathBuf>,
 }
@@ -61,6 +69,7 @@ fn options() -> Options {
         connections: vec![16, 32],
         backends: vec!["sqlite".to_owned(), "postgres".to_owned()],
         runs: vec!["pickups".to_owned(), "inbox".to_owned()],
+        expired: 1_000_000,
         outbox_parent: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -73,12 +82,13 @@ fn options() -> Options {
             ("--backends", Some(value)) => {
                 options.backends = value.split(',').map(str::to_owned).collect();
             }
+            ("--expired", Some(value)) => options.expired = value.parse().unwrap(),
             ("--runs", Some(value)) => {
                 options.runs = value.split(',').map(str::to_owned).collect();
             }
             ("--outbox-parent", Some(value)) => options.outbox_parent = Some(value.into()),
             _ => panic!(
-                "usage: relay_load [--seconds N] [--connections 16,32] [--backends sqlite,postgres] [--runs pickups,inbox] [--outbox-parent DIR]"
+                "usage: relay_load [--seconds N] [--connections 16,32] [--backends sqlite,postgres] [--runs pickups,inbox,purge] [--expired N] [--outbox-parent DIR]"
             ),
         }
     }
@@ -539,6 +549,104 @@ async fn inbox_phases(
     }
 }
 
+/// Puts `count` pickups that expired a minute ago (64-byte ciphertexts), with their records,
+/// straight into the SQLite database, in one transaction.
+async fn seed_expired(db: &Db, count: usize) {
+    let pool = db.inspect().await;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut tx = pool.begin().await.unwrap();
+    let pickups = format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) \
+         INSERT INTO pickups (id, ciphertext, pin_verifier, sender_name, message, expires_at, \
+         attempts_left, retrieval_step, passphrase_required, access_key_hash) \
+         SELECT randomblob(16), randomblob(64), randomblob(32), 'Ada', '', $1, 3, 1, 0, \
+         randomblob(32) FROM n"
+    );
+    let records = "INSERT INTO pickup_records (id, owner_token_hash, recipient_email, \
+         created_at, expires_at, purge_after) \
+         SELECT id, randomblob(32), '', $1, $1, $1 + 2592000 FROM pickups";
+    for statement in [pickups.as_str(), records] {
+        sqlx::query(statement)
+            .bind(now - 60)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    // The seed itself went through the WAL: empty it, so the run measures only the purge's.
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+}
+
+/// Creates while the relay purges `expired` pickups (see the module comment).
+async fn purge_phase(base: &str, pids: &[u32], db: &Db, connections: usize, expired: usize) {
+    let Some(file) = db.sqlite_file() else {
+        eprintln!("the purge run needs SQLite");
+        return;
+    };
+    let seeding = Instant::now();
+    seed_expired(db, expired).await;
+    eprintln!(
+        "purge: {expired} expired pickups seeded in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    let wal = file.with_extension("db-wal");
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let started = Instant::now();
+    let watcher = {
+        let (done, pool) = (done.clone(), db.inspect().await);
+        tokio::spawn(async move {
+            let mut largest_wal = 0;
+            loop {
+                largest_wal = largest_wal.max(std::fs::metadata(&wal).map_or(0, |meta| meta.len()));
+                let left: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM pickups WHERE expires_at <= $1 LIMIT 1)",
+                )
+                .bind(time::OffsetDateTime::now_utc().unix_timestamp() - 30)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                if left == 0 || started.elapsed() > Duration::from_secs(900) {
+                    done.store(true, Ordering::Relaxed);
+                    return (started.elapsed(), largest_wal);
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
+    let base = Arc::new(base.to_owned());
+    let create = move |client: reqwest::Client, _n: usize| {
+        let (base, done) = (base.clone(), done.clone());
+        async move {
+            if done.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            let pickup = Pickup::new(1024);
+            let body = serde_json::to_vec(&pickup.request(None)).unwrap();
+            let started = Instant::now();
+            answered(
+                post_json(&client, format!("{base}/api/v1/pickups"), body),
+                201,
+            )
+            .await?;
+            Ok(Some(Round::one(started.elapsed())))
+        }
+    };
+    let creates = phase(&pids[..1], connections, 900, create).await;
+    let (took, largest_wal) = watcher.await.unwrap();
+    println!(
+        "| sqlite | {connections} | creates while {expired} expired pickups are purged ({:.1} s; WAL at most {} MiB) | {} | {} MiB (peak {} MiB) |",
+        took.as_secs_f64(),
+        largest_wal / (1024 * 1024),
+        creates.cells(),
+        memory_mib(pids, "VmRSS:"),
+        memory_mib(pids, "VmHWM:"),
+    );
+}
+
 /// Runs one backend; returns its folders (database, outbox) to be deleted only at the end:
 /// deleting tens of thousands of files slows the next file creations on ext4 without a journal
 /// for a minute or so, which would bill one backend's clean-up to the next one's creates.
@@ -565,6 +673,13 @@ async fn run_backend(backend: &str, options: &Options) -> (Db, tempfile::TempDir
                     PUBLIC_URL,
                     "--mailbox-max-messages",
                     "10000000",
+                    // The purge run's pickups are found within a second.
+                    "--purge-interval",
+                    if options.runs.iter().any(|run| run == "purge") {
+                        "1"
+                    } else {
+                        "60"
+                    },
                 ],
             )
         })
@@ -577,6 +692,9 @@ async fn run_backend(backend: &str, options: &Options) -> (Db, tempfile::TempDir
         }
         if options.runs.iter().any(|run| run == "inbox") {
             inbox_phases(backend, &bases, &pids, connections, options.seconds).await;
+        }
+        if options.runs.iter().any(|run| run == "purge") {
+            purge_phase(&bases[0], &pids, &db, connections, options.expired).await;
         }
         if let Some(file) = db.sqlite_file() {
             let size = |path: PathBuf| std::fs::metadata(path).map_or(0, |m| m.len() / 1024);

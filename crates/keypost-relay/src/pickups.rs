@@ -690,48 +690,119 @@ pub async fn revoke(
     revoked
 }
 
-/// Deletes expired pickups (logging an `expired` event for each), stale challenges, and
-/// records and events whose retention ended.
-pub async fn purge(store: &Store, now: i64) -> Result<Purged, PickupError> {
-    let purged = store
-        .write(Durability::Durable, move |conn| {
-            Box::pin(async move {
-                let expired =
-                    sqlx::query("DELETE FROM pickups WHERE expires_at <= $1 RETURNING id")
-                        .bind(now)
-                        .fetch_all(&mut *conn)
-                        .await?;
-                for row in &expired {
-                    let id: Vec<u8> = row.try_get("id")?;
-                    insert_event(conn, &id, PickupEventKind::Expired, now).await?;
-                }
-                let stale_challenges = sqlx::query("DELETE FROM challenges WHERE expires_at <= $1")
-                    .bind(now)
-                    .execute(&mut *conn)
-                    .await?
-                    .rows_affected();
-                sqlx::query(
-                    "DELETE FROM pickup_events WHERE pickup_id IN \
-                     (SELECT id FROM pickup_records WHERE purge_after <= $1)",
-                )
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-                let old_records = sqlx::query("DELETE FROM pickup_records WHERE purge_after <= $1")
-                    .bind(now)
-                    .execute(&mut *conn)
-                    .await?
-                    .rows_affected();
-                Ok(Purged {
-                    expired_pickups: u64::try_from(expired.len()).unwrap_or(u64::MAX),
-                    stale_challenges,
-                    old_records,
-                })
-            }) as OpFuture<'_, Purged>
-        })
-        .await?;
-    if purged.expired_pickups > 0 {
+/// Rows one purge transaction removes at most. A purge of many rows (a million pickups that
+/// expired together) runs as many short transactions, so creates and opens queued behind it
+/// wait for one batch (a few milliseconds), not for the whole purge.
+pub const PURGE_BATCH: usize = 250;
+
+/// Batches of a purge between two WAL wipes (checkpoint and truncate): the WAL holds at most
+/// this many batches of deleted rows, and deleted ciphertext leaves it as the purge goes.
+const BATCHES_PER_WIPE: usize = 40;
+
+/// Runs `batch` until it removes fewer than [`PURGE_BATCH`] rows, wiping the WAL every
+/// [`BATCHES_PER_WIPE`] batches and after the last; how many rows it removed.
+pub(crate) async fn purge_in_batches<F>(store: &Store, batch: F) -> Result<u64, StoreError>
+where
+    F: for<'c> Fn(&'c mut AnyConnection) -> OpFuture<'c, usize> + Clone + Send + 'static,
+{
+    let mut removed = 0;
+    for round in 1.. {
+        let count = store.write(Durability::Durable, batch.clone()).await?;
+        removed += u64::try_from(count).unwrap_or(u64::MAX);
+        if count < PURGE_BATCH {
+            break;
+        }
+        if round % BATCHES_PER_WIPE == 0 {
+            store.wipe_deleted().await?;
+        }
+    }
+    if removed > 0 {
         store.wipe_deleted().await?;
     }
-    Ok(purged)
+    Ok(removed)
+}
+
+/// Deletes expired pickups (logging an `expired` event for each), stale challenges, and
+/// records and events whose retention ended, [`PURGE_BATCH`] rows per transaction.
+pub async fn purge(store: &Store, now: i64) -> Result<Purged, PickupError> {
+    let expired_pickups = purge_in_batches(store, move |conn| {
+        Box::pin(expire_batch(conn, now)) as OpFuture<'_, usize>
+    })
+    .await?;
+    // Challenges live two minutes: there are never many.
+    let stale_challenges = store
+        .write(Durability::Durable, move |conn| {
+            Box::pin(async move {
+                Ok(sqlx::query("DELETE FROM challenges WHERE expires_at <= $1")
+                    .bind(now)
+                    .execute(conn)
+                    .await?
+                    .rows_affected())
+            }) as OpFuture<'_, u64>
+        })
+        .await?;
+    let old_records = purge_in_batches(store, move |conn| {
+        Box::pin(forget_records_batch(conn, now)) as OpFuture<'_, usize>
+    })
+    .await?;
+    Ok(Purged {
+        expired_pickups,
+        stale_challenges,
+        old_records,
+    })
+}
+
+/// Deletes up to [`PURGE_BATCH`] expired pickups and records an `expired` event for each, in
+/// one statement; how many.
+async fn expire_batch(conn: &mut AnyConnection, now: i64) -> Result<usize, sqlx::Error> {
+    let expired = sqlx::query(
+        "DELETE FROM pickups WHERE id IN \
+         (SELECT id FROM pickups WHERE expires_at <= $1 LIMIT $2) RETURNING id",
+    )
+    .bind(now)
+    .bind(PURGE_BATCH as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    if expired.is_empty() {
+        return Ok(0);
+    }
+    let rows = (0..expired.len())
+        .map(|index| format!("(${}, $1, $2)", index + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let statement = format!("INSERT INTO pickup_events (pickup_id, kind, at) VALUES {rows}");
+    let mut insert = sqlx::query(&statement)
+        .bind(event_name(PickupEventKind::Expired))
+        .bind(now);
+    for row in &expired {
+        insert = insert.bind(row.try_get::<Vec<u8>, _>("id")?);
+    }
+    insert.execute(conn).await?;
+    Ok(expired.len())
+}
+
+/// Deletes up to [`PURGE_BATCH`] records whose retention ended, and their events; how many.
+async fn forget_records_batch(conn: &mut AnyConnection, now: i64) -> Result<usize, sqlx::Error> {
+    let forgotten = sqlx::query(
+        "DELETE FROM pickup_records WHERE id IN \
+         (SELECT id FROM pickup_records WHERE purge_after <= $1 LIMIT $2) RETURNING id",
+    )
+    .bind(now)
+    .bind(PURGE_BATCH as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    if forgotten.is_empty() {
+        return Ok(0);
+    }
+    let ids = (1..=forgotten.len())
+        .map(|index| format!("${index}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let statement = format!("DELETE FROM pickup_events WHERE pickup_id IN ({ids})");
+    let mut delete = sqlx::query(&statement);
+    for row in &forgotten {
+        delete = delete.bind(row.try_get::<Vec<u8>, _>("id")?);
+    }
+    delete.execute(conn).await?;
+    Ok(forgotten.len())
 }

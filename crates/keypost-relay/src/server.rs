@@ -142,7 +142,9 @@ pub async fn start_with_clock(
 
 fn spawn_purge(state: AppState, interval: Duration, mut stopped: watch::Receiver<bool>) {
     tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
+        // The first pass one interval after the start, not at once: a relay starting up has
+        // its migrations and first requests to serve, and a test's own purge is not raced.
+        let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {

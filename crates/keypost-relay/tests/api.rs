@@ -26,6 +26,7 @@ on_both_databases!(
     owner_sees_events_and_can_revoke,
     a_link_the_sender_delivers_never_reaches_the_relay,
     a_relay_without_mail_says_so_and_refuses_to_email,
+    a_large_purge_runs_in_batches_and_lets_creates_through,
 );
 
 fn api(relay: &TestRelay) -> Api<'_> {
@@ -827,4 +828,73 @@ async fn a_relay_without_mail_says_so_and_refuses_to_email(db: Db) {
     assert_eq!(api.create_request(&request).await.status(), 201);
     assert_eq!(api.open(&pickup, true).await.status(), 200);
     assert_eq!(outbox_files(&relay), 0);
+}
+
+/// Puts `count` pickups that expired a minute ago, with records past their retention, straight
+/// into the database (what a relay holds after many sends that nobody opened).
+async fn seed_expired(relay: &TestRelay, count: usize) {
+    let now = relay.relay.state().now().unix_timestamp();
+    let pool = relay.db.inspect().await;
+    let mut tx = pool.begin().await.unwrap();
+    for n in 0..count {
+        let id = u128::try_from(n).unwrap().to_be_bytes().to_vec();
+        sqlx::query(
+            "INSERT INTO pickups (id, ciphertext, pin_verifier, sender_name, message, \
+             expires_at, attempts_left, retrieval_step, passphrase_required, access_key_hash) \
+             VALUES ($1, $2, $3, 'Ada', '', $4, 3, 1, 0, $3)",
+        )
+        .bind(id.clone())
+        .bind(vec![7u8; 64])
+        .bind(vec![9u8; 32])
+        .bind(now - 60)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO pickup_records (id, owner_token_hash, recipient_email, created_at, \
+             expires_at, purge_after) VALUES ($1, $2, '', $3, $3, $3)",
+        )
+        .bind(id)
+        .bind(vec![5u8; 32])
+        .bind(now - 60)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    pool.close().await;
+}
+
+/// Many expired pickups are purged in short transactions of `PURGE_BATCH` rows, not one long
+/// one: a create sent while the purge runs is answered before the purge ends (it waits for
+/// one batch), and every row and event of the expired pickups is gone afterwards.
+async fn a_large_purge_runs_in_batches_and_lets_creates_through(db: Db) {
+    let relay = TestRelay::start(db).await;
+    let expired = 20 * keypost_relay::pickups::PURGE_BATCH + 17;
+    seed_expired(&relay, expired).await;
+    let state = relay.relay.state().clone();
+    let purge = tokio::spawn(async move { state.purge().await.unwrap() });
+    let api = api(&relay);
+    let pickup = Pickup::new(512);
+    created(&api, &pickup, None).await;
+    assert!(
+        !purge.is_finished(),
+        "the create was answered between two batches of the purge"
+    );
+    let purged = purge.await.unwrap();
+    let expired = u64::try_from(expired).unwrap();
+    assert_eq!(
+        (purged.pickups.expired_pickups, purged.pickups.old_records),
+        (expired, expired)
+    );
+    let pool = relay.db.inspect().await;
+    for (table, left) in [("pickups", 1), ("pickup_records", 1), ("pickup_events", 2)] {
+        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(count, left, "{table}: only the new pickup's rows");
+    }
+    pool.close().await;
+    assert_eq!(api.open(&pickup, true).await.status(), 200);
 }

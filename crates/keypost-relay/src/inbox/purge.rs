@@ -8,7 +8,9 @@ use sqlx::Row;
 
 use super::InboxError;
 use super::mailbox::settle;
+use crate::pickups::{PURGE_BATCH, purge_in_batches};
 use crate::store::{Durability, OpFuture, Store};
+use sqlx::AnyConnection;
 
 /// How long the sender's delivery record is kept after the deposit.
 pub const DELIVERY_RETENTION_SECONDS: i64 = 90 * 86_400;
@@ -26,8 +28,10 @@ pub struct Purged {
     pub old_deliveries: u64,
 }
 
+/// Short-lived rows go in one transaction; messages and delivery records, which can be many,
+/// [`PURGE_BATCH`] per transaction (as the pickups' purge).
 pub async fn purge(store: &Store, now: i64) -> Result<Purged, InboxError> {
-    let purged = store
+    let mut purged = store
         .write(Durability::Durable, move |conn| {
             Box::pin(async move {
                 let mut purged = Purged::default();
@@ -51,35 +55,52 @@ pub async fn purge(store: &Store, now: i64) -> Result<Purged, InboxError> {
                 .execute(&mut *conn)
                 .await?
                 .rows_affected();
-                let rows = sqlx::query(
-                    "DELETE FROM mailbox_messages WHERE deposited_at <= $1 \
-                     RETURNING message_id, mailbox, size",
-                )
-                .bind(now - MESSAGE_RETENTION_SECONDS.cast_signed())
-                .fetch_all(&mut *conn)
-                .await?;
-                let mut removed = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    removed.push((
-                        row.try_get::<Vec<u8>, _>("message_id")?,
-                        row.try_get::<Vec<u8>, _>("mailbox")?,
-                        row.try_get::<i64, _>("size")?,
-                    ));
-                }
-                settle(&mut *conn, &removed, DeliveryStatus::Expired, now).await?;
-                purged.expired_messages = u64::try_from(removed.len()).unwrap_or(u64::MAX);
-                purged.old_deliveries =
-                    sqlx::query("DELETE FROM deliveries WHERE deposited_at <= $1")
-                        .bind(now - DELIVERY_RETENTION_SECONDS)
-                        .execute(conn)
-                        .await?
-                        .rows_affected();
                 Ok(purged)
             }) as OpFuture<'_, Purged>
         })
         .await?;
-    if purged.expired_messages > 0 {
-        store.wipe_deleted().await?;
-    }
+    purged.expired_messages = purge_in_batches(store, move |conn| {
+        Box::pin(expire_messages_batch(conn, now)) as OpFuture<'_, usize>
+    })
+    .await?;
+    purged.old_deliveries = purge_in_batches(store, move |conn| {
+        Box::pin(async move {
+            let removed = sqlx::query(
+                "DELETE FROM deliveries WHERE message_id IN (SELECT message_id \
+                 FROM deliveries WHERE deposited_at <= $1 LIMIT $2)",
+            )
+            .bind(now - DELIVERY_RETENTION_SECONDS)
+            .bind(PURGE_BATCH as i64)
+            .execute(conn)
+            .await?
+            .rows_affected();
+            Ok(usize::try_from(removed).unwrap_or(usize::MAX))
+        }) as OpFuture<'_, usize>
+    })
+    .await?;
     Ok(purged)
+}
+
+/// Deletes up to [`PURGE_BATCH`] messages undelivered for 30 days; their deliveries become
+/// `expired` and the mailbox counters go down. How many.
+async fn expire_messages_batch(conn: &mut AnyConnection, now: i64) -> Result<usize, sqlx::Error> {
+    let rows = sqlx::query(
+        "DELETE FROM mailbox_messages WHERE message_id IN (SELECT message_id \
+         FROM mailbox_messages WHERE deposited_at <= $1 LIMIT $2) \
+         RETURNING message_id, mailbox, size",
+    )
+    .bind(now - MESSAGE_RETENTION_SECONDS.cast_signed())
+    .bind(PURGE_BATCH as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut removed = Vec::with_capacity(rows.len());
+    for row in &rows {
+        removed.push((
+            row.try_get::<Vec<u8>, _>("message_id")?,
+            row.try_get::<Vec<u8>, _>("mailbox")?,
+            row.try_get::<i64, _>("size")?,
+        ));
+    }
+    settle(&mut *conn, &removed, DeliveryStatus::Expired, now).await?;
+    Ok(removed.len())
 }

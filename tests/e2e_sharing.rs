@@ -12,10 +12,13 @@
 //! send-result.png, send-result-deliver-myself.png and receive.png.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../crates/keypost-core/tests/support/files.rs"]
+mod files;
 #[path = "../crates/keypost-relay/tests/support/smtp.rs"]
 mod smtp;
 mod support;
 
+use files::{contains, files_below};
 use keypost_protocol::b64;
 use keypost_protocol::pickup::{LinkSecret, PickupLink};
 use smtp::SmtpSink;
@@ -212,23 +215,6 @@ async fn send_two_entries_from_bulk_edit_and_receive_them_in_another_instance() 
     relay.shutdown().await.unwrap();
 }
 
-/// Every file below `dir`, read whole.
-fn files_below(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut found = Vec::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                found.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    found
-}
-
 /// Through the app's built-in relay, which has no mail server, the sender delivers the link:
 /// the dialog says so and offers a ready message for the mail program, and no file of the
 /// relay holds the link. The emails an earlier version wrote to its outbox folder are removed
@@ -298,13 +284,11 @@ async fn the_built_in_relay_leaves_the_link_to_the_sender_and_keeps_no_copy_of_i
     app.screenshot(&screenshots_dir().join("send-result-deliver-myself.png"))
         .await;
 
-    let files = files_below(&dirs.built_in_relay());
+    let files = files_below(&dirs.built_in_relay(), "");
     assert!(files.iter().any(|(path, _)| path.ends_with("relay.db")));
     for (path, bytes) in &files {
         assert!(
-            !bytes
-                .windows(fragment.len())
-                .any(|window| window == fragment.as_bytes()),
+            !contains(bytes, fragment.as_bytes()),
             "{path:?} holds the link"
         );
     }

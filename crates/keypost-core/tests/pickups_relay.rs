@@ -16,6 +16,7 @@ use keypost_protocol::pickup::{LinkSecret, PickupLink, Pin};
 use keypost_relay::{RelayConfig, RunningRelay};
 use std::path::Path;
 use std::sync::Mutex;
+use support::files::{contains, files_below};
 use support::{all_entry_ids, sent_pickups};
 use tempfile::TempDir;
 use zeroize::Zeroizing;
@@ -417,34 +418,6 @@ async fn bad_send_options_are_refused_before_anything_is_sent() {
     assert!(world.sent_pickups().is_empty(), "nothing pending either");
 }
 
-/// Every file below `dir` but the vault's, read whole.
-fn files_beside_the_vault(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut found = Vec::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if !path
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("vault.keypost")
-            {
-                found.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    found
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window == needle)
-}
-
 #[tokio::test]
 async fn a_link_the_sender_delivers_never_reaches_the_relay_and_no_file_beside_the_vault_holds_it()
 {
@@ -478,7 +451,7 @@ async fn a_link_the_sender_delivers_never_reaches_the_relay_and_no_file_beside_t
     assert!(!world.dir.path().join("outbox").exists());
     let fragment = sent.link.split('#').nth(1).unwrap();
     let secret = LinkSecret::from_fragment(fragment).unwrap();
-    let files = files_beside_the_vault(world.dir.path());
+    let files = files_below(world.dir.path(), "vault.keypost");
     assert!(files.iter().any(|(path, _)| path.ends_with("relay.db")));
     for (path, bytes) in &files {
         assert!(

@@ -752,57 +752,68 @@ pub async fn purge(store: &Store, now: i64) -> Result<Purged, PickupError> {
     })
 }
 
+/// Deletes up to [`PURGE_BATCH`] rows of `table` whose `column` is at most `limit`; their ids.
+async fn delete_batch(
+    conn: &mut AnyConnection,
+    table: &str,
+    column: &str,
+    limit: i64,
+) -> Result<Vec<Vec<u8>>, sqlx::Error> {
+    let statement = format!(
+        "DELETE FROM {table} WHERE id IN \
+         (SELECT id FROM {table} WHERE {column} <= $1 LIMIT $2) RETURNING id"
+    );
+    sqlx::query(&statement)
+        .bind(limit)
+        .bind(PURGE_BATCH as i64)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect()
+}
+
+/// `count` comma-separated SQL pieces, each `piece($n)` for the parameters `$first`…
+fn numbered(count: usize, first: usize, piece: impl Fn(usize) -> String) -> String {
+    (first..first + count)
+        .map(piece)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Deletes up to [`PURGE_BATCH`] expired pickups and records an `expired` event for each, in
 /// one statement; how many.
 async fn expire_batch(conn: &mut AnyConnection, now: i64) -> Result<usize, sqlx::Error> {
-    let expired = sqlx::query(
-        "DELETE FROM pickups WHERE id IN \
-         (SELECT id FROM pickups WHERE expires_at <= $1 LIMIT $2) RETURNING id",
-    )
-    .bind(now)
-    .bind(PURGE_BATCH as i64)
-    .fetch_all(&mut *conn)
-    .await?;
+    let expired = delete_batch(conn, "pickups", "expires_at", now).await?;
     if expired.is_empty() {
         return Ok(0);
     }
-    let rows = (0..expired.len())
-        .map(|index| format!("(${}, $1, $2)", index + 3))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let rows = numbered(expired.len(), 3, |n| format!("(${n}, $1, $2)"));
     let statement = format!("INSERT INTO pickup_events (pickup_id, kind, at) VALUES {rows}");
     let mut insert = sqlx::query(&statement)
         .bind(event_name(PickupEventKind::Expired))
         .bind(now);
-    for row in &expired {
-        insert = insert.bind(row.try_get::<Vec<u8>, _>("id")?);
+    let count = expired.len();
+    for id in expired {
+        insert = insert.bind(id);
     }
     insert.execute(conn).await?;
-    Ok(expired.len())
+    Ok(count)
 }
 
 /// Deletes up to [`PURGE_BATCH`] records whose retention ended, and their events; how many.
 async fn forget_records_batch(conn: &mut AnyConnection, now: i64) -> Result<usize, sqlx::Error> {
-    let forgotten = sqlx::query(
-        "DELETE FROM pickup_records WHERE id IN \
-         (SELECT id FROM pickup_records WHERE purge_after <= $1 LIMIT $2) RETURNING id",
-    )
-    .bind(now)
-    .bind(PURGE_BATCH as i64)
-    .fetch_all(&mut *conn)
-    .await?;
+    let forgotten = delete_batch(conn, "pickup_records", "purge_after", now).await?;
     if forgotten.is_empty() {
         return Ok(0);
     }
-    let ids = (1..=forgotten.len())
-        .map(|index| format!("${index}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let ids = numbered(forgotten.len(), 1, |n| format!("${n}"));
     let statement = format!("DELETE FROM pickup_events WHERE pickup_id IN ({ids})");
     let mut delete = sqlx::query(&statement);
-    for row in &forgotten {
-        delete = delete.bind(row.try_get::<Vec<u8>, _>("id")?);
+    let count = forgotten.len();
+    for id in forgotten {
+        delete = delete.bind(id);
     }
     delete.execute(conn).await?;
-    Ok(forgotten.len())
+    Ok(count)
 }

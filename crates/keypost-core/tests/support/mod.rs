@@ -1,9 +1,10 @@
 //! Setup shared by the integration tests: a vault's entry list, the send options of a
 //! pickup test, the Sent list as the app holds the vault, and this test binary re-run as a
 //! child process (for tests that kill a process in the middle of a write); `inbox`: the
-//! relay and vaults of the inbox tests.
+//! relay and vaults of the inbox tests; `files`: a folder's files, searched for a secret.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod files;
 pub mod inbox;
 #[path = "../../../keypost-relay/tests/support/tamper.rs"]
 pub mod tamper;

@@ -372,19 +372,7 @@ mod tests {
     type Outcome = Result<(u64, Vec<String>), (u64, RecordFault)>;
 
     fn read_all(input: &str) -> Vec<Outcome> {
-        RecordReader::new(input.as_bytes(), b',', 1024)
-            .map(|item| match item.unwrap() {
-                RecordItem::Record(record) => Ok((
-                    record.line,
-                    record
-                        .fields
-                        .iter()
-                        .map(|f| String::from_utf8_lossy(f).into_owned())
-                        .collect(),
-                )),
-                RecordItem::Broken { line, fault } => Err((line, fault)),
-            })
-            .collect()
+        summarise(RecordReader::new(input.as_bytes(), b',', 1024))
     }
 
     #[test]

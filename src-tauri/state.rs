@@ -3,7 +3,8 @@
 
 use keypost_core::access::{Locked, VaultAccess};
 use keypost_core::contacts::InvitePreview;
-use keypost_core::entry::{Entry, EntryId, EntrySummary};
+use keypost_core::entries::ListKey;
+use keypost_core::entry::{Entry, EntryId};
 use keypost_core::interchange::csv::CsvScan;
 use keypost_core::pickups::{RelayClient, unsaved_entries};
 use keypost_core::vault::Vault;
@@ -22,11 +23,12 @@ use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::relay::{BuiltInRelay, RelayInfo};
 use crate::settings::{Settings, SettingsFile};
 
-/// The rows of the last search, kept so the virtualised list can fetch any window of them
-/// without searching again, and so "select all results" means exactly what the person saw.
+/// The last search as list keys (8 bytes per entry, not the rows), kept so the virtualised
+/// list can read any window of it from the vault without searching again, and so "select all
+/// results" means exactly what the person saw.
 pub struct ResultSet {
     pub generation: u32,
-    pub rows: Vec<EntrySummary>,
+    pub keys: Vec<ListKey>,
 }
 
 /// A previewed CSV waiting for the person to accept it; nothing is written to the vault before
@@ -224,10 +226,10 @@ impl AppState {
         Ok(())
     }
 
-    pub fn store_results(&self, rows: Vec<EntrySummary>) -> (u32, usize) {
+    pub fn store_results(&self, keys: Vec<ListKey>) -> (u32, usize) {
         let generation = self.next_number();
-        let total = rows.len();
-        *guard(&self.results) = Some(ResultSet { generation, rows });
+        let total = keys.len();
+        *guard(&self.results) = Some(ResultSet { generation, keys });
         (generation, total)
     }
 
@@ -236,11 +238,11 @@ impl AppState {
     pub fn with_results<T>(
         &self,
         generation: u32,
-        read: impl FnOnce(&[EntrySummary]) -> T,
+        read: impl FnOnce(&[ListKey]) -> T,
     ) -> CommandResult<T> {
         let results = guard(&self.results);
         match results.as_ref() {
-            Some(set) if set.generation == generation => Ok(read(&set.rows)),
+            Some(set) if set.generation == generation => Ok(read(&set.keys)),
             Some(_) | None => Err(CommandError::new(
                 ErrorCode::NotFound,
                 "The list changed; search again.",
@@ -253,7 +255,8 @@ impl AppState {
     }
 
     pub fn result_ids(&self, generation: u32) -> CommandResult<Vec<EntryId>> {
-        self.with_results(generation, |rows| rows.iter().map(|row| row.id).collect())
+        let keys = self.with_results(generation, <[ListKey]>::to_vec)?;
+        self.with_vault(|vault| vault.entries().ids_at(&keys))
     }
 
     /// Keeps the link the app was just opened with (a newer one replaces it).

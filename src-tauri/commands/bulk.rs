@@ -3,7 +3,6 @@
 use keypost_core::entries::{BulkEdit, BulkOutcome, UndoneChange};
 use keypost_core::entry::EntryId;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use tauri::State;
 use ts_rs::TS;
 
@@ -67,25 +66,14 @@ impl BulkSummary {
     }
 }
 
-/// Titles of (some of) the entries that would change, read from the list the person sees.
-fn sample_titles(state: &AppState, selection: &Selection, changed: &[EntryId]) -> Vec<String> {
-    let generation = match selection {
-        Selection::Results { generation, .. } => Some(*generation),
-        Selection::Ids { .. } => state.current_generation(),
-    };
-    let wanted: HashSet<&EntryId> = changed.iter().take(SAMPLE_TITLES).collect();
-    generation
-        .and_then(|generation| {
-            state
-                .with_results(generation, |rows| {
-                    rows.iter()
-                        .filter(|row| wanted.contains(&row.id))
-                        .map(|row| row.title.clone())
-                        .collect()
-                })
-                .ok()
-        })
-        .unwrap_or_default()
+/// Titles of (some of) the entries that would change.
+fn sample_titles(state: &AppState, changed: &[EntryId]) -> CommandResult<Vec<String>> {
+    let sample = &changed[..changed.len().min(SAMPLE_TITLES)];
+    let entries = state.with_vault(|vault| vault.entries().get_many(sample))?;
+    Ok(entries
+        .iter()
+        .map(|entry| entry.fields.title.clone())
+        .collect())
 }
 
 /// Runs `action` over the entries `selection` stands for: a preview lists some of the titles
@@ -103,7 +91,7 @@ fn run_bulk_edit(
         return Ok(BulkSummary::new(&outcome, Vec::new()));
     }
     let outcome = state.with_vault(|vault| vault.entries().preview_bulk_edit(&ids, &edit))?;
-    let titles = sample_titles(state, selection, &outcome.changed_ids);
+    let titles = sample_titles(state, &outcome.changed_ids)?;
     Ok(BulkSummary::new(&outcome, titles))
 }
 

@@ -33,39 +33,40 @@ pub fn resolve(state: &AppState, selection: &Selection) -> CommandResult<Vec<Ent
     }
 }
 
-/// Runs the search and keeps its result for `entry_rows`; returns only the count, so a
-/// search over 100,000 entries does not ship them all to the web view.
+/// Runs the search and keeps its result (as list keys) for `entry_rows`; returns only the
+/// count, so a search over a million entries neither ships nor holds them all.
 #[tauri::command]
 pub async fn search_entries(
     state: State<'_, AppState>,
     query: SearchQuery,
 ) -> CommandResult<SearchResult> {
     let query = query.into();
-    let rows = state.with_vault(|vault| vault.entries().list(&query))?;
-    let (generation, total) = state.store_results(rows);
+    let keys = state.with_vault(|vault| vault.entries().list_keys(&query))?;
+    let (generation, total) = state.store_results(keys);
     Ok(SearchResult {
         generation,
         total: u32::try_from(total).unwrap_or(u32::MAX),
     })
 }
 
-/// A window of the current result set. Summaries carry no password, notes or custom field
-/// values.
+/// A window of the current result set, read from the vault. Summaries carry no password,
+/// notes or custom field values.
 #[tauri::command]
-pub fn entry_rows(
+pub async fn entry_rows(
     state: State<'_, AppState>,
     generation: u32,
     start: u32,
     count: u32,
 ) -> CommandResult<Vec<EntrySummary>> {
     let count = count.min(MAX_ROWS_PER_CALL) as usize;
-    state.with_results(generation, |rows| {
-        rows.iter()
+    let keys = state.with_results(generation, |keys| {
+        keys.iter()
             .skip(start as usize)
             .take(count)
-            .cloned()
-            .collect()
-    })
+            .copied()
+            .collect::<Vec<_>>()
+    })?;
+    state.with_vault(|vault| vault.entries().summaries_at(&keys))
 }
 
 #[tauri::command]

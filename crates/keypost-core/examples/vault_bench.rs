@@ -1,13 +1,15 @@
-//! Vault benchmark: builds 10,000- and 100,000-entry vaults with the default KDF and measures
-//! the KDF alone, unlock, search (1 hit and 1,000 hits) and a 10,000-entry bulk edit, in
-//! process and as whole processes (this binary re-run as a one-shot "search" command, which
-//! is what a CLI invocation does), with peak memory.
+//! Vault benchmark: builds vaults of 10,000 and 100,000 entries (or `--sizes`) with the default
+//! KDF and measures the KDF alone, unlock, search (1 hit and 1,000 hits), what the app does
+//! with a result (keys of every match, then windows of 100 rows: the first one, and one in the
+//! middle as a jump-scroll reads it) and a 10,000-entry bulk edit, in process and as whole
+//! processes (this binary re-run as a one-shot "search" command, which is what a CLI
+//! invocation does), with peak memory.
 //!
-//! Run: `cargo run --release -p keypost-core --example vault_bench`
+//! Run: `cargo run --release -p keypost-core --example vault_bench [-- --sizes 10000,1000000]`
 //! (results go to docs/benchmarks.md, section "Vault").
 
-use keypost_core::entries::{BulkEdit, EntryQuery};
-use keypost_core::entry::{EntryFields, EntryId};
+use keypost_core::entries::{BulkEdit, EntriesError, EntryQuery};
+use keypost_core::entry::{EntryFields, EntryId, SourceStamp};
 use keypost_core::vault::Vault;
 use keypost_core::vault::header::KdfParams;
 use keypost_core::vault::keys::derive_kek;
@@ -23,6 +25,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.get(1).map(String::as_str) == Some("search") {
         return one_shot_search(&args);
     }
+    let sizes: Vec<usize> = match args.iter().position(|arg| arg == "--sizes") {
+        Some(at) => args
+            .get(at + 1)
+            .ok_or("--sizes needs a value")?
+            .split(',')
+            .map(str::parse)
+            .collect::<Result<_, _>>()?,
+        None => vec![10_000, 100_000],
+    };
     let workdir = tempfile::tempdir()?;
     let kdf = KdfParams::RECOMMENDED;
     println!(
@@ -36,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         derive_kek(PASSWORD, &[7; 32], &kdf).map(|_| start.elapsed())
     })?;
     println!("KDF alone: {}", ms(kdf_alone));
-    for count in [10_000usize, 100_000] {
+    for count in sizes {
         bench_size(workdir.path(), count, kdf, kdf_alone)?;
     }
     Ok(())
@@ -52,8 +63,14 @@ fn bench_size(
     println!("\n== {count} entries ==");
     let mut vault = Vault::create(&path, PASSWORD, kdf)?;
     let start = Instant::now();
-    let ids = vault.entries_mut().import(sample_entries(count))?;
-    println!("import {count} (one transaction): {}", ms(start.elapsed()));
+    let stamped =
+        sample_entries(count).map(|fields| Ok::<_, EntriesError>((fields, SourceStamp::default())));
+    vault.entries_mut().import_streamed("Import", stamped)?;
+    println!(
+        "import {count} (one transaction, streamed): {}, peak memory so far {:.0} MiB",
+        ms(start.elapsed()),
+        peak_rss_kib()? as f64 / 1024.0
+    );
     drop(vault);
     let size: u64 = std::fs::read_dir(&path)?
         .filter_map(Result::ok)
@@ -102,9 +119,38 @@ fn bench_size(
             .list(&EntryQuery::default())
             .map(|_| start.elapsed())
     })?;
-    println!("list all {count}, in process: {}", ms(list_all));
+    println!("list all {count} (every row), in process: {}", ms(list_all));
 
-    let selection: Vec<EntryId> = ids.iter().take(10_000).copied().collect();
+    // The app keeps keys and reads windows of 100 rows.
+    for (name, query) in [
+        ("every entry", EntryQuery::default()),
+        ("search, 1,000 hits", thousand_hits.clone()),
+    ] {
+        let first_rows = median(|| {
+            let start = Instant::now();
+            let entries = vault.entries();
+            let keys = entries.list_keys(&query)?;
+            entries.summaries_at(&keys[..keys.len().min(100)])?;
+            Ok::<_, EntriesError>(start.elapsed())
+        })?;
+        let keys = vault.entries().list_keys(&query)?;
+        let middle = keys.len() / 2;
+        let window = median(|| {
+            let start = Instant::now();
+            vault
+                .entries()
+                .summaries_at(&keys[middle..(middle + 100).min(keys.len())])?;
+            Ok::<_, EntriesError>(start.elapsed())
+        })?;
+        println!(
+            "app, {name}: keys + first 100 rows {}, then 100 rows from the middle {}",
+            ms(first_rows),
+            ms(window)
+        );
+    }
+
+    let all_keys = vault.entries().list_keys(&EntryQuery::default())?;
+    let selection: Vec<EntryId> = vault.entries().ids_at(&all_keys[..10_000.min(count)])?;
     let start = Instant::now();
     let outcome = vault
         .entries_mut()
@@ -203,26 +249,25 @@ fn text_query(text: &str) -> EntryQuery {
     }
 }
 
-/// Realistic-looking entries; exactly 1,000 carry "common-marker" and each username is unique.
-fn sample_entries(count: usize) -> Vec<EntryFields> {
+/// Realistic-looking entries, made as they are imported; exactly 1,000 carry "common-marker"
+/// and each username is unique.
+fn sample_entries(count: usize) -> impl Iterator<Item = EntryFields> {
     let marker_every = count / 1000;
-    (0..count)
-        .map(|i| {
-            keypost_core::entry_fields! {
-                title: format!("Service {i} account"),
-                username: format!("user{i:06}@example.com"),
-                password: format!("Pw!{i:08}-xY7#kq2L"),
-                urls: vec![format!("https://login.service{i}.example/signin")],
-                notes: if i % marker_every == 0 {
-                    format!("Shared account common-marker, recovery codes kept offline ({i}).")
-                } else {
-                    format!("Created for project {} on the team wiki.", i % 97)
-                },
-                tags: vec![format!("team-{}", i % 20), "imported".into()],
-                folder: format!("Clients/Client {}", i % 50),
-            }
-        })
-        .collect()
+    (0..count).map(move |i| {
+        keypost_core::entry_fields! {
+            title: format!("Service {i} account"),
+            username: format!("user{i:06}@example.com"),
+            password: format!("Pw!{i:08}-xY7#kq2L"),
+            urls: vec![format!("https://login.service{i}.example/signin")],
+            notes: if i % marker_every == 0 {
+                format!("Shared account common-marker, recovery codes kept offline ({i}).")
+            } else {
+                format!("Created for project {} on the team wiki.", i % 97)
+            },
+            tags: vec![format!("team-{}", i % 20), "imported".into()],
+            folder: format!("Clients/Client {}", i % 50),
+        }
+    })
 }
 
 fn median<E>(mut run: impl FnMut() -> Result<Duration, E>) -> Result<Duration, E> {

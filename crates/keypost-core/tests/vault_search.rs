@@ -245,3 +245,101 @@ fn indexed_search_finds_what_a_scan_finds_after_every_kind_of_write() {
     assert_search_agrees_with_scan(&vault, &text, "reopen");
     assert_eq!(vault.integrity_check().unwrap(), "ok");
 }
+
+/// Writes go 500 rows per statement: an import, a bulk edit and their undo that cross
+/// statement boundaries keep the index, the list and the undo record exact.
+#[test]
+fn writes_of_more_rows_than_one_statement_keep_search_and_undo_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault =
+        Vault::create(&dir.path().join("v.keypost"), PASSWORD, KdfParams::FLOOR).unwrap();
+    let mut rng = StdRng::seed_from_u64(0x6261_7463_6865_7301);
+    let imported: Vec<EntryFields> = (0..1_234).map(|_| random_fields(&mut rng)).collect();
+    let ids = vault.entries_mut().import(imported.clone()).unwrap();
+    assert_eq!(ids.len(), 1_234);
+    let stored = vault.entries().get_many(&ids).unwrap();
+    for (entry, given) in stored.iter().zip(&imported) {
+        let fields = &entry.fields;
+        assert!(
+            (
+                &fields.title,
+                &fields.password,
+                &fields.notes,
+                fields.favourite
+            ) == (&given.title, &given.password, &given.notes, given.favourite),
+            "every imported entry is stored as given, in order"
+        );
+    }
+    for _ in 0..20 {
+        let text = random_query(&mut rng, &vault);
+        assert_search_agrees_with_scan(&vault, &text, "import of 1,234");
+    }
+
+    let before = vault.entries().all().unwrap();
+    let tag = BulkEdit::AddTags(vec!["batched ✓".to_owned()]);
+    let outcome = vault.entries_mut().bulk_edit(&ids, &tag).unwrap();
+    assert_eq!(outcome.changed, 1_234);
+    assert_search_agrees_with_scan(&vault, "batched ✓", "bulk tag of 1,234");
+    let tagged = EntryQuery {
+        tag: Some("batched ✓".to_owned()),
+        ..EntryQuery::default()
+    };
+    assert_eq!(vault.entries().list(&tagged).unwrap().len(), 1_234);
+
+    vault.entries_mut().undo().unwrap();
+    assert!(
+        vault.entries().all().unwrap() == before,
+        "undo restores every entry exactly"
+    );
+    assert_search_agrees_with_scan(&vault, "batched", "undo of the bulk tag");
+    vault.entries_mut().undo().unwrap();
+    assert_eq!(vault.entries().count().unwrap(), 0);
+    assert_eq!(vault.integrity_check().unwrap(), "ok");
+}
+
+/// The app keeps a result as list keys and reads windows of it: the windows are the list's
+/// rows in the list's order, and show later writes as they are.
+#[test]
+fn a_result_kept_as_keys_reads_any_window_in_list_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault =
+        Vault::create(&dir.path().join("v.keypost"), PASSWORD, KdfParams::FLOOR).unwrap();
+    let mut rng = StdRng::seed_from_u64(0x6b65_7973_0000_0001);
+    let fields: Vec<EntryFields> = (0..300).map(|_| random_fields(&mut rng)).collect();
+    vault.entries_mut().import(fields).unwrap();
+
+    for query in [
+        EntryQuery::default(),
+        EntryQuery {
+            text: Some("ab".to_owned()),
+            ..EntryQuery::default()
+        },
+        EntryQuery {
+            text: Some("a".to_owned()),
+            favourites_only: true,
+            ..EntryQuery::default()
+        },
+    ] {
+        let listed = vault.entries().list(&query).unwrap();
+        let keys = vault.entries().list_keys(&query).unwrap();
+        assert_eq!(keys.len(), listed.len(), "{query:?}");
+        assert_eq!(vault.entries().summaries_at(&keys).unwrap(), listed);
+        let ids: Vec<EntryId> = listed.iter().map(|summary| summary.id).collect();
+        assert_eq!(vault.entries().ids_at(&keys).unwrap(), ids);
+        if keys.len() > 20 {
+            let window = vault.entries().summaries_at(&keys[10..20]).unwrap();
+            assert_eq!(window, listed[10..20]);
+        }
+    }
+
+    let keys = vault.entries().list_keys(&EntryQuery::default()).unwrap();
+    let listed = vault.entries().summaries_at(&keys[..3]).unwrap();
+    vault.entries_mut().delete(listed[1].id).unwrap();
+    let mut edited = vault.entries().get(listed[2].id).unwrap().fields.clone();
+    edited.title = "Renamed".to_owned();
+    vault.entries_mut().update(listed[2].id, edited).unwrap();
+    let window = vault.entries().summaries_at(&keys[..3]).unwrap();
+    assert_eq!(window.len(), 2, "the deleted entry is left out");
+    assert_eq!(window[0], listed[0]);
+    assert_eq!(window[1].title, "Renamed");
+}

@@ -2,8 +2,10 @@
 //!
 //! ```text
 //! CARGO_TARGET_DIR=/work/target-relay cargo build --release -p keypost-relay --bin keypost-relay --example relay_load
-//! /work/target-relay/release/examples/relay_load [--seconds 10] [--connections 16,32] [--backends sqlite,postgres] [--runs pickups,inbox,purge] [--expired 1000000] [--outbox-parent DIR]
+//! /work/target-relay/release/examples/relay_load [--seconds 10] [--connections 16,32] [--backends sqlite,postgres,snappass] [--runs pickups,inbox,purge] [--expired 1000000] [--outbox-parent DIR] [--snappass URL --snappass-pids PID,PID]
 //! ```
+//!
+//! `examples/relay_vs_snappass` runs this with SnapPass (gunicorn + Redis) beside the relay.
 //!
 //! For each backend it starts `keypost-relay` (the release binary next to this example's
 //! folder) on 127.0.0.1:0 with rate limits off — SQLite in a temporary folder (WAL,
@@ -29,6 +31,16 @@
 //! second here) removes them while the workers create pickups. It prints the creates' rate and
 //! latency until the purge is done, how long the purge took, and the largest WAL and relay
 //! memory seen meanwhile.
+//!
+//! `--backends snappass` measures a running SnapPass at `--snappass` (its processes, gunicorn
+//! workers and Redis, given by `--snappass-pids` for the CPU and memory columns) the same way:
+//! creates (a 1 KiB secret, one week) and full pickups (the preview `GET` + the reveal `POST`;
+//! SnapPass secrets are one view, so each pickup takes one secret of the create phase).
+//!
+//! The machine's background load is printed before the run (`/proc/loadavg`), and each row's
+//! CPU column ends with the cores used by every other process during the phase (`/proc/stat`
+//! busy time minus the relay's and this generator's): above a few tenths, the row was measured
+//! on a busy machine.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/support/mod.rs"]
@@ -61,6 +73,9 @@ struct Options {
     expired: usize,
     /// Where the outbox folder goes (default: a temporary folder on the same disk as SQLite).
     outbox_parent: Option<PathBuf>,
+    /// A running SnapPass to measure as the `snappass` backend, and its processes.
+    snappass: Option<String>,
+    snappass_pids: Vec<u32>,
 }
 
 fn options() -> Options {
@@ -71,6 +86,8 @@ fn options() -> Options {
         runs: vec!["pickups".to_owned(), "inbox".to_owned()],
         expired: 1_000_000,
         outbox_parent: None,
+        snappass: None,
+        snappass_pids: Vec::new(),
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -87,8 +104,12 @@ fn options() -> Options {
                 options.runs = value.split(',').map(str::to_owned).collect();
             }
             ("--outbox-parent", Some(value)) => options.outbox_parent = Some(value.into()),
+            ("--snappass", Some(value)) => options.snappass = Some(value.clone()),
+            ("--snappass-pids", Some(value)) => {
+                options.snappass_pids = value.split(',').map(|n| n.parse().unwrap()).collect();
+            }
             _ => panic!(
-                "usage: relay_load [--seconds N] [--connections 16,32] [--backends sqlite,postgres] [--runs pickups,inbox,purge] [--expired N] [--outbox-parent DIR]"
+                "usage: relay_load [--seconds N] [--connections 16,32] [--backends sqlite,postgres,snappass] [--runs pickups,inbox,purge] [--expired N] [--outbox-parent DIR] [--snappass URL --snappass-pids PID,PID]"
             ),
         }
     }
@@ -138,6 +159,23 @@ fn cpu_time(pid: &str) -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
+/// CPU time (all cores, not idle or waiting for I/O) the whole machine has used since boot,
+/// from the first line of `/proc/stat`.
+fn machine_busy_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap();
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .map(|value| value.parse().unwrap())
+        .collect();
+    // user nice system idle iowait irq softirq steal (guest time is inside user already).
+    let busy: u64 = ticks.iter().take(8).sum::<u64>() - ticks[3] - ticks[4];
+    Duration::from_millis(busy * 10)
+}
+
 fn relays_cpu_time(pids: &[u32]) -> Duration {
     pids.iter().map(|pid| cpu_time(&pid.to_string())).sum()
 }
@@ -170,6 +208,7 @@ struct PhaseResult {
     latencies: Vec<Duration>,
     relay_cpu: Duration,
     load_cpu: Duration,
+    machine_busy: Duration,
 }
 
 impl PhaseResult {
@@ -177,14 +216,18 @@ impl PhaseResult {
         self.items as f64 / self.elapsed.as_secs_f64()
     }
 
-    /// "relay µs per item · relay cores · load-generator cores".
+    /// "relay µs per item · relay cores · load-generator cores · other processes' cores".
     fn cpu(&self) -> String {
         let seconds = self.elapsed.as_secs_f64();
+        let others = self
+            .machine_busy
+            .saturating_sub(self.relay_cpu + self.load_cpu);
         format!(
-            "{:.0} µs · {:.2} · {:.2}",
+            "{:.0} µs · {:.2} · {:.2} · {:.2}",
             self.relay_cpu.as_secs_f64() * 1e6 / self.items.max(1) as f64,
             self.relay_cpu.as_secs_f64() / seconds,
             self.load_cpu.as_secs_f64() / seconds,
+            others.as_secs_f64() / seconds,
         )
     }
 
@@ -211,6 +254,7 @@ where
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let relay_cpu_before = relays_cpu_time(relay_pids);
     let load_cpu_before = cpu_time("self");
+    let machine_busy_before = machine_busy_time();
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for worker in 0..connections {
@@ -249,6 +293,7 @@ where
     let elapsed = started.elapsed();
     let relay_cpu = relays_cpu_time(relay_pids) - relay_cpu_before;
     let load_cpu = cpu_time("self") - load_cpu_before;
+    let machine_busy = machine_busy_time() - machine_busy_before;
     latencies.sort();
     PhaseResult {
         items,
@@ -257,6 +302,7 @@ where
         latencies,
         relay_cpu,
         load_cpu,
+        machine_busy,
     }
 }
 
@@ -711,15 +757,96 @@ async fn run_backend(backend: &str, options: &Options) -> (Db, tempfile::TempDir
     (db, scratch)
 }
 
+/// The pickup phases against SnapPass at one connection count: creates, then full pickups
+/// (preview + reveal), each taking one secret the creates made.
+async fn snappass_phases(base: &str, pids: &[u32], connections: usize, seconds: u64) {
+    let base = Arc::new(base.trim_end_matches('/').to_owned());
+    let secret = Arc::new("s".repeat(1024));
+    let tokens: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let create = {
+        let base = base.clone();
+        let tokens = tokens.clone();
+        move |client: reqwest::Client, _n: usize| {
+            let base = base.clone();
+            let tokens = tokens.clone();
+            let secret = secret.clone();
+            async move {
+                let started = Instant::now();
+                let response = client
+                    .post(format!("{base}/"))
+                    .header("accept", "application/json")
+                    .form(&[("password", secret.as_str()), ("ttl", "Week")])
+                    .send()
+                    .await
+                    .map_err(|_| ())?;
+                if response.status() != 200 {
+                    return Err(());
+                }
+                let created: serde_json::Value = response.json().await.map_err(|_| ())?;
+                let latency = started.elapsed();
+                let link = created["link"].as_str().ok_or(())?;
+                let token = link.rsplit_once('/').ok_or(())?.1.to_owned();
+                tokens.lock().unwrap().push(token);
+                Ok(Some(Round::one(latency)))
+            }
+        }
+    };
+    let creates = phase(pids, connections, seconds, create).await;
+    let rss_after_creates = memory_mib(pids, "VmRSS:");
+
+    let tokens = Arc::new(tokens.lock().unwrap().clone());
+    let next = Arc::new(AtomicUsize::new(0));
+    let full = {
+        let base = base.clone();
+        move |client: reqwest::Client, _n: usize| {
+            let base = base.clone();
+            let token = tokens.get(next.fetch_add(1, Ordering::Relaxed)).cloned();
+            async move {
+                let Some(token) = token else {
+                    return Ok(None);
+                };
+                let started = Instant::now();
+                answered(client.get(format!("{base}/{token}")), 200).await?;
+                answered(client.post(format!("{base}/{token}")), 200).await?;
+                Ok(Some(Round::one(started.elapsed())))
+            }
+        }
+    };
+    let opens = phase(pids, connections, seconds, full).await;
+    println!(
+        "| snappass | {connections} | creates | {} | {rss_after_creates} MiB |",
+        creates.cells(),
+    );
+    println!(
+        "| snappass | {connections} | full pickups (preview + reveal) | {} | {} MiB |",
+        opens.cells(),
+        memory_mib(pids, "VmRSS:"),
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let options = options();
+    let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap();
+    let loadavg: Vec<&str> = loadavg.split_whitespace().take(3).collect();
     println!(
-        "| store | connections | operation | rate | p50 ms | p99 ms | failed | CPU: relay per request · relay cores · load cores | relay RSS |"
+        "Load average before the run: {}; {} cores.\n",
+        loadavg.join(" "),
+        std::thread::available_parallelism().map_or(0, usize::from),
+    );
+    println!(
+        "| store | connections | operation | rate | p50 ms | p99 ms | failed | CPU: relay per request · relay cores · load cores · other cores | relay RSS |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     let mut kept = Vec::new();
     for backend in &options.backends {
+        if backend == "snappass" {
+            let base = options.snappass.as_deref().expect("--snappass URL");
+            for &connections in &options.connections {
+                snappass_phases(base, &options.snappass_pids, connections, options.seconds).await;
+            }
+            continue;
+        }
         kept.push(run_backend(backend, &options).await);
     }
 }

@@ -2,9 +2,7 @@
 //! step. A preview computes exactly the same plan without writing.
 
 use super::query::clean_tags;
-use super::rows::{
-    EDITABLE_COLUMNS, UPDATE_EDITABLE_SQL, editable_from_row, id_set, ids_json, update_editable,
-};
+use super::rows::{EDITABLE_COLUMNS, editable_from_row, id_set, ids_json, update_editable_all};
 use super::undo::ChangeLog;
 use super::{Entries, EntriesMut, Result};
 use crate::entry::{EntryFields, EntryId};
@@ -60,7 +58,7 @@ impl EntriesMut<'_> {
     ///
     /// Set operations, so the cost is the batch's, not a round trip per entry: one read of the
     /// selection (without secrets), one statement copying the before-images into the undo log,
-    /// then one statement deleting, or one prepared statement writing each changed entry.
+    /// then one statement deleting, or one statement per 500 changed entries writing them.
     pub fn bulk_edit(&mut self, ids: &[EntryId], edit: &BulkEdit) -> Result<BulkOutcome> {
         let plan = plan(self.read(), ids, edit)?;
         if plan.changed.is_empty() {
@@ -75,10 +73,7 @@ impl EntriesMut<'_> {
                 [ids_json(&plan.outcome.changed_ids)],
             )?;
         } else {
-            let mut write = tx.prepare_cached(UPDATE_EDITABLE_SQL)?;
-            for (id, fields) in &plan.changed {
-                update_editable(&mut write, id, fields, plan.modified)?;
-            }
+            update_editable_all(&tx, &plan.changed, plan.modified)?;
         }
         log.finish(&tx)?;
         tx.commit()?;

@@ -2,21 +2,47 @@
 //! transaction and one undo step.
 
 use super::rows::{
-    ENTRY_COLUMNS, SUMMARY_COLUMNS, UPSERT_SQL, entry_from_row, id_param, summary_from_row, upsert,
+    ENTRY_COLUMNS, ROWS_PER_STATEMENT, SUMMARY_COLUMNS, entry_from_row, id_from_row, id_param,
+    summary_from_row, upsert_all,
 };
 use super::undo::ChangeLog;
 use super::{Entries, EntriesError, EntriesMut, Result};
 use crate::entry::{Entry, EntryFields, EntryId, EntrySummary, PasswordHistoryItem, SourceStamp};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 /// The trigram tokenizer indexes runs of three characters: shorter text cannot use the index.
 const TRIGRAM_LENGTH: usize = 3;
 
-/// `text` as one FTS5 phrase (double quotes doubled): every trigram of it, in sequence.
-fn fts_phrase(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
+/// Every trigram of `text` (runs of three characters, as the tokenizer cuts them), each an
+/// FTS5 string (double quotes doubled), joined by FTS5's implicit AND; each trigram once.
+fn fts_trigrams(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut seen = std::collections::HashSet::new();
+    chars
+        .windows(TRIGRAM_LENGTH)
+        .map(|window| window.iter().collect::<String>())
+        .filter(|trigram| seen.insert(trigram.clone()))
+        .map(|trigram| format!("\"{}\"", trigram.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An entry's row in the list (its rowid): a result set kept as keys costs 8 bytes per entry,
+/// and a window of it is read with [`Entries::summaries_at`]. A key read before a write shows
+/// the row as it is now: an edited entry with its new fields, a deleted one not at all (the
+/// app searches again after every write it makes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListKey(i64);
+
+/// The keys bound as `?1` (see [`keys_json`]) as a table of (`position`, `entry_row`); named
+/// apart from `json_each`'s own columns, one of which is `id`.
+const LISTED_KEYS: &str = "SELECT key AS position, value AS entry_row FROM json_each(?1)";
+
+/// Keys as one JSON array, a whole window bound as a single parameter.
+fn keys_json(keys: &[ListKey]) -> String {
+    serde_json::Value::from(keys.iter().map(|key| key.0).collect::<Vec<_>>()).to_string()
 }
 
 /// How many previous passwords an entry keeps.
@@ -87,12 +113,7 @@ impl Entries<'_> {
     /// Every entry in list order, read one at a time: only the order (one row key per entry)
     /// is held, so an export of a million entries never holds them all.
     pub fn stream_all(&self) -> Result<EntryStream<'_>> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT rowid FROM entries ORDER BY title COLLATE NOCASE, rowid")?;
-        let keys = statement
-            .query_map([], |row| row.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let keys = self.list_keys(&EntryQuery::default())?;
         Ok(EntryStream {
             entries: *self,
             keys: StreamKeys::Rows(keys.into_iter()),
@@ -109,51 +130,98 @@ impl Entries<'_> {
     }
 
     /// The list view: entries matching `query`, sorted by title, without secrets.
-    ///
-    /// Text of three or more characters is looked up in the trigram index (schema 7), which
-    /// yields the rows holding every trigram of the text in sequence; `instr` then confirms
-    /// each candidate, so the meaning stays exactly "substring of `search`". Shorter text has
-    /// no trigram and is matched by a scan of the `search` column.
     pub fn list(&self, query: &EntryQuery) -> Result<Vec<EntrySummary>> {
+        let summaries = self.matching(query, SUMMARY_COLUMNS, |row| Ok(summary_from_row(row)))?;
+        summaries.into_iter().collect()
+    }
+
+    /// The entries matching `query` as keys in list order: what an app keeps of a result of
+    /// a million entries (8 bytes each) to read any window of it with [`Self::summaries_at`].
+    pub fn list_keys(&self, query: &EntryQuery) -> Result<Vec<ListKey>> {
+        self.matching(query, "rowid", |row| row.get(0).map(ListKey))
+    }
+
+    /// The list rows of `keys`, in that order; entries deleted since the keys were read are
+    /// left out.
+    pub fn summaries_at(&self, keys: &[ListKey]) -> Result<Vec<EntrySummary>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT {SUMMARY_COLUMNS} FROM ({LISTED_KEYS}) AS listed
+             CROSS JOIN entries ON entries.rowid = listed.entry_row ORDER BY listed.position"
+        ))?;
+        let rows = statement.query_map([keys_json(keys)], |row| Ok(summary_from_row(row)))?;
+        let mut out = Vec::with_capacity(keys.len());
+        for row in rows {
+            out.push(row??);
+        }
+        Ok(out)
+    }
+
+    /// The ids of the entries at `keys`, in that order; entries deleted since are left out.
+    pub fn ids_at(&self, keys: &[ListKey]) -> Result<Vec<EntryId>> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "SELECT entries.id FROM ({LISTED_KEYS}) AS listed
+             CROSS JOIN entries ON entries.rowid = listed.entry_row ORDER BY listed.position"
+        ))?;
+        let rows = statement.query_map([keys_json(keys)], |row| Ok(id_from_row(row, 0)))?;
+        let mut out = Vec::with_capacity(keys.len());
+        for row in rows {
+            out.push(row??);
+        }
+        Ok(out)
+    }
+
+    /// `columns` of the entries matching `query`, in list order.
+    ///
+    /// Only the conditions the query has are in the statement, so listing everything reads
+    /// the title index alone (schema 9). Text of three or more characters is looked up in the
+    /// trigram index (schemas 7 and 9), which yields the rows holding every trigram of the
+    /// text; `instr` then confirms each candidate, so the meaning stays exactly "substring of
+    /// `search`". Shorter text has no trigram and is matched by a scan of `search`.
+    fn matching<T>(
+        &self,
+        query: &EntryQuery,
+        columns: &str,
+        read_row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
         let text = query
             .text
             .as_deref()
             .map(str::trim)
             .filter(|text| !text.is_empty())
             .map(str::to_lowercase);
-        let phrase = text
-            .as_deref()
-            .filter(|text| text.chars().nth(TRIGRAM_LENGTH - 1).is_some())
-            .map(fts_phrase);
-        let candidates = if phrase.is_some() {
-            "rowid IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ?4) AND"
+        let mut conditions = Vec::new();
+        let mut values: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(text) = text {
+            if text.chars().nth(TRIGRAM_LENGTH - 1).is_some() {
+                values.push(Box::new(fts_trigrams(&text)));
+                conditions.push(format!(
+                    "rowid IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ?{})",
+                    values.len()
+                ));
+            }
+            values.push(Box::new(text));
+            conditions.push(format!("instr(search, ?{}) > 0", values.len()));
+        }
+        if let Some(tag) = &query.tag {
+            values.push(Box::new(tag.clone()));
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM json_each(entries.tags) WHERE json_each.value = ?{})",
+                values.len()
+            ));
+        }
+        if query.favourites_only {
+            conditions.push("favourite = 1".to_owned());
+        }
+        let filter = if conditions.is_empty() {
+            String::new()
         } else {
-            ""
+            format!("WHERE {}", conditions.join(" AND "))
         };
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM entries
-             WHERE {candidates} (?1 IS NULL OR instr(search, ?1) > 0)
-               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(entries.tags)
-                                           WHERE json_each.value = ?2))
-               AND (?3 = 0 OR favourite = 1)
-             ORDER BY title COLLATE NOCASE, rowid"
+            "SELECT {columns} FROM entries {filter} ORDER BY title COLLATE NOCASE, rowid"
         ))?;
-        let read_row: fn(&rusqlite::Row<'_>) -> rusqlite::Result<Result<EntrySummary>> =
-            |row| Ok(summary_from_row(row));
-        let rows = match phrase {
-            Some(phrase) => statement.query_map(
-                params![text, query.tag, query.favourites_only, phrase],
-                read_row,
-            )?,
-            None => {
-                statement.query_map(params![text, query.tag, query.favourites_only], read_row)?
-            }
-        };
-        let mut out = Vec::new();
-        for row in rows {
-            out.push(row??);
-        }
-        Ok(out)
+        let rows = statement.query_map(rusqlite::params_from_iter(values), read_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Every tag in use with its number of entries, sorted by name.
@@ -188,7 +256,7 @@ pub struct EntryStream<'v> {
 }
 
 enum StreamKeys {
-    Rows(std::vec::IntoIter<i64>),
+    Rows(std::vec::IntoIter<ListKey>),
     Ids(std::vec::IntoIter<EntryId>),
 }
 
@@ -216,7 +284,7 @@ impl Iterator for EntryStream<'_> {
 impl ExactSizeIterator for EntryStream<'_> {}
 
 impl Entries<'_> {
-    fn by_row(&self, row: i64) -> Result<Entry> {
+    fn by_row(&self, ListKey(row): ListKey) -> Result<Entry> {
         let mut statement = self.conn.prepare_cached(&format!(
             "SELECT {ENTRY_COLUMNS} FROM entries WHERE rowid = ?1"
         ))?;
@@ -239,11 +307,8 @@ impl EntriesMut<'_> {
         let tx = self.conn.transaction()?;
         let mut log =
             ChangeLog::begin(&tx, &format!("Add \u{201c}{}\u{201d}", entry.fields.title))?;
-        log.capture_new(&tx, &entry.id)?;
-        {
-            let mut statement = tx.prepare_cached(UPSERT_SQL)?;
-            upsert(&mut statement, &entry)?;
-        }
+        log.capture_new(&tx, &[entry.id])?;
+        upsert_all(&tx, std::slice::from_ref(&entry))?;
         log.finish(&tx)?;
         tx.commit()?;
         Ok(entry)
@@ -274,10 +339,7 @@ impl EntriesMut<'_> {
         let mut log =
             ChangeLog::begin(&tx, &format!("Edit \u{201c}{}\u{201d}", entry.fields.title))?;
         log.capture_existing(&tx, &[id])?;
-        {
-            let mut statement = tx.prepare_cached(UPSERT_SQL)?;
-            upsert(&mut statement, &entry)?;
-        }
+        upsert_all(&tx, std::slice::from_ref(&entry))?;
         log.finish(&tx)?;
         tx.commit()?;
         Ok(entry)
@@ -345,7 +407,7 @@ pub(crate) fn add_in(
 
 /// Adds each entry as it comes, telling `added` its id. An id the file gave is kept unless
 /// an entry already has it; entries added earlier in `tx` count, so a file repeating an id
-/// gets a new one for the repeat.
+/// gets a new one for the repeat. Entries are written [`ROWS_PER_STATEMENT`] at a time.
 fn add_stamped_in<E: From<EntriesError>>(
     tx: &Transaction<'_>,
     entries: impl Iterator<Item = std::result::Result<(EntryFields, SourceStamp), E>>,
@@ -354,31 +416,46 @@ fn add_stamped_in<E: From<EntriesError>>(
 ) -> std::result::Result<(), E> {
     let now = OffsetDateTime::now_utc();
     let mut log = ChangeLog::begin(tx, description)?;
+    let mut batch: Vec<Entry> = Vec::with_capacity(ROWS_PER_STATEMENT);
+    let mut write = |batch: &mut Vec<Entry>| -> Result<()> {
+        let ids: Vec<EntryId> = batch.iter().map(|entry| entry.id).collect();
+        log.capture_new(tx, &ids)?;
+        upsert_all(tx, batch)?;
+        batch.clear();
+        Ok(())
+    };
     {
-        let mut statement = tx.prepare_cached(UPSERT_SQL).map_err(EntriesError::from)?;
         let mut existing = tx
             .prepare_cached("SELECT 1 FROM entries WHERE id = ?1")
             .map_err(EntriesError::from)?;
         for item in entries {
             let (mut fields, stamp) = item?;
             normalise(&mut fields)?;
-            // An import adds; it never replaces an entry that has the file's id.
+            // An import adds; it never replaces an entry that has the file's id, written or
+            // still waiting in the batch.
             let id = match stamp.id {
                 Some(id)
-                    if !existing
-                        .exists([id_param(&id)])
-                        .map_err(EntriesError::from)? =>
+                    if !batch.iter().any(|entry| entry.id == id)
+                        && !existing
+                            .exists([id_param(&id)])
+                            .map_err(EntriesError::from)? =>
                 {
                     id
                 }
                 _ => EntryId::new_random(),
             };
             let entry = stamp.entry(id, fields, now);
-            log.capture_new(tx, &entry.id)?;
-            upsert(&mut statement, &entry)?;
             added(entry.id);
+            batch.push(entry);
+            if batch.len() == ROWS_PER_STATEMENT {
+                write(&mut batch)?;
+            }
         }
     }
+    if !batch.is_empty() {
+        write(&mut batch)?;
+    }
+    drop(write);
     log.finish(tx)?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! before-image of each entry it touches into `change_rows`; undo puts the before-images back.
 //! The log lives in the encrypted database, so undo works after a restart.
 
-use super::rows::{id_param, id_set, ids_json};
+use super::rows::{id_set, ids_json};
 use super::{Entries, EntriesMut, Result};
 use crate::entry::EntryId;
 use crate::store::{from_nanos, to_nanos};
@@ -75,13 +75,15 @@ impl ChangeLog {
         Ok(())
     }
 
-    /// Notes that the change creates `id`, so undo deletes it.
-    pub fn capture_new(&mut self, tx: &Transaction<'_>, id: &EntryId) -> Result<()> {
-        let mut statement = tx.prepare_cached(
-            "INSERT INTO change_rows (change_id, entry_id, existed) VALUES (?1, ?2, 0)",
-        )?;
-        statement.execute(params![self.change_id, id_param(id)])?;
-        self.captured += 1;
+    /// Notes that the change creates the entries `ids`, so undo deletes them: one statement
+    /// for the whole batch.
+    pub fn capture_new(&mut self, tx: &Transaction<'_>, ids: &[EntryId]) -> Result<()> {
+        let mut statement = tx.prepare_cached(&format!(
+            "INSERT INTO change_rows (change_id, entry_id, existed)
+             SELECT ?1, id, 0 FROM ({})",
+            id_set(2)
+        ))?;
+        self.captured += statement.execute(params![self.change_id, ids_json(ids)])?;
         Ok(())
     }
 

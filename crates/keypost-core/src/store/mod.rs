@@ -60,6 +60,13 @@ macro_rules! connection_handles {
 }
 pub(crate) use connection_handles;
 
+/// Decrypted pages kept in memory, at most. Every page read from the file is decrypted and
+/// checked (HMAC), so a cache smaller than what a write touches reads and decrypts the same
+/// pages again and again: with SQLite's default 2 MiB, a bulk tag of 10,000 entries in a vault
+/// of 100,000 spent a third of its time in page decryption. The cache fills only as pages are
+/// used, so a search or a show stays small.
+const PAGE_CACHE_KIB: u32 = 65_536;
+
 /// One step of the schema: the SQL that takes the database to `version`. Versions are global
 /// across features (the vault lists them all in `vault::SCHEMA`), so a database can be
 /// migrated forward from any earlier build.
@@ -190,10 +197,11 @@ impl Store {
         }
         // Rule D3: temporary tables and indices never reach the disk unencrypted; WAL with
         // synchronous=FULL means a commit is durable once `commit` returns.
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "PRAGMA temp_store = MEMORY;
-             PRAGMA synchronous = FULL;",
-        )?;
+             PRAGMA synchronous = FULL;
+             PRAGMA cache_size = -{PAGE_CACHE_KIB};"
+        ))?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             conn.execute_batch("PRAGMA journal_mode = DELETE;")?;

@@ -38,6 +38,7 @@ pub(crate) const SCHEMA: &[Migration] = &[
     messages::SEQUENCE_MIGRATION,
     entries::SEARCH_INDEX_MIGRATION,
     messages::READ_MIGRATION,
+    entries::LARGE_VAULT_MIGRATION,
 ];
 
 /// Folder name of the vault inside the OS data folder.

@@ -250,10 +250,6 @@ impl AppState {
         }
     }
 
-    pub fn current_generation(&self) -> Option<u32> {
-        guard(&self.results).as_ref().map(|set| set.generation)
-    }
-
     pub fn result_ids(&self, generation: u32) -> CommandResult<Vec<EntryId>> {
         let keys = self.with_results(generation, <[ListKey]>::to_vec)?;
         self.with_vault(|vault| vault.entries().ids_at(&keys))

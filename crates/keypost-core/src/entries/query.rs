@@ -455,7 +455,6 @@ fn add_stamped_in<E: From<EntriesError>>(
     if !batch.is_empty() {
         write(&mut batch)?;
     }
-    drop(write);
     log.finish(tx)?;
     Ok(())
 }

@@ -4,7 +4,10 @@
 use super::query::clean_tags;
 use super::rows::{EDITABLE_COLUMNS, editable_from_row, id_set, ids_json, update_editable_all};
 use super::undo::ChangeLog;
-use super::{Entries, EntriesMut, Result};
+use super::{Entries, EntriesMut, ListKey, Result};
+
+/// Column of the row key after the id and [`EDITABLE_COLUMNS`] in the plan's read.
+const EDITABLE_ROWID: usize = 8;
 use crate::entry::{EntryFields, EntryId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -38,10 +41,11 @@ pub struct BulkOutcome {
     pub changed_ids: Vec<EntryId>,
 }
 
-/// The edited fields (for delete, the original ones) of each selected entry that changes.
+/// The edited fields (for delete, the original ones) of each selected entry that changes,
+/// with its row.
 struct Plan {
     outcome: BulkOutcome,
-    changed: Vec<(EntryId, EntryFields)>,
+    changed: Vec<(ListKey, EntryFields)>,
     modified: OffsetDateTime,
 }
 
@@ -93,18 +97,22 @@ fn plan(entries: Entries<'_>, ids: &[EntryId], edit: &BulkEdit) -> Result<Plan> 
     let distinct: Vec<EntryId> = ids.iter().copied().filter(|id| seen.insert(*id)).collect();
     // CROSS JOIN keeps the id list outside: each id is one lookup in the `id` index.
     let mut statement = entries.conn.prepare_cached(&format!(
-        "SELECT entries.id, {EDITABLE_COLUMNS}
+        "SELECT entries.id, {EDITABLE_COLUMNS}, entries.rowid
          FROM json_each(?1) AS selected CROSS JOIN entries ON entries.id = unhex(selected.value)
          ORDER BY selected.key"
     ))?;
-    let rows = statement.query_map([ids_json(&distinct)], |row| Ok(editable_from_row(row)))?;
+    let rows = statement.query_map([ids_json(&distinct)], |row| {
+        Ok(editable_from_row(row).map(|(id, fields)| (id, fields, row.get(EDITABLE_ROWID))))
+    })?;
     let mut found = 0;
     let mut changed = Vec::new();
+    let mut changed_ids = Vec::new();
     for row in rows {
-        let (id, mut fields) = row??;
+        let (id, mut fields, rowid) = row??;
         found += 1;
         if apply(&mut fields, &edit) {
-            changed.push((id, fields));
+            changed.push((ListKey(rowid?), fields));
+            changed_ids.push(id);
         }
     }
     if found < distinct.len() {
@@ -114,7 +122,7 @@ fn plan(entries: Entries<'_>, ids: &[EntryId], edit: &BulkEdit) -> Result<Plan> 
         description: describe(&edit, changed.len()),
         selected: distinct.len(),
         changed: changed.len(),
-        changed_ids: changed.iter().map(|(id, _)| *id).collect(),
+        changed_ids,
     };
     Ok(Plan {
         outcome,

@@ -34,7 +34,7 @@ fn fts_trigrams(text: &str) -> String {
 /// the row as it is now: an edited entry with its new fields, a deleted one not at all (the
 /// app searches again after every write it makes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ListKey(i64);
+pub struct ListKey(pub(super) i64);
 
 /// The keys bound as `?1` (see [`keys_json`]) as a table of (`position`, `entry_row`); named
 /// apart from `json_each`'s own columns, one of which is `id`.

@@ -1,6 +1,6 @@
 //! How an [`Entry`] maps to a row of the `entries` table and back.
 
-use super::{EntriesError, Result};
+use super::{EntriesError, ListKey, Result};
 use crate::entry::{CustomField, Entry, EntryFields, EntryId, EntrySummary, PasswordHistoryItem};
 use crate::store::{from_nanos, to_nanos};
 use rusqlite::{Connection, Row, ToSql, params_from_iter};
@@ -73,23 +73,25 @@ pub fn upsert_all(conn: &Connection, entries: &[Entry]) -> Result<()> {
 /// text made from it: one statement per [`ROWS_PER_STATEMENT`] entries.
 pub fn update_editable_all(
     conn: &Connection,
-    changed: &[(EntryId, EntryFields)],
+    changed: &[(ListKey, EntryFields)],
     modified: OffsetDateTime,
 ) -> Result<()> {
     let modified = to_nanos(modified)?;
     for batch in changed.chunks(ROWS_PER_STATEMENT) {
         let rows = batch
             .iter()
-            .map(|(id, fields)| EditableRow::new(id, fields, modified))
+            .map(|(key, fields)| EditableRow::new(key, fields, modified))
             .collect::<Result<Vec<_>>>()?;
-        // The `VALUES` columns are named column1, column2, ... by SQLite.
+        // The `VALUES` columns are named column1, column2, ... by SQLite. The rows are found
+        // by rowid: joined on `id`, SQLite 3.45 scans the whole id index for every statement
+        // (a 10,000-entry bulk edit in a vault of a million took 8 s).
         let mut statement = conn.prepare_cached(&format!(
             "UPDATE entries SET
                  username = edited.column2, urls = edited.column3, tags = edited.column4,
                  folder = edited.column5, favourite = edited.column6, notes = edited.column7,
                  search = edited.column8, modified = edited.column9
              FROM (VALUES {}) AS edited
-             WHERE entries.id = edited.column1",
+             WHERE entries.rowid = edited.column1",
             value_rows(rows.len(), EDITABLE_ROW_WIDTH)
         ))?;
         statement.execute(params_from_iter(rows.iter().flat_map(EditableRow::values)))?;
@@ -157,9 +159,9 @@ impl<'e> EntryRow<'e> {
     }
 }
 
-/// The id and the bulk-editable columns of one entry, in the order of `update_editable_all`.
+/// The row and the bulk-editable columns of one entry, in the order of `update_editable_all`.
 struct EditableRow<'e> {
-    id: &'e [u8],
+    row: i64,
     fields: &'e EntryFields,
     urls: String,
     tags: String,
@@ -168,9 +170,9 @@ struct EditableRow<'e> {
 }
 
 impl<'e> EditableRow<'e> {
-    fn new(id: &'e EntryId, fields: &'e EntryFields, modified: i64) -> Result<Self> {
+    fn new(key: &ListKey, fields: &'e EntryFields, modified: i64) -> Result<Self> {
         Ok(Self {
-            id: id_param(id),
+            row: key.0,
             fields,
             urls: to_json(&fields.urls)?,
             tags: to_json(&fields.tags)?,
@@ -181,7 +183,7 @@ impl<'e> EditableRow<'e> {
 
     fn values(&self) -> [&dyn ToSql; EDITABLE_ROW_WIDTH] {
         [
-            &self.id,
+            &self.row,
             &self.fields.username,
             &self.urls,
             &self.tags,

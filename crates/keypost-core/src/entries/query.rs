@@ -144,25 +144,26 @@ impl Entries<'_> {
     /// The list rows of `keys`, in that order; entries deleted since the keys were read are
     /// left out.
     pub fn summaries_at(&self, keys: &[ListKey]) -> Result<Vec<EntrySummary>> {
-        let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT {SUMMARY_COLUMNS} FROM ({LISTED_KEYS}) AS listed
-             CROSS JOIN entries ON entries.rowid = listed.entry_row ORDER BY listed.position"
-        ))?;
-        let rows = statement.query_map([keys_json(keys)], |row| Ok(summary_from_row(row)))?;
-        let mut out = Vec::with_capacity(keys.len());
-        for row in rows {
-            out.push(row??);
-        }
-        Ok(out)
+        self.at_keys(keys, SUMMARY_COLUMNS, summary_from_row)
     }
 
     /// The ids of the entries at `keys`, in that order; entries deleted since are left out.
     pub fn ids_at(&self, keys: &[ListKey]) -> Result<Vec<EntryId>> {
+        self.at_keys(keys, "entries.id", |row| id_from_row(row, 0))
+    }
+
+    /// `columns` of the entries at `keys`, in that order, each row read by `read_row`.
+    fn at_keys<T>(
+        &self,
+        keys: &[ListKey],
+        columns: &str,
+        read_row: fn(&rusqlite::Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
         let mut statement = self.conn.prepare_cached(&format!(
-            "SELECT entries.id FROM ({LISTED_KEYS}) AS listed
+            "SELECT {columns} FROM ({LISTED_KEYS}) AS listed
              CROSS JOIN entries ON entries.rowid = listed.entry_row ORDER BY listed.position"
         ))?;
-        let rows = statement.query_map([keys_json(keys)], |row| Ok(id_from_row(row, 0)))?;
+        let rows = statement.query_map([keys_json(keys)], |row| Ok(read_row(row)))?;
         let mut out = Vec::with_capacity(keys.len());
         for row in rows {
             out.push(row??);

@@ -52,7 +52,21 @@ fn assert_fixture_entries(vault: &Vault) {
         })
         .unwrap();
     assert_eq!(hits.len(), 1, "search works on migrated rows");
+    assert_eq!(
+        search_titles(vault, "CLIENT-A"),
+        ["Mail", "Wi-Fi"],
+        "tags are searched (their own text since schema 10)"
+    );
     assert!(!entries.undo_history().unwrap().is_empty());
+}
+
+fn search_titles(vault: &Vault, text: &str) -> Vec<String> {
+    let query = EntryQuery {
+        text: Some(text.into()),
+        ..Default::default()
+    };
+    let listed = vault.entries().list(&query).unwrap();
+    listed.into_iter().map(|entry| entry.title).collect()
 }
 
 #[test]
@@ -71,6 +85,11 @@ fn a_schema_1_vault_opens_keeps_everything_and_gains_the_later_tables() {
     vault.entries_mut().undo().unwrap().unwrap();
     let listed = vault.entries().list(&EntryQuery::default()).unwrap();
     assert_eq!(listed[0].tags, ["work"]);
+    assert!(
+        search_titles(&vault, "client-a").is_empty(),
+        "the undo log's before-images were migrated too: the undone tag is not found"
+    );
+    assert_eq!(search_titles(&vault, "work"), ["Mail"]);
     drop(vault);
 
     // Migrated once, for good: it opens again as the newest schema.

@@ -175,9 +175,10 @@ impl Entries<'_> {
     ///
     /// Only the conditions the query has are in the statement, so listing everything reads
     /// the title index alone (schema 9). Text of three or more characters is looked up in the
-    /// trigram index (schemas 7 and 9), which yields the rows holding every trigram of the
-    /// text; `instr` then confirms each candidate, so the meaning stays exactly "substring of
-    /// `search`". Shorter text has no trigram and is matched by a scan of `search`.
+    /// trigram indexes of the search text and of the tags (schema 10), which yield the rows
+    /// holding every trigram of the text in one of them; `instr` then confirms each candidate,
+    /// so the meaning stays exactly "substring of `search` or of `tag_search`". Shorter text has
+    /// no trigram and is matched by a scan of both texts.
     fn matching<T>(
         &self,
         query: &EntryQuery,
@@ -196,12 +197,18 @@ impl Entries<'_> {
             if text.chars().nth(TRIGRAM_LENGTH - 1).is_some() {
                 values.push(Box::new(fts_trigrams(&text)));
                 conditions.push(format!(
-                    "rowid IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ?{})",
+                    "rowid IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ?{0}
+                               UNION
+                               SELECT rowid FROM entries_tag_search
+                               WHERE entries_tag_search MATCH ?{0})",
                     values.len()
                 ));
             }
             values.push(Box::new(text));
-            conditions.push(format!("instr(search, ?{}) > 0", values.len()));
+            conditions.push(format!(
+                "(instr(search, ?{0}) > 0 OR instr(tag_search, ?{0}) > 0)",
+                values.len()
+            ));
         }
         if let Some(tag) = &query.tag {
             values.push(Box::new(tag.clone()));

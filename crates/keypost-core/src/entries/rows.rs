@@ -3,6 +3,7 @@
 use super::{EntriesError, ListKey, Result};
 use crate::entry::{CustomField, Entry, EntryFields, EntryId, EntrySummary, PasswordHistoryItem};
 use crate::store::{from_nanos, to_nanos};
+use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::{Connection, Row, ToSql, params_from_iter};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -55,13 +56,14 @@ pub fn upsert_all(conn: &Connection, entries: &[Entry]) -> Result<()> {
             .collect::<Result<Vec<_>>>()?;
         let mut statement = conn.prepare_cached(&format!(
             "INSERT INTO entries (id, title, username, urls, tags, folder, favourite, created,
-                                  modified, search, notes, secret)
+                                  modified, search, notes, secret, tag_search)
              VALUES {}
              ON CONFLICT(id) DO UPDATE SET
                  title = excluded.title, username = excluded.username, urls = excluded.urls,
                  tags = excluded.tags, folder = excluded.folder, favourite = excluded.favourite,
                  created = excluded.created, modified = excluded.modified,
-                 search = excluded.search, notes = excluded.notes, secret = excluded.secret",
+                 search = excluded.search, notes = excluded.notes, secret = excluded.secret,
+                 tag_search = excluded.tag_search",
             value_rows(rows.len(), ENTRY_ROW_WIDTH)
         ))?;
         statement.execute(params_from_iter(rows.iter().flat_map(EntryRow::values)))?;
@@ -70,7 +72,9 @@ pub fn upsert_all(conn: &Connection, entries: &[Entry]) -> Result<()> {
 }
 
 /// Writes back what a bulk edit may change (never the title or the secret), with the search
-/// text made from it: one statement per [`ROWS_PER_STATEMENT`] entries.
+/// texts made from it: one statement per [`ROWS_PER_STATEMENT`] entries. A text that comes
+/// out the same leaves its index alone (the triggers compare), so retagging re-indexes only
+/// the tags.
 pub fn update_editable_all(
     conn: &Connection,
     changed: &[(ListKey, EntryFields)],
@@ -89,7 +93,7 @@ pub fn update_editable_all(
             "UPDATE entries SET
                  username = edited.column2, urls = edited.column3, tags = edited.column4,
                  folder = edited.column5, favourite = edited.column6, notes = edited.column7,
-                 search = edited.column8, modified = edited.column9
+                 search = edited.column8, tag_search = edited.column9, modified = edited.column10
              FROM (VALUES {}) AS edited
              WHERE entries.rowid = edited.column1",
             value_rows(rows.len(), EDITABLE_ROW_WIDTH)
@@ -109,12 +113,13 @@ struct EntryRow<'e> {
     modified: i64,
     search: String,
     secret: Zeroizing<String>,
+    tag_search: String,
 }
 
 /// Values per [`EntryRow`].
-const ENTRY_ROW_WIDTH: usize = 12;
+const ENTRY_ROW_WIDTH: usize = 13;
 /// Values per [`EditableRow`].
-const EDITABLE_ROW_WIDTH: usize = 9;
+const EDITABLE_ROW_WIDTH: usize = 10;
 
 impl<'e> EntryRow<'e> {
     fn new(entry: &'e Entry) -> Result<Self> {
@@ -137,6 +142,7 @@ impl<'e> EntryRow<'e> {
             modified: to_nanos(entry.modified)?,
             search: search_text(fields),
             secret,
+            tag_search: tag_search_text(&fields.tags),
         })
     }
 
@@ -155,6 +161,7 @@ impl<'e> EntryRow<'e> {
             &self.search,
             &fields.notes,
             &*self.secret,
+            &self.tag_search,
         ]
     }
 }
@@ -166,6 +173,7 @@ struct EditableRow<'e> {
     urls: String,
     tags: String,
     search: String,
+    tag_search: String,
     modified: i64,
 }
 
@@ -177,6 +185,7 @@ impl<'e> EditableRow<'e> {
             urls: to_json(&fields.urls)?,
             tags: to_json(&fields.tags)?,
             search: search_text(fields),
+            tag_search: tag_search_text(&fields.tags),
             modified,
         })
     }
@@ -191,6 +200,7 @@ impl<'e> EditableRow<'e> {
             &self.fields.favourite,
             &self.fields.notes,
             &self.search,
+            &self.tag_search,
             &self.modified,
         ]
     }
@@ -218,21 +228,56 @@ struct SecretOwned {
     history: Vec<PasswordHistoryItem>,
 }
 
-/// The lower-cased text that search matches substrings in.
+/// The lower-cased text that search matches substrings in, besides the tags: title,
+/// username, URLs and notes.
 pub fn search_text(fields: &EntryFields) -> String {
-    let mut text =
-        String::with_capacity(fields.title.len() + fields.username.len() + fields.notes.len() + 64);
-    let parts = [fields.title.as_str(), fields.username.as_str()]
-        .into_iter()
-        .chain(fields.urls.iter().map(String::as_str))
-        .chain(fields.tags.iter().map(String::as_str))
-        .chain([fields.notes.as_str()]);
+    folded_text(
+        [fields.title.as_str(), fields.username.as_str()]
+            .into_iter()
+            .chain(fields.urls.iter().map(String::as_str))
+            .chain([fields.notes.as_str()]),
+    )
+}
+
+/// The lower-cased tags that search matches substrings in, apart from [`search_text`] so that
+/// a tag edit leaves that text and its index alone.
+pub fn tag_search_text(tags: &[String]) -> String {
+    folded_text(tags.iter().map(String::as_str))
+}
+
+/// Each part lower-cased (Unicode) and preceded by a newline. The separator cannot match:
+/// queries are single-line.
+fn folded_text<'p>(parts: impl Iterator<Item = &'p str>) -> String {
+    let mut text = String::new();
     for part in parts {
-        // The separator cannot match: queries are single-line.
         text.push('\n');
         text.push_str(&part.to_lowercase());
     }
     text
+}
+
+/// `keypost_search_text(title, username, urls, notes)` and `keypost_tag_search_text(tags)`
+/// (URLs and tags as stored: JSON arrays), for the migration that recomputes the texts of
+/// rows written before schema 10.
+pub fn register_search_functions(conn: &Connection) -> rusqlite::Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("keypost_search_text", 4, flags, |context| {
+        let fields = crate::entry_fields! {
+            title: context.get(0)?,
+            username: context.get(1)?,
+            urls: json_argument(context, 2)?,
+            notes: context.get(3)?,
+        };
+        Ok(search_text(&fields))
+    })?;
+    conn.create_scalar_function("keypost_tag_search_text", 1, flags, |context| {
+        Ok(tag_search_text(&json_argument(context, 0)?))
+    })
+}
+
+fn json_argument(context: &Context<'_>, index: usize) -> rusqlite::Result<Vec<String>> {
+    from_json(&context.get::<String>(index)?)
+        .map_err(|error| rusqlite::Error::UserFunctionError(Box::new(error)))
 }
 
 /// The id (column 0) and [`EDITABLE_COLUMNS`] (from column 1) of a row; secrets stay empty.

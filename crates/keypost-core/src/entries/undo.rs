@@ -61,9 +61,10 @@ impl ChangeLog {
     pub fn capture_existing(&mut self, tx: &Transaction<'_>, ids: &[EntryId]) -> Result<()> {
         let mut statement = tx.prepare_cached(&format!(
             "INSERT INTO change_rows (change_id, entry_id, existed, title, username, urls, tags,
-                                      folder, favourite, created, modified, search, notes, secret)
+                                      folder, favourite, created, modified, search, notes, secret,
+                                      tag_search)
              SELECT ?1, id, 1, title, username, urls, tags, folder, favourite, created, modified,
-                    search, notes, secret
+                    search, notes, secret, tag_search
              FROM entries WHERE id IN ({})",
             id_set(2)
         ))?;
@@ -120,7 +121,7 @@ impl EntriesMut<'_> {
             return Ok(None);
         };
         // Three set operations, so an entry the change only edited keeps its row (and rowid),
-        // and the search index is touched only where the text differs.
+        // and each search index is touched only where its text differs.
         tx.execute(
             "DELETE FROM entries WHERE id IN
                  (SELECT entry_id FROM change_rows WHERE change_id = ?1 AND existed = 0)",
@@ -131,16 +132,16 @@ impl EntriesMut<'_> {
                  title = before.title, username = before.username, urls = before.urls,
                  tags = before.tags, folder = before.folder, favourite = before.favourite,
                  created = before.created, modified = before.modified, search = before.search,
-                 notes = before.notes, secret = before.secret
+                 notes = before.notes, secret = before.secret, tag_search = before.tag_search
              FROM change_rows AS before
              WHERE before.change_id = ?1 AND before.existed = 1 AND entries.id = before.entry_id",
             params![record.id],
         )?;
         tx.execute(
             "INSERT INTO entries (id, title, username, urls, tags, folder, favourite, created,
-                                  modified, search, notes, secret)
+                                  modified, search, notes, secret, tag_search)
              SELECT entry_id, title, username, urls, tags, folder, favourite, created, modified,
-                    search, notes, secret
+                    search, notes, secret, tag_search
              FROM change_rows AS before
              WHERE change_id = ?1 AND existed = 1
                AND NOT EXISTS (SELECT 1 FROM entries WHERE id = before.entry_id)",

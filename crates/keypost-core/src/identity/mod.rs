@@ -33,6 +33,7 @@ pub(crate) const MIGRATION: Migration = Migration {
         display_name TEXT    NOT NULL
     );
     ",
+    functions: None,
 };
 
 #[derive(Debug, Error)]

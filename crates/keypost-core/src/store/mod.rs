@@ -74,6 +74,9 @@ const PAGE_CACHE_KIB: u32 = 65_536;
 pub struct Migration {
     pub version: i64,
     pub sql: &'static str,
+    /// Registers the SQL functions `sql` calls: Rust code that recomputes stored values
+    /// exactly as the writer computes them (SQLite's own `lower` folds only ASCII).
+    pub functions: Option<fn(&Connection) -> rusqlite::Result<()>>,
 }
 
 #[derive(Debug, Error)]
@@ -233,6 +236,9 @@ impl Store {
         pending.sort_by_key(|migration| migration.version);
         let tx = self.conn.transaction()?;
         for migration in pending {
+            if let Some(register) = migration.functions {
+                register(&tx)?;
+            }
             tx.execute_batch(migration.sql)?;
             tx.pragma_update(None, "user_version", migration.version)?;
         }
@@ -285,6 +291,7 @@ mod tests {
     const TABLE: &[Migration] = &[Migration {
         version: 1,
         sql: "CREATE TABLE things (id INTEGER PRIMARY KEY);",
+        functions: None,
     }];
 
     fn key(byte: char) -> Zeroizing<String> {

@@ -39,6 +39,7 @@ pub(crate) const SCHEMA: &[Migration] = &[
     entries::SEARCH_INDEX_MIGRATION,
     messages::READ_MIGRATION,
     entries::LARGE_VAULT_MIGRATION,
+    entries::TAG_INDEX_MIGRATION,
 ];
 
 /// Folder name of the vault inside the OS data folder.

@@ -1,7 +1,8 @@
 //! Vault benchmark: builds vaults of 10,000 and 100,000 entries (or `--sizes`) with the default
 //! KDF and measures the KDF alone, unlock, search (1 hit and 1,000 hits), what the app does
 //! with a result (keys of every match, then windows of 100 rows: the first one, and one in the
-//! middle as a jump-scroll reads it) and a 10,000-entry bulk edit, in process and as whole
+//! middle as a jump-scroll reads it) and 10,000-entry bulk edits (a tag, and as the floor one
+//! that changes no search text: mark as favourite) with their undo, in process and as whole
 //! processes (this binary re-run as a one-shot "search" command, which is what a CLI
 //! invocation does), with peak memory.
 //!

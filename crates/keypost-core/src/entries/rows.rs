@@ -259,25 +259,42 @@ fn folded_text<'p>(parts: impl Iterator<Item = &'p str>) -> String {
 /// `keypost_search_text(title, username, urls, notes)` and `keypost_tag_search_text(tags)`
 /// (URLs and tags as stored: JSON arrays), for the migration that recomputes the texts of
 /// rows written before schema 10.
+///
+/// The texts are derived data, so a damaged row must not stop the migration (which would keep
+/// the whole vault from opening): a value that is NULL or not text counts as empty, and a
+/// list that is not a JSON array of strings is searched as the text it is. Reading that entry
+/// still reports it as damaged.
 pub fn register_search_functions(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("keypost_search_text", 4, flags, |context| {
         let fields = crate::entry_fields! {
-            title: context.get(0)?,
-            username: context.get(1)?,
-            urls: json_argument(context, 2)?,
-            notes: context.get(3)?,
+            title: text_argument(context, 0),
+            username: text_argument(context, 1),
+            urls: list_argument(context, 2),
+            notes: text_argument(context, 3),
         };
         Ok(search_text(&fields))
     })?;
     conn.create_scalar_function("keypost_tag_search_text", 1, flags, |context| {
-        Ok(tag_search_text(&json_argument(context, 0)?))
+        Ok(tag_search_text(&list_argument(context, 0)))
     })
 }
 
-fn json_argument(context: &Context<'_>, index: usize) -> rusqlite::Result<Vec<String>> {
-    from_json(&context.get::<String>(index)?)
-        .map_err(|error| rusqlite::Error::UserFunctionError(Box::new(error)))
+fn text_argument(context: &Context<'_>, index: usize) -> String {
+    context
+        .get::<Option<String>>(index)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn list_argument(context: &Context<'_>, index: usize) -> Vec<String> {
+    let text = text_argument(context, index);
+    match from_json(&text) {
+        Ok(list) => list,
+        Err(_) if text.is_empty() => Vec::new(),
+        Err(_) => vec![text],
+    }
 }
 
 /// The id (column 0) and [`EDITABLE_COLUMNS`] (from column 1) of a row; secrets stay empty.
@@ -349,4 +366,56 @@ fn to_json(values: &[String]) -> Result<String> {
 
 fn from_json(text: &str) -> Result<Vec<String>> {
     serde_json::from_str(text).map_err(|error| EntriesError::Corrupt(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn computed(conn: &Connection, sql: &str) -> String {
+        conn.query_row(sql, [], |row| row.get(0)).unwrap()
+    }
+
+    #[test]
+    fn the_migration_functions_compute_what_the_writer_stores() {
+        let conn = Connection::open_in_memory().unwrap();
+        register_search_functions(&conn).unwrap();
+        let fields = crate::entry_fields! {
+            title: "Zürich Bank ✓".into(),
+            username: "JÜRG".into(),
+            urls: vec!["https://A.example".into(), "https://b.example".into()],
+            notes: "ΣΑΣ\nsecond".into(),
+            tags: vec!["Work".into(), "İ".into()],
+        };
+        assert_eq!(
+            computed(
+                &conn,
+                r#"SELECT keypost_search_text('Zürich Bank ✓', 'JÜRG',
+                   '["https://A.example","https://b.example"]', 'ΣΑΣ' || char(10) || 'second')"#
+            ),
+            search_text(&fields)
+        );
+        assert_eq!(
+            computed(&conn, r#"SELECT keypost_tag_search_text('["Work","İ"]')"#),
+            tag_search_text(&fields.tags)
+        );
+    }
+
+    #[test]
+    fn a_damaged_row_does_not_stop_the_migration() {
+        let conn = Connection::open_in_memory().unwrap();
+        register_search_functions(&conn).unwrap();
+        assert_eq!(
+            computed(
+                &conn,
+                "SELECT keypost_search_text(NULL, 42, 'not json', 'Notes')"
+            ),
+            "\n\n\nnot json\nnotes"
+        );
+        assert_eq!(
+            computed(&conn, "SELECT keypost_tag_search_text('[\"unterminated')"),
+            "\n[\"unterminated"
+        );
+        assert_eq!(computed(&conn, "SELECT keypost_tag_search_text(NULL)"), "");
+    }
 }

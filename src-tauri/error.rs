@@ -70,6 +70,9 @@ pub enum ErrorCode {
     InvalidInvite,
     /// The person cancelled an import or export: nothing was written.
     Cancelled,
+    /// The entry window's copy is out of date (a bulk edit or undo changed the entry since it
+    /// was opened): nothing was saved.
+    EntryChanged,
 }
 
 /// What a failed command sends to the UI.
@@ -188,6 +191,13 @@ impl From<PrintError> for CommandError {
 
 impl From<EntriesError> for CommandError {
     fn from(error: EntriesError) -> Self {
+        if let EntriesError::ChangedSince(_) = error {
+            return Self::new(
+                ErrorCode::EntryChanged,
+                "This entry was changed since you opened it (by a bulk edit or undo), so your \
+                 edits were not saved. Reload it to see the change, then edit again.",
+            );
+        }
         let code = entries_code(&error);
         Self::new(code, capitalise(&error.to_string()))
     }

@@ -258,7 +258,7 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
     .await;
     ada.click_containing("entry-title", "Home Wi-Fi").await;
     ada.click("entry-send-contact").await;
-    ada.click_css("[data-testid='attach-contact-option'][data-name='Bo']")
+    ada.choose_css("[data-testid='attach-contact-option'][data-name='Bo']")
         .await;
     ada.type_into("attach-note", "The Wi-Fi, as promised.")
         .await;
@@ -291,7 +291,7 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
     ada.wait_texts("bulk-count", |count| count == ["2 selected"])
         .await;
     ada.click("bulk-send-contact").await;
-    ada.click_css("[data-testid='attach-contact-option'][data-name='Bo']")
+    ada.choose_css("[data-testid='attach-contact-option'][data-name='Bo']")
         .await;
     ada.click("attach-next").await;
     ada.wait_texts("attach-confirm-word", |words| words == bo_words)
@@ -449,7 +449,7 @@ async fn invite_accept_by_link_confirm_send_receive_save_and_export_between_two_
         .await;
     ada.click_containing("entry-title", "Printer").await;
     ada.click("entry-send-contact").await;
-    ada.click_css("[data-testid='attach-contact-option'][data-name='Bo']")
+    ada.choose_css("[data-testid='attach-contact-option'][data-name='Bo']")
         .await;
     ada.click("attach-next").await;
     ada.click("attach-send").await;

@@ -95,12 +95,15 @@ async fn create_fill_bulk_edit_undo_export_lock_and_unlock() {
     app.click("bulk-apply").await;
     app.wait_texts("entry-tag", |tags| tags == ["shared", "shared"])
         .await;
+    // The entry window open on Mail shows the bulk tag: its old copy is not what a save writes.
+    app.wait_value("field-tags", "shared").await;
     app.screenshot(&screenshots_dir().join("bulk-edit.png"))
         .await;
 
-    // Undo takes the tag off both again.
+    // Undo takes the tag off both again, and out of the entry window.
     app.click("undo").await;
     app.wait_texts("entry-tag", |tags| tags.is_empty()).await;
+    app.wait_value("field-tags", "").await;
 
     // Export the whole vault as Bitwarden CSV (the save dialog is bypassed into a test folder).
     app.click("open-export").await;

@@ -15,6 +15,7 @@ use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
 use types::{
     EntryDetail, EntryInput, HistoryRow, SearchQuery, SearchResult, Selection, parse_id, parse_ids,
+    parse_timestamp,
 };
 
 /// Rows one `entry_rows` call may return; the list asks for blocks of 100.
@@ -92,18 +93,26 @@ pub async fn add_entry(
 }
 
 /// Saves the entry window. Secret values the form left untouched (`null`) keep the stored
-/// ones, which are read here so they never have to pass through the UI.
+/// ones, which are read here so they never have to pass through the UI. `modified` is the
+/// entry's as the window read it: a window opened before a bulk edit or undo changed the entry
+/// gets `entry_changed` instead of writing its old values back.
 #[tauri::command]
 pub async fn update_entry(
     state: State<'_, AppState>,
     id: String,
+    modified: String,
     entry: EntryInput,
 ) -> CommandResult<EntryDetail> {
     let id = parse_id(&id)?;
+    let read_modified = parse_timestamp(&modified)?;
     let entry = state.with_vault(|vault| {
         let stored = vault.entries().get(id)?;
         let fields = entry.into_fields(Some(&stored.fields))?;
-        Ok::<_, CommandError>(vault.entries_mut().update(id, fields)?)
+        Ok::<_, CommandError>(
+            vault
+                .entries_mut()
+                .update_as_read(id, read_modified, fields)?,
+        )
     })?;
     Ok(EntryDetail::from(&entry))
 }

@@ -99,7 +99,7 @@ commands! {
     async entries::list_tags(state) -> Vec<TagCount>;
     async entries::get_entry(state; id: String) -> EntryDetail;
     async entries::add_entry(state; entry: EntryInput) -> EntryDetail;
-    async entries::update_entry(state; id: String, entry: EntryInput) -> EntryDetail;
+    async entries::update_entry(state; id: String, modified: String, entry: EntryInput) -> EntryDetail;
     async entries::reveal_entry_secret(state; id: String, secret: EntrySecret) -> String;
     async entries::password_history(state; id: String) -> Vec<HistoryRow>;
     async entries::copy_entry_secret(app, state; id: String, secret: EntrySecret) -> CopyReceipt;

@@ -504,6 +504,24 @@ impl AppSession {
         }
     }
 
+    /// Picks the radio or checkbox inside the element matching `selector`, clicking again
+    /// until it is checked: a click that lands while the layout moves is not a choice.
+    pub async fn choose_css(&self, selector: &str) {
+        let checked = format!("{selector} input:checked");
+        let started = Instant::now();
+        loop {
+            self.click_css(selector).await;
+            if self.client.find(Locator::Css(&checked)).await.is_ok() {
+                return;
+            }
+            if started.elapsed() > WAIT {
+                self.fail("css", &format!("{selector} stays unchecked"))
+                    .await
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// The value of `attribute` on every element with this test id, in document order.
     pub async fn attributes(&self, testid: &str, attribute: &str) -> Vec<String> {
         let script = "return Array.from(document.querySelectorAll(arguments[0]), \

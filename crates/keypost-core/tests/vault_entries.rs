@@ -154,6 +154,62 @@ fn update_moves_changed_password_into_history() {
     );
 }
 
+/// The app's entry window edits a copy: a bulk edit made while it is open must not be
+/// overwritten when the window saves.
+#[test]
+fn an_edit_of_a_copy_read_before_a_bulk_edit_is_refused_until_read_again() {
+    let (_dir, mut vault) = new_vault();
+    let entry = vault.entries_mut().add(fields("Mail", "bob", &[])).unwrap();
+    let read = vault.entries().get(entry.id).unwrap();
+    vault
+        .entries_mut()
+        .bulk_edit(&[entry.id], &BulkEdit::AddTags(vec!["shared".into()]))
+        .unwrap();
+    let steps = vault.entries().undo_history().unwrap().len();
+
+    let mut edited = read.fields.clone();
+    edited.username = "robert".into();
+    assert!(matches!(
+        vault
+            .entries_mut()
+            .update_as_read(entry.id, read.modified, edited.clone()),
+        Err(EntriesError::ChangedSince(id)) if id == entry.id
+    ));
+    let stored = vault.entries().get(entry.id).unwrap();
+    assert_eq!(stored.fields.tags, ["shared"], "the bulk tag is kept");
+    assert_eq!(stored.fields.username, "bob", "nothing of the stale copy");
+    assert_eq!(vault.entries().undo_history().unwrap().len(), steps);
+
+    // Read again, the same edit saves and keeps the tag.
+    let mut edited = stored.fields.clone();
+    edited.username = "robert".into();
+    let saved = vault
+        .entries_mut()
+        .update_as_read(entry.id, stored.modified, edited)
+        .unwrap();
+    assert_eq!(saved.fields.tags, ["shared"]);
+    assert_eq!(saved.fields.username, "robert");
+
+    // Undo puts back the entry as it was read, `modified` included: that copy is current
+    // again, and one read before the undo is not.
+    vault.entries_mut().undo().unwrap().unwrap();
+    vault.entries_mut().undo().unwrap().unwrap();
+    assert!(matches!(
+        vault
+            .entries_mut()
+            .update_as_read(entry.id, saved.modified, saved.fields.clone()),
+        Err(EntriesError::ChangedSince(_))
+    ));
+    let mut edited = read.fields.clone();
+    edited.title = "Mail (home)".into();
+    let saved = vault
+        .entries_mut()
+        .update_as_read(entry.id, read.modified, edited)
+        .unwrap();
+    assert_eq!(saved.fields.title, "Mail (home)");
+    assert!(saved.fields.tags.is_empty());
+}
+
 #[test]
 fn search_is_case_insensitive_substring_over_listed_fields() {
     let (_dir, mut vault) = new_vault();

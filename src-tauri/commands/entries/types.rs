@@ -25,6 +25,12 @@ fn timestamp(time: OffsetDateTime) -> String {
     time.format(&Rfc3339).unwrap_or_default()
 }
 
+/// A time the UI got from [`timestamp`] and sends back (the `modified` of an entry as read).
+pub fn parse_timestamp(text: &str) -> CommandResult<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|_| CommandError::invalid(format!("“{text}” is not a time.")))
+}
+
 /// What the list is showing: search text, tag filter, favourites only.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]

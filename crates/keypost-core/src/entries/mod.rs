@@ -187,6 +187,8 @@ pub enum EntriesError {
     NotFound(EntryId),
     #[error("entry {0} has no such value any more; open it again")]
     NoSuchValue(EntryId),
+    #[error("entry {0} was changed elsewhere (a bulk edit or undo) since it was opened")]
+    ChangedSince(EntryId),
     #[error("tag {0:?} is empty or contains control characters")]
     InvalidTag(String),
     #[error("stored entry data is damaged: {0}")]

@@ -324,9 +324,35 @@ impl EntriesMut<'_> {
 
     /// Replaces the fields of an entry. A changed password moves the old one into the
     /// password history. Unchanged fields make no write and no undo step.
-    pub fn update(&mut self, id: EntryId, mut fields: EntryFields) -> Result<Entry> {
+    pub fn update(&mut self, id: EntryId, fields: EntryFields) -> Result<Entry> {
+        self.replace(id, None, fields)
+    }
+
+    /// [`Self::update`] for fields edited on a copy read earlier (the app's entry window),
+    /// which holds the entry's `modified` time as it read it. When the stored entry has changed
+    /// since (a bulk edit, an undo, an import's undo), the edit is refused with
+    /// [`EntriesError::ChangedSince`] and nothing is written: saving the copy would silently
+    /// put back the values that change replaced.
+    pub fn update_as_read(
+        &mut self,
+        id: EntryId,
+        read_modified: OffsetDateTime,
+        fields: EntryFields,
+    ) -> Result<Entry> {
+        self.replace(id, Some(read_modified), fields)
+    }
+
+    fn replace(
+        &mut self,
+        id: EntryId,
+        read_modified: Option<OffsetDateTime>,
+        mut fields: EntryFields,
+    ) -> Result<Entry> {
         normalise(&mut fields)?;
         let mut entry = self.read().get(id)?;
+        if read_modified.is_some_and(|read| read != entry.modified) {
+            return Err(EntriesError::ChangedSince(id));
+        }
         if entry.fields == fields {
             return Ok(entry);
         }

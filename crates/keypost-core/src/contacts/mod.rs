@@ -85,7 +85,7 @@ pub(crate) const MIGRATION: Migration = Migration {
         created_at    INTEGER NOT NULL       -- Unix time, nanoseconds
     );
     ",
-    functions: None,
+    rewrite: None,
 };
 
 /// What the contact use cases need of an unlocked vault. `keypost_core::vault::Vault`

@@ -20,7 +20,7 @@ pub use secrets::EntrySecret;
 pub use undo::{ChangeRecord, UNDO_LIMIT, UndoneChange};
 
 use crate::entry::EntryId;
-use crate::store::{Migration, TimeOutOfRange, connection_handles};
+use crate::store::{Migration, Rewrite, TimeOutOfRange, connection_handles};
 use thiserror::Error;
 
 /// Schema 1: the entries and the change log behind undo. Byte-identical to what earlier builds
@@ -62,7 +62,7 @@ pub(crate) const MIGRATION: Migration = Migration {
     );
     CREATE INDEX change_rows_by_change ON change_rows(change_id);
     ",
-    functions: None,
+    rewrite: None,
 };
 
 /// Schema 7: a trigram full-text index over `entries.search`, so a search of three or more
@@ -95,7 +95,7 @@ pub(crate) const SEARCH_INDEX_MIGRATION: Migration = Migration {
     END;
     INSERT INTO entries_search (entries_search) VALUES ('rebuild');
     ",
-    functions: None,
+    rewrite: None,
 };
 
 /// Schema 9: indexes for vaults of a million entries.
@@ -118,7 +118,7 @@ pub(crate) const LARGE_VAULT_MIGRATION: Migration = Migration {
     INSERT INTO entries_search (entries_search) VALUES ('rebuild');
     CREATE INDEX entries_by_title ON entries (title COLLATE NOCASE);
     ",
-    functions: None,
+    rewrite: None,
 };
 
 /// Schema 10: tags get a search text and an index of their own (`tag_search`,
@@ -129,7 +129,8 @@ pub(crate) const LARGE_VAULT_MIGRATION: Migration = Migration {
 /// Now a tag edit re-indexes only the tags. Neither index keeps per-entry sizes any more
 /// (`columnsize = 0`: they were only for ranking, which search does not do). The migration
 /// recomputes both texts of every entry and of every before-image in the undo log with the
-/// writer's own Rust code, registered as SQL functions.
+/// writer's own Rust code, registered as SQL functions, a range of rows at a time (see
+/// [`Rewrite`]), and then builds both indexes.
 pub(crate) const TAG_INDEX_MIGRATION: Migration = Migration {
     version: 10,
     sql: "
@@ -138,46 +139,59 @@ pub(crate) const TAG_INDEX_MIGRATION: Migration = Migration {
     DROP TRIGGER entries_search_update;
     DROP TABLE entries_search;
     ALTER TABLE entries ADD COLUMN tag_search TEXT NOT NULL DEFAULT '';
-    UPDATE entries SET search = keypost_search_text(title, username, urls, notes),
-                       tag_search = keypost_tag_search_text(tags);
     ALTER TABLE change_rows ADD COLUMN tag_search TEXT;
-    UPDATE change_rows SET search = keypost_search_text(title, username, urls, notes),
-                           tag_search = keypost_tag_search_text(tags)
-    WHERE existed = 1;
-    CREATE VIRTUAL TABLE entries_search USING fts5(
-        search, content = 'entries', content_rowid = 'rowid',
-        tokenize = 'trigram case_sensitive 1', detail = none, columnsize = 0
-    );
-    CREATE VIRTUAL TABLE entries_tag_search USING fts5(
-        tag_search, content = 'entries', content_rowid = 'rowid',
-        tokenize = 'trigram case_sensitive 1', detail = none, columnsize = 0
-    );
-    CREATE TRIGGER entries_search_insert AFTER INSERT ON entries BEGIN
-        INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search);
-        INSERT INTO entries_tag_search (rowid, tag_search) VALUES (new.rowid, new.tag_search);
-    END;
-    CREATE TRIGGER entries_search_delete AFTER DELETE ON entries BEGIN
-        INSERT INTO entries_search (entries_search, rowid, search)
-        VALUES ('delete', old.rowid, old.search);
-        INSERT INTO entries_tag_search (entries_tag_search, rowid, tag_search)
-        VALUES ('delete', old.rowid, old.tag_search);
-    END;
-    CREATE TRIGGER entries_search_update AFTER UPDATE OF search ON entries
-    WHEN old.search IS NOT new.search BEGIN
-        INSERT INTO entries_search (entries_search, rowid, search)
-        VALUES ('delete', old.rowid, old.search);
-        INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search);
-    END;
-    CREATE TRIGGER entries_tag_search_update AFTER UPDATE OF tag_search ON entries
-    WHEN old.tag_search IS NOT new.tag_search BEGIN
-        INSERT INTO entries_tag_search (entries_tag_search, rowid, tag_search)
-        VALUES ('delete', old.rowid, old.tag_search);
-        INSERT INTO entries_tag_search (rowid, tag_search) VALUES (new.rowid, new.tag_search);
-    END;
-    INSERT INTO entries_search (entries_search) VALUES ('rebuild');
-    INSERT INTO entries_tag_search (entries_tag_search) VALUES ('rebuild');
     ",
-    functions: Some(rows::register_search_functions),
+    rewrite: Some(Rewrite {
+        functions: rows::register_search_functions,
+        updates: &[
+            (
+                "entries",
+                "UPDATE entries SET search = keypost_search_text(title, username, urls, notes),
+                                    tag_search = keypost_tag_search_text(tags)
+                 WHERE rowid >= ?1 AND rowid <= ?2",
+            ),
+            (
+                "change_rows",
+                "UPDATE change_rows SET search = keypost_search_text(title, username, urls, notes),
+                                        tag_search = keypost_tag_search_text(tags)
+                 WHERE existed = 1 AND rowid >= ?1 AND rowid <= ?2",
+            ),
+        ],
+        then: "
+        CREATE VIRTUAL TABLE entries_search USING fts5(
+            search, content = 'entries', content_rowid = 'rowid',
+            tokenize = 'trigram case_sensitive 1', detail = none, columnsize = 0
+        );
+        CREATE VIRTUAL TABLE entries_tag_search USING fts5(
+            tag_search, content = 'entries', content_rowid = 'rowid',
+            tokenize = 'trigram case_sensitive 1', detail = none, columnsize = 0
+        );
+        CREATE TRIGGER entries_search_insert AFTER INSERT ON entries BEGIN
+            INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search);
+            INSERT INTO entries_tag_search (rowid, tag_search) VALUES (new.rowid, new.tag_search);
+        END;
+        CREATE TRIGGER entries_search_delete AFTER DELETE ON entries BEGIN
+            INSERT INTO entries_search (entries_search, rowid, search)
+            VALUES ('delete', old.rowid, old.search);
+            INSERT INTO entries_tag_search (entries_tag_search, rowid, tag_search)
+            VALUES ('delete', old.rowid, old.tag_search);
+        END;
+        CREATE TRIGGER entries_search_update AFTER UPDATE OF search ON entries
+        WHEN old.search IS NOT new.search BEGIN
+            INSERT INTO entries_search (entries_search, rowid, search)
+            VALUES ('delete', old.rowid, old.search);
+            INSERT INTO entries_search (rowid, search) VALUES (new.rowid, new.search);
+        END;
+        CREATE TRIGGER entries_tag_search_update AFTER UPDATE OF tag_search ON entries
+        WHEN old.tag_search IS NOT new.tag_search BEGIN
+            INSERT INTO entries_tag_search (entries_tag_search, rowid, tag_search)
+            VALUES ('delete', old.rowid, old.tag_search);
+            INSERT INTO entries_tag_search (rowid, tag_search) VALUES (new.rowid, new.tag_search);
+        END;
+        INSERT INTO entries_search (entries_search) VALUES ('rebuild');
+        INSERT INTO entries_tag_search (entries_tag_search) VALUES ('rebuild');
+        ",
+    }),
 };
 
 #[derive(Debug, Error)]

@@ -33,7 +33,7 @@ pub(crate) const MIGRATION: Migration = Migration {
         display_name TEXT    NOT NULL
     );
     ",
-    functions: None,
+    rewrite: None,
 };
 
 #[derive(Debug, Error)]

@@ -71,7 +71,7 @@ pub(crate) const MIGRATION: Migration = Migration {
         status_at             INTEGER NOT NULL       -- Unix time, nanoseconds
     );
     ",
-    functions: None,
+    rewrite: None,
 };
 
 /// Schema 6: `request` and `decline` messages (stored like `entries`, told apart by their
@@ -88,7 +88,7 @@ pub(crate) const SEQUENCE_MIGRATION: Migration = Migration {
     ALTER TABLE sent_messages ADD COLUMN sequence INTEGER;
     CREATE INDEX sent_messages_sequence ON sent_messages (contact_id, sequence);
     ",
-    functions: None,
+    rewrite: None,
 };
 
 /// Schema 8: when each message was first opened, so "new" survives a restart.
@@ -98,7 +98,7 @@ pub(crate) const READ_MIGRATION: Migration = Migration {
     -- When the person first opened the message (Unix time, nanoseconds); NULL: not yet.
     ALTER TABLE inbox_messages ADD COLUMN read_at INTEGER;
     ",
-    functions: None,
+    rewrite: None,
 };
 
 /// What the message use cases need of an unlocked vault, beyond the contacts.

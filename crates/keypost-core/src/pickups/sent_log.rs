@@ -31,7 +31,7 @@ pub(crate) const MIGRATION: Migration = Migration {
         record  TEXT    NOT NULL
     );
     ",
-    functions: None,
+    rewrite: None,
 };
 
 /// Where a sent pickup stands, as far as this vault knows.

@@ -450,8 +450,8 @@ fn select(vault: &Vault, selection: &Selection) -> Result<Vec<EntryId>, CliError
         }
         None => {
             let ids = parse_ids(&selection.ids)?;
-            // Fetching proves every id exists before anything is written.
-            vault.entries().get_many(&ids)?;
+            // Every id must exist before anything is written.
+            vault.entries().require_all(&ids)?;
             Ok(ids)
         }
     }

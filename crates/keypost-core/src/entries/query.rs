@@ -90,8 +90,8 @@ impl Entries<'_> {
         Ok(statement.exists([id_param(&id)])?)
     }
 
-    /// Fails with the first of `ids` that is not in the vault.
-    pub(crate) fn require_all(&self, ids: &[EntryId]) -> Result<()> {
+    /// Fails with the first of `ids` that is not in the vault (nothing is decrypted).
+    pub fn require_all(&self, ids: &[EntryId]) -> Result<()> {
         for id in ids {
             if !self.contains(*id)? {
                 return Err(EntriesError::NotFound(*id));

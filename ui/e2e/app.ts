@@ -1,6 +1,7 @@
 // The app UI in a plain browser, with Rust's commands answered by a table (mockIPC) instead of
 // Tauri: the browser tests (screens.e2e.test.ts) open it to check layout and accessibility.
-// `?vault=new|locked|open` picks the first screen. `window.keypostHarness.toast(text)` raises a
+// `?vault=new|locked|open` picks the first screen; `?entries=N` lists N entries (40 unless
+// said; rows are made as the list asks for them). `window.keypostHarness.toast(text)` raises a
 // toast the way Rust's events do, to check that toasts leave dialogs usable.
 import { mount } from 'svelte'
 import { mockIPC } from '@tauri-apps/api/mocks'
@@ -12,19 +13,24 @@ import { declineMessage, inboxMessage, inboxPages, requestMessage, sentMessage }
 import { acceptance, contact, EVERY_STATE, inviteCard, myId, SHARED_RELAY } from '../src/features/people/fixtures'
 import { ownerStatus } from '../src/features/pickups/fixtures'
 
-const vault = new URLSearchParams(location.search).get('vault') ?? 'open'
+const params = new URLSearchParams(location.search)
+const vault = params.get('vault') ?? 'open'
+const TOTAL = Number(params.get('entries') ?? 40)
 
 const FOLDER = 'Clients/Northwind Traders/Infrastructure and networking'
-const ENTRIES: EntrySummary[] = Array.from({ length: 40 }, (_, index) => ({
-  id: `entry-${index}`,
-  title: index === 0 ? 'Office router' : `Service account ${index}`,
-  username: `admin${index}@example.com`,
-  urls: [`https://service${index}.example.com/login`],
-  tags: index % 3 === 0 ? ['work'] : [],
-  folder: index % 2 === 0 ? FOLDER : '',
-  favourite: index % 5 === 0,
-  modified: '2030-01-02T21:45:00Z',
-}))
+function summary(index: number): EntrySummary {
+  return {
+    id: `entry-${index}`,
+    title: index === 0 ? 'Office router' : `Service account ${index}`,
+    username: `admin${index}@example.com`,
+    urls: [`https://service${index}.example.com/login`],
+    tags: index % 3 === 0 ? ['work'] : [],
+    folder: index % 2 === 0 ? FOLDER : '',
+    favourite: index % 5 === 0,
+    modified: '2030-01-02T21:45:00Z',
+  }
+}
+const ENTRIES: EntrySummary[] = Array.from({ length: Math.min(TOTAL, 40) }, (_, index) => summary(index))
 
 function detail(id: string): EntryDetail {
   const summary = ENTRIES.find((entry) => entry.id === id) ?? ENTRIES[0]!
@@ -78,8 +84,12 @@ const ANSWERS: Record<string, Answer> = {
   estimate_strength: { bits: 72, label: 'strong' },
   get_settings: { auto_lock_minutes: 5, clipboard_clear_seconds: 30, relay_url: SHARED_RELAY.url, sender_name: 'Bo' },
   save_settings: null,
-  search_entries: { generation: 1, total: ENTRIES.length },
-  entry_rows: (args: Args) => ENTRIES.slice(args.start as number, (args.start as number) + (args.count as number)),
+  search_entries: { generation: 1, total: TOTAL },
+  entry_rows: (args: Args) => {
+    const start = args.start as number
+    const count = Math.max(0, Math.min(args.count as number, TOTAL - start))
+    return Array.from({ length: count }, (_, offset) => summary(start + offset))
+  },
   list_tags: [{ tag: 'work', count: 14 }],
   get_entry: (args: Args) => detail(args.id as string),
   reveal_entry_secret: 'correct horse battery staple',

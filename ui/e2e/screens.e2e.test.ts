@@ -241,6 +241,29 @@ describe('keyboard alone', () => {
     await page.context().close()
   })
 
+  it('reaches every one of a million entries: End, Home, and the scroll bar dragged halfway', async () => {
+    const context = await harness.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'UTC' })
+    const page = await context.newPage()
+    await page.goto(`${harness.url}?vault=open&entries=1000000`)
+    // Row n (but the first) is titled "Service account n"; a star follows a favourite's title.
+    const row = (n: number) => page.getByTestId('entry-row').filter({ hasText: new RegExp(`Service account ${n}\\b`) })
+    const list = page.getByTestId('entry-list')
+    await page.getByTestId('entry-title').first().waitFor()
+    await list.focus()
+    await page.keyboard.press('End')
+    await row(999_999).waitFor()
+    const last = await box(row(999_999))
+    const view = await box(list)
+    expect(last.y + last.height).toBeLessThanOrEqual(view.y + view.height + 1)
+    await page.keyboard.press('ArrowUp')
+    await row(999_998).waitFor()
+    await list.evaluate((node) => (node.scrollTop = (node.scrollHeight - node.clientHeight) / 2))
+    await row(500_000).waitFor()
+    await page.keyboard.press('Home')
+    await page.getByTestId('entry-row').filter({ hasText: 'Office router' }).waitFor()
+    await context.close()
+  })
+
   it('shows and obeys the shortcuts: Ctrl+F search, Ctrl+N new entry, Ctrl+L lock', async () => {
     const page = await openApp()
     await expect(page.getByTestId('search').getAttribute('placeholder')).resolves.toContain('Ctrl+F')

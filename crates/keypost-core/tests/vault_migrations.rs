@@ -57,7 +57,17 @@ fn assert_fixture_entries(vault: &Vault) {
         ["Mail", "Wi-Fi"],
         "tags are searched (their own text since schema 10)"
     );
+    assert_eq!(
+        tag_counts(vault),
+        [("client-a".to_owned(), 2), ("work".to_owned(), 1)],
+        "the tags are counted (schema 11)"
+    );
     assert!(!entries.undo_history().unwrap().is_empty());
+}
+
+fn tag_counts(vault: &Vault) -> Vec<(String, usize)> {
+    let tags = vault.entries().tags().unwrap();
+    tags.into_iter().map(|row| (row.tag, row.count)).collect()
 }
 
 fn search_titles(vault: &Vault, text: &str) -> Vec<String> {
@@ -90,6 +100,11 @@ fn a_schema_1_vault_opens_keeps_everything_and_gains_the_later_tables() {
         "the undo log's before-images were migrated too: the undone tag is not found"
     );
     assert_eq!(search_titles(&vault, "work"), ["Mail"]);
+    assert_eq!(
+        tag_counts(&vault),
+        [("work".to_owned(), 1)],
+        "undoing the old bulk tag takes it out of the counts"
+    );
     drop(vault);
 
     // Migrated once, for good: it opens again as the newest schema.

@@ -4,7 +4,7 @@
 //! scan of every entry's fields finds, in the same order.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keypost_core::entries::{BulkEdit, EntryQuery};
+use keypost_core::entries::{BulkEdit, EntryQuery, TagCount};
 use keypost_core::entry::{EntryFields, EntryId};
 use keypost_core::vault::{KdfParams, Vault};
 use rand::rngs::StdRng;
@@ -138,6 +138,24 @@ fn assert_search_agrees_with_scan(vault: &Vault, text: &str, step: &str) {
     );
 }
 
+/// The tag list (counts kept by triggers) is what counting every entry's tags gives.
+fn assert_tags_agree_with_scan(vault: &Vault, step: &str) {
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for entry in vault.entries().all().unwrap() {
+        for tag in &entry.fields.tags {
+            *counts.entry(tag.clone()).or_default() += 1;
+        }
+    }
+    let mut expected: Vec<TagCount> = counts
+        .into_iter()
+        .map(|(tag, count)| TagCount { tag, count })
+        .collect();
+    expected.sort_by_key(|row| row.tag.to_lowercase());
+    let mut found = vault.entries().tags().unwrap();
+    found.sort_by_key(|row| row.tag.to_lowercase());
+    assert_eq!(found, expected, "tags after {step}");
+}
+
 fn random_ids(rng: &mut StdRng, vault: &Vault, most: usize) -> Vec<EntryId> {
     let listed = vault.entries().list(&EntryQuery::default()).unwrap();
     let count = rng.gen_range(1..=most.min(listed.len()).max(1));
@@ -237,6 +255,7 @@ fn indexed_search_finds_what_a_scan_finds_after_every_kind_of_write() {
     }
     for _ in 0..120 {
         let step = random_write(&mut rng, &mut vault);
+        assert_tags_agree_with_scan(&vault, step);
         for _ in 0..12 {
             let text = random_query(&mut rng, &vault);
             assert_search_agrees_with_scan(&vault, &text, step);
@@ -248,6 +267,7 @@ fn indexed_search_finds_what_a_scan_finds_after_every_kind_of_write() {
     drop(vault);
     let vault = Vault::unlock(&path, PASSWORD).unwrap();
     assert_search_agrees_with_scan(&vault, &text, "reopen");
+    assert_tags_agree_with_scan(&vault, "reopen");
     assert_eq!(vault.integrity_check().unwrap(), "ok");
 }
 

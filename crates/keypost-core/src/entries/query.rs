@@ -232,11 +232,12 @@ impl Entries<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Every tag in use with its number of entries, sorted by name.
+    /// Every tag in use with its number of entries, sorted by name (from the counts the
+    /// triggers keep: no entry is read).
     pub fn tags(&self) -> Result<Vec<TagCount>> {
         let mut statement = self.conn.prepare_cached(
-            "SELECT json_each.value, count(*) FROM entries, json_each(entries.tags)
-             GROUP BY json_each.value ORDER BY json_each.value COLLATE NOCASE",
+            "SELECT tag, entry_count FROM tag_counts WHERE entry_count > 0
+             ORDER BY tag COLLATE NOCASE",
         )?;
         let rows = statement.query_map([], |row| {
             Ok(TagCount {

@@ -40,6 +40,7 @@ pub(crate) const SCHEMA: &[Migration] = &[
     messages::READ_MIGRATION,
     entries::LARGE_VAULT_MIGRATION,
     entries::TAG_INDEX_MIGRATION,
+    entries::TAG_COUNT_MIGRATION,
 ];
 
 /// Folder name of the vault inside the OS data folder.

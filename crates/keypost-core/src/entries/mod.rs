@@ -213,21 +213,22 @@ pub(crate) const TAG_COUNT_MIGRATION: Migration = Migration {
         SELECT tag.value, count(*)
         FROM entries, json_each(iif(json_valid(entries.tags), entries.tags, '[]')) AS tag
         GROUP BY tag.value;
-    CREATE TRIGGER tag_counts_insert AFTER INSERT ON entries BEGIN
+    CREATE TRIGGER tag_counts_insert AFTER INSERT ON entries WHEN new.tags <> '[]' BEGIN
         INSERT INTO tag_counts (tag, entry_count)
             SELECT value, 1 FROM json_each(new.tags) WHERE true
             ON CONFLICT (tag) DO UPDATE SET entry_count = entry_count + 1;
     END;
-    CREATE TRIGGER tag_counts_delete AFTER DELETE ON entries BEGIN
+    CREATE TRIGGER tag_counts_delete AFTER DELETE ON entries WHEN old.tags <> '[]' BEGIN
         UPDATE tag_counts SET entry_count = entry_count - 1
             WHERE tag IN (SELECT value FROM json_each(iif(json_valid(old.tags), old.tags, '[]')));
     END;
     CREATE TRIGGER tag_counts_update AFTER UPDATE OF tags ON entries
     WHEN old.tags IS NOT new.tags BEGIN
         UPDATE tag_counts SET entry_count = entry_count - 1
-            WHERE tag IN (SELECT value FROM json_each(iif(json_valid(old.tags), old.tags, '[]')));
+            WHERE old.tags <> '[]'
+              AND tag IN (SELECT value FROM json_each(iif(json_valid(old.tags), old.tags, '[]')));
         INSERT INTO tag_counts (tag, entry_count)
-            SELECT value, 1 FROM json_each(new.tags) WHERE true
+            SELECT value, 1 FROM json_each(new.tags) WHERE new.tags <> '[]'
             ON CONFLICT (tag) DO UPDATE SET entry_count = entry_count + 1;
     END;
     ",

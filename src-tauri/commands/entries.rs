@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use tauri::{AppHandle, State};
 
 use crate::clipboard::{self, CopyReceipt};
-use crate::error::{CommandError, CommandResult};
+use crate::error::CommandResult;
 use crate::state::AppState;
 use types::{
     EntryDetail, EntryInput, HistoryRow, SearchQuery, SearchResult, Selection, parse_id, parse_ids,
@@ -106,13 +106,9 @@ pub async fn update_entry(
     let id = parse_id(&id)?;
     let read_modified = parse_timestamp(&modified)?;
     let entry = state.with_vault(|vault| {
-        let stored = vault.entries().get(id)?;
-        let fields = entry.into_fields(Some(&stored.fields))?;
-        Ok::<_, CommandError>(
-            vault
-                .entries_mut()
-                .update_as_read(id, read_modified, fields)?,
-        )
+        vault
+            .entries_mut()
+            .edit_as_read(id, read_modified, |stored| entry.into_fields(Some(stored)))
     })?;
     Ok(EntryDetail::from(&entry))
 }

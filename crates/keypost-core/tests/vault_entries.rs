@@ -172,7 +172,7 @@ fn an_edit_of_a_copy_read_before_a_bulk_edit_is_refused_until_read_again() {
     assert!(matches!(
         vault
             .entries_mut()
-            .update_as_read(entry.id, read.modified, edited.clone()),
+            .edit_as_read(entry.id, read.modified, |_| Ok::<_, EntriesError>(edited.clone())),
         Err(EntriesError::ChangedSince(id)) if id == entry.id
     ));
     let stored = vault.entries().get(entry.id).unwrap();
@@ -185,7 +185,7 @@ fn an_edit_of_a_copy_read_before_a_bulk_edit_is_refused_until_read_again() {
     edited.username = "robert".into();
     let saved = vault
         .entries_mut()
-        .update_as_read(entry.id, stored.modified, edited)
+        .edit_as_read(entry.id, stored.modified, |_| Ok::<_, EntriesError>(edited))
         .unwrap();
     assert_eq!(saved.fields.tags, ["shared"]);
     assert_eq!(saved.fields.username, "robert");
@@ -197,14 +197,16 @@ fn an_edit_of_a_copy_read_before_a_bulk_edit_is_refused_until_read_again() {
     assert!(matches!(
         vault
             .entries_mut()
-            .update_as_read(entry.id, saved.modified, saved.fields.clone()),
+            .edit_as_read(entry.id, saved.modified, |_| Ok::<_, EntriesError>(
+                saved.fields.clone()
+            )),
         Err(EntriesError::ChangedSince(_))
     ));
     let mut edited = read.fields.clone();
     edited.title = "Mail (home)".into();
     let saved = vault
         .entries_mut()
-        .update_as_read(entry.id, read.modified, edited)
+        .edit_as_read(entry.id, read.modified, |_| Ok::<_, EntriesError>(edited))
         .unwrap();
     assert_eq!(saved.fields.title, "Mail (home)");
     assert!(saved.fields.tags.is_empty());

@@ -326,34 +326,36 @@ impl EntriesMut<'_> {
     /// Replaces the fields of an entry. A changed password moves the old one into the
     /// password history. Unchanged fields make no write and no undo step.
     pub fn update(&mut self, id: EntryId, fields: EntryFields) -> Result<Entry> {
-        self.replace(id, None, fields)
+        self.replace(id, None, |_| Ok(fields))
     }
 
-    /// [`Self::update`] for fields edited on a copy read earlier (the app's entry window),
-    /// which holds the entry's `modified` time as it read it. When the stored entry has changed
-    /// since (a bulk edit, an undo, an import's undo), the edit is refused with
-    /// [`EntriesError::ChangedSince`] and nothing is written: saving the copy would silently
-    /// put back the values that change replaced.
-    pub fn update_as_read(
+    /// [`Self::update`] for an edit made on a copy read earlier (the app's entry window), which
+    /// holds the entry's `modified` time as it read it. `edit` makes the new fields from the
+    /// stored ones (values the copy never held, such as secrets it did not reveal, are kept
+    /// from them). When the stored entry changed since the copy was read (a bulk edit, an
+    /// undo), the edit is refused with [`EntriesError::ChangedSince`] and nothing is written:
+    /// saving the copy would silently put back the values that change replaced.
+    pub fn edit_as_read<E: From<EntriesError>>(
         &mut self,
         id: EntryId,
         read_modified: OffsetDateTime,
-        fields: EntryFields,
-    ) -> Result<Entry> {
-        self.replace(id, Some(read_modified), fields)
+        edit: impl FnOnce(&EntryFields) -> std::result::Result<EntryFields, E>,
+    ) -> std::result::Result<Entry, E> {
+        self.replace(id, Some(read_modified), edit)
     }
 
-    fn replace(
+    fn replace<E: From<EntriesError>>(
         &mut self,
         id: EntryId,
         read_modified: Option<OffsetDateTime>,
-        mut fields: EntryFields,
-    ) -> Result<Entry> {
-        normalise(&mut fields)?;
+        edit: impl FnOnce(&EntryFields) -> std::result::Result<EntryFields, E>,
+    ) -> std::result::Result<Entry, E> {
         let mut entry = self.read().get(id)?;
         if read_modified.is_some_and(|read| read != entry.modified) {
-            return Err(EntriesError::ChangedSince(id));
+            return Err(EntriesError::ChangedSince(id).into());
         }
+        let mut fields = edit(&entry.fields)?;
+        normalise(&mut fields)?;
         if entry.fields == fields {
             return Ok(entry);
         }
@@ -370,14 +372,20 @@ impl EntriesMut<'_> {
         }
         entry.fields = fields;
         entry.modified = now;
+        self.write_edit(&entry)?;
+        Ok(entry)
+    }
+
+    /// Writes an edited entry as one transaction and one undo step.
+    fn write_edit(&mut self, entry: &Entry) -> Result<()> {
         let tx = self.conn.transaction()?;
         let mut log =
             ChangeLog::begin(&tx, &format!("Edit \u{201c}{}\u{201d}", entry.fields.title))?;
-        log.capture_existing(&tx, &[id])?;
-        upsert_all(&tx, std::slice::from_ref(&entry))?;
+        log.capture_existing(&tx, &[entry.id])?;
+        upsert_all(&tx, std::slice::from_ref(entry))?;
         log.finish(&tx)?;
         tx.commit()?;
-        Ok(entry)
+        Ok(())
     }
 
     /// Adds many entries in one transaction and one undo step; returns their new ids in order.

@@ -200,8 +200,9 @@ pub(crate) const TAG_INDEX_MIGRATION: Migration = Migration {
 /// 2.5 s, and the app asks for the tags when it unlocks and after every change.
 ///
 /// A tag whose count drops to 0 keeps its row (one statement less per tag edit); readers skip
-/// it. Stored tags are JSON written by Keypost; an old row that is not valid JSON (a damaged
-/// file) counts as no tags, so it cannot stop the migration, an edit or a delete.
+/// it. Stored tags are JSON written by Keypost; a row that is not valid JSON (a damaged file,
+/// or undo putting back a damaged row's before-image) counts as no tags, so it cannot stop
+/// the migration, an edit, a delete or an undo.
 pub(crate) const TAG_COUNT_MIGRATION: Migration = Migration {
     version: 11,
     sql: "
@@ -215,7 +216,7 @@ pub(crate) const TAG_COUNT_MIGRATION: Migration = Migration {
         GROUP BY tag.value;
     CREATE TRIGGER tag_counts_insert AFTER INSERT ON entries WHEN new.tags <> '[]' BEGIN
         INSERT INTO tag_counts (tag, entry_count)
-            SELECT value, 1 FROM json_each(new.tags) WHERE true
+            SELECT value, 1 FROM json_each(iif(json_valid(new.tags), new.tags, '[]')) WHERE true
             ON CONFLICT (tag) DO UPDATE SET entry_count = entry_count + 1;
     END;
     CREATE TRIGGER tag_counts_delete AFTER DELETE ON entries WHEN old.tags <> '[]' BEGIN
@@ -228,7 +229,7 @@ pub(crate) const TAG_COUNT_MIGRATION: Migration = Migration {
             WHERE old.tags <> '[]'
               AND tag IN (SELECT value FROM json_each(iif(json_valid(old.tags), old.tags, '[]')));
         INSERT INTO tag_counts (tag, entry_count)
-            SELECT value, 1 FROM json_each(new.tags) WHERE new.tags <> '[]'
+            SELECT value, 1 FROM json_each(iif(json_valid(new.tags), new.tags, '[]')) WHERE new.tags <> '[]'
             ON CONFLICT (tag) DO UPDATE SET entry_count = entry_count + 1;
     END;
     ",

@@ -418,4 +418,57 @@ mod tests {
         );
         assert_eq!(computed(&conn, "SELECT keypost_tag_search_text(NULL)"), "");
     }
+
+    /// The tag counts' triggers (schema 11) take a `tags` value that is not JSON (a damaged
+    /// file, or undo putting back such a row) as no tags: inserting, editing and deleting the
+    /// row all go through and the counts of the others stay right.
+    #[test]
+    fn a_damaged_tags_value_does_not_stop_a_write_or_skew_the_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = zeroize::Zeroizing::new("a".repeat(64));
+        let store =
+            crate::store::Store::create(&dir.path().join("v.db"), &key, crate::vault::SCHEMA)
+                .unwrap();
+        let conn = store.connection();
+        let insert = |id: u8, tags: &str| {
+            conn.execute(
+                "INSERT INTO entries (id, title, username, urls, tags, folder, favourite,
+                                      created, modified, search, notes, secret)
+                 VALUES (?1, 't', '', '[]', ?2, '', 0, 0, 0, '', '', '{}')",
+                rusqlite::params![vec![id; 16], tags],
+            )
+        };
+        let counts = || -> Vec<(String, i64)> {
+            let mut statement = conn
+                .prepare(
+                    "SELECT tag, entry_count FROM tag_counts WHERE entry_count > 0 ORDER BY tag",
+                )
+                .unwrap();
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)));
+            rows.unwrap().collect::<rusqlite::Result<_>>().unwrap()
+        };
+        insert(1, r#"["work","home"]"#).unwrap();
+        insert(2, "[not json").unwrap();
+        assert_eq!(counts(), [("home".into(), 1), ("work".into(), 1)]);
+        conn.execute(
+            "UPDATE entries SET tags = '{broken' WHERE id = ?1",
+            [vec![1u8; 16]],
+        )
+        .unwrap();
+        assert!(
+            counts().is_empty(),
+            "the valid tags left, the damaged ones count as none"
+        );
+        conn.execute(
+            r#"UPDATE entries SET tags = '["work"]' WHERE id = ?1"#,
+            [vec![2u8; 16]],
+        )
+        .unwrap();
+        assert_eq!(counts(), [("work".into(), 1)]);
+        conn.execute("DELETE FROM entries WHERE id = ?1", [vec![1u8; 16]])
+            .unwrap();
+        conn.execute("DELETE FROM entries WHERE id = ?1", [vec![2u8; 16]])
+            .unwrap();
+        assert!(counts().is_empty());
+    }
 }

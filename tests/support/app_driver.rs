@@ -404,6 +404,14 @@ impl AppSession {
         }
     }
 
+    /// The value `script` returns (`null` when it fails).
+    pub async fn evaluate(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or(serde_json::Value::Null)
+    }
+
     /// Waits for the element with this test id. Every error is retried until `WAIT`, not only
     /// "no such element": WebKitWebDriver answers a find issued while the page re-renders (a
     /// dialog opening) with an error whose message is empty, and that is as transient.
@@ -582,6 +590,18 @@ impl AppSession {
 
     /// Polls until `texts(testid)` satisfies `check`, failing with what was last seen.
     pub async fn wait_texts(&self, testid: &str, check: impl Fn(&[String]) -> bool) -> Vec<String> {
+        self.wait_texts_every(testid, Duration::from_millis(100), check)
+            .await
+    }
+
+    /// [`Self::wait_texts`] polling every `interval`: benchmarks poll often so the wait adds
+    /// little to what they time.
+    pub async fn wait_texts_every(
+        &self,
+        testid: &str,
+        interval: Duration,
+        check: impl Fn(&[String]) -> bool,
+    ) -> Vec<String> {
         let started = Instant::now();
         loop {
             let texts = self.texts(testid).await;
@@ -592,7 +612,7 @@ impl AppSession {
                 self.fail(testid, &format!("condition not met; last seen {texts:?}"))
                     .await
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(interval).await;
         }
     }
 

@@ -13,9 +13,14 @@ afterEach(() => {
 })
 
 describe('Unlock', () => {
-  it('says the password is wrong, then unlocks with the right one', async () => {
+  it('says the password is wrong, then unlocks with the right one and starts the list', async () => {
     const tried: string[] = []
+    let listed = 0
     mockIPC((command, args) => {
+      if (command === 'search_entries') {
+        listed += 1
+        return { generation: 1, total: 0 }
+      }
       if (command !== 'unlock') throw new Error(`unexpected ${command}`)
       const password = (args as { password: string }).password
       tried.push(password)
@@ -31,11 +36,13 @@ describe('Unlock', () => {
     await screen.findByTestId('unlock-error')
     expect(screen.getByTestId('unlock-error').textContent).toContain('Wrong master password')
     expect(session.phase).toBe('locked')
+    expect(listed).toBe(0)
 
     await fireEvent.input(input, { target: { value: 'right horse battery' } })
     await fireEvent.click(screen.getByTestId('unlock-submit'))
     await waitFor(() => expect(session.phase).toBe('unlocked'))
     expect(tried).toEqual(['nope', 'right horse battery'])
+    expect(listed).toBe(1)
   })
 
   it('says why Rust locked the vault, and nothing after a lock by hand', async () => {

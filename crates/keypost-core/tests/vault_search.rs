@@ -271,17 +271,21 @@ fn indexed_search_finds_what_a_scan_finds_after_every_kind_of_write() {
     assert_eq!(vault.integrity_check().unwrap(), "ok");
 }
 
-/// Writes go 500 rows per statement: an import, a bulk edit and their undo that cross
+/// Writes go 2,000 rows per statement: an import, a bulk edit and their undo that cross
 /// statement boundaries keep the index, the list and the undo record exact.
 #[test]
 fn writes_of_more_rows_than_one_statement_keep_search_and_undo_exact() {
+    /// Two full statements and part of a third.
+    const ACROSS_STATEMENTS: usize = 4_321;
     let dir = tempfile::tempdir().unwrap();
     let mut vault =
         Vault::create(&dir.path().join("v.keypost"), PASSWORD, KdfParams::FLOOR).unwrap();
     let mut rng = StdRng::seed_from_u64(0x6261_7463_6865_7301);
-    let imported: Vec<EntryFields> = (0..1_234).map(|_| random_fields(&mut rng)).collect();
+    let imported: Vec<EntryFields> = (0..ACROSS_STATEMENTS)
+        .map(|_| random_fields(&mut rng))
+        .collect();
     let ids = vault.entries_mut().import(imported.clone()).unwrap();
-    assert_eq!(ids.len(), 1_234);
+    assert_eq!(ids.len(), ACROSS_STATEMENTS);
     let stored = vault.entries().get_many(&ids).unwrap();
     for (entry, given) in stored.iter().zip(&imported) {
         let fields = &entry.fields;
@@ -297,19 +301,22 @@ fn writes_of_more_rows_than_one_statement_keep_search_and_undo_exact() {
     }
     for _ in 0..20 {
         let text = random_query(&mut rng, &vault);
-        assert_search_agrees_with_scan(&vault, &text, "import of 1,234");
+        assert_search_agrees_with_scan(&vault, &text, "import across statements");
     }
 
     let before = vault.entries().all().unwrap();
     let tag = BulkEdit::AddTags(vec!["batched ✓".to_owned()]);
     let outcome = vault.entries_mut().bulk_edit(&ids, &tag).unwrap();
-    assert_eq!(outcome.changed, 1_234);
-    assert_search_agrees_with_scan(&vault, "batched ✓", "bulk tag of 1,234");
+    assert_eq!(outcome.changed, ACROSS_STATEMENTS);
+    assert_search_agrees_with_scan(&vault, "batched ✓", "bulk tag across statements");
     let tagged = EntryQuery {
         tag: Some("batched ✓".to_owned()),
         ..EntryQuery::default()
     };
-    assert_eq!(vault.entries().list(&tagged).unwrap().len(), 1_234);
+    assert_eq!(
+        vault.entries().list(&tagged).unwrap().len(),
+        ACROSS_STATEMENTS
+    );
 
     vault.entries_mut().undo().unwrap();
     assert!(

@@ -62,7 +62,7 @@ impl EntriesMut<'_> {
     ///
     /// Set operations, so the cost is the batch's, not a round trip per entry: one read of the
     /// selection (without secrets), one statement copying the before-images into the undo log,
-    /// then one statement deleting, or one statement per 500 changed entries writing them.
+    /// then one statement deleting, or one statement per 2,000 changed entries writing them.
     pub fn bulk_edit(&mut self, ids: &[EntryId], edit: &BulkEdit) -> Result<BulkOutcome> {
         let plan = plan(self.read(), ids, edit)?;
         if plan.changed.is_empty() {

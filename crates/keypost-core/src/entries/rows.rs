@@ -37,8 +37,15 @@ pub fn ids_json(ids: &[EntryId]) -> String {
 /// the index begins (the statement is a savepoint it must be able to roll back to). One
 /// statement per entry made every entry a segment to merge: importing 100,000 entries took
 /// 12.5 s, of which 10 s went to the index. One statement per batch makes one segment per
-/// batch. 500 rows of 12 values stay far below SQLite's limit of 32,766 parameters.
-pub const ROWS_PER_STATEMENT: usize = 500;
+/// batch, and fewer, larger segments leave FTS5 less to merge: importing a million entries
+/// took 48–51 s at 500 rows per statement and 36–43 s at 2,000 (docs/benchmarks.md), for
+/// 12 MiB more memory. The widest row times this stays within SQLite's limit of 32,766
+/// parameters.
+pub const ROWS_PER_STATEMENT: usize = 2_000;
+const _: () = assert!(ROWS_PER_STATEMENT * ENTRY_ROW_WIDTH <= SQLITE_MAX_PARAMETERS);
+
+/// SQLite's default `SQLITE_MAX_VARIABLE_NUMBER` (since 3.32).
+const SQLITE_MAX_PARAMETERS: usize = 32_766;
 
 /// `rows` parenthesised groups of `width` placeholders, for a multi-row `VALUES`.
 fn value_rows(rows: usize, width: usize) -> String {

@@ -12,7 +12,8 @@
 //! synchronous=FULL: every answered write is on disk), or a PostgreSQL cluster it starts itself
 //! (as the tests do), where a second relay process on the same database takes half of the
 //! inbox load. Then, per connection count, it runs phases of `--seconds` each. Pickups: creates
-//! (1 KiB ciphertext, outbox mail), and full pickups (challenge + open with the right PIN) over
+//! (1 KiB ciphertext, outbox mail), creates with no email (the sender delivers the link, as
+//! with SnapPass), and full pickups (challenge + open with the right PIN) over
 //! the pickups just created. Inbox: deposits of 1 KiB sealed messages by one sender per
 //! connection into two mailboxes per connection (mailbox quota raised, per-sender limit off),
 //! then fetch + acknowledgement of what was deposited, each connection emptying its own
@@ -325,9 +326,11 @@ fn post_json(client: &reqwest::Client, url: String, body: Vec<u8>) -> reqwest::R
 /// The pickup phases at one connection count, on the first relay process.
 async fn pickup_phases(backend: &str, base: &str, pids: &[u32], connections: usize, seconds: u64) {
     let base = Arc::new(base.to_owned());
-    // Phase 1: creates. Pickups allow 100 views so phase 2 can reuse them.
+    // Phase 1: creates, first with the notification email, then with the link left to the
+    // sender (no email: the same job as SnapPass's). Pickups allow 100 views so phase 2 can
+    // reuse them.
     let pickups: Arc<std::sync::Mutex<Vec<Arc<Pickup>>>> = Arc::default();
-    let create = {
+    let create = |emailed: bool| {
         let base = base.clone();
         let pickups = pickups.clone();
         move |client: reqwest::Client, _n: usize| {
@@ -335,7 +338,12 @@ async fn pickup_phases(backend: &str, base: &str, pids: &[u32], connections: usi
             let pickups = pickups.clone();
             async move {
                 let pickup = Pickup::new(1024);
-                let body = serde_json::to_vec(&pickup.request(Some(100))).unwrap();
+                let mut request = pickup.request(Some(100));
+                if !emailed {
+                    request.recipient_email = None;
+                    request.link_fragment = None;
+                }
+                let body = serde_json::to_vec(&request).unwrap();
                 let started = Instant::now();
                 answered(
                     post_json(&client, format!("{base}/api/v1/pickups"), body),
@@ -348,8 +356,10 @@ async fn pickup_phases(backend: &str, base: &str, pids: &[u32], connections: usi
             }
         }
     };
-    let creates = phase(&pids[..1], connections, seconds, create).await;
+    let creates = phase(&pids[..1], connections, seconds, create(true)).await;
     let rss_after_creates = memory_kib(pids[0], "VmRSS:");
+    let link_only_creates = phase(&pids[..1], connections, seconds, create(false)).await;
+    let rss_after_link_only = memory_kib(pids[0], "VmRSS:");
 
     // Phase 2: full pickups (challenge + open) over the pickups just created.
     let pickups = Arc::new(pickups.lock().unwrap().clone());
@@ -396,6 +406,11 @@ async fn pickup_phases(backend: &str, base: &str, pids: &[u32], connections: usi
         "| {backend} | {connections} | creates | {} | {} MiB |",
         creates.cells(),
         rss_after_creates / 1024,
+    );
+    println!(
+        "| {backend} | {connections} | creates, link only (no email) | {} | {} MiB |",
+        link_only_creates.cells(),
+        rss_after_link_only / 1024,
     );
     println!(
         "| {backend} | {connections} | full pickups (challenge + open) | {} | {} MiB (peak {} MiB) |",

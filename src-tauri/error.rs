@@ -185,7 +185,11 @@ fn cancelled() -> CommandError {
 
 impl From<PrintError> for CommandError {
     fn from(error: PrintError) -> Self {
-        Self::new(ErrorCode::Internal, capitalise(&error.to_string()))
+        let code = match error {
+            PrintError::TooManyEntries { .. } => ErrorCode::InvalidInput,
+            _ => ErrorCode::Internal,
+        };
+        Self::new(code, capitalise(&error.to_string()))
     }
 }
 

@@ -6,9 +6,9 @@
 
 mod support;
 
-use keypost_core::entry::{CustomField, EntryFields};
+use keypost_core::entry::{CustomField, EntryFields, EntryId};
 use keypost_core::interchange::csv::{CsvExportOptions, CsvFormat, read_csv, write_csv};
-use keypost_core::interchange::print::{PrintOptions, render_pdf};
+use keypost_core::interchange::print::{MAX_PRINTED_ENTRIES, PrintError, PrintOptions, render_pdf};
 use keypost_core::interchange::progress::{Progress, ProgressStage, ProgressUpdate, REPORT_EVERY};
 use keypost_core::interchange::transfer::{
     ExportFileError, ExportKind, ExportScope, ImportFileError, export_to_file, import_file,
@@ -266,6 +266,34 @@ fn an_empty_selection_prints_nothing() {
         Progress::silent(),
     );
     assert!(matches!(outcome, Err(ExportFileError::NothingToPrint)));
+    assert!(!path.exists());
+}
+
+/// A printout larger than the limit is refused before any entry is read (ids that do not
+/// exist are not even looked up), and no file appears.
+#[test]
+fn a_selection_too_large_to_print_is_refused_before_it_is_read() {
+    let scratch = tempfile::tempdir().unwrap();
+    let vault = new_vault(&scratch.path().join("vault"));
+    let path = scratch.path().join("huge.pdf");
+    let ids = (0..=MAX_PRINTED_ENTRIES)
+        .map(|_| EntryId::new_random())
+        .collect();
+    let outcome = export_to_file(
+        vault.entries(),
+        ExportScope::Ids(ids),
+        &ExportKind::Pdf(PrintOptions::default()),
+        &path,
+        Progress::silent(),
+    );
+    assert!(
+        matches!(
+            outcome,
+            Err(ExportFileError::Print(PrintError::TooManyEntries { count, limit }))
+                if count == MAX_PRINTED_ENTRIES + 1 && limit == MAX_PRINTED_ENTRIES
+        ),
+        "{outcome:?}"
+    );
     assert!(!path.exists());
 }
 

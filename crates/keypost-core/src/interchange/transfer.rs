@@ -8,7 +8,7 @@ use super::csv::{
     ColumnChoice, CsvExportOptions, CsvFormat, CsvRow, CsvRows, CsvScan, CsvWriter, ExportError,
     ImportError, ScanError, scan_csv,
 };
-use super::print::{PrintError, PrintOptions, render_pdf};
+use super::print::{PrintError, PrintOptions, check_printable, render_pdf};
 use super::progress::{Cancelled, Progress, ProgressStage, REPORT_EVERY};
 use super::write_private_file_with;
 use crate::entries::{Entries, EntriesError, EntriesMut};
@@ -82,7 +82,7 @@ impl From<ScanError> for ImportFileError {
 
 /// Writes the entries of `scope` to `path` (owner-only, appearing whole or not at all) and
 /// returns how many. CSV streams one entry at a time; a PDF is laid out as a whole (page N of
-/// M), so its entries are gathered first.
+/// M), so its entries are gathered first, at most [`super::print::MAX_PRINTED_ENTRIES`].
 pub fn export_to_file(
     entries: Entries<'_>,
     scope: ExportScope,
@@ -118,6 +118,7 @@ pub fn export_to_file(
             if total == 0 {
                 return Err(ExportFileError::NothingToPrint);
             }
+            check_printable(stream.len())?;
             let mut gathered = Vec::with_capacity(stream.len());
             for (index, entry) in (1..).zip(stream) {
                 gathered.push(entry?);

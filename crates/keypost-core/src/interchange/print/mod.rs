@@ -54,15 +54,38 @@ impl Default for PrintOptions {
     }
 }
 
+/// Most entries one printout holds (about 670 pages). printpdf builds the whole document in
+/// memory, about 13 KB per entry while it is laid out (10,000 entries peaked at 203 MiB and
+/// 100,000 at 1.6 GiB: docs/benchmarks.md), so a larger selection is refused before any entry
+/// is read rather than left to exhaust memory. CSV exports stream and have no such limit.
+pub const MAX_PRINTED_ENTRIES: usize = 5_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PrintError {
     #[error("the bundled font could not be loaded")]
     Font,
+    #[error(
+        "a printout holds at most {limit} entries and {count} were chosen: print fewer, or \
+         export them as CSV"
+    )]
+    TooManyEntries { count: usize, limit: usize },
+}
+
+/// Whether a printout of `count` entries is within [`MAX_PRINTED_ENTRIES`].
+pub fn check_printable(count: usize) -> Result<(), PrintError> {
+    if count > MAX_PRINTED_ENTRIES {
+        return Err(PrintError::TooManyEntries {
+            count,
+            limit: MAX_PRINTED_ENTRIES,
+        });
+    }
+    Ok(())
 }
 
 /// Renders `entries` as a PDF document.
 pub fn render_pdf(entries: &[Entry], options: &PrintOptions) -> Result<Vec<u8>, PrintError> {
+    check_printable(entries.len())?;
     let document_layout = layout(entries, options);
     let mut warnings = Vec::new();
     let regular = ParsedFont::from_bytes(REGULAR_FONT, 0, &mut warnings).ok_or(PrintError::Font)?;
@@ -287,6 +310,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_printout_holds_at_most_the_limit() {
+        assert_eq!(check_printable(MAX_PRINTED_ENTRIES), Ok(()));
+        assert_eq!(
+            check_printable(MAX_PRINTED_ENTRIES + 1),
+            Err(PrintError::TooManyEntries {
+                count: MAX_PRINTED_ENTRIES + 1,
+                limit: MAX_PRINTED_ENTRIES
+            })
+        );
     }
 
     #[test]

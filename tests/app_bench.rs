@@ -141,10 +141,15 @@ async fn main() {
     }
     println!(
         "unlock (default KDF) to first rows of {large_vault}, timed in the page: median {} \
-         (min {}, max {}, {UNLOCKS} unlocks)",
+         (min {}, max {}; in order: {})",
         ms(median(unlocks.clone())),
         ms(*unlocks.iter().min().unwrap()),
-        ms(*unlocks.iter().max().unwrap())
+        ms(*unlocks.iter().max().unwrap()),
+        unlocks
+            .iter()
+            .map(|d| ms(*d))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     wait_count(&app, &everything).await;
 

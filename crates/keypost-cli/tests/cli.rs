@@ -291,6 +291,23 @@ fn export_a_selection_to_pdf_and_import_reports_bad_rows_with_line_numbers() {
     assert_eq!(fixture.json(&["ls", "--json"]).as_array().unwrap().len(), 2);
 }
 
+/// `--output out.csv` is a file in the current folder: the export succeeds and says so.
+#[test]
+fn export_to_a_bare_file_name_writes_it_in_the_current_folder() {
+    let fixture = Fixture::new();
+    fixture.add("Mail", "ana", "pw", "https://mail.example.com", &[]);
+    let folder = fixture.path("here");
+    std::fs::create_dir(&folder).unwrap();
+    fixture
+        .keypost(&["export", "--format", "bitwarden", "--output", "out.csv"])
+        .current_dir(&folder)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("exported 1 entries"));
+    let written = std::fs::read_to_string(folder.join("out.csv")).unwrap();
+    assert!(written.contains("Mail"), "{written}");
+}
+
 #[test]
 fn a_second_process_gets_a_clear_in_use_error() {
     let fixture = Fixture::new();

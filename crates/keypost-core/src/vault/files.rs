@@ -89,7 +89,16 @@ pub fn replace_atomically_with<E: From<io::Error>>(
         return Err(error);
     }
     fs::rename(temp, target)?;
-    Ok(sync_folder(target.parent().unwrap_or(Path::new(".")))?)
+    Ok(sync_folder(folder_of(target))?)
+}
+
+/// The folder `target` is in: `.` for a bare file name such as `out.csv`, whose parent is the
+/// empty path (which cannot be opened).
+fn folder_of(target: &Path) -> &Path {
+    target
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Makes a rename durable. Windows has no folder handles to sync; its rename is journaled.
@@ -101,4 +110,19 @@ fn sync_folder(folder: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 fn sync_folder(_folder: &Path) -> io::Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_file_name_is_in_the_current_folder() {
+        assert_eq!(folder_of(Path::new("out.csv")), Path::new("."));
+        assert_eq!(
+            folder_of(Path::new("exports/out.csv")),
+            Path::new("exports")
+        );
+        assert_eq!(folder_of(Path::new("/tmp/out.csv")), Path::new("/tmp"));
+    }
 }

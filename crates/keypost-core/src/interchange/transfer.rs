@@ -92,7 +92,7 @@ pub fn export_to_file(
 ) -> Result<u64, ExportFileError> {
     let stream = match scope {
         ExportScope::All => entries.stream_all()?,
-        ExportScope::Ids(ids) => entries.stream_ids(ids),
+        ExportScope::Ids(ids) => entries.stream_ids(ids)?,
     };
     let total = stream.len() as u64;
     let report = |done: u64| -> Result<(), Cancelled> {

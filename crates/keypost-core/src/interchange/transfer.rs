@@ -12,10 +12,11 @@ use super::print::{PrintError, PrintOptions, check_printable, render_pdf};
 use super::progress::{Cancelled, Progress, ProgressStage, REPORT_EVERY};
 use super::write_private_file_with;
 use crate::entries::{Entries, EntriesError, EntriesMut};
-use crate::entry::EntryId;
+use crate::entry::{EntryFields, EntryId, SourceStamp};
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
+use std::sync::mpsc::SyncSender;
 
 /// Entries of the preview table kept while a file is scanned.
 pub const PREVIEW_SAMPLE: usize = 500;
@@ -76,6 +77,42 @@ impl From<ScanError> for ImportFileError {
         match error {
             ScanError::Import(error) => Self::Csv(error),
             ScanError::Cancelled(cancelled) => Self::Cancelled(cancelled),
+        }
+    }
+}
+
+/// Entries parsed by the reading thread and handed to the writing one at a time.
+const PARSED_PER_HANDOVER: usize = 500;
+/// Handovers parsed ahead of the writer, at most: what bounds the memory a fast reader takes.
+const HANDOVERS_AHEAD: usize = 2;
+
+/// An entry of the file, with the ids and dates it gives.
+type Stamped = (EntryFields, SourceStamp);
+
+/// The reading thread of [`import_file`]: parses the rows into handovers until the file ends
+/// (checking that it is still the file that was previewed), a row cannot be read (sent as the
+/// handover's last item), or the writer stops taking them (it failed or was cancelled).
+fn parse_entries(
+    mut rows: CsvRows<File>,
+    previewed: [u8; 32],
+    sender: &SyncSender<Vec<Result<Stamped, ImportFileError>>>,
+) {
+    let mut handover = Vec::with_capacity(PARSED_PER_HANDOVER);
+    loop {
+        let parsed = match rows.next_row() {
+            Ok(Some(CsvRow::Skipped { .. })) => continue,
+            Ok(Some(CsvRow::Entry { fields, meta, .. })) => Some(Ok((*fields, meta.stamp))),
+            Ok(None) if rows.fingerprint() != previewed => Some(Err(ImportFileError::FileChanged)),
+            Ok(None) => None,
+            Err(error) => Some(Err(error.into())),
+        };
+        let last = !matches!(parsed, Some(Ok(_)));
+        handover.extend(parsed);
+        if last || handover.len() == PARSED_PER_HANDOVER {
+            let full = std::mem::replace(&mut handover, Vec::with_capacity(PARSED_PER_HANDOVER));
+            if sender.send(full).is_err() || last {
+                return;
+            }
         }
     }
 }
@@ -155,8 +192,8 @@ pub fn preview_file(
 }
 
 /// Imports the file previewed as `scan` as one undoable change, keeping the ids and dates it
-/// gives; returns how many entries were added. The file is read again as it is written, and
-/// nothing stays in the vault when it was cancelled, could not be read, or no longer is the
+/// gives; returns how many entries were added. The file is read again as it is written (parsed
+/// on a second thread, so parsing and SQLite's writing use a core each), and nothing stays in the vault when it was cancelled, could not be read, or no longer is the
 /// file that was previewed.
 pub fn import_file(
     mut entries: EntriesMut<'_>,
@@ -168,33 +205,23 @@ pub fn import_file(
         Some(mapping) => ColumnChoice::Mapping(mapping.clone()),
         None => ColumnChoice::Format(Some(scan.format)),
     };
-    let mut rows = CsvRows::open(File::open(path)?, choice)?;
-    let mut done = 0u64;
+    let rows = CsvRows::open(File::open(path)?, choice)?;
     progress.step(ProgressStage::Writing, 0, scan.entries)?;
-    let stamped = std::iter::from_fn(|| {
-        loop {
-            match rows.next_row() {
-                Err(error) => break Some(Err(error.into())),
-                Ok(Some(CsvRow::Skipped { .. })) => continue,
-                Ok(Some(CsvRow::Entry { fields, meta, .. })) => {
-                    done += 1;
-                    if done.is_multiple_of(REPORT_EVERY)
-                        && let Err(cancelled) =
-                            progress.step(ProgressStage::Writing, done, scan.entries)
-                    {
-                        break Some(Err(cancelled.into()));
-                    }
-                    break Some(Ok((*fields, meta.stamp)));
-                }
-                Ok(None) if rows.fingerprint() != scan.fingerprint => {
-                    break Some(Err(ImportFileError::FileChanged));
-                }
-                Ok(None) => break None,
-            }
-        }
-    });
     let description = format!("Import {} entries", scan.entries);
-    let added = entries.import_streamed(&description, stamped)?;
+    let added = std::thread::scope(|scope| {
+        let (sender, handovers) = std::sync::mpsc::sync_channel(HANDOVERS_AHEAD);
+        scope.spawn(move || parse_entries(rows, scan.fingerprint, &sender));
+        let mut done = 0u64;
+        let stamped = handovers.into_iter().flatten().map(|parsed| {
+            let stamped = parsed?;
+            done += 1;
+            if done.is_multiple_of(REPORT_EVERY) {
+                progress.step(ProgressStage::Writing, done, scan.entries)?;
+            }
+            Ok::<_, ImportFileError>(stamped)
+        });
+        entries.import_streamed(&description, stamped)
+    })?;
     progress.report(ProgressStage::Writing, added, added);
     Ok(added)
 }

@@ -85,6 +85,11 @@ fn each_kind_of_change_undoes_in_reverse_order() {
     let reverted = vault.entries().get(a.id).unwrap();
     assert_eq!(reverted, a);
     assert!(reverted.password_history.is_empty());
+    assert_eq!(
+        titles(&vault),
+        ["A", "B"],
+        "A listed under its old title again"
+    );
     vault.entries_mut().undo().unwrap().unwrap();
     vault.entries_mut().undo().unwrap().unwrap();
     assert!(titles(&vault).is_empty());

@@ -161,6 +161,9 @@ impl From<ImportFileError> for CommandError {
             ImportFileError::Csv(error) => error.into(),
             ImportFileError::Io(error) => Self::io("Cannot read the file", &error),
             ImportFileError::Cancelled(_) => cancelled(),
+            ImportFileError::ReadingStopped => {
+                Self::new(ErrorCode::Internal, capitalise(&error.to_string()))
+            }
             other => Self::invalid(capitalise(&other.to_string())),
         }
     }

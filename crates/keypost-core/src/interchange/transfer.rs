@@ -16,7 +16,8 @@ use crate::entry::{EntryFields, EntryId, SourceStamp};
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
-use std::sync::mpsc::SyncSender;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender};
 
 /// Entries of the preview table kept while a file is scanned.
 pub const PREVIEW_SAMPLE: usize = 500;
@@ -68,6 +69,8 @@ pub enum ImportFileError {
     Io(#[from] std::io::Error),
     #[error("the file changed after it was previewed; preview it again")]
     FileChanged,
+    #[error("reading the file stopped before its end; nothing was imported")]
+    ReadingStopped,
     #[error(transparent)]
     Cancelled(#[from] Cancelled),
 }
@@ -86,16 +89,18 @@ const PARSED_PER_HANDOVER: usize = 500;
 /// Handovers parsed ahead of the writer, at most: what bounds the memory a fast reader takes.
 const HANDOVERS_AHEAD: usize = 2;
 
-/// An entry of the file, with the ids and dates it gives.
-type Stamped = (EntryFields, SourceStamp);
+/// An entry of the file, with the ids and dates it gives, or why the file could not be read.
+type Parsed = Result<(EntryFields, SourceStamp), ImportFileError>;
 
 /// The reading thread of [`import_file`]: parses the rows into handovers until the file ends
-/// (checking that it is still the file that was previewed), a row cannot be read (sent as the
-/// handover's last item), or the writer stops taking them (it failed or was cancelled).
+/// (checking that it is still the file that was previewed; then it sets `file_ended`), a row
+/// cannot be read (sent as the handover's last item), or the writer stops taking them (it
+/// failed or was cancelled).
 fn parse_entries(
     mut rows: CsvRows<File>,
     previewed: [u8; 32],
-    sender: &SyncSender<Vec<Result<Stamped, ImportFileError>>>,
+    sender: &SyncSender<Vec<Parsed>>,
+    file_ended: &AtomicBool,
 ) {
     let mut handover = Vec::with_capacity(PARSED_PER_HANDOVER);
     loop {
@@ -103,7 +108,10 @@ fn parse_entries(
             Ok(Some(CsvRow::Skipped { .. })) => continue,
             Ok(Some(CsvRow::Entry { fields, meta, .. })) => Some(Ok((*fields, meta.stamp))),
             Ok(None) if rows.fingerprint() != previewed => Some(Err(ImportFileError::FileChanged)),
-            Ok(None) => None,
+            Ok(None) => {
+                file_ended.store(true, Ordering::Release);
+                None
+            }
             Err(error) => Some(Err(error.into())),
         };
         let last = !matches!(parsed, Some(Ok(_)));
@@ -115,6 +123,21 @@ fn parse_entries(
             }
         }
     }
+}
+
+/// The parsed entries as the writer takes them. A reading thread that stops before the end of
+/// the file without an error (it panicked) leaves an error as the last item, so the import
+/// rolls back instead of committing the entries read so far as if they were the whole file.
+fn taken_until_end(
+    handovers: Receiver<Vec<Parsed>>,
+    file_ended: &AtomicBool,
+) -> impl Iterator<Item = Parsed> + '_ {
+    handovers.into_iter().flatten().chain(
+        std::iter::once_with(|| {
+            (!file_ended.load(Ordering::Acquire)).then_some(Err(ImportFileError::ReadingStopped))
+        })
+        .flatten(),
+    )
 }
 
 /// Writes the entries of `scope` to `path` (owner-only, appearing whole or not at all) and
@@ -193,8 +216,9 @@ pub fn preview_file(
 
 /// Imports the file previewed as `scan` as one undoable change, keeping the ids and dates it
 /// gives; returns how many entries were added. The file is read again as it is written (parsed
-/// on a second thread, so parsing and SQLite's writing use a core each), and nothing stays in the vault when it was cancelled, could not be read, or no longer is the
-/// file that was previewed.
+/// on a second thread, so parsing and SQLite's writing use a core each), and nothing stays in
+/// the vault when it was cancelled, could not be read, or no longer is the file that was
+/// previewed.
 pub fn import_file(
     mut entries: EntriesMut<'_>,
     path: &Path,
@@ -208,11 +232,13 @@ pub fn import_file(
     let rows = CsvRows::open(File::open(path)?, choice)?;
     progress.step(ProgressStage::Writing, 0, scan.entries)?;
     let description = format!("Import {} entries", scan.entries);
+    let file_ended = AtomicBool::new(false);
     let added = std::thread::scope(|scope| {
         let (sender, handovers) = std::sync::mpsc::sync_channel(HANDOVERS_AHEAD);
-        scope.spawn(move || parse_entries(rows, scan.fingerprint, &sender));
+        let reader_ended = &file_ended;
+        scope.spawn(move || parse_entries(rows, scan.fingerprint, &sender, reader_ended));
         let mut done = 0u64;
-        let stamped = handovers.into_iter().flatten().map(|parsed| {
+        let stamped = taken_until_end(handovers, &file_ended).map(|parsed| {
             let stamped = parsed?;
             done += 1;
             if done.is_multiple_of(REPORT_EVERY) {
@@ -224,4 +250,35 @@ pub fn import_file(
     })?;
     progress.report(ProgressStage::Writing, added, added);
     Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_entry() -> Vec<Parsed> {
+        vec![Ok((EntryFields::default(), SourceStamp::default()))]
+    }
+
+    #[test]
+    fn a_reader_that_reached_the_end_leaves_only_its_entries() {
+        let (sender, handovers) = std::sync::mpsc::sync_channel(HANDOVERS_AHEAD);
+        let file_ended = AtomicBool::new(true);
+        sender.send(one_entry()).unwrap();
+        drop(sender);
+        let taken: Vec<Parsed> = taken_until_end(handovers, &file_ended).collect();
+        assert_eq!(taken.len(), 1);
+        assert!(taken[0].is_ok());
+    }
+
+    #[test]
+    fn a_reader_that_stopped_early_leaves_an_error_so_nothing_is_committed() {
+        let (sender, handovers) = std::sync::mpsc::sync_channel(HANDOVERS_AHEAD);
+        let file_ended = AtomicBool::new(false);
+        sender.send(one_entry()).unwrap();
+        drop(sender);
+        let taken: Vec<Parsed> = taken_until_end(handovers, &file_ended).collect();
+        assert_eq!(taken.len(), 2);
+        assert!(matches!(taken[1], Err(ImportFileError::ReadingStopped)));
+    }
 }

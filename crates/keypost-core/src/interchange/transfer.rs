@@ -256,28 +256,28 @@ pub fn import_file(
 mod tests {
     use super::*;
 
-    fn one_entry() -> Vec<Parsed> {
-        vec![Ok((EntryFields::default(), SourceStamp::default()))]
+    /// What the writer takes after the reader sent one entry and stopped, having reached the
+    /// end of the file or not.
+    fn taken_after_one_entry(reached_the_end: bool) -> Vec<Parsed> {
+        let (sender, handovers) = std::sync::mpsc::sync_channel(HANDOVERS_AHEAD);
+        let file_ended = AtomicBool::new(reached_the_end);
+        sender
+            .send(vec![Ok((EntryFields::default(), SourceStamp::default()))])
+            .unwrap();
+        drop(sender);
+        taken_until_end(handovers, &file_ended).collect()
     }
 
     #[test]
     fn a_reader_that_reached_the_end_leaves_only_its_entries() {
-        let (sender, handovers) = std::sync::mpsc::sync_channel(HANDOVERS_AHEAD);
-        let file_ended = AtomicBool::new(true);
-        sender.send(one_entry()).unwrap();
-        drop(sender);
-        let taken: Vec<Parsed> = taken_until_end(handovers, &file_ended).collect();
+        let taken = taken_after_one_entry(true);
         assert_eq!(taken.len(), 1);
         assert!(taken[0].is_ok());
     }
 
     #[test]
     fn a_reader_that_stopped_early_leaves_an_error_so_nothing_is_committed() {
-        let (sender, handovers) = std::sync::mpsc::sync_channel(HANDOVERS_AHEAD);
-        let file_ended = AtomicBool::new(false);
-        sender.send(one_entry()).unwrap();
-        drop(sender);
-        let taken: Vec<Parsed> = taken_until_end(handovers, &file_ended).collect();
+        let taken = taken_after_one_entry(false);
         assert_eq!(taken.len(), 2);
         assert!(matches!(taken[1], Err(ImportFileError::ReadingStopped)));
     }

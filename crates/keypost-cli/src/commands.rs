@@ -389,7 +389,11 @@ pub fn import(session: &Session, args: ImportArgs) -> Result<(), CliError> {
             "problems": scan.problems,
         }))?;
     }
-    eprintln!("imported {added} entries (undo with `keypost undo`)");
+    if added == 0 {
+        eprintln!("nothing imported: the file has no entry that can be read");
+    } else {
+        eprintln!("imported {added} entries (undo with `keypost undo`)");
+    }
     Ok(())
 }
 

@@ -277,14 +277,12 @@ fn export_a_selection_to_pdf_and_import_reports_bad_rows_with_line_numbers() {
         .stderr(predicate::str::contains("exported 1 entries"));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 
-    let csv = fixture.path("broken.csv");
-    std::fs::write(
-        &csv,
+    let csv = fixture.file(
+        "broken.csv",
         "name,url,username,password,note\nGood,https://g.example,u,p,\nBad,\"unclosed,u,p\n",
-    )
-    .unwrap();
+    );
     fixture
-        .keypost(&["import", csv.to_str().unwrap(), "--dry-run"])
+        .keypost(&["import", &csv, "--dry-run"])
         .assert()
         .success()
         .stderr(predicate::str::contains("line 3"));
@@ -306,6 +304,22 @@ fn export_to_a_bare_file_name_writes_it_in_the_current_folder() {
         .stderr(predicate::str::contains("exported 1 entries"));
     let written = std::fs::read_to_string(folder.join("out.csv")).unwrap();
     assert!(written.contains("Mail"), "{written}");
+}
+
+/// A file with no readable entry says so, and `undo` afterwards finds nothing to undo.
+#[test]
+fn importing_a_file_without_entries_says_nothing_was_imported() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "empty-export.csv",
+        "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n",
+    );
+    fixture
+        .keypost(&["import", &path, "--yes"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("nothing imported"));
+    fixture.keypost(&["undo"]).assert().failure();
 }
 
 #[test]

@@ -315,6 +315,25 @@ fn keypost_file(dir: &Path, count: usize) -> (std::path::PathBuf, Vec<u8>) {
     (path, bytes)
 }
 
+/// A file with a header and no readable entry adds nothing and records no undo step (an empty
+/// step would make the next undo look like it did nothing).
+#[test]
+fn a_file_without_entries_imports_nothing_and_leaves_no_undo_step() {
+    let scratch = tempfile::tempdir().unwrap();
+    let path = scratch.path().join("header-only.csv");
+    std::fs::write(
+        &path,
+        "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n",
+    )
+    .unwrap();
+    let scan = preview_file(&path, None, 0, Progress::silent()).unwrap();
+    assert_eq!(scan.entries, 0);
+    let mut vault = new_vault(&scratch.path().join("vault"));
+    let added = import_file(vault.entries_mut(), &path, &scan, Progress::silent()).unwrap();
+    assert_eq!(added, 0);
+    assert!(vault.entries().undo_history().unwrap().is_empty());
+}
+
 #[test]
 fn a_streamed_import_adds_what_the_preview_showed_as_one_undo_step() {
     let scratch = tempfile::tempdir().unwrap();

@@ -105,6 +105,13 @@ impl Fixture {
     pub fn path(&self, name: &str) -> PathBuf {
         self.work.join(name)
     }
+
+    /// Writes `contents` to the file `name` in the working folder and returns its path as text.
+    pub fn file(&self, name: &str, contents: &str) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, contents).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
 }
 
 impl Fixture {

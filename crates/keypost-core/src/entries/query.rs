@@ -435,7 +435,7 @@ impl EntriesMut<'_> {
     /// [`Self::import_stamped`] for entries that arrive one at a time (a file read as it is
     /// imported): one transaction and one undo step however many there are. The first error
     /// from `entries` (a cancel, an unreadable file) rolls everything back. Returns how many
-    /// were added.
+    /// were added; when there were none, nothing is written (no empty undo step).
     pub fn import_streamed<E: From<EntriesError>>(
         &mut self,
         description: &str,
@@ -444,7 +444,9 @@ impl EntriesMut<'_> {
         let tx = self.conn.transaction().map_err(EntriesError::from)?;
         let mut added = 0;
         add_stamped_in(&tx, entries, description, |_| added += 1)?;
-        tx.commit().map_err(EntriesError::from)?;
+        if added > 0 {
+            tx.commit().map_err(EntriesError::from)?;
+        }
         Ok(added)
     }
 }

@@ -68,7 +68,8 @@ pub enum ErrorCode {
     InviteExpired,
     /// The text is not a usable invite (malformed, too large, for another relay…).
     InvalidInvite,
-    /// The person cancelled an import or export: nothing was written.
+    /// The person cancelled an import or export (nothing was written), or a newer search
+    /// replaced a running one.
     Cancelled,
     /// The entry window's copy is out of date (a bulk edit or undo changed the entry since it
     /// was opened): nothing was saved.
@@ -215,6 +216,7 @@ fn entries_code(error: &EntriesError) -> ErrorCode {
         EntriesError::NotFound(_) | EntriesError::NoSuchValue(_) => ErrorCode::NotFound,
         EntriesError::InvalidTag(_) => ErrorCode::InvalidInput,
         EntriesError::Corrupt(_) => ErrorCode::Corrupt,
+        EntriesError::SearchStopped => ErrorCode::Cancelled,
         _ => ErrorCode::Internal,
     }
 }

@@ -3,7 +3,7 @@
 
 use keypost_core::access::{Locked, VaultAccess};
 use keypost_core::contacts::InvitePreview;
-use keypost_core::entries::ListKey;
+use keypost_core::entries::{EntryQuery, FirstRows, ListKey, SearchStop};
 use keypost_core::entry::{Entry, EntryId};
 use keypost_core::interchange::csv::CsvScan;
 use keypost_core::pickups::{RelayClient, unsaved_entries};
@@ -18,6 +18,7 @@ use tauri::{AppHandle, Manager, Runtime};
 use time::OffsetDateTime;
 
 use crate::clipboard;
+use crate::commands::entries::types::SearchResult;
 
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::relay::{BuiltInRelay, RelayInfo};
@@ -25,10 +26,17 @@ use crate::settings::{Settings, SettingsFile};
 
 /// The last search as list keys (8 bytes per entry, not the rows), kept so the virtualised
 /// list can read any window of it from the vault without searching again, and so "select all
-/// results" means exactly what the person saw.
-pub struct ResultSet {
-    pub generation: u32,
-    pub keys: Vec<ListKey>,
+/// results" means exactly what the person saw. At first it may hold only the first keys of a
+/// common search; `complete_results` reads the rest.
+struct ResultSet {
+    generation: u32,
+    query: EntryQuery,
+    keys: Vec<ListKey>,
+    complete: bool,
+}
+
+fn total(keys: &[ListKey]) -> u32 {
+    u32::try_from(keys.len()).unwrap_or(u32::MAX)
 }
 
 /// A previewed CSV waiting for the person to accept it; nothing is written to the vault before
@@ -59,6 +67,8 @@ pub struct AppState {
     built_in_relay: Result<BuiltInRelay, String>,
     vault: Mutex<Option<Vault>>,
     results: Mutex<Option<ResultSet>>,
+    /// Stops the running search when a newer one starts, so it does not wait behind it.
+    search_stop: Mutex<SearchStop>,
     pending_csv: Mutex<Option<PendingImport>>,
     /// Set by `cancel_transfer`: the running import or export stops at its next step.
     transfer_cancel: AtomicBool,
@@ -82,6 +92,18 @@ fn guard<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// The result set `generation`, if it is still the current one.
+fn current(results: &Option<ResultSet>, generation: u32) -> CommandResult<&ResultSet> {
+    results
+        .as_ref()
+        .filter(|set| set.generation == generation)
+        .ok_or_else(list_changed)
+}
+
+fn list_changed() -> CommandError {
+    CommandError::new(ErrorCode::NotFound, "The list changed; search again.")
+}
+
 impl AppState {
     pub fn new(
         vault_path: PathBuf,
@@ -97,6 +119,7 @@ impl AppState {
             built_in_relay,
             vault: Mutex::new(None),
             results: Mutex::new(None),
+            search_stop: Mutex::new(SearchStop::default()),
             pending_csv: Mutex::new(None),
             transfer_cancel: AtomicBool::new(false),
             received: Mutex::new(None),
@@ -226,11 +249,54 @@ impl AppState {
         Ok(())
     }
 
-    pub fn store_results(&self, keys: Vec<ListKey>) -> (u32, usize) {
+    /// Stops the search started before (the person typed past it) and hands out the stop of
+    /// the one starting now.
+    pub fn next_search_stop(&self) -> SearchStop {
+        let stop = SearchStop::default();
+        std::mem::replace(&mut *guard(&self.search_stop), stop.clone()).stop();
+        stop
+    }
+
+    /// Keeps a new result set (replacing the last) and says what the list shows of it.
+    pub fn store_results(&self, query: EntryQuery, first: FirstRows) -> SearchResult {
         let generation = self.next_number();
-        let total = keys.len();
-        *guard(&self.results) = Some(ResultSet { generation, keys });
-        (generation, total)
+        let answer = SearchResult {
+            generation,
+            total: total(&first.keys),
+            complete: first.complete,
+            rows: first.rows,
+        };
+        *guard(&self.results) = Some(ResultSet {
+            generation,
+            query,
+            keys: first.keys,
+            complete: first.complete,
+        });
+        answer
+    }
+
+    /// Reads the rest of result set `generation` if only its first keys were read (nothing to
+    /// do otherwise) and returns its total. The first keys stay as they are: the whole result
+    /// begins with them.
+    pub fn complete_results(&self, generation: u32, stop: &SearchStop) -> CommandResult<u32> {
+        let query = {
+            let results = guard(&self.results);
+            let set = current(&results, generation)?;
+            if set.complete {
+                return Ok(total(&set.keys));
+            }
+            set.query.clone()
+        };
+        let keys =
+            self.with_vault(|vault| vault.entries().list_keys_unless_stopped(&query, stop))?;
+        let mut results = guard(&self.results);
+        let set = results
+            .as_mut()
+            .filter(|set| set.generation == generation)
+            .ok_or_else(list_changed)?;
+        set.keys = keys;
+        set.complete = true;
+        Ok(total(&set.keys))
     }
 
     /// Reads the current result set; `generation` guards against a list that was replaced by
@@ -241,16 +307,13 @@ impl AppState {
         read: impl FnOnce(&[ListKey]) -> T,
     ) -> CommandResult<T> {
         let results = guard(&self.results);
-        match results.as_ref() {
-            Some(set) if set.generation == generation => Ok(read(&set.keys)),
-            Some(_) | None => Err(CommandError::new(
-                ErrorCode::NotFound,
-                "The list changed; search again.",
-            )),
-        }
+        current(&results, generation).map(|set| read(&set.keys))
     }
 
+    /// The ids of every entry of result set `generation` ("select all results"), read whole
+    /// first if the list has shown only its first rows.
     pub fn result_ids(&self, generation: u32) -> CommandResult<Vec<EntryId>> {
+        self.complete_results(generation, &SearchStop::default())?;
         let keys = self.with_results(generation, <[ListKey]>::to_vec)?;
         self.with_vault(|vault| vault.entries().ids_at(&keys))
     }
@@ -418,6 +481,58 @@ mod tests {
         let mut snapshot = EntrySnapshot::default();
         snapshot.title = title.to_owned();
         Payload::new("Ana", "", OffsetDateTime::now_utc(), vec![snapshot])
+    }
+
+    /// A common search answers with its first rows; "select all results" then means the whole
+    /// result, a newer search stops the older one's reading, and the older result is gone.
+    #[test]
+    fn a_result_shown_by_its_first_rows_is_read_whole_when_needed_and_a_newer_search_stops_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state(&dir);
+        let mut vault = Vault::create(
+            &dir.path().join("vault"),
+            "a master password",
+            keypost_core::vault::KdfParams::FLOOR,
+        )
+        .unwrap();
+        let entries = (0..1_000)
+            .map(|n| keypost_core::entry_fields! { title: format!("Entry {n:04}") })
+            .collect();
+        vault.entries_mut().import(entries).unwrap();
+        state.set_vault(vault);
+        let everything = EntryQuery::default();
+        let search = |stop: &SearchStop| {
+            let first = state
+                .with_vault(|vault| vault.entries().first_rows(&everything, 100, stop))
+                .unwrap();
+            state.store_results(everything.clone(), first)
+        };
+
+        let shown = search(&state.next_search_stop());
+        assert_eq!((shown.total, shown.complete), (100, false));
+        assert_eq!(shown.rows[0].title, "Entry 0000");
+        assert_eq!(state.result_ids(shown.generation).unwrap().len(), 1_000);
+        assert_eq!(
+            state
+                .complete_results(shown.generation, &SearchStop::default())
+                .unwrap(),
+            1_000
+        );
+
+        let older = state.next_search_stop();
+        let next = search(&older);
+        state.next_search_stop();
+        let stopped = state.complete_results(next.generation, &older).unwrap_err();
+        assert_eq!(stopped.code, ErrorCode::Cancelled);
+        let newest = search(&state.next_search_stop());
+        let gone = state.complete_results(next.generation, &SearchStop::default());
+        assert_eq!(gone.unwrap_err().code, ErrorCode::NotFound);
+        assert_eq!(
+            state
+                .complete_results(newest.generation, &state.next_search_stop())
+                .unwrap(),
+            1_000
+        );
     }
 
     #[test]

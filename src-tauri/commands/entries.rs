@@ -34,20 +34,30 @@ pub fn resolve(state: &AppState, selection: &Selection) -> CommandResult<Vec<Ent
     }
 }
 
-/// Runs the search and keeps its result (as list keys) for `entry_rows`; returns only the
-/// count, so a search over a million entries neither ships nor holds them all.
+/// Rows a search answers with: the list's block size. A common search of a large vault
+/// answers with these before it has read the rest (see `finish_search`).
+const FIRST_ROWS: usize = 100;
+
+/// Runs the search and keeps its result (as list keys) for `entry_rows`; returns the count
+/// and the first rows, so a search over a million entries neither ships nor holds them all.
+/// A search still running for an earlier query is stopped.
 #[tauri::command]
 pub async fn search_entries(
     state: State<'_, AppState>,
     query: SearchQuery,
 ) -> CommandResult<SearchResult> {
     let query = query.into();
-    let keys = state.with_vault(|vault| vault.entries().list_keys(&query))?;
-    let (generation, total) = state.store_results(keys);
-    Ok(SearchResult {
-        generation,
-        total: u32::try_from(total).unwrap_or(u32::MAX),
-    })
+    let stop = state.next_search_stop();
+    let first = state.with_vault(|vault| vault.entries().first_rows(&query, FIRST_ROWS, &stop))?;
+    Ok(state.store_results(query, first))
+}
+
+/// Reads the rest of a search that answered with its first rows and returns its total;
+/// stopped (`cancelled`) when a newer search starts.
+#[tauri::command]
+pub async fn finish_search(state: State<'_, AppState>, generation: u32) -> CommandResult<u32> {
+    let stop = state.next_search_stop();
+    state.complete_results(generation, &stop)
 }
 
 /// A window of the current result set, read from the vault. Summaries carry no password,

@@ -95,6 +95,7 @@ commands! {
     sync session::save_settings(state; settings: Settings) -> ();
 
     async entries::search_entries(state; query: SearchQuery) -> SearchResult;
+    async entries::finish_search(state; generation: u32) -> u32;
     async entries::entry_rows(state; generation: u32, start: u32, count: u32) -> Vec<EntrySummary>;
     async entries::list_tags(state) -> Vec<TagCount>;
     async entries::get_entry(state; id: String) -> EntryDetail;

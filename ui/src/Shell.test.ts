@@ -23,7 +23,7 @@ afterEach(async () => {
 function mockShell(overrides: Answers = {}, invites: string[] = []) {
   return mockCommands(
     {
-      search_entries: { generation: 1, total: 0 },
+      search_entries: { generation: 1, total: 0, complete: true, rows: [] },
       list_tags: [],
       take_opened_link: null,
       take_opened_invite: () => invites.shift() ?? null,

@@ -4,7 +4,7 @@
 //! scan of every entry's fields finds, in the same order.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use keypost_core::entries::{BulkEdit, EntryQuery, TagCount};
+use keypost_core::entries::{BulkEdit, EntriesError, EntryQuery, ListKey, SearchStop, TagCount};
 use keypost_core::entry::{EntryFields, EntryId};
 use keypost_core::vault::{KdfParams, Vault};
 use rand::rngs::StdRng;
@@ -115,11 +115,13 @@ fn assert_search_agrees_with_scan(vault: &Vault, text: &str, step: &str) {
         .map(|summary| summary.id)
         .collect();
     assert_eq!(found, expected, "query {text:?} after {step}");
+    assert_first_rows_begin_the_list(vault, &query);
 
     let favourites = EntryQuery {
         favourites_only: true,
         ..query
     };
+    assert_first_rows_begin_the_list(vault, &favourites);
     let expected_favourites: Vec<EntryId> = all
         .iter()
         .filter(|entry| entry.fields.favourite && scan_matches(&entry.fields, text))
@@ -136,6 +138,29 @@ fn assert_search_agrees_with_scan(vault: &Vault, text: &str, step: &str) {
         found_favourites, expected_favourites,
         "favourites, query {text:?} after {step}"
     );
+}
+
+/// What a list shows first is the start of the whole result, in the same order, and says
+/// it is complete exactly when it holds every key; its rows are those of its first keys.
+fn assert_first_rows_begin_the_list(vault: &Vault, query: &EntryQuery) {
+    let whole = vault.entries().list_keys(query).unwrap();
+    for window in [1, 7, 100] {
+        let first = vault
+            .entries()
+            .first_rows(query, window, &SearchStop::default())
+            .unwrap();
+        if first.complete {
+            assert_eq!(first.keys, whole, "{query:?}, window {window}");
+        } else {
+            assert_eq!(first.keys, whole[..window], "{query:?}, window {window}");
+        }
+        assert_eq!(
+            first.complete,
+            whole.len() <= window || first.keys.len() == whole.len()
+        );
+        let shown = &whole[..whole.len().min(window)];
+        assert_eq!(first.rows, vault.entries().summaries_at(shown).unwrap());
+    }
 }
 
 /// The tag list (counts kept by triggers) is what counting every entry's tags gives.
@@ -374,4 +399,79 @@ fn a_result_kept_as_keys_reads_any_window_in_list_order() {
     assert_eq!(window.len(), 2, "the deleted entry is left out");
     assert_eq!(window[0], listed[0]);
     assert_eq!(window[1].title, "Renamed");
+}
+
+/// A text with more candidates in the trigram index than are worth reading at once (10,000)
+/// shows its first rows from a walk in list order, and the rest comes from `list_keys`; a
+/// rare text in the same vault is read whole at once. A stopped search ends with its own
+/// error and leaves the vault searchable.
+#[test]
+fn a_common_text_shows_its_first_rows_before_the_whole_result_and_a_search_can_be_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault =
+        Vault::create(&dir.path().join("v.keypost"), PASSWORD, KdfParams::FLOOR).unwrap();
+    let fields: Vec<EntryFields> = (0..10_500)
+        .map(|n| {
+            keypost_core::entry_fields! {
+                title: format!("Account {:05}", (n * 7_919) % 10_500),
+                urls: vec![format!("https://site{}.example", n % 50)],
+                tags: if n % 3 == 0 { vec!["shared".to_owned()] } else { vec![] },
+            }
+        })
+        .collect();
+    vault.entries_mut().import(fields).unwrap();
+
+    // (text, tag, hits, whether the first answer is the whole result)
+    for (text, tag, hits, complete) in [
+        ("example", None, 10_500, false),
+        ("exam", Some("shared"), 3_500, false),
+        // 2,310 candidates, 3,500 through the tags' index, 210: few enough to read whole.
+        ("site4", None, 2_310, true),
+        ("share", None, 3_500, true),
+        ("site49.", None, 210, true),
+        ("account 0000", None, 10, true),
+        ("nowhere", None, 0, true),
+    ] {
+        let query = EntryQuery {
+            text: Some(text.to_owned()),
+            tag: tag.map(str::to_owned),
+            ..EntryQuery::default()
+        };
+        let whole = vault.entries().list_keys(&query).unwrap();
+        assert_eq!(whole.len(), hits, "{text:?}");
+        let first = vault
+            .entries()
+            .first_rows(&query, 100, &SearchStop::default())
+            .unwrap();
+        assert_eq!(first.complete, complete, "{text:?}");
+        let read: &[ListKey] = if complete { &whole } else { &whole[..100] };
+        assert_eq!(first.keys, read, "{text:?}");
+        let shown = &whole[..whole.len().min(100)];
+        assert_eq!(first.rows, vault.entries().summaries_at(shown).unwrap());
+    }
+
+    let stop = SearchStop::default();
+    stop.stop();
+    let everything = EntryQuery {
+        text: Some("example".to_owned()),
+        ..EntryQuery::default()
+    };
+    assert!(matches!(
+        vault.entries().list_keys_unless_stopped(&everything, &stop),
+        Err(EntriesError::SearchStopped)
+    ));
+    assert!(matches!(
+        vault.entries().first_rows(&everything, 100, &stop),
+        Err(EntriesError::SearchStopped)
+    ));
+    let running = SearchStop::default();
+    assert_eq!(
+        vault
+            .entries()
+            .list_keys_unless_stopped(&everything, &running)
+            .unwrap()
+            .len(),
+        10_500,
+        "a search after a stopped one runs to its end"
+    );
 }

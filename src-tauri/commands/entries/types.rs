@@ -3,7 +3,9 @@
 //! each comes only from `reveal_entry_secret` when the person asks). Ids travel as strings.
 
 use keypost_core::entries::EntryQuery;
-use keypost_core::entry::{CustomField, Entry, EntryFields, EntryId, PasswordHistoryItem};
+use keypost_core::entry::{
+    CustomField, Entry, EntryFields, EntryId, EntrySummary, PasswordHistoryItem,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -51,11 +53,15 @@ impl From<SearchQuery> for EntryQuery {
     }
 }
 
-/// A new result set; its rows are fetched window by window with `entry_rows`.
+/// A new result set with its first rows; the others are fetched window by window with
+/// `entry_rows`. Until it is `complete` (a common search of a large vault), `total` counts
+/// only the rows read so far, and `finish_search` reads the rest.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SearchResult {
     pub generation: u32,
     pub total: u32,
+    pub complete: bool,
+    pub rows: Vec<EntrySummary>,
 }
 
 /// Which entries a bulk action, export or send applies to.

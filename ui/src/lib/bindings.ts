@@ -255,7 +255,7 @@ export type RowProblem = {
  */
 line: number, message: string, };
 export type SearchQuery = { text: string, tag: string | null, favourites_only: boolean, };
-export type SearchResult = { generation: number, total: number, };
+export type SearchResult = { generation: number, total: number, complete: boolean, rows: Array<EntrySummary>, };
 export type Selection = { "kind": "ids", ids: Array<string>, } | { "kind": "results", generation: number, except: Array<string>, };
 export type SendRequest = { selection: Selection, 
 /**
@@ -343,6 +343,7 @@ export const commands = {
   getSettings: (): Promise<Settings> => invoke('get_settings'),
   saveSettings: (settings: Settings): Promise<void> => invoke('save_settings', { settings }),
   searchEntries: (query: SearchQuery): Promise<SearchResult> => invoke('search_entries', { query }),
+  finishSearch: (generation: number): Promise<number> => invoke('finish_search', { generation }),
   entryRows: (generation: number, start: number, count: number): Promise<Array<EntrySummary>> => invoke('entry_rows', { generation, start, count }),
   listTags: (): Promise<Array<TagCount>> => invoke('list_tags'),
   getEntry: (id: string): Promise<EntryDetail> => invoke('get_entry', { id }),

@@ -16,7 +16,9 @@ mod undo;
 
 pub use bulk::{BulkEdit, BulkOutcome};
 pub(crate) use query::add_in;
-pub use query::{EntryQuery, EntryStream, ListKey, PASSWORD_HISTORY_LIMIT, TagCount};
+pub use query::{
+    EntryQuery, EntryStream, FirstRows, ListKey, PASSWORD_HISTORY_LIMIT, SearchStop, TagCount,
+};
 pub use secrets::EntrySecret;
 pub use undo::{ChangeRecord, UNDO_LIMIT, UndoneChange};
 
@@ -247,6 +249,8 @@ pub enum EntriesError {
     ChangedSince(EntryId),
     #[error("tag {0:?} is empty or contains control characters")]
     InvalidTag(String),
+    #[error("the search was stopped: a newer one replaced it")]
+    SearchStopped,
     #[error("stored entry data is damaged: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
 import { clearMocks } from '@tauri-apps/api/mocks'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { EntrySummary } from '../../lib/bindings'
 import { argsOf, mockCommands } from '../../lib/testing'
 import { startFirstList, takeFirstList } from './firstList'
 import PasswordsTab from './PasswordsTab.svelte'
@@ -15,7 +16,7 @@ describe('Search as you type', () => {
   it('lists the vault at once, waits for a pause in typing, and filters at once on a click', async () => {
     vi.useFakeTimers()
     const calls = mockCommands({
-      search_entries: { generation: 1, total: 0 },
+      search_entries: { generation: 1, total: 0, complete: true, rows: [] },
       list_tags: [{ tag: 'work', count: 2 }],
       entry_rows: [],
     })
@@ -39,7 +40,7 @@ describe('Search as you type', () => {
 
   it('shows the list started at unlock instead of asking again, once', async () => {
     const calls = mockCommands({
-      search_entries: { generation: 7, total: 3 },
+      search_entries: { generation: 7, total: 3, complete: true, rows: [] },
       list_tags: [],
       entry_rows: [],
     })
@@ -49,5 +50,52 @@ describe('Search as you type', () => {
     expect(argsOf(calls, 'search_entries')).toHaveLength(1)
     expect(argsOf(calls, 'entry_rows')[0]).toMatchObject({ generation: 7, start: 0 })
     expect(takeFirstList()).toBeNull()
+  })
+
+  it('shows the first rows of a common search at once and the count when Rust has read the rest', async () => {
+    const rows = Array.from({ length: 100 }, (_, i): EntrySummary => ({
+      id: `id-${i}`,
+      title: `Site ${i}`,
+      username: 'user',
+      urls: [],
+      tags: [],
+      folder: '',
+      favourite: false,
+      modified: '2026-12-01T10:00:00Z',
+    }))
+    const finishes: Array<(total: number) => void> = []
+    const calls = mockCommands({
+      search_entries: (args: Record<string, unknown>) => ({
+        generation: (args.query as { text: string }).text === 'site' ? 4 : 5,
+        total: 100,
+        complete: false,
+        rows,
+      }),
+      finish_search: () => new Promise<number>((resolve) => finishes.push(resolve)),
+      list_tags: [],
+      entry_rows: [],
+    })
+    render(PasswordsTab)
+    await screen.findByText('100+ entries, counting…')
+    expect(argsOf(calls, 'finish_search')).toEqual([{ generation: 5 }])
+
+    const search = screen.getByTestId('search')
+    await fireEvent.input(search, { target: { value: 'site' } })
+    await vi.waitFor(() => expect(argsOf(calls, 'finish_search')).toHaveLength(2))
+    expect(argsOf(calls, 'finish_search').at(-1)).toEqual({ generation: 4 })
+    screen.getByText('Site 0')
+    expect(argsOf(calls, 'entry_rows')).toEqual([])
+    await fireEvent.click(screen.getByTestId('bulk-mode'))
+    const selectAll = screen.getByTestId('select-all-results') as HTMLInputElement
+    expect(selectAll.disabled).toBe(true)
+
+    finishes[1](222_200)
+    await screen.findByText('222,200 entries')
+    // The count of the first search answers late: it must not replace the newer one.
+    finishes[0](1_000_000)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    screen.getByText('222,200 entries')
+    expect(selectAll.disabled).toBe(false)
+    screen.getByText('Select all 222,200 results')
   })
 })

@@ -72,7 +72,7 @@ describe('Send to contact… beside Send to email…', () => {
 
 describe('Show in vault', () => {
   it('opens the entry Messages asked for in the entry window', async () => {
-    const calls = mockCommands({ search_entries: { generation: 1, total: 0 }, list_tags: [], get_entry: mail })
+    const calls = mockCommands({ search_entries: { generation: 1, total: 0, complete: true, rows: [] }, list_tags: [], get_entry: mail })
     showEntry('e1')
     expect(navigation.tab).toBe('passwords')
     render(PasswordsTab)

@@ -656,7 +656,7 @@ describe('Shell', () => {
       (command) => {
         switch (command) {
           case 'search_entries':
-            return { generation: 1, total: 0 }
+            return { generation: 1, total: 0, complete: true, rows: [] }
           case 'list_tags':
             return []
           case 'sent_list':

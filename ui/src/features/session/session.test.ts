@@ -19,7 +19,7 @@ describe('Unlock', () => {
     mockIPC((command, args) => {
       if (command === 'search_entries') {
         listed += 1
-        return { generation: 1, total: 0 }
+        return { generation: 1, total: 0, complete: true, rows: [] }
       }
       if (command !== 'unlock') throw new Error(`unexpected ${command}`)
       const password = (args as { password: string }).password

@@ -1,6 +1,6 @@
 //! Vault benchmark: builds vaults of 10,000 and 100,000 entries (or `--sizes`) with the default
 //! KDF and measures the KDF alone, unlock, search (1 hit and 1,000 hits), what the app does
-//! with a result (keys of every match, then windows of 100 rows: the first one, and one in the
+//! with a result (its first 100 rows, the keys of every match, then a window of 100 rows in the
 //! middle as a jump-scroll reads it) and 10,000-entry bulk edits (a tag, and as the floor one
 //! that changes no search text: mark as favourite) with their undo, in process and as whole
 //! processes (this binary re-run as a one-shot "search" command, which is what a CLI
@@ -9,7 +9,7 @@
 //! Run: `cargo run --release -p keypost-core --example vault_bench [-- --sizes 10000,1000000]`
 //! (results go to docs/benchmarks.md, section "Vault").
 
-use keypost_core::entries::{BulkEdit, EntriesError, EntryQuery};
+use keypost_core::entries::{BulkEdit, EntriesError, EntryQuery, SearchStop};
 use keypost_core::entry::{EntryFields, EntryId, SourceStamp};
 use keypost_core::vault::Vault;
 use keypost_core::vault::header::KdfParams;
@@ -122,17 +122,24 @@ fn bench_size(
     })?;
     println!("list all {count} (every row), in process: {}", ms(list_all));
 
-    // The app keeps keys and reads windows of 100 rows.
+    // The app shows a search's first 100 rows (`first_rows`), then reads the rest of its keys
+    // (`list_keys`), and reads windows of 100 rows as the list scrolls.
     for (name, query) in [
         ("every entry", EntryQuery::default()),
         ("search, 1,000 hits", thousand_hits.clone()),
+        ("search, every entry (\"account\")", text_query("account")),
+        ("search, one entry in 20 (\"team-3\")", text_query("team-3")),
     ] {
         let first_rows = median(|| {
             let start = Instant::now();
-            let entries = vault.entries();
-            let keys = entries.list_keys(&query)?;
-            entries.summaries_at(&keys[..keys.len().min(100)])?;
-            Ok::<_, EntriesError>(start.elapsed())
+            vault
+                .entries()
+                .first_rows(&query, 100, &SearchStop::default())
+                .map(|_| start.elapsed())
+        })?;
+        let every_key = median(|| {
+            let start = Instant::now();
+            vault.entries().list_keys(&query).map(|_| start.elapsed())
         })?;
         let keys = vault.entries().list_keys(&query)?;
         let middle = keys.len() / 2;
@@ -144,8 +151,11 @@ fn bench_size(
             Ok::<_, EntriesError>(start.elapsed())
         })?;
         println!(
-            "app, {name}: keys + first 100 rows {}, then 100 rows from the middle {}",
+            "app, {name} ({} hits): first 100 rows {}, every key {}, then 100 rows from the \
+             middle {}",
+            keys.len(),
             ms(first_rows),
+            ms(every_key),
             ms(window)
         );
     }

@@ -263,8 +263,8 @@ impl Entries<'_> {
     }
 
     /// Whether `query`'s text has trigrams and the trigram indexes hold fewer than
-    /// [`FEW_CANDIDATES`] rows with all of them (counted up to that number, so a common text
-    /// costs no more than a rare one).
+    /// [`FEW_CANDIDATES`] rows with all of them (counted only up to that number: a few
+    /// milliseconds for a text every entry holds).
     fn few_candidates(&self, query: &EntryQuery) -> Result<bool> {
         let Some(text) = query_text(query).filter(|text| has_trigram(text)) else {
             return Ok(false);

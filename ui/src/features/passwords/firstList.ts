@@ -1,6 +1,6 @@
-// The list as the vault unlocks. Reading the list order of a large vault (a million entries:
-// 0.1–0.3 s) is asked for the moment the unlock succeeds, so it runs in Rust while the window
-// builds the Passwords tab instead of after it.
+// The list as the vault unlocks. Its first rows are asked for the moment the unlock succeeds,
+// so Rust reads them while the window builds the Passwords tab instead of after it; the tab
+// then asks for the rest of a large vault's list order (a million entries: 0.1–0.3 s).
 import { api } from '../../lib/api'
 import type { SearchQuery, SearchResult } from '../../lib/bindings'
 

@@ -313,3 +313,52 @@ async fn a_copied_password_leaves_the_clipboard_when_the_vault_locks() {
 
     app.quit().await;
 }
+
+/// A vault of more entries than a search's first answer (100 rows): the list shows its first
+/// rows, then the whole count, which Rust reads after (`finish_search`); a one-letter search
+/// (a scan) does the same, and "select all results" acts on every result, not on the rows
+/// first shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_vault_lists_its_first_rows_then_counts_the_rest() {
+    let _turn = my_turn().await;
+    let dirs = AppDirs::new();
+    let mut vault = keypost_core::vault::Vault::create(
+        &dirs.vault(),
+        MASTER_PASSWORD,
+        keypost_core::vault::KdfParams::FLOOR,
+    )
+    .unwrap();
+    let entries = (0..250)
+        .map(|n| {
+            keypost_core::entry_fields! {
+                title: format!("Entry {n:03}"),
+                urls: vec![format!("https://site{}.example", n % 5)],
+            }
+        })
+        .collect();
+    vault.entries_mut().import(entries).unwrap();
+    drop(vault);
+
+    let app = AppSession::launch(Path::new(env!("CARGO_BIN_EXE_keypost-app")), &dirs).await;
+    app.type_into("unlock-password", MASTER_PASSWORD).await;
+    app.click("unlock-submit").await;
+    app.wait_texts("result-count", |count| count == ["250 entries"])
+        .await;
+    assert_eq!(app.texts("entry-title").await[0], "Entry 000");
+
+    app.type_into("search", "site1").await;
+    app.wait_texts("result-count", |count| count == ["50 entries"])
+        .await;
+    assert_eq!(app.texts("entry-title").await[0], "Entry 001");
+
+    app.element("search").await.clear().await.unwrap();
+    // Every entry has an "x" (".example").
+    app.type_into("search", "x").await;
+    app.wait_texts("result-count", |count| count == ["250 entries"])
+        .await;
+    app.click("bulk-mode").await;
+    app.click("select-all-results").await;
+    app.wait_texts("bulk-count", |count| count == ["250 selected"])
+        .await;
+    app.quit().await;
+}

@@ -33,6 +33,9 @@ struct ResultSet {
     query: EntryQuery,
     keys: Vec<ListKey>,
     complete: bool,
+    /// The stop of the search that made it, set when a newer search starts: reading the rest
+    /// of an outdated result stops too.
+    stop: SearchStop,
 }
 
 fn total(keys: &[ListKey]) -> u32 {
@@ -249,16 +252,22 @@ impl AppState {
         Ok(())
     }
 
-    /// Stops the search started before (the person typed past it) and hands out the stop of
-    /// the one starting now.
+    /// Stops the search started before (the person typed past it), and reading the rest of
+    /// its result, and hands out the stop of the one starting now.
     pub fn next_search_stop(&self) -> SearchStop {
         let stop = SearchStop::default();
         std::mem::replace(&mut *guard(&self.search_stop), stop.clone()).stop();
         stop
     }
 
-    /// Keeps a new result set (replacing the last) and says what the list shows of it.
-    pub fn store_results(&self, query: EntryQuery, first: FirstRows) -> SearchResult {
+    /// Keeps a new result set (replacing the last), read by the search `stop` belongs to, and
+    /// says what the list shows of it.
+    pub fn store_results(
+        &self,
+        query: EntryQuery,
+        first: FirstRows,
+        stop: SearchStop,
+    ) -> SearchResult {
         let generation = self.next_number();
         let answer = SearchResult {
             generation,
@@ -271,24 +280,25 @@ impl AppState {
             query,
             keys: first.keys,
             complete: first.complete,
+            stop,
         });
         answer
     }
 
     /// Reads the rest of result set `generation` if only its first keys were read (nothing to
-    /// do otherwise) and returns its total. The first keys stay as they are: the whole result
-    /// begins with them.
-    pub fn complete_results(&self, generation: u32, stop: &SearchStop) -> CommandResult<u32> {
-        let query = {
+    /// do otherwise) and returns its total; stopped (`cancelled`) once a newer search starts.
+    /// The first keys stay as they are: the whole result begins with them.
+    pub fn complete_results(&self, generation: u32) -> CommandResult<u32> {
+        let (query, stop) = {
             let results = guard(&self.results);
             let set = current(&results, generation)?;
             if set.complete {
                 return Ok(total(&set.keys));
             }
-            set.query.clone()
+            (set.query.clone(), set.stop.clone())
         };
         let keys =
-            self.with_vault(|vault| vault.entries().list_keys_unless_stopped(&query, stop))?;
+            self.with_vault(|vault| vault.entries().list_keys_unless_stopped(&query, &stop))?;
         let mut results = guard(&self.results);
         let set = results
             .as_mut()
@@ -313,7 +323,7 @@ impl AppState {
     /// The ids of every entry of result set `generation` ("select all results"), read whole
     /// first if the list has shown only its first rows.
     pub fn result_ids(&self, generation: u32) -> CommandResult<Vec<EntryId>> {
-        self.complete_results(generation, &SearchStop::default())?;
+        self.complete_results(generation)?;
         let keys = self.with_results(generation, <[ListKey]>::to_vec)?;
         self.with_vault(|vault| vault.entries().ids_at(&keys))
     }
@@ -501,38 +511,33 @@ mod tests {
         vault.entries_mut().import(entries).unwrap();
         state.set_vault(vault);
         let everything = EntryQuery::default();
-        let search = |stop: &SearchStop| {
+        let search = || {
+            let stop = state.next_search_stop();
             let first = state
-                .with_vault(|vault| vault.entries().first_rows(&everything, 100, stop))
+                .with_vault(|vault| vault.entries().first_rows(&everything, 100, &stop))
                 .unwrap();
-            state.store_results(everything.clone(), first)
+            state.store_results(everything.clone(), first, stop)
         };
 
-        let shown = search(&state.next_search_stop());
+        let shown = search();
         assert_eq!((shown.total, shown.complete), (100, false));
         assert_eq!(shown.rows[0].title, "Entry 0000");
         assert_eq!(state.result_ids(shown.generation).unwrap().len(), 1_000);
-        assert_eq!(
-            state
-                .complete_results(shown.generation, &SearchStop::default())
-                .unwrap(),
-            1_000
-        );
+        assert_eq!(state.complete_results(shown.generation).unwrap(), 1_000);
 
-        let older = state.next_search_stop();
-        let next = search(&older);
-        state.next_search_stop();
-        let stopped = state.complete_results(next.generation, &older).unwrap_err();
+        // A newer search starts while the older one's rest has not been read: reading it
+        // stops, and once the newer result is kept, the older one is gone.
+        let older = search();
+        let newer_stop = state.next_search_stop();
+        let stopped = state.complete_results(older.generation).unwrap_err();
         assert_eq!(stopped.code, ErrorCode::Cancelled);
-        let newest = search(&state.next_search_stop());
-        let gone = state.complete_results(next.generation, &SearchStop::default());
-        assert_eq!(gone.unwrap_err().code, ErrorCode::NotFound);
-        assert_eq!(
-            state
-                .complete_results(newest.generation, &state.next_search_stop())
-                .unwrap(),
-            1_000
-        );
+        let newer_first = state
+            .with_vault(|vault| vault.entries().first_rows(&everything, 100, &newer_stop))
+            .unwrap();
+        let newer = state.store_results(everything.clone(), newer_first, newer_stop);
+        let gone = state.complete_results(older.generation).unwrap_err();
+        assert_eq!(gone.code, ErrorCode::NotFound);
+        assert_eq!(state.complete_results(newer.generation).unwrap(), 1_000);
     }
 
     #[test]

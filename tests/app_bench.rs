@@ -87,7 +87,9 @@ async fn site4_shown(app: &AppSession, hits: usize) -> (Duration, Duration) {
     .await;
     let first_rows = typed.elapsed();
     app.wait_texts_every("result-count", TIMED_POLL, |count| {
-        count.first().is_some_and(|c| ungrouped(c) == format!("{hits} entries"))
+        count
+            .first()
+            .is_some_and(|c| ungrouped(c) == format!("{hits} entries"))
     })
     .await;
     (first_rows, typed.elapsed())

@@ -49,15 +49,14 @@ pub async fn search_entries(
     let query = query.into();
     let stop = state.next_search_stop();
     let first = state.with_vault(|vault| vault.entries().first_rows(&query, FIRST_ROWS, &stop))?;
-    Ok(state.store_results(query, first))
+    Ok(state.store_results(query, first, stop))
 }
 
 /// Reads the rest of a search that answered with its first rows and returns its total;
 /// stopped (`cancelled`) when a newer search starts.
 #[tauri::command]
 pub async fn finish_search(state: State<'_, AppState>, generation: u32) -> CommandResult<u32> {
-    let stop = state.next_search_stop();
-    state.complete_results(generation, &stop)
+    state.complete_results(generation)
 }
 
 /// A window of the current result set, read from the vault. Summaries carry no password,

@@ -129,6 +129,18 @@ fn bench_size(
         ("search, 1,000 hits", thousand_hits.clone()),
         ("search, every entry (\"account\")", text_query("account")),
         ("search, one entry in 20 (\"team-3\")", text_query("team-3")),
+        ("search, one letter (\"s\", a scan)", text_query("s")),
+        (
+            "search, two letters, no hit (\"zq\", a scan)",
+            text_query("zq"),
+        ),
+        (
+            "tag filter, one entry in 20 (\"team-3\")",
+            EntryQuery {
+                tag: Some("team-3".into()),
+                ..EntryQuery::default()
+            },
+        ),
     ] {
         let first_rows = median(|| {
             let start = Instant::now();

@@ -6,6 +6,18 @@ import { argsOf, mockCommands } from '../../lib/testing'
 import { startFirstList, takeFirstList } from './firstList'
 import PasswordsTab from './PasswordsTab.svelte'
 
+/** The first rows a common search answers with. */
+const rows = Array.from({ length: 100 }, (_, i): EntrySummary => ({
+  id: `id-${i}`,
+  title: `Site ${i}`,
+  username: 'user',
+  urls: [],
+  tags: [],
+  folder: '',
+  favourite: false,
+  modified: '2026-12-01T10:00:00Z',
+}))
+
 afterEach(() => {
   cleanup()
   clearMocks()
@@ -53,16 +65,6 @@ describe('Search as you type', () => {
   })
 
   it('shows the first rows of a common search at once and the count when Rust has read the rest', async () => {
-    const rows = Array.from({ length: 100 }, (_, i): EntrySummary => ({
-      id: `id-${i}`,
-      title: `Site ${i}`,
-      username: 'user',
-      urls: [],
-      tags: [],
-      folder: '',
-      favourite: false,
-      modified: '2026-12-01T10:00:00Z',
-    }))
     const finishes: Array<(total: number) => void> = []
     const calls = mockCommands({
       search_entries: (args: Record<string, unknown>) => ({
@@ -97,5 +99,30 @@ describe('Search as you type', () => {
     screen.getByText('222,200 entries')
     expect(selectAll.disabled).toBe(false)
     screen.getByText('Select all 222,200 results')
+  })
+
+  it('keeps the list and its count through a refresh after a change until the whole result is read', async () => {
+    let searches = 0
+    let finish: (total: number) => void = () => {}
+    const calls = mockCommands({
+      search_entries: () => {
+        searches += 1
+        return searches === 1
+          ? { generation: 1, total: 5_000, complete: true, rows }
+          : { generation: 2, total: 100, complete: false, rows }
+      },
+      finish_search: () => new Promise<number>((resolve) => (finish = resolve)),
+      list_tags: [],
+      entry_rows: [],
+      undo: null,
+    })
+    render(PasswordsTab)
+    await screen.findByText('5,000 entries')
+    await fireEvent.click(screen.getByTestId('bulk-mode'))
+    await fireEvent.click(screen.getByTestId('undo'))
+    await vi.waitFor(() => expect(argsOf(calls, 'finish_search')).toEqual([{ generation: 2 }]))
+    screen.getByText('5,000 entries')
+    finish(4_999)
+    await screen.findByText('4,999 entries')
   })
 })

@@ -84,7 +84,12 @@ const ANSWERS: Record<string, Answer> = {
   estimate_strength: { bits: 72, label: 'strong' },
   get_settings: { auto_lock_minutes: 5, clipboard_clear_seconds: 30, relay_url: SHARED_RELAY.url, sender_name: 'Bo' },
   save_settings: null,
-  search_entries: { generation: 1, total: TOTAL },
+  // As Rust answers: the first 100 rows, and the rest of a larger list from finish_search.
+  search_entries: () => {
+    const rows = Array.from({ length: Math.min(TOTAL, 100) }, (_, index) => summary(index))
+    return { generation: 1, total: rows.length, complete: TOTAL <= 100, rows }
+  },
+  finish_search: TOTAL,
   entry_rows: (args: Args) => {
     const start = args.start as number
     const count = Math.max(0, Math.min(args.count as number, TOTAL - start))

@@ -517,8 +517,10 @@ describe('Requests, declines and gaps', () => {
     const calls = mockMessages({
       inbox_page: inboxPages([requestMessage()]),
       show_message: requestMessage(),
-      search_entries: (args: Record<string, unknown>) => ({ generation: 4, total: (args.query as { text: string }).text ? 1 : 2 }),
-      entry_rows: (args: Record<string, unknown>) => (args.generation === 4 ? ENTRIES : []),
+      search_entries: (args: Record<string, unknown>) => {
+        const rows = (args.query as { text: string }).text ? ENTRIES.slice(0, 1) : ENTRIES
+        return { generation: 4, total: rows.length, complete: true, rows }
+      },
       send_to_contact: sentMessage(),
     })
     render(MessagesTab)

@@ -475,3 +475,22 @@ fn a_common_text_shows_its_first_rows_before_the_whole_result_and_a_search_can_b
         "a search after a stopped one runs to its end"
     );
 }
+
+/// A search text with a NUL character (pasted from somewhere) cannot be a quoted FTS5 string:
+/// it is matched like any other text, not refused with a database error, whether the entries
+/// hold one or not.
+#[test]
+fn a_search_text_with_a_nul_character_is_matched_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault =
+        Vault::create(&dir.path().join("v.keypost"), PASSWORD, KdfParams::FLOOR).unwrap();
+    let fields = vec![
+        keypost_core::entry_fields! { title: "Plain".into(), notes: "ab\0cd".into() },
+        keypost_core::entry_fields! { title: "Other\0side".into() },
+        keypost_core::entry_fields! { title: "abcd".into() },
+    ];
+    vault.entries_mut().import(fields).unwrap();
+    for text in ["b\0c", "ab\0cd", "\0", "r\0s", "\0\0\0", "other\0"] {
+        assert_search_agrees_with_scan(&vault, text, "import");
+    }
+}

@@ -16,18 +16,24 @@ use time::OffsetDateTime;
 /// The trigram tokenizer indexes runs of three characters: shorter text cannot use the index.
 const TRIGRAM_LENGTH: usize = 3;
 
-/// Every trigram of `text` (runs of three characters, as the tokenizer cuts them), each an
-/// FTS5 string (double quotes doubled), joined by FTS5's implicit AND; each trigram once.
-fn fts_trigrams(text: &str) -> String {
+/// The trigram index query for `text`: every trigram of it (runs of three characters, as the
+/// tokenizer cuts them), each an FTS5 string (double quotes doubled), joined by FTS5's
+/// implicit AND; each trigram once. `None` when the text has no trigram to look up.
+///
+/// A trigram holding a NUL character is left out: FTS5 reads its query as a C string, so the
+/// NUL would end it ("unterminated string"). Leaving a trigram out only widens the candidates,
+/// which `instr` then confirms.
+fn fts_query(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut seen = std::collections::HashSet::new();
-    chars
+    let trigrams: Vec<String> = chars
         .windows(TRIGRAM_LENGTH)
+        .filter(|window| !window.contains(&'\0'))
         .map(|window| window.iter().collect::<String>())
         .filter(|trigram| seen.insert(trigram.clone()))
         .map(|trigram| format!("\"{}\"", trigram.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    (!trigrams.is_empty()).then(|| trigrams.join(" "))
 }
 
 /// The query's text as searched: trimmed and lowercased (the search texts are lowercase).
@@ -38,10 +44,6 @@ fn query_text(query: &EntryQuery) -> Option<String> {
         .map(str::trim)
         .filter(|text| !text.is_empty())
         .map(str::to_lowercase)
-}
-
-fn has_trigram(text: &str) -> bool {
-    text.chars().nth(TRIGRAM_LENGTH - 1).is_some()
 }
 
 /// Below this many candidates in the trigram indexes, [`Entries::first_rows`] reads the whole
@@ -263,11 +265,11 @@ impl Entries<'_> {
         })
     }
 
-    /// Whether `query`'s text has trigrams and the trigram indexes hold fewer than
+    /// Whether `query`'s text has trigrams to look up and the trigram indexes hold fewer than
     /// [`FEW_CANDIDATES`] rows with all of them (counted only up to that number: a few
     /// milliseconds for a text every entry holds).
     fn few_candidates(&self, query: &EntryQuery) -> Result<bool> {
-        let Some(text) = query_text(query).filter(|text| has_trigram(text)) else {
+        let Some(fts) = query_text(query).and_then(|text| fts_query(&text)) else {
             return Ok(false);
         };
         let mut statement = self.conn.prepare_cached(
@@ -276,10 +278,8 @@ impl Entries<'_> {
                   + (SELECT count(*) FROM (SELECT 1 FROM entries_tag_search
                                            WHERE entries_tag_search MATCH ?1 LIMIT ?2))",
         )?;
-        let candidates: i64 = statement.query_row(
-            rusqlite::params![fts_trigrams(&text), FEW_CANDIDATES],
-            |row| row.get(0),
-        )?;
+        let candidates: i64 =
+            statement.query_row(rusqlite::params![fts, FEW_CANDIDATES], |row| row.get(0))?;
         Ok(candidates < FEW_CANDIDATES)
     }
 
@@ -361,8 +361,8 @@ impl Entries<'_> {
         let mut conditions = Vec::new();
         let mut values: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if let Some(text) = query_text(query) {
-            if reading == Reading::Whole && has_trigram(&text) {
-                values.push(Box::new(fts_trigrams(&text)));
+            if let Some(fts) = fts_query(&text).filter(|_| reading == Reading::Whole) {
+                values.push(Box::new(fts));
                 conditions.push(format!(
                     "rowid IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ?{0}
                                UNION
